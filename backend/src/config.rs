@@ -1,0 +1,105 @@
+//! Command line and configuration. Every setting comes from an environment variable with a
+//! default, and `beacon --help` (and `beacon serve --help`) documents them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "beacon",
+    version,
+    about = "Beacon 党建学习答题平台: study modules, quizzes, points and completion tracking",
+    long_about = "Beacon 党建学习答题平台: study modules, quizzes, points and completion tracking.\n\n\
+    Configuration is read from the environment (or the matching --flag):\n  \
+    BEACON_ADDR          address to listen on (default 127.0.0.1:3000)\n  \
+    DATABASE_URL         sqlite:PATH or postgres://USER@HOST/DB (default sqlite:data/beacon.db, created if missing)\n  \
+    BEACON_LOG           log filter, e.g. info or debug,sqlx=warn (default info,sqlx=warn)\n  \
+    BEACON_STATIC_DIR    folder of the built frontend (default frontend/dist)\n  \
+    BEACON_SECURE_COOKIE mark the session cookie Secure (set true when served over https)\n  \
+    BEACON_TRUST_PROXY   take the client address and scheme from X-Forwarded-For/-Proto\n  \
+    BEACON_DEMO          load the demo data at start when the database has no accounts"
+)]
+pub struct Cli {
+    /// Database to use: `sqlite:PATH` (created if missing) or `postgres://...`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/beacon.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Log filter (tracing's EnvFilter syntax).
+    #[arg(
+        long,
+        env = "BEACON_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
+    pub log: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve the API and the built frontend (the default).
+    Serve(ServeArgs),
+    /// Create an admin account (or reset an existing admin's password).
+    CreateAdmin(CreateAdminArgs),
+    /// Load the demo organization, branches, youth groups and accounts into an empty database.
+    DemoData,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BEACON_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Folder holding the built frontend (index.html, wasm, js, css).
+    #[arg(long, env = "BEACON_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
+
+    /// Mark the session cookie `Secure` (always do so when served over https).
+    #[arg(long, env = "BEACON_SECURE_COOKIE", default_value_t = false)]
+    pub secure_cookie: bool,
+
+    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front.
+    #[arg(long, env = "BEACON_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Load the demo data when the database has no accounts yet.
+    #[arg(long, env = "BEACON_DEMO", default_value_t = false)]
+    pub demo: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            addr: "127.0.0.1:3000".parse().expect("valid default address"),
+            static_dir: PathBuf::from("frontend/dist"),
+            secure_cookie: false,
+            trust_proxy: false,
+            demo: false,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAdminArgs {
+    /// Sign-in name (staff number or phone number).
+    #[arg(long)]
+    pub username: String,
+    /// Name shown in the app.
+    #[arg(long, default_value = "管理员")]
+    pub name: String,
+    /// Password; read from BEACON_ADMIN_PASSWORD so it stays out of shell history.
+    #[arg(long, env = "BEACON_ADMIN_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}

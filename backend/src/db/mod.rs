@@ -1,0 +1,155 @@
+//! Storage: one connection pool over sqlx's `Any` driver, so every query is written once
+//! and runs on SQLite (the embedded default) and PostgreSQL. Only the DDL differs between
+//! the two, in `migrations/sqlite` and `migrations/postgres`.
+//!
+//! Portable-SQL rules the queries follow: `$1` placeholders; times as BIGINT Unix
+//! milliseconds; flags as BIGINT 0/1 (the Any driver maps no SQLite boolean); aggregates
+//! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
+
+pub mod org;
+pub mod sessions;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Which database a pool talks to; decides the migrations and the write-transaction start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+/// The pool plus what kind of database is behind it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: DbKind,
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Connects to `url` (`sqlite:` or `postgres:`), creating a missing SQLite file and its folder.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            DbKind::Postgres
+        } else if url.starts_with("sqlite:") {
+            DbKind::Sqlite
+        } else {
+            return Err(sqlx::Error::Configuration(
+                format!("unsupported DATABASE_URL scheme in {url:?}: use sqlite: or postgres:")
+                    .into(),
+            ));
+        };
+        let url = match kind {
+            DbKind::Sqlite => prepare_sqlite_url(url)?,
+            DbKind::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = match kind {
+            DbKind::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers proceed during a write; the busy timeout makes
+                            // a second writer wait instead of failing at once.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            DbKind::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        Ok(Db { pool, kind })
+    }
+
+    /// Applies the migrations of this kind of database that have not run yet.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.kind {
+            DbKind::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            DbKind::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        }
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing
+    /// with SQLITE_BUSY when it upgrades a read lock.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn is_reachable(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Adds `mode=rwc` (create if missing) and creates the parent folder of a file database.
+fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// Now, as stored: Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A flag as stored (see the module notes).
+pub fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+/// True when `e` is a unique-constraint violation, on either database.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db.message().contains("UNIQUE constraint failed")
+                || db.code().as_deref() == Some("23505")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,184 @@
+//! Signing in and out, the signed-in user's profile, and password changes.
+
+use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me, Role, Scope};
+use shared::error::codes;
+use shared::validation;
+
+use crate::auth::{hash_password, new_session_token, verify_password, SessionUser};
+use crate::db::{self, now_ms, users::UserRow, Db};
+use crate::error::{AppError, AppResult};
+use crate::state::Settings;
+
+/// Failed sign-ins counted over this window.
+pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failures of one account within the window before it is locked for the rest of it.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failures from one client address within the window (guards against spraying many accounts).
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// A hash of a password nobody has, verified when the account does not exist so that the
+/// answer takes as long as for a real account.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8xKjCFE6ZAVy2m7fXwuAcZx1tXqB5r/SBqH9vZG4c0Y";
+
+/// Checks the credentials and opens a session. Returns the profile and the session token.
+pub async fn login(
+    db: &Db,
+    settings: &Settings,
+    req: LoginRequest,
+    client_ip: &str,
+) -> AppResult<(Me, String)> {
+    let username = req.username.trim().to_string();
+    if username.is_empty() || req.password.is_empty() {
+        return Err(AppError::bad_request(codes::VALIDATION, "请输入账号和密码"));
+    }
+    // Over-long input cannot be a valid credential; refuse it before any hashing work.
+    if username.chars().count() > 64
+        || req.password.chars().count() > validation::PASSWORD_MAX_CHARS
+    {
+        return Err(invalid_credentials(None));
+    }
+    let now = now_ms();
+    let mut conn = db.pool.acquire().await?;
+    let (by_user, by_ip) =
+        db::sessions::count_failures(&mut conn, &username, client_ip, now - FAILURE_WINDOW_MS)
+            .await?;
+    if by_user >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_ADDRESS {
+        return Err(AppError::TooManyAttempts {
+            minutes: FAILURE_WINDOW_MS / 60_000,
+        });
+    }
+    let user = db::users::find_by_username(&mut conn, &username).await?;
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    let ok = verify_password(req.password, hash).await? && user.is_some();
+    let Some(user) = user.filter(|_| ok) else {
+        db::sessions::record_failure(&mut conn, &username, client_ip, now).await?;
+        return Err(invalid_credentials(Some(
+            MAX_FAILURES_PER_ACCOUNT - by_user - 1,
+        )));
+    };
+    if user.active != 1 {
+        return Err(AppError::Unauthorized {
+            code: codes::ACCOUNT_DISABLED,
+            message: "该账号已停用，请联系管理员".into(),
+        });
+    }
+    let (token, token_hash) = new_session_token();
+    let expires = now + settings.session_ttl_ms;
+    db::sessions::create(&mut conn, &token_hash, user.id, now, expires).await?;
+    db::sessions::clear_failures(&mut conn, &username, now - 24 * 3600 * 1000).await?;
+    db::sessions::delete_expired(&mut conn, now).await?;
+    let me = profile(db, &user).await?;
+    Ok((me, token))
+}
+
+fn invalid_credentials(remaining: Option<i64>) -> AppError {
+    let message = match remaining {
+        Some(n) if n > 0 && n < 3 => format!("账号或密码错误，还可尝试{n}次"),
+        Some(n) if n <= 0 => format!(
+            "账号或密码错误，该账号已暂时锁定，请{}分钟后再试",
+            FAILURE_WINDOW_MS / 60_000
+        ),
+        _ => "账号或密码错误".to_string(),
+    };
+    AppError::Unauthorized {
+        code: codes::INVALID_CREDENTIALS,
+        message,
+    }
+}
+
+/// The profile of a signed-in user.
+pub async fn me(db: &Db, user: &SessionUser) -> AppResult<Me> {
+    let mut conn = db.pool.acquire().await?;
+    let row = db::users::find_by_id(&mut conn, user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    drop(conn);
+    profile(db, &row).await
+}
+
+async fn profile(db: &Db, row: &UserRow) -> AppResult<Me> {
+    let mut conn = db.pool.acquire().await?;
+    let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
+    let scope = if role == Role::Organizer {
+        db::users::load_scope(&mut conn, row.id).await?
+    } else {
+        Scope::default()
+    };
+    let name_of = |sql: &'static str, id: Option<i64>| {
+        let pool = db.pool.clone();
+        async move {
+            match id {
+                Some(id) => sqlx::query_as::<_, (String,)>(sql)
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await
+                    .map(|r| r.map(|(n,)| n)),
+                None => Ok(None),
+            }
+        }
+    };
+    let branch_name = name_of("SELECT name FROM branches WHERE id = $1", row.branch_id).await?;
+    let youth_group_name = name_of(
+        "SELECT name FROM youth_groups WHERE id = $1",
+        row.youth_group_id,
+    )
+    .await?;
+    let organization_name = db::org::organization(&mut conn)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(Me {
+        id: row.id,
+        username: row.username.clone(),
+        display_name: row.display_name.clone(),
+        role,
+        branch_id: row.branch_id,
+        branch_name,
+        youth_group_id: row.youth_group_id,
+        youth_group_name,
+        organization_name,
+        scope,
+        must_change_password: row.must_change_password == 1,
+    })
+}
+
+/// Changes the user's own password, clears a pending forced change, and signs the account
+/// out of every other session.
+pub async fn change_password(
+    db: &Db,
+    user: &SessionUser,
+    req: ChangePasswordRequest,
+) -> AppResult<Me> {
+    if req.current_password.chars().count() > validation::PASSWORD_MAX_CHARS
+        || !verify_password(req.current_password.clone(), user.password_hash.clone()).await?
+    {
+        return Err(AppError::bad_request(
+            codes::WRONG_PASSWORD,
+            "当前密码不正确",
+        ));
+    }
+    validation::new_password(&req.new_password, &user.username)?;
+    if req.new_password == req.current_password {
+        return Err(AppError::Validation {
+            field: "new_password".into(),
+            message: "新密码不能与当前密码相同".into(),
+        });
+    }
+    let hash = hash_password(req.new_password).await?;
+    let mut tx = db.begin_write().await?;
+    db::users::set_password(&mut tx, user.id, &hash, false).await?;
+    db::sessions::delete_for_user(&mut tx, user.id, Some(&user.token_hash)).await?;
+    tx.commit().await?;
+    me(db, user).await
+}
+
+/// Ends the session the request came with.
+pub async fn logout(db: &Db, token_hash: &str) -> AppResult<()> {
+    let mut conn = db.pool.acquire().await?;
+    db::sessions::delete(&mut conn, token_hash).await?;
+    Ok(())
+}

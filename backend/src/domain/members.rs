@@ -1,0 +1,463 @@
+//! Member accounts: listing within the caller's scope, and the admin's create, edit,
+//! deactivate, password reset and bulk import.
+
+use rand::seq::SliceRandom;
+use rand::Rng;
+use shared::api::auth::{Role, Scope};
+use shared::api::members::{
+    CreateMember, ImportReport, ImportedAccount, IssuedPassword, Member, MemberPage, MemberQuery,
+    UpdateMember,
+};
+use shared::error::codes;
+use shared::validation;
+use sqlx::AnyConnection;
+
+use crate::auth::{hash_password, SessionUser};
+use crate::db::{self, is_unique_violation, org::Unit, users::UserRow, Db};
+use crate::domain::member_import::{self, ImportRow};
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_PER_PAGE: u32 = 20;
+pub const MAX_PER_PAGE: u32 = 200;
+
+/// Members the caller may see: admins everyone, organizers their branches and youth groups.
+pub async fn list(db: &Db, user: &SessionUser, q: MemberQuery) -> AppResult<MemberPage> {
+    user.require_staff()?;
+    let visibility = if user.is_admin() {
+        db::users::Visibility::All
+    } else {
+        db::users::Visibility::Within(user.scope.clone())
+    };
+    let per_page = q
+        .per_page
+        .unwrap_or(DEFAULT_PER_PAGE)
+        .clamp(1, MAX_PER_PAGE);
+    let page = q.page.unwrap_or(1).max(1);
+    let search =
+        q.q.map(|s| s.trim().chars().take(64).collect::<String>())
+            .filter(|s| !s.is_empty());
+    let filter = db::users::ListFilter {
+        visibility,
+        branch_id: q.branch_id,
+        youth_group_id: q.youth_group_id,
+        search,
+        include_inactive: q.include_inactive.unwrap_or(false),
+        limit: i64::from(per_page),
+        offset: i64::from(page - 1) * i64::from(per_page),
+    };
+    let (rows, total) = db::users::list(&db.pool, &filter).await?;
+    let mut conn = db.pool.acquire().await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(to_member(&mut conn, row).await?);
+    }
+    Ok(MemberPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One member, if the caller may see them. Someone outside the caller's scope is reported
+/// as not found, so ids cannot be probed.
+pub async fn get(db: &Db, user: &SessionUser, id: i64) -> AppResult<Member> {
+    let mut conn = db.pool.acquire().await?;
+    let row = db::users::find_by_id(&mut conn, id)
+        .await?
+        .filter(|r| user.can_see(r.id, r.branch_id, r.youth_group_id))
+        .ok_or(AppError::NotFound("成员"))?;
+    to_member(&mut conn, row).await
+}
+
+/// Creates an account with a random initial password that must be changed at first sign-in.
+pub async fn create(db: &Db, user: &SessionUser, req: CreateMember) -> AppResult<IssuedPassword> {
+    user.require_admin()?;
+    let username = req.username.trim().to_string();
+    validation::username(&username)?;
+    let mut row = UserRow {
+        id: 0,
+        username: username.clone(),
+        display_name: req.display_name.trim().to_string(),
+        password_hash: String::new(),
+        role: req.role.as_str().to_string(),
+        branch_id: req.branch_id,
+        cell_id: req.cell_id,
+        youth_group_id: req.youth_group_id,
+        phone: clean_phone(req.phone),
+        active: 1,
+        must_change_password: 1,
+    };
+    let scope = if req.role == Role::Organizer {
+        req.scope
+    } else {
+        Scope::default()
+    };
+    let password = initial_password();
+    let hash = hash_password(password.clone()).await?;
+    let mut tx = db.begin_write().await?;
+    check_member_fields(&mut tx, &row, &scope).await?;
+    row.password_hash = hash;
+    let id = db::users::insert(
+        &mut tx,
+        &db::users::NewUser {
+            username: &row.username,
+            display_name: &row.display_name,
+            password_hash: &row.password_hash,
+            role: &row.role,
+            branch_id: row.branch_id,
+            cell_id: row.cell_id,
+            youth_group_id: row.youth_group_id,
+            phone: row.phone.as_deref(),
+            must_change_password: true,
+        },
+    )
+    .await
+    .map_err(|e| username_taken(e, &username))?;
+    db::users::set_scope(&mut tx, id, &scope).await?;
+    tx.commit().await?;
+    Ok(IssuedPassword {
+        member: get(db, user, id).await?,
+        initial_password: password,
+    })
+}
+
+/// Changes the given fields of an account. Deactivating signs the member out everywhere;
+/// their history stays.
+pub async fn update(db: &Db, user: &SessionUser, id: i64, req: UpdateMember) -> AppResult<Member> {
+    user.require_admin()?;
+    let mut tx = db.begin_write().await?;
+    let mut row = db::users::find_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("成员"))?;
+    let was_admin = row.role == "admin" && row.active == 1;
+    if let Some(name) = req.display_name {
+        row.display_name = name.trim().to_string();
+    }
+    if let Some(role) = req.role {
+        row.role = role.as_str().to_string();
+    }
+    if let Some(branch) = req.branch_id {
+        if row.branch_id != Some(branch) {
+            // A cell belongs to one branch: moving branch clears it unless a new one is given.
+            row.cell_id = None;
+        }
+        row.branch_id = Some(branch);
+    }
+    if let Some(cell) = req.cell_id {
+        row.cell_id = cell;
+    }
+    if let Some(group) = req.youth_group_id {
+        row.youth_group_id = group;
+    }
+    if let Some(phone) = req.phone {
+        row.phone = clean_phone(phone);
+    }
+    if let Some(active) = req.active {
+        if !active && id == user.id {
+            return Err(AppError::bad_request(
+                codes::FORBIDDEN,
+                "不能停用自己的账号",
+            ));
+        }
+        row.active = i64::from(active);
+    }
+    let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
+    let scope = match (role, req.scope) {
+        (Role::Organizer, Some(scope)) => scope,
+        (Role::Organizer, None) => db::users::load_scope(&mut tx, id).await?,
+        _ => Scope::default(),
+    };
+    let still_admin = row.role == "admin" && row.active == 1;
+    if was_admin && !still_admin && db::users::count_active_admins(&mut tx).await? <= 1 {
+        return Err(AppError::bad_request(
+            codes::FORBIDDEN,
+            "这是最后一个管理员账号，不能取消其管理员身份或停用",
+        ));
+    }
+    check_member_fields(&mut tx, &row, &scope).await?;
+    db::users::update(&mut tx, &row).await?;
+    db::users::set_scope(&mut tx, id, &scope).await?;
+    if row.active == 0 {
+        db::sessions::delete_for_user(&mut tx, id, None).await?;
+    }
+    tx.commit().await?;
+    get(db, user, id).await
+}
+
+/// Issues a new initial password; the member must change it at next sign-in and is signed
+/// out everywhere now.
+pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<IssuedPassword> {
+    user.require_admin()?;
+    let password = initial_password();
+    let hash = hash_password(password.clone()).await?;
+    let mut tx = db.begin_write().await?;
+    db::users::find_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("成员"))?;
+    db::users::set_password(&mut tx, id, &hash, true).await?;
+    db::sessions::delete_for_user(&mut tx, id, None).await?;
+    tx.commit().await?;
+    Ok(IssuedPassword {
+        member: get(db, user, id).await?,
+        initial_password: password,
+    })
+}
+
+/// Imports members from a CSV or XLSX file. Every row is checked first; a single problem
+/// rejects the whole file with row-numbered messages and nothing is written. Rows whose
+/// account exists update it (name, branch, cell, youth group, phone); new rows create
+/// members with initial passwords.
+pub async fn import(db: &Db, user: &SessionUser, bytes: &[u8]) -> AppResult<ImportReport> {
+    user.require_admin()?;
+    let rows = member_import::parse(bytes)?;
+    let mut problems = Vec::new();
+    let mut tx = db.begin_write().await?;
+    let mut resolved: Vec<(ImportRow, UserRow, bool)> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for r in rows {
+        if let Some(first) = seen.insert(r.username.clone(), r.row) {
+            problems.push(member_import::problem(
+                r.row,
+                "账号",
+                format!("账号“{}”与第{first}行重复", r.username),
+            ));
+            continue;
+        }
+        match resolve_import_row(&mut tx, &r).await? {
+            Ok((row, exists)) => resolved.push((r, row, exists)),
+            Err(detail) => problems.push(detail),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Import(problems));
+    }
+    // Hash the new accounts' passwords before writing; all of it happens in this one
+    // transaction, so a failure leaves the database as it was.
+    let mut report = ImportReport {
+        created: 0,
+        updated: 0,
+        issued: Vec::new(),
+    };
+    for (_, mut row, exists) in resolved {
+        if exists {
+            db::users::update(&mut tx, &row).await?;
+            report.updated += 1;
+        } else {
+            let password = initial_password();
+            row.password_hash = hash_password(password.clone()).await?;
+            db::users::insert(
+                &mut tx,
+                &db::users::NewUser {
+                    username: &row.username,
+                    display_name: &row.display_name,
+                    password_hash: &row.password_hash,
+                    role: "member",
+                    branch_id: row.branch_id,
+                    cell_id: row.cell_id,
+                    youth_group_id: row.youth_group_id,
+                    phone: row.phone.as_deref(),
+                    must_change_password: true,
+                },
+            )
+            .await?;
+            report.created += 1;
+            report.issued.push(ImportedAccount {
+                username: row.username,
+                display_name: row.display_name,
+                initial_password: password,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Turns one import row into the account it describes, or the row's first problem.
+async fn resolve_import_row(
+    conn: &mut AnyConnection,
+    r: &ImportRow,
+) -> AppResult<Result<(UserRow, bool), shared::ErrorDetail>> {
+    let bad = |field: &str, msg: String| Ok(Err(member_import::problem(r.row, field, msg)));
+    if let Err(e) = validation::username(&r.username) {
+        return bad("账号", e.message);
+    }
+    if let Err(e) = validation::display_name(&r.display_name) {
+        return bad("姓名", e.message);
+    }
+    if let Some(p) = &r.phone {
+        if let Err(e) = validation::phone(p) {
+            return bad("手机号", e.message);
+        }
+    }
+    let Some(branch_id) = db::org::find_unit_by_name(conn, Unit::Branch, None, &r.branch).await?
+    else {
+        return bad("党支部", format!("党支部“{}”不存在", r.branch));
+    };
+    let cell_id = match &r.cell {
+        Some(c) => match db::org::find_unit_by_name(conn, Unit::Cell, Some(branch_id), c).await? {
+            Some(id) => Some(id),
+            None => return bad("党小组", format!("党支部“{}”下没有党小组“{c}”", r.branch)),
+        },
+        None => None,
+    };
+    let youth_group_id = match &r.youth_group {
+        Some(g) => match db::org::find_unit_by_name(conn, Unit::YouthGroup, None, g).await? {
+            Some(id) => Some(id),
+            None => return bad("青年理论学习小组", format!("青年理论学习小组“{g}”不存在")),
+        },
+        None => None,
+    };
+    let existing = db::users::find_by_username(conn, &r.username).await?;
+    if existing.as_ref().is_some_and(|u| u.role == "admin") {
+        return bad(
+            "账号",
+            format!("账号“{}”是管理员，不能通过导入修改", r.username),
+        );
+    }
+    let exists = existing.is_some();
+    let mut row = existing.unwrap_or(UserRow {
+        id: 0,
+        username: r.username.clone(),
+        display_name: String::new(),
+        password_hash: String::new(),
+        role: "member".into(),
+        branch_id: None,
+        cell_id: None,
+        youth_group_id: None,
+        phone: None,
+        active: 1,
+        must_change_password: 1,
+    });
+    row.display_name = r.display_name.clone();
+    row.branch_id = Some(branch_id);
+    row.cell_id = cell_id;
+    row.youth_group_id = youth_group_id;
+    row.phone = r.phone.clone();
+    Ok(Ok((row, exists)))
+}
+
+/// Checks the fields of an account to be stored against the rules and the org tree.
+async fn check_member_fields(
+    conn: &mut AnyConnection,
+    row: &UserRow,
+    scope: &Scope,
+) -> AppResult<()> {
+    validation::display_name(&row.display_name)?;
+    if let Some(p) = &row.phone {
+        validation::phone(p)?;
+    }
+    let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
+    match row.branch_id {
+        Some(b) => {
+            if !db::org::unit_exists(conn, Unit::Branch, b).await? {
+                return Err(field_error("branch_id", "所选党支部不存在"));
+            }
+        }
+        None if role != Role::Admin => {
+            return Err(field_error("branch_id", "请选择所在党支部"));
+        }
+        None => {}
+    }
+    if let Some(c) = row.cell_id {
+        if db::org::cell_branch(conn, c).await? != row.branch_id || row.branch_id.is_none() {
+            return Err(field_error("cell_id", "所选党小组不属于该党支部"));
+        }
+    }
+    if let Some(g) = row.youth_group_id {
+        if !db::org::unit_exists(conn, Unit::YouthGroup, g).await? {
+            return Err(field_error("youth_group_id", "所选青年理论学习小组不存在"));
+        }
+    }
+    if role == Role::Organizer {
+        if scope.is_empty() {
+            return Err(field_error(
+                "scope",
+                "组织员至少需要负责一个党支部或青年理论学习小组",
+            ));
+        }
+        for b in &scope.branch_ids {
+            if !db::org::unit_exists(conn, Unit::Branch, *b).await? {
+                return Err(field_error("scope", "负责范围中的党支部不存在"));
+            }
+        }
+        for g in &scope.youth_group_ids {
+            if !db::org::unit_exists(conn, Unit::YouthGroup, *g).await? {
+                return Err(field_error("scope", "负责范围中的青年理论学习小组不存在"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn field_error(field: &str, message: &str) -> AppError {
+    AppError::Validation {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn username_taken(e: sqlx::Error, username: &str) -> AppError {
+    if is_unique_violation(&e) {
+        AppError::conflict(codes::USERNAME_TAKEN, format!("账号“{username}”已被使用"))
+    } else {
+        e.into()
+    }
+}
+
+fn clean_phone(p: Option<String>) -> Option<String> {
+    p.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// A random initial password that passes the password rules: 10 characters from an
+/// alphabet without look-alikes (no 0/O, 1/l/I), with letters and digits.
+pub fn initial_password() -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGITS: &[u8] = b"23456789";
+    let mut rng = rand::thread_rng();
+    let mut chars: Vec<u8> = Vec::with_capacity(10);
+    for _ in 0..6 {
+        chars.push(LETTERS[rng.gen_range(0..LETTERS.len())]);
+    }
+    for _ in 0..4 {
+        chars.push(DIGITS[rng.gen_range(0..DIGITS.len())]);
+    }
+    chars.shuffle(&mut rng);
+    String::from_utf8(chars).unwrap_or_default()
+}
+
+async fn to_member(conn: &mut AnyConnection, row: UserRow) -> AppResult<Member> {
+    let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
+    let scope = if role == Role::Organizer {
+        db::users::load_scope(conn, row.id).await?
+    } else {
+        Scope::default()
+    };
+    Ok(Member {
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        role,
+        branch_id: row.branch_id,
+        cell_id: row.cell_id,
+        youth_group_id: row.youth_group_id,
+        phone: row.phone,
+        active: row.active == 1,
+        must_change_password: row.must_change_password == 1,
+        scope,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initial_passwords_pass_the_password_rules() {
+        for _ in 0..200 {
+            let p = initial_password();
+            assert_eq!(p.len(), 10);
+            validation::new_password(&p, "someone").unwrap();
+        }
+    }
+}

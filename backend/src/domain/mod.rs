@@ -1,0 +1,8 @@
+//! Domain logic, one module per resource: what each request means, with its validation and
+//! its explicit role and scope checks. Handlers in `routes/` call these; these call `db/`.
+
+pub mod auth;
+pub mod demo;
+pub mod member_import;
+pub mod members;
+pub mod org;

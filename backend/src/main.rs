@@ -1,0 +1,86 @@
+//! The `beacon` binary: parses configuration, then serves, migrates, creates an admin or
+//! loads demo data. Everything else lives in the library.
+
+use std::net::SocketAddr;
+
+use backend::config::{Cli, Command, ServeArgs};
+use backend::db::Db;
+use backend::domain::demo;
+use backend::{app, AppState, Settings};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&cli.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    if let Err(e) = run(cli).await {
+        eprintln!("beacon: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let db = Db::connect(&cli.database_url).await?;
+    db.migrate().await?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Migrate => println!("migrations applied"),
+        Command::DemoData => {
+            if demo::load(&db).await? {
+                print_demo_credentials();
+            } else {
+                println!("the database already has accounts; demo data not loaded");
+            }
+        }
+        Command::CreateAdmin(a) => {
+            demo::create_admin(&db, &a.username, &a.name, &a.password).await?;
+            println!("admin account {} is ready", a.username);
+        }
+        Command::Serve(args) => serve(db, args).await?,
+    }
+    Ok(())
+}
+
+async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    demo::ensure_organization(&db, demo::ORGANIZATION).await?;
+    if args.demo && demo::load(&db).await? {
+        print_demo_credentials();
+    }
+    if !args.static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %args.static_dir.display(), "no built frontend found; serving the API only");
+    }
+    let settings = Settings {
+        secure_cookie: args.secure_cookie,
+        trust_proxy: args.trust_proxy,
+        static_dir: Some(args.static_dir.clone()),
+        ..Settings::default()
+    };
+    let app = app(AppState::new(db, settings));
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    println!("Beacon is listening on http://{}", args.addr);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+fn print_demo_credentials() {
+    println!("Demo data loaded: {}", demo::ORGANIZATION);
+    println!("  admin       {} / {}", demo::ADMIN.0, demo::ADMIN.1);
+    for (u, p) in demo::ORGANIZERS {
+        println!("  organizer   {u} / {p}");
+    }
+    println!(
+        "  members     {} … {} / {}",
+        demo::member_username(1),
+        demo::member_username(demo::MEMBER_COUNT),
+        demo::MEMBER_PASSWORD
+    );
+}

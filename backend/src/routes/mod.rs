@@ -1,0 +1,21 @@
+//! HTTP routes, one module per resource, each with its `router()` and thin handlers
+//! (extract, call `domain`, respond). `openapi` collects their documentation.
+
+pub mod auth;
+pub mod health;
+pub mod members;
+pub mod openapi;
+pub mod org;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every API route, with its full path.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(org::router())
+        .merge(members::router())
+}

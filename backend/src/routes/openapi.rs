@@ -1,0 +1,37 @@
+//! The OpenAPI document, generated from the handlers' annotations, served at
+//! `/api/openapi.json`, with a browsable Swagger UI at `/api/docs` (bundled, no CDN).
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::state::AppState;
+
+use super::{auth, health, members, org};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Beacon API", description = "党建学习答题平台 Beacon 的 JSON 接口。错误统一返回 `{code, message, details}`。"),
+    paths(
+        health::health,
+        auth::login, auth::logout, auth::me, auth::change_password,
+        org::tree, org::create_branch, org::rename_branch, org::delete_branch,
+        org::create_cell, org::rename_cell, org::delete_cell,
+        org::create_youth_group, org::rename_youth_group, org::delete_youth_group,
+        members::list, members::show, members::create, members::update,
+        members::reset_password, members::import, members::template,
+    ),
+    tags(
+        (name = "auth", description = "登录、退出与密码"),
+        (name = "org", description = "组织架构：党支部、党小组、青年理论学习小组"),
+        (name = "members", description = "成员账号"),
+        (name = "health", description = "运行状态"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", ApiDoc::openapi())
+        .into()
+}

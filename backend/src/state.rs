@@ -1,0 +1,45 @@
+//! What every request handler can reach: the database and the settings.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::db::Db;
+
+/// Settings that shape request handling (not storage).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub secure_cookie: bool,
+    pub trust_proxy: bool,
+    /// How long a session lasts without signing in again.
+    pub session_ttl_ms: i64,
+    /// Where the built frontend lives; `None` serves the API only.
+    pub static_dir: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            secure_cookie: false,
+            trust_proxy: false,
+            session_ttl_ms: 7 * 24 * 3600 * 1000,
+            static_dir: None,
+        }
+    }
+}
+
+/// Shared application state. Holds nothing another backend instance would need:
+/// sessions and rate-limit counters live in the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        AppState {
+            db,
+            settings: Arc::new(settings),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Sign-in, the signed-in user, and password changes.
+
+use serde::{Deserialize, Serialize};
+
+/// What a user may do. Organizers act within their [`Scope`]; admins on the whole organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Member,
+    Organizer,
+    Admin,
+}
+
+impl Role {
+    /// The identifier stored in the database and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Organizer => "organizer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored identifier; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "member" => Some(Role::Member),
+            "organizer" => Some(Role::Organizer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    /// Accepts the identifier or its Chinese name, as organizers type it in a spreadsheet.
+    pub fn parse_loose(s: &str) -> Option<Role> {
+        match s.trim() {
+            "" | "党员" | "成员" | "普通党员" => Some(Role::Member),
+            "组织员" | "组织者" | "党务干部" => Some(Role::Organizer),
+            "管理员" => Some(Role::Admin),
+            other => Role::parse(&other.to_ascii_lowercase()),
+        }
+    }
+}
+
+/// The branches and youth groups an organizer is responsible for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Scope {
+    pub branch_ids: Vec<i64>,
+    pub youth_group_ids: Vec<i64>,
+}
+
+impl Scope {
+    pub fn is_empty(&self) -> bool {
+        self.branch_ids.is_empty() && self.youth_group_ids.is_empty()
+    }
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// Staff number or phone number.
+    pub username: String,
+    pub password: String,
+}
+
+/// The signed-in user, as `GET /api/v1/auth/me` and a successful login return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub branch_id: Option<i64>,
+    pub branch_name: Option<String>,
+    pub youth_group_id: Option<i64>,
+    pub youth_group_name: Option<String>,
+    pub organization_name: String,
+    /// For organizers: what they are responsible for. Empty for others.
+    pub scope: Scope,
+    /// True for accounts created or reset by an admin: nothing else works until changed.
+    pub must_change_password: bool,
+}
+
+/// `POST /api/v1/auth/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}

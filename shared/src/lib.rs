@@ -1,0 +1,9 @@
+//! Beacon's shared crate: the JSON types that cross the wire between `backend` and
+//! `frontend`, and the pure rules both sides run (validation today; grading and points
+//! rules as they arrive). No I/O and no server-only dependencies: it builds for wasm32.
+
+pub mod api;
+pub mod error;
+pub mod validation;
+
+pub use error::{ErrorBody, ErrorDetail};
