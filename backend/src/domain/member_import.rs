@@ -13,6 +13,9 @@ use crate::error::{AppError, AppResult};
 /// Most data rows accepted in one file (hashing each initial password takes a moment).
 pub const MAX_ROWS: usize = 2000;
 
+/// Cells of a sheet, each row with its 1-based row (line) number in the file.
+type Table = Vec<(u32, Vec<String>)>;
+
 /// One data row of an import file; `row` is the spreadsheet's row number (header = 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
@@ -58,20 +61,26 @@ pub fn parse(bytes: &[u8]) -> AppResult<Vec<ImportRow>> {
     rows_from_table(table)
 }
 
-fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
+fn read_xlsx(bytes: &[u8]) -> AppResult<Table> {
     use calamine::{Reader, Xlsx};
     let owned = bytes.to_vec();
     // calamine is trusted not to panic, but a spreadsheet from anywhere must not take the
     // server down if it does.
-    let result = std::panic::catch_unwind(move || -> Result<Vec<Vec<String>>, String> {
+    let result = std::panic::catch_unwind(move || -> Result<Table, String> {
         let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(owned)).map_err(|e| e.to_string())?;
         let range = wb
             .worksheet_range_at(0)
             .ok_or_else(|| "no sheet".to_string())?
             .map_err(|e| e.to_string())?;
+        // The range starts at the first used cell; row numbers are the sheet's own.
+        let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
         Ok(range
             .rows()
-            .map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect())
+            .enumerate()
+            .map(|(i, r)| {
+                let cells = r.iter().map(|c| c.to_string().trim().to_string()).collect();
+                (first_row + i as u32 + 1, cells)
+            })
             .collect())
     });
     match result {
@@ -82,7 +91,7 @@ fn read_xlsx(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
+fn read_csv(bytes: &[u8]) -> AppResult<Table> {
     if bytes.contains(&0) {
         return Err(file_error("文件不是有效的 CSV 或 Excel（.xlsx）文件"));
     }
@@ -113,7 +122,13 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
                 "这一行的 CSV 格式有误（例如引号不成对）",
             )])
         })?;
-        table.push(record.iter().map(|c| c.trim().to_string()).collect());
+        // The reader skips blank lines, and its own line count is off with CRLF; counting
+        // newlines before the record's first byte gives the row number a spreadsheet shows.
+        let line = record
+            .position()
+            .map(|p| line_of(&text, p.byte() as usize))
+            .unwrap_or(i as u32 + 1);
+        table.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
         if table.len() > MAX_ROWS + 1 {
             break;
         }
@@ -121,9 +136,20 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<Vec<String>>> {
     Ok(table)
 }
 
-fn rows_from_table(table: Vec<Vec<String>>) -> AppResult<Vec<ImportRow>> {
+/// The 1-based line of byte offset `at`.
+fn line_of(text: &str, at: usize) -> u32 {
+    let bytes = text.as_bytes();
+    // A record's position may point at the line break that ended the previous one.
+    let mut end = at.min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() as u32 + 1
+}
+
+fn rows_from_table(table: Table) -> AppResult<Vec<ImportRow>> {
     let mut lines = table.into_iter();
-    let header = lines.next().unwrap_or_default();
+    let (header_row, header) = lines.next().unwrap_or_default();
     let mut columns: HashMap<&'static str, usize> = HashMap::new();
     let mut problems = Vec::new();
     for (i, name) in header.iter().enumerate() {
@@ -133,11 +159,15 @@ fn rows_from_table(table: Vec<Vec<String>>) -> AppResult<Vec<ImportRow>> {
         match IMPORT_COLUMNS.iter().find(|c| **c == name.as_str()) {
             Some(c) => {
                 if columns.insert(c, i).is_some() {
-                    problems.push(problem(1, name, format!("表头中“{name}”列出现了两次")));
+                    problems.push(problem(
+                        header_row,
+                        name,
+                        format!("表头中“{name}”列出现了两次"),
+                    ));
                 }
             }
             None => problems.push(problem(
-                1,
+                header_row,
                 name,
                 format!("未知的列“{name}”，表头应为：{}", IMPORT_COLUMNS.join("、")),
             )),
@@ -145,7 +175,7 @@ fn rows_from_table(table: Vec<Vec<String>>) -> AppResult<Vec<ImportRow>> {
     }
     for required in ["账号", "姓名", "党支部"] {
         if !columns.contains_key(required) {
-            problems.push(problem(1, required, format!("缺少“{required}”列")));
+            problems.push(problem(header_row, required, format!("缺少“{required}”列")));
         }
     }
     if !problems.is_empty() {
@@ -159,8 +189,7 @@ fn rows_from_table(table: Vec<Vec<String>>) -> AppResult<Vec<ImportRow>> {
             .filter(|s| !s.is_empty())
     };
     let mut rows = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let row_no = i as u32 + 2;
+    for (row_no, line) in lines {
         if line.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

@@ -1,0 +1,10 @@
+//! API integration tests: the real router (no socket) on a fresh database per test, each
+//! test run on SQLite and on PostgreSQL (`BEACON_TEST_POSTGRES_URL`, set by scripts/test.sh).
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod members;
+mod org;
+mod scope;

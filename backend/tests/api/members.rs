@@ -1,0 +1,385 @@
+//! Member accounts: scoped listing, the admin's create/edit/reset, and the bulk import.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+
+on_both_databases!(
+    listing_filters_searches_and_pages,
+    create_validates_every_field,
+    edits_keep_the_tree_consistent,
+    the_last_admin_stays_an_admin,
+    reset_password_forces_a_change,
+    csv_import_creates_and_updates_members,
+    an_invalid_row_rejects_the_whole_file,
+    xlsx_import_and_templates,
+);
+
+async fn listing_filters_searches_and_pages(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let all = admin.get("/api/v1/members?per_page=200").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.json()["total"], 43);
+    let branch = app.id_of("branches", "机关第三党支部").await;
+    let r = admin
+        .get(&format!("/api/v1/members?branch_id={branch}"))
+        .await
+        .json();
+    assert_eq!(r["total"], 10);
+    assert!(r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["branch_id"] == branch));
+    let r = admin
+        .get("/api/v1/members?q=m01&per_page=5&page=2")
+        .await
+        .json();
+    assert_eq!(r["total"], 10, "m010…m019");
+    assert_eq!(r["items"].as_array().unwrap().len(), 5);
+    assert_eq!(r["page"], 2);
+    // LIKE wildcards in the search are literal characters.
+    let r = admin.get("/api/v1/members?q=%25").await.json();
+    assert_eq!(r["total"], 0);
+    let r = admin
+        .get("/api/v1/members?q=%E7%BB%84%E7%BB%87%E5%A7%94%E5%91%98")
+        .await
+        .json();
+    assert_eq!(r["total"], 1, "search by Chinese name");
+    assert_eq!(r["items"][0]["role"], "organizer");
+    assert_eq!(
+        r["items"][0]["scope"]["branch_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn create_validates_every_field(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let b1 = app.id_of("branches", "机关第一党支部").await;
+    let b2 = app.id_of("branches", "机关第二党支部").await;
+    let (cell_of_b2,): (i64,) = sqlx::query_as("SELECT id FROM cells WHERE branch_id = $1 LIMIT 1")
+        .bind(b2)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let before = app.count("users").await;
+    let cases = [
+        (
+            json!({"username": "a b", "display_name": "张三", "role": "member", "branch_id": b1}),
+            "username",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "", "role": "member", "branch_id": b1}),
+            "display_name",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "member"}),
+            "branch_id",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "member", "branch_id": 9999}),
+            "branch_id",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "member", "branch_id": b1, "cell_id": cell_of_b2}),
+            "cell_id",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "member", "branch_id": b1, "youth_group_id": 9999}),
+            "youth_group_id",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "member", "branch_id": b1, "phone": "12345"}),
+            "phone",
+        ),
+        (
+            json!({"username": "zs001", "display_name": "张三", "role": "organizer", "branch_id": b1}),
+            "scope",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = admin.post("/api/v1/members", body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text()
+        );
+        assert_eq!(r.json()["details"][0]["field"], field, "{body}");
+        assert!(!r.json()["message"].as_str().unwrap().is_empty());
+    }
+    let r = admin
+        .post(
+            "/api/v1/members",
+            json!({"username": "m001", "display_name": "重名", "role": "member", "branch_id": b1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "username_taken");
+    let r = admin
+        .post(
+            "/api/v1/members",
+            json!({"username": "x", "display_name": "张三", "role": "boss", "branch_id": b1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "unknown role");
+    assert_eq!(app.count("users").await, before, "nothing written");
+
+    let r = admin
+        .post(
+            "/api/v1/members",
+            json!({"username": "zuzhi01", "display_name": "组织委员王芳", "role": "organizer",
+            "branch_id": b1, "scope": {"branch_ids": [b1], "youth_group_ids": []}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["member"]["scope"]["branch_ids"], json!([b1]));
+}
+
+async fn edits_keep_the_tree_consistent(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let id = app.user_id("m001").await;
+    let b2 = app.id_of("branches", "机关第二党支部").await;
+    let r = admin.get(&format!("/api/v1/members/{id}")).await.json();
+    assert!(r["cell_id"].is_i64());
+    // Moving to another branch drops the old branch's cell.
+    let r = admin
+        .patch(
+            &format!("/api/v1/members/{id}"),
+            json!({"branch_id": b2, "display_name": "王建国", "phone": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let m = r.json();
+    assert_eq!(m["branch_id"], b2);
+    assert!(m["cell_id"].is_null());
+    assert!(m["phone"].is_null());
+    assert_eq!(m["display_name"], "王建国");
+    // Make them an organizer of a youth group, then a member again (scope cleared).
+    let g = app.id_of("youth_groups", "“求是”青年理论学习小组").await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/members/{id}"),
+            json!({"role": "organizer", "scope": {"branch_ids": [], "youth_group_ids": [g]}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["scope"]["youth_group_ids"], json!([g]));
+    let r = admin
+        .patch(&format!("/api/v1/members/{id}"), json!({"role": "member"}))
+        .await;
+    assert_eq!(r.json()["scope"]["youth_group_ids"], json!([]));
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM organizer_youth_groups WHERE user_id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(n, 0, "the scope rows are gone");
+    let r = admin
+        .patch("/api/v1/members/99999", json!({"display_name": "无"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_last_admin_stays_an_admin(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let id = app.user_id("admin").await;
+    let r = admin
+        .patch(&format!("/api/v1/members/{id}"), json!({"active": false}))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"].as_str().unwrap().contains("自己"));
+    let b1 = app.id_of("branches", "机关第一党支部").await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/members/{id}"),
+            json!({"role": "member", "branch_id": b1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("最后一个管理员"));
+    let (role,): (String,) = sqlx::query_as("SELECT role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "admin");
+}
+
+async fn reset_password_forces_a_change(app: TestApp) {
+    let member = app.signed_in("m009").await;
+    let admin = app.signed_in("admin").await;
+    let id = app.user_id("m009").await;
+    let r = admin
+        .post(&format!("/api/v1/members/{id}/reset-password"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let initial = r.json()["initial_password"].as_str().unwrap().to_string();
+    assert_eq!(
+        member.get("/api/v1/auth/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut c = app.anonymous();
+    assert_eq!(
+        c.login("m009", "Beacon2023").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = c.login("m009", &initial).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["must_change_password"], true);
+}
+
+async fn csv_import_creates_and_updates_members(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let before = app.count("users").await;
+    let csv = "\u{feff}账号,姓名,党支部,党小组,青年理论学习小组,手机号\r\n\
+               20230001,赵新,机关第一党支部,第一党小组,“求是”青年理论学习小组,13900000001\r\n\
+               20230002,钱进,机关第四党支部,,,\r\n\
+               m001,王建国,机关第二党支部,,,\r\n";
+    let r = admin
+        .upload("/api/v1/members/import", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let report = r.json();
+    assert_eq!(report["created"], 2);
+    assert_eq!(report["updated"], 1);
+    assert_eq!(report["issued"].as_array().unwrap().len(), 2);
+    assert_eq!(app.count("users").await, before + 2);
+    let initial = report["issued"][0]["initial_password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut c = app.anonymous();
+    let r = c.login("20230001", &initial).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["must_change_password"], true);
+    assert_eq!(r.json()["youth_group_name"], "“求是”青年理论学习小组");
+    let m001 = admin
+        .get(&format!("/api/v1/members/{}", app.user_id("m001").await))
+        .await
+        .json();
+    assert_eq!(
+        m001["branch_id"],
+        app.id_of("branches", "机关第二党支部").await
+    );
+    // Importing the same file again creates nobody new.
+    let r = admin
+        .upload("/api/v1/members/import", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(r.json()["created"], 0);
+    assert_eq!(r.json()["updated"], 3);
+    assert_eq!(app.count("users").await, before + 2);
+}
+
+async fn an_invalid_row_rejects_the_whole_file(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let before = app.count("users").await;
+    let csv = "账号,姓名,党支部,党小组,青年理论学习小组,手机号\n\
+               20230011,孙一,机关第一党支部,,,\n\
+               20230012,李二,不存在的党支部,,,\n\
+               20230013,周三,机关第一党支部,第九党小组,,\n\
+               20230011,吴四,机关第一党支部,,,\n\
+               admin,郑五,机关第一党支部,,,\n\
+               20230016,王六,机关第一党支部,,,1234\n";
+    let r = admin
+        .upload("/api/v1/members/import", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "import_invalid");
+    let details = r.json()["details"].as_array().unwrap().clone();
+    let rows: Vec<i64> = details.iter().map(|d| d["row"].as_i64().unwrap()).collect();
+    assert_eq!(rows, vec![3, 4, 5, 6, 7], "{details:?}");
+    assert!(details[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不存在的党支部"));
+    assert!(details[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("第2行重复"));
+    assert_eq!(app.count("users").await, before, "nothing imported");
+    // Members and organizers may not import.
+    let org = app.signed_in("org1").await;
+    let r = org
+        .upload("/api/v1/members/import", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn xlsx_import_and_templates(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let r = admin
+        .get("/api/v1/members/import-template?format=xlsx")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.bytes.starts_with(b"PK\x03\x04"));
+    let r = admin
+        .get("/api/v1/members/import-template?format=csv")
+        .await;
+    assert!(r.text().starts_with("\u{feff}账号,姓名,党支部"));
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    let rows = [
+        [
+            "账号",
+            "姓名",
+            "党支部",
+            "党小组",
+            "青年理论学习小组",
+            "手机号",
+        ],
+        [
+            "30000001",
+            "冯明",
+            "机关第三党支部",
+            "第二党小组",
+            "",
+            "13900000002",
+        ],
+        [
+            "30000002",
+            "陈亮",
+            "机关第三党支部",
+            "",
+            "“青春先锋”青年理论学习小组",
+            "",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    // A phone typed as a number in Excel still imports.
+    sheet.write_number(2, 5, 13900000003.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = admin.upload("/api/v1/members/import", bytes).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["created"], 2);
+    let id = app.user_id("30000002").await;
+    let m = admin.get(&format!("/api/v1/members/{id}")).await.json();
+    assert_eq!(m["phone"], "13900000003");
+    assert_eq!(
+        m["youth_group_id"],
+        app.id_of("youth_groups", "“青春先锋”青年理论学习小组")
+            .await
+    );
+    let r = admin
+        .upload("/api/v1/members/import", b"PK\x03\x04broken".to_vec())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["details"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Excel"));
+}
