@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Beacon's one test command (CI runs it too). It installs what the tests need when missing
+# (Debian's chromium, chromium-driver, fonts-noto-cjk and postgresql; the npm tools), starts
+# a throwaway PostgreSQL, then runs: format and lint checks, every crate's unit tests, the
+# API integration tests on SQLite and PostgreSQL, the optimized frontend build with its size
+# budget, and the end-to-end browser tests against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+
+step "format"
+cargo fmt --all -- --check
+
+step "PostgreSQL"
+export BEACON_TEST_POSTGRES_URL
+BEACON_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
+trap 'bash scripts/postgres.sh stop' EXIT
+echo "$BEACON_TEST_POSTGRES_URL"
+
+step "frontend build (release, wasm-opt) and size budget"
+bash scripts/build-frontend.sh
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and API tests (SQLite and PostgreSQL)"
+cargo test --workspace
+
+step "end-to-end tests (headless Chromium at 390x844)"
+cargo build -p backend --bin beacon
+[ -x tools/node_modules/.bin/wasm-opt ] && [ -d tools/node_modules/playwright-core ] || npm ci --prefix tools --no-audit --no-fund
+node --test --test-concurrency=1 tests/e2e/
+echo "screenshots: target/e2e-screenshots/"
