@@ -349,15 +349,13 @@ async fn check_member_fields(
     }
     let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
     match row.branch_id {
-        Some(b) => {
-            if !db::org::unit_exists(conn, Unit::Branch, b).await? {
-                return Err(field_error("branch_id", "所选党支部不存在"));
-            }
+        Some(b) if !db::org::unit_exists(conn, Unit::Branch, b).await? => {
+            return Err(field_error("branch_id", "所选党支部不存在"));
         }
         None if role != Role::Admin => {
             return Err(field_error("branch_id", "请选择所在党支部"));
         }
-        None => {}
+        _ => {}
     }
     if let Some(c) = row.cell_id {
         if db::org::cell_branch(conn, c).await? != row.branch_id || row.branch_id.is_none() {
