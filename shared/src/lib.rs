@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod error;
+pub mod grading;
 pub mod validation;
 
 pub use error::{ErrorBody, ErrorDetail};
