@@ -5,6 +5,7 @@
 pub mod api;
 pub mod error;
 pub mod grading;
+pub mod question;
 pub mod validation;
 
 pub use error::{ErrorBody, ErrorDetail};
