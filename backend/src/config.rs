@@ -17,6 +17,7 @@ use clap::{Args, Parser, Subcommand};
     DATABASE_URL         sqlite:PATH or postgres://USER@HOST/DB (default sqlite:data/beacon.db, created if missing)\n  \
     BEACON_LOG           log filter, e.g. info or debug,sqlx=warn (default info,sqlx=warn)\n  \
     BEACON_STATIC_DIR    folder of the built frontend (default frontend/dist)\n  \
+    BEACON_QUESTION_BANK folder of question-bank files loaded at start (default question-bank)\n  \
     BEACON_SECURE_COOKIE mark the session cookie Secure (set true when served over https)\n  \
     BEACON_TRUST_PROXY   take the client address and scheme from X-Forwarded-For/-Proto\n  \
     BEACON_DEMO          load the demo data at start when the database has no accounts"
@@ -74,6 +75,10 @@ pub struct ServeArgs {
     #[arg(long, env = "BEACON_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// Folder of question-bank files (`*.toml`) loaded at start; skipped when missing.
+    #[arg(long, env = "BEACON_QUESTION_BANK", default_value = "question-bank")]
+    pub question_bank: PathBuf,
+
     /// Load the demo data when the database has no accounts yet.
     #[arg(long, env = "BEACON_DEMO", default_value_t = false)]
     pub demo: bool,
@@ -84,6 +89,7 @@ impl Default for ServeArgs {
         ServeArgs {
             addr: "127.0.0.1:3000".parse().expect("valid default address"),
             static_dir: PathBuf::from("frontend/dist"),
+            question_bank: PathBuf::from("question-bank"),
             secure_cookie: false,
             trust_proxy: false,
             demo: false,

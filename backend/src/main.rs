@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use backend::config::{Cli, Command, ServeArgs};
 use backend::db::Db;
-use backend::domain::demo;
+use backend::domain::{demo, question_bank};
 use backend::{app, AppState, Settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -48,6 +48,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
     if args.demo && demo::load(&db).await? {
         print_demo_credentials();
     }
+    load_question_bank(&db, &args.question_bank).await?;
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend found; serving the API only");
     }
@@ -68,6 +69,27 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    Ok(())
+}
+
+/// Loads the question-bank files; any invalid file stops the start with every problem listed.
+async fn load_question_bank(
+    db: &Db,
+    dir: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if !dir.is_dir() {
+        tracing::warn!(dir = %dir.display(), "no question-bank folder; none loaded");
+        return Ok(());
+    }
+    let questions = question_bank::parse_dir(dir)
+        .map_err(|errors| format!("the question bank has errors:\n  {}", errors.join("\n  ")))?;
+    let report = question_bank::load(db, &questions).await?;
+    tracing::info!(
+        inserted = report.inserted,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        "question bank loaded"
+    );
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
 pub mod org;
+pub mod questions;
 pub mod sessions;
 pub mod users;
 

@@ -6,3 +6,4 @@ pub mod demo;
 pub mod member_import;
 pub mod members;
 pub mod org;
+pub mod question_bank;

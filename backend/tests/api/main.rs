@@ -7,4 +7,5 @@ mod auth;
 mod errors;
 mod members;
 mod org;
+mod question_bank;
 mod scope;
