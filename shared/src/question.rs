@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(Box<dyn Fn(&mut QuestionDraft)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut QuestionDraft)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|q| q.stem = " ".into()), "stem"),
             (Box::new(|q| q.explanation = "".into()), "explanation"),
             (Box::new(|q| q.source = "".into()), "source"),
