@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 pub mod grading;
 pub mod question;
+pub mod study;
 pub mod validation;
 
 pub use error::{ErrorBody, ErrorDetail};

@@ -1,0 +1,91 @@
+//! Study-time rules. The lesson page sends a heartbeat every [`HEARTBEAT_SECS`] while it
+//! is visible and focused; the server credits time from heartbeats alone:
+//!
+//! - each heartbeat credits the real time since the previous one, so a burst of forged
+//!   heartbeats credits no more than the wall-clock time it took to send them;
+//! - a gap longer than [`MAX_GAP_SECS`] credits nothing: no heartbeats came in between, so
+//!   the reader was away (a background tab, a locked phone);
+//! - a lesson's credited time is capped at [`cap_seconds`].
+//!
+//! A lesson is completed once the reader has reached its end and has spent at least
+//! [`min_read_seconds`], which grows with the lesson's length.
+
+/// How often the lesson page reports while visible and focused.
+pub const HEARTBEAT_SECS: i64 = 15;
+/// The longest gap between two heartbeats that still counts as reading.
+pub const MAX_GAP_SECS: i64 = 40;
+/// Characters read per second assumed for the minimum time (about 600 a minute: a brisk
+/// but real reading pace for Chinese text).
+pub const CHARS_PER_SECOND: usize = 10;
+
+/// Milliseconds to credit for a heartbeat at `now_ms` after one at `last_ms`.
+pub fn credit_ms(last_ms: Option<i64>, now_ms: i64) -> i64 {
+    match last_ms {
+        Some(last) if now_ms > last && now_ms - last <= MAX_GAP_SECS * 1000 => now_ms - last,
+        _ => 0,
+    }
+}
+
+/// Minimum reading time of a lesson of `chars` characters: at least 20 s, at most 10 min.
+pub fn min_read_seconds(chars: usize) -> i64 {
+    ((chars / CHARS_PER_SECOND) as i64).clamp(20, 600)
+}
+
+/// Most time one lesson can earn: three times its minimum, and at least 5 minutes.
+pub fn cap_seconds(chars: usize) -> i64 {
+    (min_read_seconds(chars) * 3).max(300)
+}
+
+/// Whether a lesson counts as completed.
+pub fn is_completed(reached_end: bool, credited_seconds: i64, chars: usize) -> bool {
+    reached_end && credited_seconds >= min_read_seconds(chars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_real_elapsed_time_between_close_heartbeats() {
+        assert_eq!(
+            credit_ms(None, 1_000),
+            0,
+            "the first heartbeat only starts the clock"
+        );
+        assert_eq!(credit_ms(Some(1_000), 16_000), 15_000);
+        assert_eq!(credit_ms(Some(1_000), 1_000), 0);
+        assert_eq!(credit_ms(Some(5_000), 1_000), 0, "clock going backwards");
+    }
+
+    #[test]
+    fn a_long_gap_earns_nothing() {
+        assert_eq!(credit_ms(Some(0), 40_000), 40_000);
+        assert_eq!(credit_ms(Some(0), 40_001), 0);
+        assert_eq!(credit_ms(Some(0), 3_600_000), 0);
+    }
+
+    #[test]
+    fn a_burst_earns_only_its_wall_clock_time() {
+        // 1000 forged heartbeats sent within two seconds.
+        let mut last = None;
+        let mut total = 0;
+        for i in 0..1000 {
+            let now = 10_000 + i * 2;
+            total += credit_ms(last, now);
+            last = Some(now);
+        }
+        assert!(total <= 2_000, "{total}");
+    }
+
+    #[test]
+    fn minimum_time_grows_with_length_within_bounds() {
+        assert_eq!(min_read_seconds(50), 20);
+        assert_eq!(min_read_seconds(3000), 300);
+        assert_eq!(min_read_seconds(100_000), 600);
+        assert_eq!(cap_seconds(50), 300);
+        assert_eq!(cap_seconds(3000), 900);
+        assert!(!is_completed(true, 19, 50));
+        assert!(!is_completed(false, 600, 50));
+        assert!(is_completed(true, 20, 50));
+    }
+}
