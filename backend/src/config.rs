@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
     BEACON_LOG           log filter, e.g. info or debug,sqlx=warn (default info,sqlx=warn)\n  \
     BEACON_STATIC_DIR    folder of the built frontend (default frontend/dist)\n  \
     BEACON_QUESTION_BANK folder of question-bank files loaded at start (default question-bank)\n  \
+    BEACON_SEEDS         folder of shipped study material loaded at start (default seeds)\n  \
     BEACON_SECURE_COOKIE mark the session cookie Secure (set true when served over https)\n  \
     BEACON_TRUST_PROXY   take the client address and scheme from X-Forwarded-For/-Proto\n  \
     BEACON_DEMO          load the demo data at start when the database has no accounts"
@@ -79,6 +80,10 @@ pub struct ServeArgs {
     #[arg(long, env = "BEACON_QUESTION_BANK", default_value = "question-bank")]
     pub question_bank: PathBuf,
 
+    /// Folder of shipped study material (the founding document) loaded at start.
+    #[arg(long, env = "BEACON_SEEDS", default_value = "seeds")]
+    pub seeds: PathBuf,
+
     /// Load the demo data when the database has no accounts yet.
     #[arg(long, env = "BEACON_DEMO", default_value_t = false)]
     pub demo: bool,
@@ -90,6 +95,7 @@ impl Default for ServeArgs {
             addr: "127.0.0.1:3000".parse().expect("valid default address"),
             static_dir: PathBuf::from("frontend/dist"),
             question_bank: PathBuf::from("question-bank"),
+            seeds: PathBuf::from("seeds"),
             secure_cookie: false,
             trust_proxy: false,
             demo: false,

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use backend::config::{Cli, Command, ServeArgs};
 use backend::db::Db;
-use backend::domain::{demo, question_bank};
+use backend::domain::{demo, question_bank, seeds};
 use backend::{app, AppState, Settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -49,6 +49,11 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
         print_demo_credentials();
     }
     load_question_bank(&db, &args.question_bank).await?;
+    if args.seeds.join(seeds::WORK_PLAN_FILE).exists() {
+        seeds::load(&db, &args.seeds).await?;
+    } else {
+        tracing::warn!(dir = %args.seeds.display(), "no seeds folder; study material not loaded");
+    }
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend found; serving the API only");
     }

@@ -9,6 +9,7 @@
 pub mod org;
 pub mod questions;
 pub mod sessions;
+pub mod study;
 pub mod users;
 
 use std::str::FromStr;

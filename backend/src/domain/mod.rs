@@ -7,3 +7,5 @@ pub mod member_import;
 pub mod members;
 pub mod org;
 pub mod question_bank;
+pub mod seeds;
+pub mod study;

@@ -6,6 +6,7 @@ pub mod health;
 pub mod members;
 pub mod openapi;
 pub mod org;
+pub mod study;
 
 use axum::Router;
 
@@ -18,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(org::router())
         .merge(members::router())
+        .merge(study::router())
 }

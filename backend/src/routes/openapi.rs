@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org};
+use super::{auth, health, members, org, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,11 +20,13 @@ use super::{auth, health, members, org};
         org::create_youth_group, org::rename_youth_group, org::delete_youth_group,
         members::list, members::show, members::create, members::update,
         members::reset_password, members::import, members::template,
+        study::modules, study::module, study::lesson, study::heartbeat,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
         (name = "org", description = "组织架构：党支部、党小组、青年理论学习小组"),
         (name = "members", description = "成员账号"),
+        (name = "study", description = "学习专题、课程与学习时长"),
         (name = "health", description = "运行状态"),
     )
 )]

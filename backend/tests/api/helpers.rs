@@ -94,6 +94,10 @@ impl TestApp {
         let db = Db::connect(url).await.expect("connect");
         db.migrate().await.expect("migrate");
         assert!(backend::domain::demo::load(&db).await.expect("demo data"));
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
+        backend::domain::seeds::load(&db, &seeds)
+            .await
+            .expect("seeds");
         let router = app(AppState::new(db.clone(), Settings::default()));
         TestApp {
             router,

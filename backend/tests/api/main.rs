@@ -9,3 +9,4 @@ mod members;
 mod org;
 mod question_bank;
 mod scope;
+mod study;

@@ -1,0 +1,300 @@
+//! Queries on modules, lessons, audiences and reading progress.
+
+use sqlx::AnyConnection;
+
+use super::now_ms;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModuleRow {
+    pub id: i64,
+    pub title: String,
+    pub track: String,
+    pub description: String,
+    pub due_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonRow {
+    pub id: i64,
+    pub module_id: i64,
+    pub position: i64,
+    pub title: String,
+    pub body_md: String,
+    pub source: String,
+    pub char_count: i64,
+}
+
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ProgressRow {
+    pub credited_ms: i64,
+    pub last_heartbeat_at: Option<i64>,
+    pub reached_end: i64,
+    pub completed_at: Option<i64>,
+}
+
+/// Who a visibility check is for: their branch, youth group, and (for organizers) scope.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub all: bool,
+    pub branch_ids: Vec<i64>,
+    pub youth_group_ids: Vec<i64>,
+}
+
+fn ids(v: &[i64]) -> String {
+    if v.is_empty() {
+        "NULL".into()
+    } else {
+        v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// SQL condition on `m` (modules) for what `viewer` may see. Ids are our own integers.
+fn visible_sql(viewer: &Viewer) -> String {
+    if viewer.all {
+        return "1 = 1".into();
+    }
+    format!(
+        "(m.audience = 'all' \
+          OR EXISTS (SELECT 1 FROM module_branches mb WHERE mb.module_id = m.id AND mb.branch_id IN ({})) \
+          OR EXISTS (SELECT 1 FROM module_youth_groups my WHERE my.module_id = m.id AND my.youth_group_id IN ({})))",
+        ids(&viewer.branch_ids),
+        ids(&viewer.youth_group_ids)
+    )
+}
+
+const MODULE_COLUMNS: &str = "m.id, m.title, m.track, m.description, m.due_at";
+
+pub async fn visible_modules(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+) -> sqlx::Result<Vec<ModuleRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {MODULE_COLUMNS} FROM modules m WHERE {} ORDER BY m.position, m.id",
+        visible_sql(viewer)
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn visible_module(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> sqlx::Result<Option<ModuleRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {MODULE_COLUMNS} FROM modules m WHERE m.id = $1 AND {}",
+        visible_sql(viewer)
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+const LESSON_COLUMNS: &str = "id, module_id, position, title, body_md, source, char_count";
+
+pub async fn lessons_of(conn: &mut AnyConnection, module_id: i64) -> sqlx::Result<Vec<LessonRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {LESSON_COLUMNS} FROM lessons WHERE module_id = $1 ORDER BY position"
+    ))
+    .bind(module_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn lesson(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<LessonRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {LESSON_COLUMNS} FROM lessons WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn progress(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson_id: i64,
+) -> sqlx::Result<Option<ProgressRow>> {
+    sqlx::query_as(
+        "SELECT credited_ms, last_heartbeat_at, reached_end, completed_at FROM lesson_progress \
+         WHERE user_id = $1 AND lesson_id = $2",
+    )
+    .bind(user_id)
+    .bind(lesson_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Creates the progress row on the first heartbeat; false if it already existed.
+pub async fn start_progress(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO lesson_progress (user_id, lesson_id, credited_ms, last_heartbeat_at, \
+         reached_end, started_at) VALUES ($1, $2, 0, $3, 0, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(lesson_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Writes a heartbeat's outcome only if no other heartbeat got in since `seen_last` was
+/// read (optimistic concurrency: two concurrent heartbeats cannot both credit one gap).
+#[allow(clippy::too_many_arguments)]
+pub async fn record_heartbeat(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    lesson_id: i64,
+    seen_last: Option<i64>,
+    now: i64,
+    credited_ms: i64,
+    reached_end: bool,
+    completed_at: Option<i64>,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE lesson_progress SET credited_ms = $1, last_heartbeat_at = $2, reached_end = $3, \
+         completed_at = $4 WHERE user_id = $5 AND lesson_id = $6 AND last_heartbeat_at = $7",
+    )
+    .bind(credited_ms)
+    .bind(now)
+    .bind(i64::from(reached_end))
+    .bind(completed_at)
+    .bind(user_id)
+    .bind(lesson_id)
+    .bind(seen_last.unwrap_or(-1))
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Completed lessons of a module for a user.
+pub async fn completed_count(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    module_id: i64,
+) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id \
+         WHERE p.user_id = $1 AND l.module_id = $2 AND p.completed_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .bind(module_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+pub async fn lesson_count(conn: &mut AnyConnection, module_id: i64) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lessons WHERE module_id = $1")
+        .bind(module_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// A module to seed, identified by its slug.
+pub struct SeedModule<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub track: &'a str,
+    pub description: &'a str,
+    pub position: i64,
+}
+
+/// Inserts or updates a seeded module (audience: the whole organization); returns its id.
+pub async fn upsert_module(conn: &mut AnyConnection, m: &SeedModule<'_>) -> sqlx::Result<i64> {
+    let now = now_ms();
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM modules WHERE slug = $1")
+        .bind(m.slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some((id,)) = found {
+        sqlx::query(
+            "UPDATE modules SET title = $1, track = $2, description = $3, position = $4, \
+             updated_at = $5 WHERE id = $6 AND (title <> $1 OR track <> $2 OR description <> $3 \
+             OR position <> $4)",
+        )
+        .bind(m.title)
+        .bind(m.track)
+        .bind(m.description)
+        .bind(m.position)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+        return Ok(id);
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO modules (slug, title, track, description, audience, position, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, 'all', $5, $6, $6) RETURNING id",
+    )
+    .bind(m.slug)
+    .bind(m.title)
+    .bind(m.track)
+    .bind(m.description)
+    .bind(m.position)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Inserts or updates the lesson at `position` of a module; an identical lesson is left alone.
+pub async fn upsert_lesson(
+    conn: &mut AnyConnection,
+    module_id: i64,
+    position: i64,
+    title: &str,
+    body_md: &str,
+    source: &str,
+) -> sqlx::Result<()> {
+    let now = now_ms();
+    let chars = body_md.chars().filter(|c| !c.is_whitespace()).count() as i64;
+    let existing: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT title, body_md, source FROM lessons WHERE module_id = $1 AND position = $2",
+    )
+    .bind(module_id)
+    .bind(position)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match existing {
+        Some((t, b, s)) if t == title && b == body_md && s == source => {}
+        Some(_) => {
+            sqlx::query(
+                "UPDATE lessons SET title = $1, body_md = $2, source = $3, char_count = $4, \
+                 updated_at = $5 WHERE module_id = $6 AND position = $7",
+            )
+            .bind(title)
+            .bind(body_md)
+            .bind(source)
+            .bind(chars)
+            .bind(now)
+            .bind(module_id)
+            .bind(position)
+            .execute(conn)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO lessons (module_id, position, title, body_md, source, char_count, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(module_id)
+            .bind(position)
+            .bind(title)
+            .bind(body_md)
+            .bind(source)
+            .bind(chars)
+            .bind(now)
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! Studying: the modules a member may see, their lessons rendered safely, and study time
+//! credited from heartbeats (the rules are in `shared::study`).
+
+use pulldown_cmark::{html, Event, Options, Parser, Tag};
+use shared::api::auth::Role;
+use shared::api::study::{
+    Heartbeat, LessonProgress, LessonSummary, LessonView, ModuleDetail, ModuleSummary, Track,
+};
+use shared::study;
+use sqlx::AnyConnection;
+
+use crate::auth::SessionUser;
+use crate::db::study::{LessonRow, ModuleRow, ProgressRow, Viewer};
+use crate::db::{self, now_ms, Db};
+use crate::error::{AppError, AppResult};
+
+/// What `user` may see: admins everything; others the whole-organization modules and those
+/// addressed to their branch or youth group (organizers also to the units they look after).
+fn viewer(user: &SessionUser) -> Viewer {
+    let mut v = Viewer {
+        all: user.role == Role::Admin,
+        branch_ids: user.branch_id.into_iter().collect(),
+        youth_group_ids: user.youth_group_id.into_iter().collect(),
+    };
+    v.branch_ids.extend(&user.scope.branch_ids);
+    v.youth_group_ids.extend(&user.scope.youth_group_ids);
+    v
+}
+
+/// The modules the member may study, with their progress.
+pub async fn modules(db: &Db, user: &SessionUser) -> AppResult<Vec<ModuleSummary>> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = db::study::visible_modules(&mut conn, &viewer(user)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        out.push(summary(&mut conn, user.id, m).await?);
+    }
+    Ok(out)
+}
+
+async fn summary(conn: &mut AnyConnection, user_id: i64, m: ModuleRow) -> AppResult<ModuleSummary> {
+    let lesson_count = db::study::lesson_count(conn, m.id).await?;
+    let lessons_completed = db::study::completed_count(conn, user_id, m.id).await?;
+    Ok(ModuleSummary {
+        id: m.id,
+        title: m.title,
+        track: Track::parse(&m.track).unwrap_or(Track::Other),
+        description: m.description,
+        due_at: m.due_at,
+        lesson_count,
+        lessons_completed,
+        // A module's required quiz joins this condition when quizzes arrive.
+        completed: lesson_count > 0 && lessons_completed == lesson_count,
+    })
+}
+
+/// A module with its lessons; one the member may not see is "not found".
+pub async fn module(db: &Db, user: &SessionUser, id: i64) -> AppResult<ModuleDetail> {
+    let mut conn = db.pool.acquire().await?;
+    let m = db::study::visible_module(&mut conn, &viewer(user), id)
+        .await?
+        .ok_or(AppError::NotFound("学习专题"))?;
+    let lessons = db::study::lessons_of(&mut conn, id).await?;
+    let mut items = Vec::with_capacity(lessons.len());
+    for l in lessons {
+        let p = db::study::progress(&mut conn, user.id, l.id).await?;
+        items.push(LessonSummary {
+            id: l.id,
+            position: l.position,
+            title: l.title.clone(),
+            source: l.source.clone(),
+            progress: progress_of(&l, p.as_ref()),
+        });
+    }
+    Ok(ModuleDetail {
+        module: summary(&mut conn, user.id, m).await?,
+        lessons: items,
+    })
+}
+
+fn progress_of(l: &LessonRow, p: Option<&ProgressRow>) -> LessonProgress {
+    let p = p.cloned().unwrap_or_default();
+    LessonProgress {
+        credited_seconds: p.credited_ms / 1000,
+        min_seconds: study::min_read_seconds(l.char_count as usize),
+        reached_end: p.reached_end == 1,
+        completed: p.completed_at.is_some(),
+    }
+}
+
+/// Loads a lesson the member may see, with its module.
+async fn visible_lesson(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<(LessonRow, ModuleRow)> {
+    let lesson = db::study::lesson(conn, id)
+        .await?
+        .ok_or(AppError::NotFound("课程"))?;
+    let module = db::study::visible_module(conn, &viewer(user), lesson.module_id)
+        .await?
+        .ok_or(AppError::NotFound("课程"))?;
+    Ok((lesson, module))
+}
+
+/// A lesson to read, its Markdown rendered to safe HTML.
+pub async fn lesson(db: &Db, user: &SessionUser, id: i64) -> AppResult<LessonView> {
+    let mut conn = db.pool.acquire().await?;
+    let (l, m) = visible_lesson(&mut conn, user, id).await?;
+    let siblings = db::study::lessons_of(&mut conn, l.module_id).await?;
+    let idx = siblings.iter().position(|s| s.id == l.id).unwrap_or(0);
+    let p = db::study::progress(&mut conn, user.id, l.id).await?;
+    Ok(LessonView {
+        id: l.id,
+        module_id: m.id,
+        module_title: m.title,
+        position: l.position,
+        lesson_count: siblings.len() as i64,
+        title: l.title.clone(),
+        source: l.source.clone(),
+        html: render_markdown(&l.body_md),
+        prev_id: idx
+            .checked_sub(1)
+            .and_then(|i| siblings.get(i))
+            .map(|s| s.id),
+        next_id: siblings.get(idx + 1).map(|s| s.id),
+        heartbeat_secs: study::HEARTBEAT_SECS,
+        progress: progress_of(&l, p.as_ref()),
+    })
+}
+
+/// Credits study time for a heartbeat (see `shared::study` for the rules).
+pub async fn heartbeat(
+    db: &Db,
+    user: &SessionUser,
+    id: i64,
+    hb: Heartbeat,
+) -> AppResult<LessonProgress> {
+    let mut conn = db.pool.acquire().await?;
+    let (l, _) = visible_lesson(&mut conn, user, id).await?;
+    let chars = l.char_count as usize;
+    let cap_ms = study::cap_seconds(chars) * 1000;
+    let now = now_ms();
+    if db::study::start_progress(&mut conn, user.id, l.id, now).await? && !hb.reached_end {
+        // The first heartbeat only starts the clock.
+        let p = db::study::progress(&mut conn, user.id, l.id).await?;
+        return Ok(progress_of(&l, p.as_ref()));
+    }
+    // Two tries: a concurrent heartbeat may have moved the clock between read and write;
+    // then this one credits against the newer value or, failing twice, credits nothing.
+    for _ in 0..2 {
+        let current = db::study::progress(&mut conn, user.id, l.id)
+            .await?
+            .unwrap_or_default();
+        let credited = (current.credited_ms + study::credit_ms(current.last_heartbeat_at, now))
+            .min(cap_ms)
+            .max(current.credited_ms);
+        let reached_end = current.reached_end == 1 || hb.reached_end;
+        let completed_at = current
+            .completed_at
+            .or_else(|| study::is_completed(reached_end, credited / 1000, chars).then_some(now));
+        if db::study::record_heartbeat(
+            &mut conn,
+            user.id,
+            l.id,
+            current.last_heartbeat_at,
+            now,
+            credited,
+            reached_end,
+            completed_at,
+        )
+        .await?
+        {
+            break;
+        }
+    }
+    let p = db::study::progress(&mut conn, user.id, l.id).await?;
+    Ok(progress_of(&l, p.as_ref()))
+}
+
+/// Markdown to HTML with every piece of raw HTML shown as text and only http(s), mailto
+/// and relative links kept, so no script or markup from a lesson reaches the page.
+pub fn render_markdown(md: &str) -> String {
+    let parser =
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| {
+            match event {
+                Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: "#".into(),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: "".into(),
+                    title,
+                    id,
+                }),
+                other => other,
+            }
+        });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with('/')
+        || lower.starts_with('#')
+        || !lower.contains(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_markdown;
+
+    #[test]
+    fn markdown_renders_without_raw_html_or_script_links() {
+        let html = render_markdown("**重点**\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        assert!(html.contains("<strong>重点</strong>"));
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        let html = render_markdown("[规定](https://example.org/a) ![图](data:image/png;base64,xx)");
+        assert!(html.contains("href=\"https://example.org/a\""));
+        assert!(!html.contains("data:"), "{html}");
+    }
+}
