@@ -163,6 +163,102 @@ pub fn normalize(s: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Longest accepted text for one fill-in blank.
+pub const MAX_BLANK_CHARS: usize = 200;
+
+/// Why an answer cannot be accepted for a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerShapeError {
+    WrongKind,
+    NoSuchOption,
+    WrongBlankCount,
+    TooLong,
+}
+
+/// Checks that an answer fits its question: same kind, existing options, one text per
+/// blank of bounded length. Nothing is graded here.
+pub fn check_shape(
+    key: &AnswerKey,
+    option_count: usize,
+    answer: &Answer,
+) -> Result<(), AnswerShapeError> {
+    match (key, answer) {
+        (AnswerKey::Single { .. }, Answer::Single { option }) => {
+            if *option < option_count {
+                Ok(())
+            } else {
+                Err(AnswerShapeError::NoSuchOption)
+            }
+        }
+        (AnswerKey::Multiple { .. }, Answer::Multiple { options }) => {
+            if options.len() <= option_count && options.iter().all(|o| *o < option_count) {
+                Ok(())
+            } else {
+                Err(AnswerShapeError::NoSuchOption)
+            }
+        }
+        (AnswerKey::TrueFalse { .. }, Answer::TrueFalse { .. }) => Ok(()),
+        (AnswerKey::FillIn { blanks }, Answer::FillIn { blanks: given }) => {
+            if given.len() != blanks.len() {
+                Err(AnswerShapeError::WrongBlankCount)
+            } else if given.iter().any(|g| g.chars().count() > MAX_BLANK_CHARS) {
+                Err(AnswerShapeError::TooLong)
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(AnswerShapeError::WrongKind),
+    }
+}
+
+/// Maps an answer given in an attempt's shuffled option order (`order[shown] = canonical`)
+/// to the question's canonical option indices. Out-of-range indices are kept out of range.
+pub fn to_canonical(answer: &Answer, order: &[usize]) -> Answer {
+    let map = |i: usize| order.get(i).copied().unwrap_or(usize::MAX);
+    match answer {
+        Answer::Single { option } => Answer::Single {
+            option: map(*option),
+        },
+        Answer::Multiple { options } => Answer::Multiple {
+            options: options.iter().map(|o| map(*o)).collect(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// Maps a canonical answer or key to the attempt's shown order.
+pub fn to_shown(answer: &Answer, order: &[usize]) -> Answer {
+    let map = |c: usize| order.iter().position(|o| *o == c).unwrap_or(usize::MAX);
+    match answer {
+        Answer::Single { option } => Answer::Single {
+            option: map(*option),
+        },
+        Answer::Multiple { options } => {
+            let mut shown: Vec<usize> = options.iter().map(|o| map(*o)).collect();
+            shown.sort_unstable();
+            Answer::Multiple { options: shown }
+        }
+        other => other.clone(),
+    }
+}
+
+/// A key written as the answer that would be right (for showing after submission).
+pub fn key_as_answer(key: &AnswerKey) -> Answer {
+    match key {
+        AnswerKey::Single { option } => Answer::Single { option: *option },
+        AnswerKey::Multiple { options } => Answer::Multiple {
+            options: options.clone(),
+        },
+        AnswerKey::TrueFalse { value } => Answer::TrueFalse { value: *value },
+        AnswerKey::FillIn { blanks } => Answer::FillIn {
+            blanks: blanks
+                .iter()
+                .map(|alts| alts.first().cloned().unwrap_or_default())
+                .collect(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +379,67 @@ mod tests {
     fn normalize_folds_full_width_punctuation() {
         assert_eq!(normalize("２０２３年，　ＯＫ！"), "2023年, ok!");
         assert_eq!(normalize("  a \t b  "), "a b");
+    }
+
+    #[test]
+    fn shuffled_answers_map_to_canonical_and_back() {
+        // Shown order: canonical options 2, 0, 3, 1.
+        let order = [2, 0, 3, 1];
+        let shown = Answer::Multiple {
+            options: vec![0, 3],
+        };
+        let canonical = to_canonical(&shown, &order);
+        assert_eq!(
+            canonical,
+            Answer::Multiple {
+                options: vec![2, 1]
+            }
+        );
+        assert_eq!(to_shown(&canonical, &order), shown);
+        let key = AnswerKey::Multiple {
+            options: vec![1, 2],
+        };
+        assert!(grade(&key, Some(&canonical), STRICT).correct);
+        assert_eq!(
+            to_canonical(&Answer::Single { option: 9 }, &order),
+            Answer::Single { option: usize::MAX }
+        );
+    }
+
+    #[test]
+    fn answer_shapes_are_checked() {
+        let single = AnswerKey::Single { option: 0 };
+        assert!(check_shape(&single, 4, &Answer::Single { option: 3 }).is_ok());
+        assert_eq!(
+            check_shape(&single, 4, &Answer::Single { option: 4 }),
+            Err(AnswerShapeError::NoSuchOption)
+        );
+        assert_eq!(
+            check_shape(&single, 4, &Answer::TrueFalse { value: true }),
+            Err(AnswerShapeError::WrongKind)
+        );
+        let fill = AnswerKey::FillIn {
+            blanks: vec![vec!["a".into()], vec!["b".into()]],
+        };
+        assert_eq!(
+            check_shape(
+                &fill,
+                0,
+                &Answer::FillIn {
+                    blanks: vec!["a".into()]
+                }
+            ),
+            Err(AnswerShapeError::WrongBlankCount)
+        );
+        assert_eq!(
+            check_shape(
+                &fill,
+                0,
+                &Answer::FillIn {
+                    blanks: vec!["a".into(), "长".repeat(201)]
+                }
+            ),
+            Err(AnswerShapeError::TooLong)
+        );
     }
 }

@@ -1,0 +1,201 @@
+//! Quizzes, attempts and the mistake book as a member sees them. Questions served before
+//! submission carry no key, explanation or source: those arrive only in [`QuestionResult`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::grading::{Answer, QuestionKind};
+
+/// The six kinds of quiz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QuizKind {
+    /// Per module, unlimited, drawn from the module's categories.
+    Practice,
+    /// 每日答题: a fresh set per member per day.
+    Daily,
+    /// 每周答题: one set per member per week.
+    Weekly,
+    /// 专项答题: a fixed set with an open/close window, one attempt.
+    Special,
+    /// 挑战答题: questions keep coming until the first wrong answer.
+    Challenge,
+    /// A time limit, a pass mark and a number of attempts.
+    Exam,
+}
+
+impl QuizKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuizKind::Practice => "practice",
+            QuizKind::Daily => "daily",
+            QuizKind::Weekly => "weekly",
+            QuizKind::Special => "special",
+            QuizKind::Challenge => "challenge",
+            QuizKind::Exam => "exam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuizKind> {
+        [
+            QuizKind::Practice,
+            QuizKind::Daily,
+            QuizKind::Weekly,
+            QuizKind::Special,
+            QuizKind::Challenge,
+            QuizKind::Exam,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// When keys, explanations and sources are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reveal {
+    AfterSubmit,
+    AfterClose,
+    Never,
+}
+
+/// A quiz in a member's list, with where they stand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuizSummary {
+    pub id: i64,
+    pub title: String,
+    pub kind: QuizKind,
+    pub module_id: Option<i64>,
+    pub question_count: i64,
+    pub time_limit_secs: Option<i64>,
+    /// Percent needed to pass (exam).
+    pub pass_mark: Option<i64>,
+    pub max_attempts: Option<i64>,
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    /// Attempts used in the current period (today for daily, this week for weekly).
+    pub attempts_used: i64,
+    /// Whether the member can start (or resume) an attempt now; if not, `blocked_reason`.
+    pub can_start: bool,
+    pub blocked_reason: Option<String>,
+    /// An unsubmitted attempt to resume.
+    pub open_attempt_id: Option<i64>,
+}
+
+/// One question of an attempt, as shown before submission: options in this attempt's
+/// order, no key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptQuestion {
+    pub position: i64,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<String>,
+    /// Number of blanks (fill-in).
+    pub blanks: i64,
+    /// The saved answer, in this attempt's option order.
+    pub answer: Option<Answer>,
+}
+
+/// An attempt in progress or finished.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptView {
+    pub id: i64,
+    pub quiz_id: i64,
+    pub quiz_title: String,
+    pub kind: QuizKind,
+    pub started_at: i64,
+    /// Server time after which answers are no longer accepted.
+    pub deadline_at: Option<i64>,
+    pub server_now: i64,
+    pub submitted: bool,
+    pub questions: Vec<AttemptQuestion>,
+    /// Present once submitted.
+    pub result: Option<AttemptResult>,
+}
+
+/// `PUT /api/v1/attempts/{id}/answers/{position}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveAnswer {
+    pub answer: Answer,
+}
+
+/// Answer to saving in a challenge: whether it was right and whether the run goes on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedAnswer {
+    pub position: i64,
+    /// Only for challenge runs, which are graded answer by answer.
+    pub correct: Option<bool>,
+    /// For challenge runs: the next question, if the run goes on.
+    pub next: Option<AttemptQuestion>,
+    pub finished: bool,
+}
+
+/// The graded outcome of an attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptResult {
+    pub correct_count: i64,
+    pub question_count: i64,
+    /// 0–100, rounded down.
+    pub score_percent: i64,
+    pub passed: Option<bool>,
+    pub submitted_at: i64,
+    /// Whether keys and explanations are shown now (per the quiz's reveal rule).
+    pub revealed: bool,
+    pub questions: Vec<QuestionResult>,
+}
+
+/// One graded question. `key`, `explanation` and `source` are `None` until revealed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionResult {
+    pub position: i64,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<String>,
+    pub answer: Option<Answer>,
+    pub correct: bool,
+    /// In this attempt's option order.
+    pub key: Option<Answer>,
+    pub explanation: Option<String>,
+    pub source: Option<String>,
+}
+
+/// An attempt in the member's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub quiz_id: i64,
+    pub quiz_title: String,
+    pub kind: QuizKind,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    pub correct_count: Option<i64>,
+    pub question_count: i64,
+    pub score_percent: Option<i64>,
+}
+
+/// A question in the mistake book, with why it was right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mistake {
+    pub question_id: i64,
+    pub category: String,
+    pub module_title: Option<String>,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<String>,
+    pub key: Answer,
+    pub explanation: String,
+    pub source: String,
+    pub wrong_count: i64,
+    /// Days on which it has since been answered right (two clear it).
+    pub right_days: i64,
+}
