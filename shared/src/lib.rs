@@ -3,6 +3,7 @@
 //! rules as they arrive). No I/O and no server-only dependencies: it builds for wasm32.
 
 pub mod api;
+pub mod calendar;
 pub mod error;
 pub mod grading;
 pub mod question;
