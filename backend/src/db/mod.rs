@@ -8,6 +8,7 @@
 
 pub mod org;
 pub mod questions;
+pub mod quiz;
 pub mod sessions;
 pub mod study;
 pub mod users;

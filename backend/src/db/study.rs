@@ -298,3 +298,22 @@ pub async fn upsert_lesson(
     }
     Ok(())
 }
+
+/// Whether every required quiz of a module has a submitted attempt of this user at or
+/// above its pass mark (true when the module has none).
+pub async fn required_quizzes_passed(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    module_id: i64,
+) -> sqlx::Result<bool> {
+    let (missing,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM quizzes q WHERE q.module_id = $1 AND q.required = 1 \
+         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.quiz_id = q.id AND a.user_id = $2 \
+           AND a.submitted_at IS NOT NULL AND a.score_milli >= COALESCE(q.pass_mark, 0) * 10)",
+    )
+    .bind(module_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(missing == 0)
+}

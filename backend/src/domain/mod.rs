@@ -7,5 +7,6 @@ pub mod member_import;
 pub mod members;
 pub mod org;
 pub mod question_bank;
+pub mod quiz;
 pub mod seeds;
 pub mod study;

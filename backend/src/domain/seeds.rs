@@ -156,7 +156,94 @@ pub async fn load(db: &Db, dir: &Path) -> AppResult<()> {
         )
         .await?;
     }
+    seed_quizzes(&mut tx, module_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// One quiz of each kind with sensible defaults, created once (organizers change them
+/// later), plus the system quiz behind mistake practice. The module's practice and exam
+/// draw from its question category when the question bank has loaded it.
+async fn seed_quizzes(tx: &mut sqlx::AnyConnection, module_id: i64) -> AppResult<()> {
+    use db::quiz::{insert_quiz_if_missing, SeedQuiz};
+    let category = db::quiz::link_module_category(tx, module_id, WORK_PLAN_TITLE).await?;
+    let now = db::now_ms();
+    let base = SeedQuiz {
+        slug: "",
+        title: "",
+        kind: "practice",
+        module_id: None,
+        question_count: 5,
+        time_limit_secs: None,
+        pass_mark: None,
+        max_attempts: None,
+        opens_at: None,
+        closes_at: None,
+        required: false,
+    };
+    let quizzes = [
+        SeedQuiz {
+            slug: "work-plan-2023-practice",
+            title: "2023年党建工作要点 · 练习",
+            module_id: Some(module_id),
+            ..base
+        },
+        SeedQuiz {
+            slug: "daily",
+            title: "每日答题",
+            kind: "daily",
+            ..base
+        },
+        SeedQuiz {
+            slug: "weekly",
+            title: "每周答题",
+            kind: "weekly",
+            question_count: 10,
+            ..base
+        },
+        SeedQuiz {
+            slug: "work-plan-2023-special",
+            title: "专项答题：2023年党建工作要点",
+            kind: "special",
+            question_count: 10,
+            opens_at: Some(now),
+            closes_at: Some(now + 60 * 24 * 3600 * 1000),
+            ..base
+        },
+        SeedQuiz {
+            slug: "challenge",
+            title: "挑战答题",
+            kind: "challenge",
+            question_count: 30,
+            ..base
+        },
+        SeedQuiz {
+            slug: "work-plan-2023-exam",
+            title: "2023年党建工作要点 · 测验",
+            kind: "exam",
+            module_id: Some(module_id),
+            question_count: 10,
+            time_limit_secs: Some(600),
+            pass_mark: Some(60),
+            max_attempts: Some(3),
+            required: true,
+            ..base
+        },
+        SeedQuiz {
+            slug: crate::domain::quiz::MISTAKE_PRACTICE_SLUG,
+            title: "错题练习",
+            question_count: 10,
+            ..base
+        },
+    ];
+    for q in &quizzes {
+        let (id, created) = insert_quiz_if_missing(tx, q).await?;
+        if created && q.kind == "special" {
+            if let Some(c) = category {
+                db::quiz::fix_questions_from_category(tx, id, c, q.question_count).await?;
+            }
+        }
+    }
     Ok(())
 }
 

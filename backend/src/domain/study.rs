@@ -41,6 +41,8 @@ pub async fn modules(db: &Db, user: &SessionUser) -> AppResult<Vec<ModuleSummary
 async fn summary(conn: &mut AnyConnection, user_id: i64, m: ModuleRow) -> AppResult<ModuleSummary> {
     let lesson_count = db::study::lesson_count(conn, m.id).await?;
     let lessons_completed = db::study::completed_count(conn, user_id, m.id).await?;
+    let lessons_done = lesson_count > 0 && lessons_completed == lesson_count;
+    let completed = lessons_done && db::study::required_quizzes_passed(conn, user_id, m.id).await?;
     Ok(ModuleSummary {
         id: m.id,
         title: m.title,
@@ -49,8 +51,8 @@ async fn summary(conn: &mut AnyConnection, user_id: i64, m: ModuleRow) -> AppRes
         due_at: m.due_at,
         lesson_count,
         lessons_completed,
-        // A module's required quiz joins this condition when quizzes arrive.
-        completed: lesson_count > 0 && lessons_completed == lesson_count,
+        // All lessons completed and the module's required quiz (if any) passed.
+        completed,
     })
 }
 

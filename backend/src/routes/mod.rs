@@ -6,6 +6,7 @@ pub mod health;
 pub mod members;
 pub mod openapi;
 pub mod org;
+pub mod quiz;
 pub mod study;
 
 use axum::Router;
@@ -20,4 +21,5 @@ pub fn router() -> Router<AppState> {
         .merge(org::router())
         .merge(members::router())
         .merge(study::router())
+        .merge(quiz::router())
 }

@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org, study};
+use super::{auth, health, members, org, quiz, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,12 +21,15 @@ use super::{auth, health, members, org, study};
         members::list, members::show, members::create, members::update,
         members::reset_password, members::import, members::template,
         study::modules, study::module, study::lesson, study::heartbeat,
+        quiz::list, quiz::start, quiz::history, quiz::show, quiz::save_answer, quiz::submit,
+        quiz::mistakes, quiz::practise_mistakes,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
         (name = "org", description = "组织架构：党支部、党小组、青年理论学习小组"),
         (name = "members", description = "成员账号"),
         (name = "study", description = "学习专题、课程与学习时长"),
+        (name = "quiz", description = "答题、作答记录与错题本"),
         (name = "health", description = "运行状态"),
     )
 )]

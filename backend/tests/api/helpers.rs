@@ -94,7 +94,13 @@ impl TestApp {
         let db = Db::connect(url).await.expect("connect");
         db.migrate().await.expect("migrate");
         assert!(backend::domain::demo::load(&db).await.expect("demo data"));
-        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let bank = backend::domain::question_bank::parse_dir(&root.join("question-bank"))
+            .expect("question bank parses");
+        backend::domain::question_bank::load(&db, &bank)
+            .await
+            .expect("question bank loads");
+        let seeds = root.join("seeds");
         backend::domain::seeds::load(&db, &seeds)
             .await
             .expect("seeds");

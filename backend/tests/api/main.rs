@@ -8,5 +8,6 @@ mod errors;
 mod members;
 mod org;
 mod question_bank;
+mod quiz;
 mod scope;
 mod study;

@@ -215,6 +215,48 @@ async fn reading_to_the_end_for_long_enough_completes_a_lesson(app: TestApp) {
     let m = work_plan(&c).await;
     assert_eq!(m["lessons_completed"], 1);
     assert_eq!(m["completed"], false);
+    // Every lesson read, but the module's required exam not yet passed.
+    sqlx::query("UPDATE lesson_progress SET completed_at = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let detail = c.get(&format!("/api/v1/modules/{}", m["id"])).await.json();
+    for l in detail["lessons"].as_array().unwrap() {
+        if l["progress"]["completed"] == false {
+            let id = l["id"].as_i64().unwrap();
+            beat(&c, id, true).await;
+            sqlx::query("UPDATE lesson_progress SET completed_at = 1 WHERE lesson_id = $1")
+                .bind(id)
+                .execute(&app.db.pool)
+                .await
+                .unwrap();
+        }
+    }
+    let m = work_plan(&c).await;
+    assert_eq!(m["lessons_completed"], 5);
+    assert_eq!(m["completed"], false, "the required exam is not passed yet");
+    let exam: i64 = {
+        let list = c.get("/api/v1/quizzes").await.json();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["kind"] == "exam")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let a = c
+        .post(&format!("/api/v1/quizzes/{exam}/attempts"), json!({}))
+        .await
+        .json();
+    sqlx::query(
+        "UPDATE attempts SET submitted_at = 1, score_milli = 800, correct_count = 8 WHERE id = $1",
+    )
+    .bind(a["id"].as_i64().unwrap())
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(work_plan(&c).await["completed"], true);
 }
 
 async fn modules_reach_only_their_audience(app: TestApp) {

@@ -129,9 +129,11 @@ pub struct SaveAnswer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedAnswer {
     pub position: i64,
-    /// Only for challenge runs, which are graded answer by answer.
+    /// Only for challenge runs, which are graded answer by answer; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correct: Option<bool>,
     /// For challenge runs: the next question, if the run goes on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<AttemptQuestion>,
     pub finished: bool,
 }

@@ -1,0 +1,562 @@
+//! Queries on quizzes, attempts, their frozen questions, and the mistake book.
+
+use sqlx::AnyConnection;
+
+use super::study::Viewer;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QuizRow {
+    pub id: i64,
+    pub slug: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub module_id: Option<i64>,
+    pub question_count: i64,
+    pub time_limit_secs: Option<i64>,
+    pub pass_mark: Option<i64>,
+    pub max_attempts: Option<i64>,
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    pub multiple_policy: String,
+    pub reveal: String,
+}
+
+const QUIZ_COLUMNS: &str = "q.id, q.slug, q.title, q.kind, q.module_id, q.question_count, \
+    q.time_limit_secs, q.pass_mark, q.max_attempts, q.opens_at, q.closes_at, \
+    q.multiple_policy, q.reveal";
+
+fn ids(v: &[i64]) -> String {
+    if v.is_empty() {
+        "NULL".into()
+    } else {
+        v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Quizzes visible to `viewer`: addressed to everyone or their units, and if tied to a
+/// module, only when that module is visible too. System quizzes (mistake practice) excluded.
+fn visible_sql(viewer: &Viewer) -> String {
+    if viewer.all {
+        return "1 = 1".into();
+    }
+    let b = ids(&viewer.branch_ids);
+    let g = ids(&viewer.youth_group_ids);
+    format!(
+        "(q.audience = 'all' AND (q.module_id IS NULL OR EXISTS (SELECT 1 FROM modules m WHERE m.id = q.module_id AND \
+          (m.audience = 'all' \
+           OR EXISTS (SELECT 1 FROM module_branches mb WHERE mb.module_id = m.id AND mb.branch_id IN ({b})) \
+           OR EXISTS (SELECT 1 FROM module_youth_groups my WHERE my.module_id = m.id AND my.youth_group_id IN ({g}))))))"
+    )
+}
+
+pub async fn visible_quizzes(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+) -> sqlx::Result<Vec<QuizRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE {} AND (q.slug IS NULL OR q.slug <> 'mistake-practice') \
+         ORDER BY q.id",
+        visible_sql(viewer)
+    ))
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn visible_quiz(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> sqlx::Result<Option<QuizRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE q.id = $1 AND {}",
+        visible_sql(viewer)
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn quiz_by_id(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<QuizRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE q.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn quiz_by_slug(conn: &mut AnyConnection, slug: &str) -> sqlx::Result<Option<QuizRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {QUIZ_COLUMNS} FROM quizzes q WHERE q.slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(conn)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub quiz_id: i64,
+    pub user_id: i64,
+    pub period: String,
+    pub seq: i64,
+    pub from_mistakes: i64,
+    pub started_at: i64,
+    pub deadline_at: Option<i64>,
+    pub submitted_at: Option<i64>,
+    pub correct_count: Option<i64>,
+    pub score_milli: Option<i64>,
+    pub question_count: i64,
+}
+
+const ATTEMPT_COLUMNS: &str = "id, quiz_id, user_id, period, seq, from_mistakes, started_at, \
+    deadline_at, submitted_at, correct_count, score_milli, question_count";
+
+pub async fn attempt(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<AttemptRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A member's attempts at a quiz in a period (`None`: all periods), oldest first.
+pub async fn attempts_in(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    user_id: i64,
+    period: Option<&str>,
+) -> sqlx::Result<Vec<AttemptRow>> {
+    let mut sql =
+        format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE quiz_id = $1 AND user_id = $2");
+    if period.is_some() {
+        sql.push_str(" AND period = $3");
+    }
+    sql.push_str(" ORDER BY id");
+    let mut q = sqlx::query_as(&sql).bind(quiz_id).bind(user_id);
+    if let Some(p) = period {
+        q = q.bind(p);
+    }
+    q.fetch_all(conn).await
+}
+
+pub async fn history(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<AttemptRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_attempt(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    user_id: i64,
+    period: &str,
+    seq: i64,
+    from_mistakes: bool,
+    now: i64,
+    deadline: Option<i64>,
+    question_count: i64,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO attempts (quiz_id, user_id, period, seq, from_mistakes, started_at, deadline_at, \
+         question_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(quiz_id)
+    .bind(user_id)
+    .bind(period)
+    .bind(seq)
+    .bind(i64::from(from_mistakes))
+    .bind(now)
+    .bind(deadline)
+    .bind(question_count)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn insert_attempt_question(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    position: i64,
+    question_id: i64,
+    option_order: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO attempt_questions (attempt_id, position, question_id, option_order) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(attempt_id)
+    .bind(position)
+    .bind(question_id)
+    .bind(option_order)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A frozen question of an attempt joined with the question itself.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptQuestionRow {
+    pub position: i64,
+    pub question_id: i64,
+    pub option_order: String,
+    pub answer: Option<String>,
+    pub answered_at: Option<i64>,
+    pub correct: Option<i64>,
+    pub kind: String,
+    pub stem: String,
+    pub options: String,
+    pub answer_key: String,
+    pub explanation: String,
+    pub source: String,
+}
+
+pub async fn attempt_questions(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+) -> sqlx::Result<Vec<AttemptQuestionRow>> {
+    sqlx::query_as(
+        "SELECT aq.position, aq.question_id, aq.option_order, aq.answer, aq.answered_at, aq.correct, \
+         q.kind, q.stem, q.options, q.answer_key, q.explanation, q.source \
+         FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id \
+         WHERE aq.attempt_id = $1 ORDER BY aq.position",
+    )
+    .bind(attempt_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn save_answer(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    position: i64,
+    answer: &str,
+    now: i64,
+    correct: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE attempt_questions SET answer = $1, answered_at = $2, correct = $3 \
+         WHERE attempt_id = $4 AND position = $5",
+    )
+    .bind(answer)
+    .bind(now)
+    .bind(correct)
+    .bind(attempt_id)
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks an attempt submitted if nobody did yet; true for the one caller that wins.
+pub async fn claim_submission(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let r =
+        sqlx::query("UPDATE attempts SET submitted_at = $1 WHERE id = $2 AND submitted_at IS NULL")
+            .bind(now)
+            .bind(attempt_id)
+            .execute(conn)
+            .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn store_grade(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    position: i64,
+    correct: bool,
+    score_milli: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE attempt_questions SET correct = $1, score_milli = $2 WHERE attempt_id = $3 AND position = $4",
+    )
+    .bind(i64::from(correct))
+    .bind(score_milli)
+    .bind(attempt_id)
+    .bind(position)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn store_result(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    correct_count: i64,
+    score_milli: i64,
+    question_count: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE attempts SET correct_count = $1, score_milli = $2, question_count = $3 WHERE id = $4",
+    )
+    .bind(correct_count)
+    .bind(score_milli)
+    .bind(question_count)
+    .bind(attempt_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Candidate questions for a draw: id and whether the member answered it right in the
+/// last 30 days (those go last).
+pub async fn draw_candidates(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    category_ids: &[i64],
+    since: i64,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    let filter = if category_ids.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE q.category_id IN ({})", ids(category_ids))
+    };
+    sqlx::query_as(&format!(
+        "SELECT q.id, (SELECT COUNT(*) FROM attempt_questions aq JOIN attempts a ON a.id = aq.attempt_id \
+           WHERE aq.question_id = q.id AND a.user_id = $1 AND aq.correct = 1 AND a.submitted_at > $2) \
+         FROM questions q {filter} ORDER BY q.id"
+    ))
+    .bind(user_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn fixed_questions(conn: &mut AnyConnection, quiz_id: i64) -> sqlx::Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT question_id FROM quiz_questions WHERE quiz_id = $1 ORDER BY position",
+    )
+    .bind(quiz_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The categories a quiz draws from: its own, else its module's, else none (= all).
+pub async fn draw_categories(conn: &mut AnyConnection, quiz: &QuizRow) -> sqlx::Result<Vec<i64>> {
+    let own: Vec<(i64,)> =
+        sqlx::query_as("SELECT category_id FROM quiz_categories WHERE quiz_id = $1")
+            .bind(quiz.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    if !own.is_empty() {
+        return Ok(own.into_iter().map(|(c,)| c).collect());
+    }
+    if let Some(m) = quiz.module_id {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT category_id FROM module_categories WHERE module_id = $1")
+                .bind(m)
+                .fetch_all(conn)
+                .await?;
+        return Ok(rows.into_iter().map(|(c,)| c).collect());
+    }
+    Ok(Vec::new())
+}
+
+/// Uncleared mistakes of a member: question ids, most recent first.
+pub async fn open_mistake_ids(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT question_id FROM mistakes WHERE user_id = $1 AND cleared_at IS NULL ORDER BY last_wrong_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MistakeRow {
+    pub question_id: i64,
+    pub wrong_count: i64,
+    pub right_days: i64,
+    pub last_right_day: Option<String>,
+    pub kind: String,
+    pub stem: String,
+    pub options: String,
+    pub answer_key: String,
+    pub explanation: String,
+    pub source: String,
+    pub category: String,
+    pub module_title: Option<String>,
+}
+
+pub async fn mistakes(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Vec<MistakeRow>> {
+    sqlx::query_as(
+        "SELECT mi.question_id, mi.wrong_count, mi.right_days, mi.last_right_day, q.kind, q.stem, \
+         q.options, q.answer_key, q.explanation, q.source, c.name AS category, \
+         (SELECT m.title FROM module_categories mc JOIN modules m ON m.id = mc.module_id \
+            WHERE mc.category_id = q.category_id ORDER BY m.id LIMIT 1) AS module_title \
+         FROM mistakes mi JOIN questions q ON q.id = mi.question_id \
+         JOIN question_categories c ON c.id = q.category_id \
+         WHERE mi.user_id = $1 AND mi.cleared_at IS NULL \
+         ORDER BY module_title, c.name, mi.last_wrong_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn record_wrong(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    question_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    let r = sqlx::query(
+        "UPDATE mistakes SET wrong_count = wrong_count + 1, last_wrong_at = $1, right_days = 0, \
+         last_right_day = NULL, cleared_at = NULL WHERE user_id = $2 AND question_id = $3",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(question_id)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO mistakes (user_id, question_id, wrong_count, last_wrong_at, right_days) \
+             VALUES ($1, $2, 1, $3, 0)",
+        )
+        .bind(user_id)
+        .bind(question_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Counts a right answer from mistake practice on `day`; the second distinct day clears it.
+pub async fn record_right_in_practice(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    question_id: i64,
+    day: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE mistakes SET right_days = right_days + 1, last_right_day = $1, \
+         cleared_at = CASE WHEN right_days + 1 >= 2 THEN $2 ELSE NULL END \
+         WHERE user_id = $3 AND question_id = $4 AND cleared_at IS NULL \
+         AND (last_right_day IS NULL OR last_right_day <> $1)",
+    )
+    .bind(day)
+    .bind(now)
+    .bind(user_id)
+    .bind(question_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A quiz to seed, created once by slug and then left to organizers.
+pub struct SeedQuiz<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub module_id: Option<i64>,
+    pub question_count: i64,
+    pub time_limit_secs: Option<i64>,
+    pub pass_mark: Option<i64>,
+    pub max_attempts: Option<i64>,
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    pub required: bool,
+}
+
+/// Inserts the quiz unless its slug exists; returns its id and whether it was created.
+pub async fn insert_quiz_if_missing(
+    conn: &mut AnyConnection,
+    q: &SeedQuiz<'_>,
+) -> sqlx::Result<(i64, bool)> {
+    if let Some(existing) = quiz_by_slug(conn, q.slug).await? {
+        return Ok((existing.id, false));
+    }
+    let now = super::now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO quizzes (slug, title, kind, module_id, audience, question_count, time_limit_secs, \
+         pass_mark, max_attempts, opens_at, closes_at, required, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'all', $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(q.slug)
+    .bind(q.title)
+    .bind(q.kind)
+    .bind(q.module_id)
+    .bind(q.question_count)
+    .bind(q.time_limit_secs)
+    .bind(q.pass_mark)
+    .bind(q.max_attempts)
+    .bind(q.opens_at)
+    .bind(q.closes_at)
+    .bind(i64::from(q.required))
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok((id, true))
+}
+
+pub async fn link_module_category(
+    conn: &mut AnyConnection,
+    module_id: i64,
+    category: &str,
+) -> sqlx::Result<Option<i64>> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM question_categories WHERE name = $1")
+            .bind(category)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((category_id,)) = found else {
+        return Ok(None);
+    };
+    sqlx::query("INSERT INTO module_categories (module_id, category_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(module_id)
+        .bind(category_id)
+        .execute(conn)
+        .await?;
+    Ok(Some(category_id))
+}
+
+/// Fixes a quiz's question list to the first `n` questions of a category.
+pub async fn fix_questions_from_category(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    category_id: i64,
+    n: i64,
+) -> sqlx::Result<()> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM questions WHERE category_id = $1 ORDER BY stable_id LIMIT $2",
+    )
+    .bind(category_id)
+    .bind(n)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (i, (qid,)) in ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO quiz_questions (quiz_id, question_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(quiz_id)
+        .bind(qid)
+        .bind(i as i64 + 1)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("UPDATE quizzes SET question_count = $1 WHERE id = $2")
+        .bind(ids.len() as i64)
+        .bind(quiz_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

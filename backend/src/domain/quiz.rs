@@ -1,0 +1,609 @@
+//! Quizzes and attempts: who may start what and when, drawing and freezing questions,
+//! saving answers one by one, grading once on submission, revealing keys per the quiz's
+//! rule, and the mistake book. Keys never leave the server before an attempt is submitted.
+
+use rand::seq::SliceRandom;
+use shared::api::quiz::{
+    AttemptQuestion, AttemptResult, AttemptSummary, AttemptView, Mistake, QuestionResult, QuizKind,
+    QuizSummary, SavedAnswer,
+};
+use shared::calendar;
+use shared::grading::{self, Answer, AnswerKey, MultiplePolicy, QuestionKind};
+use shared::question::count_blanks;
+use sqlx::AnyConnection;
+
+use crate::auth::SessionUser;
+use crate::db::quiz::{AttemptQuestionRow, AttemptRow, QuizRow};
+use crate::db::study::Viewer;
+use crate::db::{self, is_unique_violation, now_ms, Db};
+use crate::error::{AppError, AppResult};
+
+/// Attempts allowed at an exam when the quiz does not say.
+pub const DEFAULT_EXAM_ATTEMPTS: i64 = 3;
+/// A correct answer within this many days makes a question less likely to be drawn.
+pub const RECENT_DAYS: i64 = 30;
+pub const MISTAKE_PRACTICE_SLUG: &str = "mistake-practice";
+
+fn viewer(user: &SessionUser) -> Viewer {
+    let mut v = Viewer {
+        all: user.is_admin(),
+        branch_ids: user.branch_id.into_iter().collect(),
+        youth_group_ids: user.youth_group_id.into_iter().collect(),
+    };
+    v.branch_ids.extend(&user.scope.branch_ids);
+    v.youth_group_ids.extend(&user.scope.youth_group_ids);
+    v
+}
+
+fn kind_of(q: &QuizRow) -> QuizKind {
+    QuizKind::parse(&q.kind).unwrap_or(QuizKind::Practice)
+}
+
+fn error(status: axum::http::StatusCode, code: &'static str, message: &str) -> AppError {
+    AppError::Body {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+fn conflict(code: &'static str, message: &str) -> AppError {
+    error(axum::http::StatusCode::CONFLICT, code, message)
+}
+
+/// The period an attempt of this quiz counts for at `now`.
+fn period(kind: QuizKind, now: i64) -> String {
+    match kind {
+        QuizKind::Daily => calendar::day_key(now),
+        QuizKind::Weekly => calendar::week_key(now),
+        _ => "-".into(),
+    }
+}
+
+/// How many attempts a member has in a period, and `None` for unlimited.
+fn allowed_attempts(q: &QuizRow) -> Option<i64> {
+    match kind_of(q) {
+        QuizKind::Daily | QuizKind::Weekly | QuizKind::Special => Some(1),
+        QuizKind::Exam => Some(q.max_attempts.unwrap_or(DEFAULT_EXAM_ATTEMPTS)),
+        QuizKind::Practice | QuizKind::Challenge => q.max_attempts,
+    }
+}
+
+fn is_open(a: &AttemptRow, now: i64) -> bool {
+    a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| now <= d)
+}
+
+/// Why no attempt can be started now, if so.
+fn blocked(q: &QuizRow, attempts: &[AttemptRow], now: i64) -> Option<&'static str> {
+    if q.opens_at.is_some_and(|o| now < o) {
+        return Some("答题尚未开始");
+    }
+    if q.closes_at.is_some_and(|c| now > c) {
+        return Some("答题已结束");
+    }
+    if attempts.iter().any(|a| is_open(a, now)) {
+        return None;
+    }
+    match allowed_attempts(q) {
+        Some(n) if attempts.len() as i64 >= n => Some(match kind_of(q) {
+            QuizKind::Daily => "今日答题已完成，明天再来",
+            QuizKind::Weekly => "本周答题已完成，下周再来",
+            QuizKind::Special => "专项答题只能作答一次",
+            _ => "作答次数已用完",
+        }),
+        _ => None,
+    }
+}
+
+/// The quizzes a member may take, with where they stand.
+pub async fn list(db: &Db, user: &SessionUser) -> AppResult<Vec<QuizSummary>> {
+    let mut conn = db.pool.acquire().await?;
+    let now = now_ms();
+    let quizzes = db::quiz::visible_quizzes(&mut conn, &viewer(user)).await?;
+    let mut out = Vec::with_capacity(quizzes.len());
+    for q in quizzes {
+        let kind = kind_of(&q);
+        let p = period(kind, now);
+        let attempts = db::quiz::attempts_in(&mut conn, q.id, user.id, Some(&p)).await?;
+        let reason = blocked(&q, &attempts, now);
+        out.push(QuizSummary {
+            id: q.id,
+            title: q.title.clone(),
+            kind,
+            module_id: q.module_id,
+            question_count: q.question_count,
+            time_limit_secs: q.time_limit_secs,
+            pass_mark: q.pass_mark,
+            max_attempts: allowed_attempts(&q),
+            opens_at: q.opens_at,
+            closes_at: q.closes_at,
+            attempts_used: attempts.len() as i64,
+            can_start: reason.is_none(),
+            blocked_reason: reason.map(str::to_string),
+            open_attempt_id: attempts.iter().find(|a| is_open(a, now)).map(|a| a.id),
+        });
+    }
+    Ok(out)
+}
+
+/// Starts an attempt, or returns the member's open one so a reload resumes it.
+pub async fn start(db: &Db, user: &SessionUser, quiz_id: i64) -> AppResult<AttemptView> {
+    let mut conn = db.pool.acquire().await?;
+    let quiz = db::quiz::visible_quiz(&mut conn, &viewer(user), quiz_id)
+        .await?
+        .filter(|q| q.slug.as_deref() != Some(MISTAKE_PRACTICE_SLUG))
+        .ok_or(AppError::NotFound("答题活动"))?;
+    drop(conn);
+    let id = start_attempt(db, user, &quiz, false).await?;
+    view(db, user, id).await
+}
+
+/// Starts a practice of the member's open mistakes.
+pub async fn practise_mistakes(db: &Db, user: &SessionUser) -> AppResult<AttemptView> {
+    let mut conn = db.pool.acquire().await?;
+    let quiz = db::quiz::quiz_by_slug(&mut conn, MISTAKE_PRACTICE_SLUG)
+        .await?
+        .ok_or(AppError::NotFound("错题练习"))?;
+    if db::quiz::open_mistake_ids(&mut conn, user.id)
+        .await?
+        .is_empty()
+    {
+        return Err(conflict("no_mistakes", "错题本里没有需要练习的题目"));
+    }
+    drop(conn);
+    let id = start_attempt(db, user, &quiz, true).await?;
+    view(db, user, id).await
+}
+
+async fn start_attempt(
+    db: &Db,
+    user: &SessionUser,
+    quiz: &QuizRow,
+    from_mistakes: bool,
+) -> AppResult<i64> {
+    let now = now_ms();
+    let kind = kind_of(quiz);
+    let p = period(kind, now);
+    let mut tx = db.begin_write().await?;
+    let attempts = db::quiz::attempts_in(&mut tx, quiz.id, user.id, Some(&p)).await?;
+    if let Some(open) = attempts
+        .iter()
+        .find(|a| is_open(a, now) && (a.from_mistakes == 1) == from_mistakes)
+    {
+        return Ok(open.id);
+    }
+    if let Some(reason) = blocked(quiz, &attempts, now) {
+        let code = if reason.contains("尚未开始") {
+            "quiz_not_open"
+        } else if reason.contains("已结束") {
+            "quiz_closed"
+        } else {
+            "no_attempts_left"
+        };
+        return Err(conflict(code, reason));
+    }
+    let questions = if from_mistakes {
+        let mut ids = db::quiz::open_mistake_ids(&mut tx, user.id).await?;
+        ids.truncate(quiz.question_count.max(1) as usize);
+        ids
+    } else {
+        let fixed = db::quiz::fixed_questions(&mut tx, quiz.id).await?;
+        if fixed.is_empty() {
+            draw(&mut tx, user.id, quiz, now).await?
+        } else {
+            fixed
+        }
+    };
+    if questions.is_empty() {
+        return Err(conflict("no_questions", "题库中暂时没有可用的题目"));
+    }
+    let deadline = match (quiz.time_limit_secs, quiz.closes_at) {
+        (Some(limit), Some(close)) => Some((now + limit * 1000).min(close)),
+        (Some(limit), None) => Some(now + limit * 1000),
+        (None, close) => close,
+    };
+    let attempt_id = match db::quiz::insert_attempt(
+        &mut tx,
+        quiz.id,
+        user.id,
+        &p,
+        attempts.len() as i64,
+        from_mistakes,
+        now,
+        deadline,
+        questions.len() as i64,
+    )
+    .await
+    {
+        Ok(id) => id,
+        // Another request started the same attempt a moment ago: resume that one.
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            let mut conn = db.pool.acquire().await?;
+            let again = db::quiz::attempts_in(&mut conn, quiz.id, user.id, Some(&p)).await?;
+            return again
+                .iter()
+                .find(|a| is_open(a, now))
+                .map(|a| a.id)
+                .ok_or_else(|| conflict("no_attempts_left", "作答次数已用完"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for (i, qid) in questions.iter().enumerate() {
+        let (options,): (String,) = sqlx::query_as("SELECT options FROM questions WHERE id = $1")
+            .bind(qid)
+            .fetch_one(&mut *tx)
+            .await?;
+        let n = serde_json::from_str::<Vec<String>>(&options)
+            .map(|o| o.len())
+            .unwrap_or(0);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut rand::thread_rng());
+        let order = serde_json::to_string(&order).map_err(AppError::internal)?;
+        db::quiz::insert_attempt_question(&mut tx, attempt_id, i as i64 + 1, *qid, &order).await?;
+    }
+    tx.commit().await?;
+    Ok(attempt_id)
+}
+
+/// Draws the quiz's questions: from its categories, in random order, questions the member
+/// has not answered right in the last 30 days first.
+async fn draw(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    quiz: &QuizRow,
+    now: i64,
+) -> AppResult<Vec<i64>> {
+    let categories = db::quiz::draw_categories(conn, quiz).await?;
+    let since = now - RECENT_DAYS * 24 * 3600 * 1000;
+    let mut candidates = db::quiz::draw_candidates(conn, user_id, &categories, since).await?;
+    candidates.shuffle(&mut rand::thread_rng());
+    candidates.sort_by_key(|(_, recent_right)| *recent_right > 0);
+    Ok(candidates
+        .into_iter()
+        .take(quiz.question_count.max(1) as usize)
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Loads an attempt of this member; anyone else's reads as "not found".
+async fn own_attempt(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<AttemptRow> {
+    db::quiz::attempt(conn, id)
+        .await?
+        .filter(|a| a.user_id == user.id)
+        .ok_or(AppError::NotFound("作答记录"))
+}
+
+struct Parsed {
+    kind: QuestionKind,
+    options: Vec<String>,
+    order: Vec<usize>,
+    key: AnswerKey,
+    answer: Option<Answer>,
+}
+
+fn parse(row: &AttemptQuestionRow) -> AppResult<Parsed> {
+    let kind: QuestionKind = serde_json::from_value(serde_json::Value::String(row.kind.clone()))
+        .map_err(AppError::internal)?;
+    let options: Vec<String> = serde_json::from_str(&row.options).map_err(AppError::internal)?;
+    let order: Vec<usize> = serde_json::from_str(&row.option_order).map_err(AppError::internal)?;
+    let key: AnswerKey = serde_json::from_str(&row.answer_key).map_err(AppError::internal)?;
+    let answer = match &row.answer {
+        Some(a) => Some(serde_json::from_str(a).map_err(AppError::internal)?),
+        None => None,
+    };
+    Ok(Parsed {
+        kind,
+        options,
+        order,
+        key,
+        answer,
+    })
+}
+
+fn shown_question(row: &AttemptQuestionRow, p: &Parsed) -> AttemptQuestion {
+    AttemptQuestion {
+        position: row.position,
+        kind: p.kind,
+        stem: row.stem.clone(),
+        options: p
+            .order
+            .iter()
+            .filter_map(|i| p.options.get(*i).cloned())
+            .collect(),
+        blanks: if p.kind == QuestionKind::FillIn {
+            count_blanks(&row.stem) as i64
+        } else {
+            0
+        },
+        answer: p.answer.as_ref().map(|a| grading::to_shown(a, &p.order)),
+    }
+}
+
+/// An attempt as its member sees it: before submission without keys; after, with the
+/// result (keys and explanations only when the quiz's reveal rule allows).
+pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView> {
+    let mut conn = db.pool.acquire().await?;
+    let attempt = own_attempt(&mut conn, user, id).await?;
+    let quiz = db::quiz::quiz_by_id(&mut conn, attempt.quiz_id)
+        .await?
+        .ok_or(AppError::NotFound("答题活动"))?;
+    let rows = db::quiz::attempt_questions(&mut conn, id).await?;
+    let kind = kind_of(&quiz);
+    let mut questions = Vec::new();
+    for row in &rows {
+        let p = parse(row)?;
+        questions.push(shown_question(row, &p));
+        // A challenge shows one question at a time: the answered ones and the next.
+        if kind == QuizKind::Challenge && row.answer.is_none() {
+            break;
+        }
+    }
+    let result = match attempt.submitted_at {
+        Some(_) => Some(result(&quiz, &attempt, &rows)?),
+        None => None,
+    };
+    if result.is_some() {
+        questions.clear();
+    }
+    Ok(AttemptView {
+        id: attempt.id,
+        quiz_id: quiz.id,
+        quiz_title: quiz.title.clone(),
+        kind,
+        started_at: attempt.started_at,
+        deadline_at: attempt.deadline_at,
+        server_now: now_ms(),
+        submitted: attempt.submitted_at.is_some(),
+        questions,
+        result,
+    })
+}
+
+fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppResult<AttemptResult> {
+    let now = now_ms();
+    let revealed = match quiz.reveal.as_str() {
+        "never" => false,
+        "after_close" => quiz.closes_at.is_none_or(|c| now > c),
+        _ => true,
+    };
+    let mut questions = Vec::new();
+    for row in rows {
+        let p = parse(row)?;
+        let shown = shown_question(row, &p);
+        questions.push(QuestionResult {
+            position: row.position,
+            kind: p.kind,
+            stem: row.stem.clone(),
+            options: shown.options,
+            answer: shown.answer,
+            correct: row.correct == Some(1),
+            key: revealed.then(|| grading::to_shown(&grading::key_as_answer(&p.key), &p.order)),
+            explanation: revealed.then(|| row.explanation.clone()),
+            source: revealed.then(|| row.source.clone()),
+        });
+    }
+    let score_percent = a.score_milli.unwrap_or(0) / 10;
+    Ok(AttemptResult {
+        correct_count: a.correct_count.unwrap_or(0),
+        question_count: a.question_count,
+        score_percent,
+        passed: quiz.pass_mark.map(|m| score_percent >= m),
+        submitted_at: a.submitted_at.unwrap_or(now),
+        revealed,
+        questions,
+    })
+}
+
+/// Saves one answer (in the attempt's shown option order). Challenge runs are graded on
+/// the spot: a wrong answer ends the run.
+pub async fn save_answer(
+    db: &Db,
+    user: &SessionUser,
+    id: i64,
+    position: i64,
+    answer: Answer,
+) -> AppResult<SavedAnswer> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let attempt = own_attempt(&mut tx, user, id).await?;
+    if attempt.submitted_at.is_some() {
+        return Err(conflict(
+            "attempt_submitted",
+            "本次作答已提交，不能再修改答案",
+        ));
+    }
+    if attempt.deadline_at.is_some_and(|d| now > d) {
+        return Err(conflict("deadline_passed", "作答时间已到，答案未保存"));
+    }
+    let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
+        .await?
+        .ok_or(AppError::NotFound("答题活动"))?;
+    let rows = db::quiz::attempt_questions(&mut tx, id).await?;
+    let Some(row) = rows.iter().find(|r| r.position == position) else {
+        return Err(AppError::NotFound("本次作答中的该题"));
+    };
+    let challenge = kind_of(&quiz) == QuizKind::Challenge;
+    if challenge {
+        let next_open = rows.iter().find(|r| r.answer.is_none()).map(|r| r.position);
+        if next_open != Some(position) {
+            return Err(conflict(
+                "not_current_question",
+                "挑战答题须按顺序作答，且答过的题不能修改",
+            ));
+        }
+    }
+    let p = parse(row)?;
+    if grading::check_shape(&p.key, p.options.len(), &answer).is_err() {
+        return Err(AppError::bad_request(
+            "invalid_answer",
+            "答案与题目不符（题型、选项或填空数量不对）",
+        ));
+    }
+    let canonical = grading::to_canonical(&answer, &p.order);
+    let stored = serde_json::to_string(&canonical).map_err(AppError::internal)?;
+    if !challenge {
+        db::quiz::save_answer(&mut tx, id, position, &stored, now, None).await?;
+        tx.commit().await?;
+        return Ok(SavedAnswer {
+            position,
+            correct: None,
+            next: None,
+            finished: false,
+        });
+    }
+    let right = grading::grade(&p.key, Some(&canonical), MultiplePolicy::AllOrNothing).correct;
+    db::quiz::save_answer(&mut tx, id, position, &stored, now, Some(i64::from(right))).await?;
+    let next_row = rows.iter().find(|r| r.position > position);
+    let finished = !right || next_row.is_none();
+    tx.commit().await?;
+    if finished {
+        submit(db, user, id).await?;
+        return Ok(SavedAnswer {
+            position,
+            correct: Some(right),
+            next: None,
+            finished: true,
+        });
+    }
+    let next = match next_row {
+        Some(r) => Some(shown_question(r, &parse(r)?)),
+        None => None,
+    };
+    Ok(SavedAnswer {
+        position,
+        correct: Some(right),
+        next,
+        finished: false,
+    })
+}
+
+/// Submits and grades an attempt exactly once: concurrent or repeated submissions all get
+/// the one result. Answers saved after the deadline do not exist (saving refuses them),
+/// so a late submission is graded on what was saved in time.
+pub async fn submit(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let attempt = own_attempt(&mut tx, user, id).await?;
+    if db::quiz::claim_submission(&mut tx, id, now).await? {
+        let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
+            .await?
+            .ok_or(AppError::NotFound("答题活动"))?;
+        let policy = if quiz.multiple_policy == "partial_credit" {
+            MultiplePolicy::PartialCredit
+        } else {
+            MultiplePolicy::AllOrNothing
+        };
+        let challenge = kind_of(&quiz) == QuizKind::Challenge;
+        let rows = db::quiz::attempt_questions(&mut tx, id).await?;
+        let day = calendar::day_key(now);
+        let (mut correct, mut score_milli, mut counted) = (0i64, 0i64, 0i64);
+        for row in &rows {
+            // A challenge counts only the questions it reached.
+            if challenge && row.answer.is_none() {
+                continue;
+            }
+            counted += 1;
+            let p = parse(row)?;
+            let g = grading::grade(&p.key, p.answer.as_ref(), policy);
+            let milli = (g.score * 1000.0).round() as i64;
+            db::quiz::store_grade(&mut tx, id, row.position, g.correct, milli).await?;
+            score_milli += milli;
+            if g.correct {
+                correct += 1;
+                if attempt.from_mistakes == 1 {
+                    db::quiz::record_right_in_practice(
+                        &mut tx,
+                        user.id,
+                        row.question_id,
+                        &day,
+                        now,
+                    )
+                    .await?;
+                }
+            } else {
+                db::quiz::record_wrong(&mut tx, user.id, row.question_id, now).await?;
+            }
+        }
+        // A challenge's score is its run; other quizzes count every question, answered or not.
+        let total = if challenge {
+            counted
+        } else {
+            rows.len() as i64
+        };
+        let stored = percent_for(score_milli, total, challenge, correct);
+        db::quiz::store_result(&mut tx, id, correct, stored, total).await?;
+        tx.commit().await?;
+    } else {
+        drop(tx);
+    }
+    view(db, user, id).await
+}
+
+/// The stored score in thousandths of the whole (1000 = 100%).
+fn percent_for(score_milli: i64, total: i64, challenge: bool, correct: i64) -> i64 {
+    if total == 0 {
+        return 0;
+    }
+    if challenge {
+        correct * 1000 / total
+    } else {
+        score_milli / total
+    }
+}
+
+/// The member's recent attempts, newest first.
+pub async fn history(db: &Db, user: &SessionUser) -> AppResult<Vec<AttemptSummary>> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = db::quiz::history(&mut conn, user.id, 100).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for a in rows {
+        let quiz = db::quiz::quiz_by_id(&mut conn, a.quiz_id).await?;
+        let (title, kind) = quiz
+            .map(|q| (q.title.clone(), kind_of(&q)))
+            .unwrap_or_else(|| (String::new(), QuizKind::Practice));
+        out.push(AttemptSummary {
+            id: a.id,
+            quiz_id: a.quiz_id,
+            quiz_title: title,
+            kind,
+            started_at: a.started_at,
+            submitted_at: a.submitted_at,
+            correct_count: a.correct_count,
+            question_count: a.question_count,
+            score_percent: a.score_milli.map(|s| s / 10),
+        });
+    }
+    Ok(out)
+}
+
+/// The member's mistake book, grouped by module and category.
+pub async fn mistakes(db: &Db, user: &SessionUser) -> AppResult<Vec<Mistake>> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = db::quiz::mistakes(&mut conn, user.id).await?;
+    rows.into_iter()
+        .map(|r| {
+            let kind: QuestionKind =
+                serde_json::from_value(serde_json::Value::String(r.kind.clone()))
+                    .map_err(AppError::internal)?;
+            let key: AnswerKey = serde_json::from_str(&r.answer_key).map_err(AppError::internal)?;
+            Ok(Mistake {
+                question_id: r.question_id,
+                category: r.category,
+                module_title: r.module_title,
+                kind,
+                stem: r.stem,
+                options: serde_json::from_str(&r.options).map_err(AppError::internal)?,
+                key: grading::key_as_answer(&key),
+                explanation: r.explanation,
+                source: r.source,
+                wrong_count: r.wrong_count,
+                right_days: r.right_days,
+            })
+        })
+        .collect()
+}
