@@ -1,1 +1,19 @@
-fn main() {}
+//! Beacon's client-side app: Leptos 0.8 rendered in the browser, compiled to WebAssembly.
+//! `app` holds the route table and the signed-in user, `router` the URL and history, `api`
+//! every HTTP call, `i18n` every visible string, `pages` one module per routed page,
+//! `components` the shared pieces, `browser` small wrappers over browser APIs.
+
+mod api;
+mod app;
+mod browser;
+mod components;
+mod i18n;
+mod pages;
+mod router;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    i18n::init();
+    browser::remove_boot_screen();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,407 @@
+//! Every HTTP call of the app, over the browser's `fetch` (same-origin credentials, so the
+//! HttpOnly session cookie goes along). Bodies and answers are the `shared` wire types;
+//! failures decode the shared `ErrorBody`, so pages can show its zh-CN `message` and, for
+//! imports, the row-numbered `details`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
+use shared::api::members::{
+    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
+};
+use shared::api::org::{NameRequest, OrgTree};
+use shared::api::Created;
+use shared::error::codes;
+use shared::{ErrorBody, ErrorDetail};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Code of a request that never reached the server (offline, DNS, connection reset).
+pub const NETWORK: &str = "network";
+/// Code of an answer the app could not understand (a proxy's HTML error page, say).
+pub const BAD_RESPONSE: &str = "bad_response";
+
+const NETWORK_MESSAGE: &str = "网络连接失败，请检查网络后重试";
+const SERVER_MESSAGE: &str = "服务器暂时无法响应，请稍后再试";
+
+/// A failed call: the server's error body, or one the app made up for transport failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status; 0 when the request never got an answer.
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub details: Vec<ErrorDetail>,
+}
+
+impl ApiError {
+    pub fn network() -> Self {
+        ApiError {
+            status: 0,
+            code: NETWORK.into(),
+            message: NETWORK_MESSAGE.into(),
+            details: vec![],
+        }
+    }
+
+    fn bad_response(status: u16) -> Self {
+        ApiError {
+            status,
+            code: BAD_RESPONSE.into(),
+            message: SERVER_MESSAGE.into(),
+            details: vec![],
+        }
+    }
+
+    /// The session is missing or expired.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == 401 && self.code == codes::UNAUTHENTICATED
+    }
+}
+
+/// Turns a non-2xx answer into an [`ApiError`]: the server's `ErrorBody` when it sent one.
+pub fn decode_error(status: u16, body: &str) -> ApiError {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(b) => ApiError {
+            status,
+            code: b.code,
+            message: b.message,
+            details: b.details,
+        },
+        Err(_) if status == 413 => ApiError {
+            status,
+            code: codes::PAYLOAD_TOO_LARGE.into(),
+            message: "文件过大，单个文件不能超过5MB".into(),
+            details: vec![],
+        },
+        Err(_) => ApiError::bad_response(status),
+    }
+}
+
+/// Percent-encodes a query-string component (everything but RFC 3986 unreserved characters).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The query string of `GET /api/v1/members` (with its leading `?`, or empty).
+pub fn members_query_string(q: &MemberQuery) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        parts.push(format!("q={}", encode_component(s)));
+    }
+    if let Some(b) = q.branch_id {
+        parts.push(format!("branch_id={b}"));
+    }
+    if let Some(g) = q.youth_group_id {
+        parts.push(format!("youth_group_id={g}"));
+    }
+    if q.include_inactive == Some(true) {
+        parts.push("include_inactive=true".into());
+    }
+    if let Some(p) = q.page {
+        parts.push(format!("page={p}"));
+    }
+    if let Some(p) = q.per_page {
+        parts.push(format!("per_page={p}"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+type Hook = Rc<dyn Fn()>;
+
+thread_local! {
+    static ON_UNAUTHENTICATED: RefCell<Option<Hook>> = const { RefCell::new(None) };
+}
+
+/// Registers what to do when any call finds the session gone (the app signs the user out).
+pub fn on_unauthenticated(f: impl Fn() + 'static) {
+    ON_UNAUTHENTICATED.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
+}
+
+enum Body<'a> {
+    Empty,
+    Json(String),
+    File(&'a web_sys::File),
+}
+
+async fn send(method: &str, url: &str, body: Body<'_>) -> Result<(u16, String), ApiError> {
+    let net = |_: JsValue| ApiError::network();
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(net)?;
+    headers.set("Accept", "application/json").map_err(net)?;
+    match body {
+        Body::Empty => {}
+        Body::Json(json) => {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(net)?;
+            init.set_body(&JsValue::from_str(&json));
+        }
+        Body::File(file) => {
+            headers
+                .set("Content-Type", "application/octet-stream")
+                .map_err(net)?;
+            init.set_body(file);
+        }
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(net)?
+        .dyn_into()
+        .map_err(net)?;
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(net)?)
+        .await
+        .map_err(net)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((status, text))
+}
+
+/// Sends a request; a 2xx answer's text, or the decoded error.
+async fn request(method: &str, url: &str, body: Body<'_>) -> Result<String, ApiError> {
+    let (status, text) = send(method, url, body).await?;
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    let err = decode_error(status, &text);
+    if err.is_unauthenticated() {
+        if let Some(hook) = ON_UNAUTHENTICATED.with(|h| h.borrow().clone()) {
+            hook();
+        }
+    }
+    Err(err)
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(request("GET", url, Body::Empty).await?)
+}
+
+async fn with_json<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &impl Serialize,
+) -> Result<T, ApiError> {
+    parse(request(method, url, json(body)?).await?)
+}
+
+async fn no_content(method: &str, url: &str, body: Option<&NameRequest>) -> Result<(), ApiError> {
+    let body = match body {
+        Some(b) => json(b)?,
+        None => Body::Empty,
+    };
+    request(method, url, body).await.map(|_| ())
+}
+
+fn json(body: &impl Serialize) -> Result<Body<'static>, ApiError> {
+    serde_json::to_string(body)
+        .map(Body::Json)
+        .map_err(|_| ApiError::bad_response(0))
+}
+
+fn parse<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+    serde_json::from_str(&text).map_err(|_| ApiError::bad_response(200))
+}
+
+// --- auth -------------------------------------------------------------------------------
+
+pub async fn me() -> Result<Me, ApiError> {
+    get("/api/v1/auth/me").await
+}
+
+pub async fn login(req: &LoginRequest) -> Result<Me, ApiError> {
+    with_json("POST", "/api/v1/auth/login", req).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    no_content("POST", "/api/v1/auth/logout", None).await
+}
+
+pub async fn change_password(req: &ChangePasswordRequest) -> Result<Me, ApiError> {
+    with_json("POST", "/api/v1/auth/password", req).await
+}
+
+// --- organization -----------------------------------------------------------------------
+
+pub async fn org_tree() -> Result<OrgTree, ApiError> {
+    get("/api/v1/org").await
+}
+
+/// A branch, cell or youth group: the three kinds of organization unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Branch,
+    Cell,
+    YouthGroup,
+}
+
+impl Unit {
+    fn collection(self) -> &'static str {
+        match self {
+            Unit::Branch => "/api/v1/branches",
+            Unit::Cell => "/api/v1/cells",
+            Unit::YouthGroup => "/api/v1/youth-groups",
+        }
+    }
+}
+
+/// Where a new unit is created: branches and youth groups at the top, cells in a branch.
+pub fn create_url(unit: Unit, parent: Option<i64>) -> String {
+    match (unit, parent) {
+        (Unit::Cell, Some(branch)) => format!("/api/v1/branches/{branch}/cells"),
+        (unit, _) => unit.collection().to_string(),
+    }
+}
+
+pub fn unit_url(unit: Unit, id: i64) -> String {
+    format!("{}/{id}", unit.collection())
+}
+
+pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<Created, ApiError> {
+    let body = NameRequest {
+        name: name.trim().to_string(),
+    };
+    with_json("POST", &create_url(unit, parent), &body).await
+}
+
+pub async fn rename_unit(unit: Unit, id: i64, name: &str) -> Result<(), ApiError> {
+    let body = NameRequest {
+        name: name.trim().to_string(),
+    };
+    no_content("PATCH", &unit_url(unit, id), Some(&body)).await
+}
+
+pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
+    no_content("DELETE", &unit_url(unit, id), None).await
+}
+
+// --- members ----------------------------------------------------------------------------
+
+pub const TEMPLATE_XLSX: &str = "/api/v1/members/import-template?format=xlsx";
+pub const TEMPLATE_CSV: &str = "/api/v1/members/import-template?format=csv";
+
+pub async fn members(q: &MemberQuery) -> Result<MemberPage, ApiError> {
+    get(&format!("/api/v1/members{}", members_query_string(q))).await
+}
+
+pub async fn create_member(req: &CreateMember) -> Result<IssuedPassword, ApiError> {
+    with_json("POST", "/api/v1/members", req).await
+}
+
+pub async fn update_member(id: i64, req: &UpdateMember) -> Result<Member, ApiError> {
+    with_json("PATCH", &format!("/api/v1/members/{id}"), req).await
+}
+
+pub async fn reset_password(id: i64) -> Result<IssuedPassword, ApiError> {
+    parse(
+        request(
+            "POST",
+            &format!("/api/v1/members/{id}/reset-password"),
+            Body::Empty,
+        )
+        .await?,
+    )
+}
+
+/// Uploads a spreadsheet as the raw request body.
+pub async fn import_members(file: &web_sys::File) -> Result<ImportReport, ApiError> {
+    parse(request("POST", "/api/v1/members/import", Body::File(file)).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_are_decoded_with_their_details() {
+        let body = r#"{"code":"import_invalid","message":"文件中有1处问题","details":[{"row":3,"field":"党支部","message":"党支部不存在"}]}"#;
+        let e = decode_error(422, body);
+        assert_eq!(e.code, "import_invalid");
+        assert_eq!(e.message, "文件中有1处问题");
+        assert_eq!(e.details.len(), 1);
+        assert_eq!(e.details[0].row, Some(3));
+        assert!(!e.is_unauthenticated());
+    }
+
+    #[test]
+    fn unreadable_error_bodies_get_a_chinese_message() {
+        let e = decode_error(502, "<html>Bad Gateway</html>");
+        assert_eq!(e.code, BAD_RESPONSE);
+        assert_eq!(e.status, 502);
+        assert!(e.message.contains("服务器"));
+        let e = decode_error(413, "");
+        assert_eq!(e.code, codes::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            ApiError::network().message,
+            "网络连接失败，请检查网络后重试"
+        );
+    }
+
+    #[test]
+    fn only_a_missing_session_counts_as_signed_out() {
+        let e = decode_error(401, r#"{"code":"unauthenticated","message":"请先登录"}"#);
+        assert!(e.is_unauthenticated());
+        let e = decode_error(
+            401,
+            r#"{"code":"invalid_credentials","message":"账号或密码错误"}"#,
+        );
+        assert!(!e.is_unauthenticated());
+    }
+
+    #[test]
+    fn member_queries_are_encoded() {
+        assert_eq!(members_query_string(&MemberQuery::default()), "");
+        let q = MemberQuery {
+            q: Some(" 张 三&x ".into()),
+            branch_id: Some(2),
+            youth_group_id: Some(5),
+            include_inactive: Some(true),
+            page: Some(3),
+            per_page: Some(20),
+        };
+        assert_eq!(
+            members_query_string(&q),
+            "?q=%E5%BC%A0%20%E4%B8%89%26x&branch_id=2&youth_group_id=5&include_inactive=true&page=3&per_page=20"
+        );
+        let blank = MemberQuery {
+            q: Some("  ".into()),
+            include_inactive: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(members_query_string(&blank), "");
+    }
+
+    #[test]
+    fn unit_urls() {
+        assert_eq!(create_url(Unit::Branch, None), "/api/v1/branches");
+        assert_eq!(create_url(Unit::Cell, Some(4)), "/api/v1/branches/4/cells");
+        assert_eq!(create_url(Unit::YouthGroup, None), "/api/v1/youth-groups");
+        assert_eq!(unit_url(Unit::Cell, 9), "/api/v1/cells/9");
+        assert_eq!(unit_url(Unit::YouthGroup, 1), "/api/v1/youth-groups/1");
+    }
+
+    #[test]
+    fn encode_component_keeps_unreserved() {
+        assert_eq!(encode_component("a-Z_0.~"), "a-Z_0.~");
+        assert_eq!(encode_component("/?#"), "%2F%3F%23");
+    }
+}

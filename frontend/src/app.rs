@@ -1,0 +1,261 @@
+//! The app shell: the signed-in user (asked of the server at start; the HttpOnly session
+//! cookie survives reloads), the route table, and where each kind of user may go
+//! (anonymous -> /login, a pending password change -> /password, members are kept out of
+//! /admin). The server checks all of it again; this only spares dead ends.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::auth::{Me, Role};
+
+use crate::api::{self, ApiError};
+use crate::components::{ErrorBanner, PageLoading};
+use crate::pages::{
+    admin_members::AdminMembers, admin_org::AdminOrg, change_password::ChangePassword, home::Home,
+    login::Login, not_found::NotFound,
+};
+use crate::router::{provide_router, Nav};
+
+/// The route table: every page of the app by path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Login,
+    Password,
+    Home,
+    AdminOrg,
+    AdminMembers,
+    NotFound,
+}
+
+pub fn page_for(path: &str) -> Page {
+    match path.trim_end_matches('/') {
+        "" => Page::Home,
+        "/login" => Page::Login,
+        "/password" => Page::Password,
+        "/admin/org" => Page::AdminOrg,
+        "/admin/members" => Page::AdminMembers,
+        _ => Page::NotFound,
+    }
+}
+
+/// Where the first `GET /auth/me` stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthState {
+    Loading,
+    Ready,
+    Failed(ApiError),
+}
+
+/// The signed-in user, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub user: RwSignal<Option<Me>>,
+    pub state: RwSignal<AuthState>,
+}
+
+impl Session {
+    /// Asks the server who is signed in.
+    pub fn load(self) {
+        self.state.set(AuthState::Loading);
+        spawn_local(async move {
+            match api::me().await {
+                Ok(me) => {
+                    self.user.try_set(Some(me));
+                    self.state.try_set(AuthState::Ready);
+                }
+                Err(e) if e.status == 401 || e.status == 403 => {
+                    self.user.try_set(None);
+                    self.state.try_set(AuthState::Ready);
+                }
+                Err(e) => {
+                    self.state.try_set(AuthState::Failed(e));
+                }
+            }
+        });
+    }
+
+    pub fn viewer(self) -> Option<Viewer> {
+        self.user.with(|u| {
+            u.as_ref().map(|m| Viewer {
+                role: m.role,
+                must_change_password: m.must_change_password,
+            })
+        })
+    }
+
+    pub fn is_admin(self) -> bool {
+        self.viewer().is_some_and(|v| v.role == Role::Admin)
+    }
+
+    pub fn is_staff(self) -> bool {
+        self.viewer()
+            .is_some_and(|v| matches!(v.role, Role::Admin | Role::Organizer))
+    }
+
+    /// A field of the signed-in user (reactive); the default when signed out.
+    pub fn with_me<T: Default>(self, f: impl FnOnce(&Me) -> T) -> T {
+        self.user.with(|u| u.as_ref().map(f).unwrap_or_default())
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// What the route guard needs to know about the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub role: Role,
+    pub must_change_password: bool,
+}
+
+/// Where a user on `path` must be sent instead, if anywhere.
+pub fn redirect_for(path: &str, viewer: Option<Viewer>) -> Option<String> {
+    match viewer {
+        None if path == "/login" => None,
+        None if path == "/" || path.is_empty() => Some("/login".into()),
+        None => Some(format!("/login?next={}", api::encode_component(path))),
+        Some(v) if v.must_change_password && path != "/password" => Some("/password".into()),
+        Some(_) if path == "/login" => Some("/".into()),
+        Some(v) if v.role == Role::Member && is_admin_path(path) => Some("/".into()),
+        Some(_) => None,
+    }
+}
+
+fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// The page to open after signing in: the `next` parameter when it is a local path.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.starts_with("/login") =>
+        {
+            p.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session {
+        user: RwSignal::new(None),
+        state: RwSignal::new(AuthState::Loading),
+    };
+    provide_context(session);
+    let router = provide_router();
+    api::on_unauthenticated(move || {
+        session.user.try_set(None);
+    });
+    session.load();
+
+    // Sends users where they may be: signed out -> /login, pending password -> /password,
+    // members away from /admin.
+    Effect::new(move |_| {
+        if session.state.get() != AuthState::Ready {
+            return;
+        }
+        if let Some(to) = redirect_for(&router.path(), session.viewer()) {
+            router.navigate(&to, Nav::REPLACE);
+        }
+    });
+
+    let allowed = Memo::new(move |_| redirect_for(&router.path(), session.viewer()).is_none());
+    let page = Memo::new(move |_| page_for(&router.path()));
+
+    move || match session.state.get() {
+        AuthState::Loading => view! { <PageLoading/> }.into_any(),
+        AuthState::Failed(e) => view! {
+            <div class="page boot-failed">
+                <main class="container">
+                    <ErrorBanner error=e on_retry=Callback::new(move |_| session.load())/>
+                </main>
+            </div>
+        }
+        .into_any(),
+        AuthState::Ready => (move || {
+            if !allowed.get() {
+                return view! { <PageLoading/> }.into_any();
+            }
+            match page.get() {
+                Page::Login => view! { <Login/> }.into_any(),
+                Page::Password => view! { <ChangePassword/> }.into_any(),
+                Page::Home => view! { <Home/> }.into_any(),
+                Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
+                Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
+                Page::NotFound => view! { <NotFound/> }.into_any(),
+            }
+        })
+        .into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(role: Role, must_change_password: bool) -> Option<Viewer> {
+        Some(Viewer {
+            role,
+            must_change_password,
+        })
+    }
+
+    #[test]
+    fn anonymous_users_go_to_login_and_come_back() {
+        assert_eq!(redirect_for("/login", None), None);
+        assert_eq!(redirect_for("/", None).as_deref(), Some("/login"));
+        assert_eq!(
+            redirect_for("/admin/members", None).as_deref(),
+            Some("/login?next=%2Fadmin%2Fmembers")
+        );
+    }
+
+    #[test]
+    fn a_pending_password_change_comes_first() {
+        let m = v(Role::Admin, true);
+        assert_eq!(redirect_for("/", m).as_deref(), Some("/password"));
+        assert_eq!(redirect_for("/admin/org", m).as_deref(), Some("/password"));
+        assert_eq!(redirect_for("/login", m).as_deref(), Some("/password"));
+        assert_eq!(redirect_for("/password", m), None);
+    }
+
+    #[test]
+    fn members_stay_out_of_admin_pages() {
+        let m = v(Role::Member, false);
+        assert_eq!(redirect_for("/admin/members", m).as_deref(), Some("/"));
+        assert_eq!(redirect_for("/admin", m).as_deref(), Some("/"));
+        assert_eq!(redirect_for("/administration", m), None);
+        assert_eq!(redirect_for("/", m), None);
+        assert_eq!(redirect_for("/password", m), None);
+        assert_eq!(redirect_for("/login", m).as_deref(), Some("/"));
+        assert_eq!(redirect_for("/admin/org", v(Role::Organizer, false)), None);
+        assert_eq!(redirect_for("/admin/members", v(Role::Admin, false)), None);
+    }
+
+    #[test]
+    fn paths_map_to_pages() {
+        assert_eq!(page_for("/"), Page::Home);
+        assert_eq!(page_for(""), Page::Home);
+        assert_eq!(page_for("/login"), Page::Login);
+        assert_eq!(page_for("/password/"), Page::Password);
+        assert_eq!(page_for("/admin/org"), Page::AdminOrg);
+        assert_eq!(page_for("/admin/members"), Page::AdminMembers);
+        assert_eq!(page_for("/admin"), Page::NotFound);
+        assert_eq!(page_for("/nope"), Page::NotFound);
+    }
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/admin/members")), "/admin/members");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

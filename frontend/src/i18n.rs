@@ -1,0 +1,391 @@
+//! The string catalogue: every user-visible text of the app, by key, in zh-CN (the default)
+//! and English. A plain table, no i18n crate: `t(K::LoginTitle)` in the current language,
+//! `K::LoginTitle.text(Locale::En)` in a given one; `{name}` placeholders are filled by [`tf`].
+//!
+//! Messages that come from the server (`ErrorBody.message`) and from `shared::validation`
+//! are zh-CN only; they are shown as they are.
+
+/// The languages the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    Zh,
+    En,
+}
+
+impl Locale {
+    /// The value stored in localStorage and put in `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Zh => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// Reads a stored tag; anything unknown is the default, zh-CN.
+    pub fn from_tag(tag: Option<&str>) -> Locale {
+        match tag {
+            Some("en") => Locale::En,
+            _ => Locale::Zh,
+        }
+    }
+
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Zh => Locale::En,
+            Locale::En => Locale::Zh,
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $zh:literal, $en:literal;)*) => {
+        /// A catalogue key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum K {
+            $($key,)*
+        }
+
+        impl K {
+            /// Every key, in catalogue order (for the completeness tests).
+            #[cfg(test)]
+            pub const ALL: &'static [K] = &[$(K::$key,)*];
+
+            /// The (zh-CN, English) pair.
+            fn pair(self) -> (&'static str, &'static str) {
+                match self {
+                    $(K::$key => ($zh, $en),)*
+                }
+            }
+        }
+    };
+}
+
+impl K {
+    pub fn text(self, locale: Locale) -> &'static str {
+        let (zh, en) = self.pair();
+        match locale {
+            Locale::Zh => zh,
+            Locale::En => en,
+        }
+    }
+}
+
+catalogue! {
+    // The app
+    AppName => "灯塔", "Beacon";
+    AppTagline => "党建学习答题平台", "Party-building study & quiz";
+    Loading => "正在加载…", "Loading…";
+    Retry => "重试", "Retry";
+    Back => "返回", "Back";
+    Logout => "退出", "Sign out";
+    LanguageToggle => "EN", "中文";
+    LanguageToggleLabel => "切换为英文", "Switch to Chinese";
+    Cancel => "取消", "Cancel";
+    Save => "保存", "Save";
+    Saving => "正在保存…", "Saving…";
+    Close => "关闭", "Close";
+    Rename => "重命名", "Rename";
+    Delete => "删除", "Delete";
+    Add => "添加", "Add";
+    Edit => "编辑", "Edit";
+    PersonCount => "{n}人", "{n} members";
+    // Errors the app produces itself
+    NetworkError => "网络连接失败，请检查网络后重试", "Network error. Check your connection and try again.";
+    ServerError => "服务器暂时无法响应，请稍后再试", "The server is not responding. Please try again later.";
+    // Navigation
+    NavHome => "首页", "Home";
+    NavOrg => "组织", "Organization";
+    NavMembers => "成员", "Members";
+    NavAccount => "密码", "Password";
+    // Sign-in
+    LoginTitle => "登录", "Sign in";
+    LoginUsername => "账号", "Username";
+    LoginUsernameHint => "工号或手机号", "Staff number or phone number";
+    LoginPassword => "密码", "Password";
+    LoginSubmit => "登录", "Sign in";
+    LoginPending => "正在登录…", "Signing in…";
+    LoginNeedUsername => "请输入账号（工号或手机号）", "Enter your username (staff or phone number)";
+    LoginNeedPassword => "请输入密码", "Enter your password";
+    LoginFooter => "如忘记密码，请联系本支部组织员或机关党委管理员重置。", "Forgot your password? Ask your branch organizer or an administrator to reset it.";
+    // Password change
+    PasswordTitle => "修改密码", "Change password";
+    PasswordMandatory => "首次登录或密码被重置后，请先设置新密码。", "Please set a new password before you continue (first sign-in or reset).";
+    PasswordRules => "新密码至少8个字符，需同时包含字母和数字，且不能与账号相同。", "At least 8 characters with letters and digits, not the same as your username.";
+    PasswordCurrent => "当前密码", "Current password";
+    PasswordCurrentHint => "首次登录请填写初始密码", "On first sign-in: the initial password";
+    PasswordNew => "新密码", "New password";
+    PasswordConfirm => "确认新密码", "Confirm new password";
+    PasswordSubmit => "确认修改", "Change password";
+    PasswordNeedCurrent => "请输入当前密码", "Enter your current password";
+    PasswordMismatch => "两次输入的新密码不一致", "The two new passwords do not match";
+    PasswordSameAsOld => "新密码不能与当前密码相同", "The new password must differ from the current one";
+    // Home
+    HomeGreeting => "你好，{name}", "Hello, {name}";
+    HomeBranch => "党支部", "Party branch";
+    HomeYouthGroup => "青年理论学习小组", "Youth theory study group";
+    HomeNoBranch => "未分配党支部", "No branch assigned";
+    HomeNoYouthGroup => "未加入", "Not a member";
+    HomeTodayTasks => "今日任务", "Today's tasks";
+    HomeComingSoon => "学习专题和答题活动即将上线，敬请期待。", "Study modules and quizzes are coming soon.";
+    HomeSoonBadge => "即将上线", "Coming soon";
+    HomeManage => "管理", "Administration";
+    HomeManageOrg => "组织架构", "Organization";
+    HomeManageOrgDesc => "党支部、党小组、青年理论学习小组", "Branches, cells and youth groups";
+    HomeManageMembers => "成员管理", "Members";
+    HomeManageMembersDesc => "成员账号、批量导入、重置密码", "Accounts, bulk import, password resets";
+    HomeAccount => "账号安全", "Account security";
+    // Glossary tiles
+    Study => "学习", "Study";
+    Quiz => "答题", "Quizzes";
+    Points => "积分", "Points";
+    Ranking => "排行", "Rankings";
+    CompletionRate => "完成率", "Completion";
+    MistakeBook => "错题本", "Mistake book";
+    // Roles
+    RoleMember => "成员", "Member";
+    RoleOrganizer => "组织员", "Organizer";
+    RoleAdmin => "管理员", "Administrator";
+    // Organization
+    OrgTitle => "组织架构", "Organization";
+    OrgSummary => "{b}个党支部 · {g}个青年理论学习小组 · {n}名成员", "{b} branches · {g} youth groups · {n} members";
+    OrgBranches => "党支部", "Party branches";
+    OrgCells => "党小组", "Party cells";
+    OrgYouthGroups => "青年理论学习小组", "Youth theory study groups";
+    OrgNoBranches => "还没有党支部", "No branches yet";
+    OrgNoCells => "未设党小组", "No cells";
+    OrgNoYouthGroups => "还没有青年理论学习小组", "No youth groups yet";
+    OrgAddBranch => "新增党支部", "Add branch";
+    OrgAddCell => "新增党小组", "Add cell";
+    OrgAddYouthGroup => "新增青年理论学习小组", "Add youth group";
+    OrgNamePlaceholder => "名称", "Name";
+    OrgConfirmDelete => "确定删除“{name}”吗？此操作不可撤销。", "Delete “{name}”? This cannot be undone.";
+    OrgReadOnly => "仅管理员可修改组织架构。", "Only administrators can change the organization.";
+    // Members
+    MembersTitle => "成员管理", "Members";
+    MembersSearch => "搜索姓名、账号或手机号", "Search name, username or phone";
+    MembersSearchButton => "搜索", "Search";
+    MembersAllBranches => "全部党支部", "All branches";
+    MembersAllYouthGroups => "全部青年小组", "All youth groups";
+    MembersIncludeInactive => "含已停用", "Include deactivated";
+    MembersTotal => "共{n}人", "{n} in total";
+    MembersEmpty => "没有符合条件的成员", "No members match";
+    MembersAdd => "添加成员", "Add member";
+    MembersEditTitle => "编辑成员", "Edit member";
+    MembersAddTitle => "添加成员", "Add member";
+    MembersName => "姓名", "Name";
+    MembersUsername => "账号", "Username";
+    MembersUsernameHint => "工号或手机号", "Staff or phone number";
+    MembersRole => "角色", "Role";
+    MembersBranch => "党支部", "Branch";
+    MembersCell => "党小组", "Cell";
+    MembersYouthGroup => "青年小组", "Youth group";
+    MembersPhone => "手机号", "Phone";
+    MembersStatus => "状态", "Status";
+    MembersActions => "操作", "Actions";
+    MembersActive => "正常", "Active";
+    MembersInactive => "已停用", "Deactivated";
+    MembersMustChange => "待改密", "Password pending";
+    MembersChooseBranch => "请选择党支部", "Choose a branch";
+    MembersNoCell => "不分党小组", "No cell";
+    MembersNoYouthGroup => "未加入青年小组", "No youth group";
+    MembersScope => "负责范围", "Responsible for";
+    MembersScopeHint => "组织员负责的党支部和青年理论学习小组", "The branches and youth groups this organizer looks after";
+    MembersResetPassword => "重置密码", "Reset password";
+    MembersDeactivate => "停用", "Deactivate";
+    MembersReactivate => "启用", "Reactivate";
+    MembersConfirmReset => "确定为“{name}”重置密码吗？其当前登录将失效。", "Reset the password of “{name}”? They will be signed out.";
+    MembersConfirmDeactivate => "确定停用“{name}”的账号吗？", "Deactivate the account of “{name}”?";
+    MembersConfirmReactivate => "确定启用“{name}”的账号吗？", "Reactivate the account of “{name}”?";
+    MembersIssuedCreated => "已创建账号 {username}（{name}）。初始密码：", "Account {username} ({name}) created. Initial password:";
+    MembersIssuedReset => "已为 {username}（{name}）重置密码。新的初始密码：", "Password of {username} ({name}) reset. New initial password:";
+    MembersIssuedNote => "初始密码仅显示这一次，请妥善转交本人；首次登录须修改密码。", "This initial password is shown only once. Hand it to the member; it must be changed at first sign-in.";
+    MembersPrev => "上一页", "Previous";
+    MembersNext => "下一页", "Next";
+    MembersPageOf => "第{page}/{pages}页", "Page {page} of {pages}";
+    MembersNeedScope => "组织员至少需要负责一个党支部或青年理论学习小组", "An organizer needs at least one branch or youth group";
+    MembersNeedBranch => "请选择所在党支部", "Choose the member's branch";
+    MembersReadOnly => "仅管理员可添加或修改成员账号。", "Only administrators can add or change accounts.";
+    // Import
+    ImportTitle => "批量导入成员", "Import members";
+    ImportHelp => "按模板填写后上传 Excel（.xlsx）或 CSV 文件，列为：{columns}。账号已存在的行将更新该成员；任何一行有问题时不会导入任何数据。", "Fill in the template and upload it as Excel (.xlsx) or CSV. Columns: {columns}. Rows with an existing username update that member; if any row has a problem, nothing is imported.";
+    ImportTemplateXlsx => "下载 Excel 模板", "Excel template";
+    ImportTemplateCsv => "下载 CSV 模板", "CSV template";
+    ImportChooseFile => "选择文件", "Choose file";
+    ImportNoFile => "未选择文件", "No file chosen";
+    ImportSubmit => "开始导入", "Import";
+    ImportPending => "正在导入…", "Importing…";
+    ImportNeedFile => "请先选择要导入的 .xlsx 或 .csv 文件", "Choose an .xlsx or .csv file first";
+    ImportDone => "导入完成：新增{created}人，更新{updated}人。", "Import finished: {created} created, {updated} updated.";
+    ImportIssued => "新账号的初始密码（仅显示这一次，请妥善转交）：", "Initial passwords of the new accounts (shown only once):";
+    ImportRowN => "第{n}行", "Row {n}";
+    ImportPassword => "初始密码", "Initial password";
+    // Not found and guards
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundText => "您访问的页面不存在或已被移除。", "The page you asked for does not exist.";
+    NotFoundHome => "返回首页", "Go to home";
+}
+
+/// Replaces each `{name}` in `template` by its value.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A message to show: from the catalogue, or a text as it came (the server's message, a
+/// `shared::validation` rule).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(K),
+    Text(String),
+}
+
+// The language is chosen once at start. Switching it reloads the page (the session cookie
+// keeps the user signed in), so every text is a plain `&'static str`: no reactive text
+// anywhere, which keeps the wasm small.
+thread_local! {
+    static LOCALE: std::cell::Cell<Locale> = const { std::cell::Cell::new(Locale::Zh) };
+}
+
+const STORAGE_KEY: &str = "beacon.lang";
+
+/// The current language.
+pub fn locale() -> Locale {
+    LOCALE.with(|l| l.get())
+}
+
+/// The text of `key` in the current language.
+pub fn t(key: K) -> &'static str {
+    key.text(locale())
+}
+
+/// `key` with its placeholders filled.
+pub fn tf(key: K, args: &[(&str, &str)]) -> String {
+    fill(t(key), args)
+}
+
+/// The text of a [`Msg`].
+pub fn msg(m: &Msg) -> String {
+    match m {
+        Msg::Key(k) => t(*k).to_string(),
+        Msg::Text(s) => s.clone(),
+    }
+}
+
+/// Reads the stored choice (zh-CN when none) and marks the document's language.
+pub fn init() {
+    let locale = Locale::from_tag(crate::browser::stored(STORAGE_KEY).as_deref());
+    LOCALE.with(|l| l.set(locale));
+    crate::browser::set_document_lang(locale.tag());
+}
+
+/// Switches language: remembers the choice on this device and reloads the page.
+pub fn switch_language() {
+    crate::browser::set_stored(STORAGE_KEY, locale().other().tag());
+    crate::browser::reload();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut out: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_key_has_both_locales() {
+        for k in K::ALL {
+            let zh = k.text(Locale::Zh);
+            let en = k.text(Locale::En);
+            assert!(!zh.trim().is_empty(), "{k:?} has no zh-CN text");
+            assert!(!en.trim().is_empty(), "{k:?} has no English text");
+            assert!(
+                !has_cjk(en) || *k == K::LanguageToggle,
+                "{k:?}: English text has Chinese: {en}"
+            );
+            assert_eq!(
+                placeholders(zh),
+                placeholders(en),
+                "{k:?}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_texts_are_chinese() {
+        // Allowed exceptions: symbols and the language switch label.
+        let exceptions = [K::LanguageToggle];
+        for k in K::ALL {
+            if !exceptions.contains(k) {
+                assert!(
+                    has_cjk(k.text(Locale::Zh)),
+                    "{k:?}: zh-CN text is not Chinese"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn glossary_terms_are_used_as_agreed() {
+        assert_eq!(K::Study.text(Locale::Zh), "学习");
+        assert_eq!(K::Quiz.text(Locale::Zh), "答题");
+        assert_eq!(K::Points.text(Locale::Zh), "积分");
+        assert_eq!(K::Ranking.text(Locale::Zh), "排行");
+        assert_eq!(K::CompletionRate.text(Locale::Zh), "完成率");
+        assert_eq!(K::MistakeBook.text(Locale::Zh), "错题本");
+        assert_eq!(K::OrgBranches.text(Locale::Zh), "党支部");
+        assert_eq!(K::OrgCells.text(Locale::Zh), "党小组");
+        assert_eq!(K::OrgYouthGroups.text(Locale::Zh), "青年理论学习小组");
+        assert_eq!(K::RoleMember.text(Locale::Zh), "成员");
+        assert_eq!(K::RoleOrganizer.text(Locale::Zh), "组织员");
+        assert_eq!(K::RoleAdmin.text(Locale::Zh), "管理员");
+        assert_eq!(
+            K::NetworkError.text(Locale::Zh),
+            "网络连接失败，请检查网络后重试"
+        );
+    }
+
+    #[test]
+    fn keys_are_listed_once() {
+        for (i, a) in K::ALL.iter().enumerate() {
+            assert!(!K::ALL[i + 1..].contains(a), "{a:?} twice");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill("你好，{name}", &[("name", "张三")]), "你好，张三");
+        assert_eq!(
+            fill(
+                K::MembersPageOf.text(Locale::Zh),
+                &[("page", "2"), ("pages", "5")]
+            ),
+            "第2/5页"
+        );
+        assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+        assert_eq!(fill("no args", &[]), "no args");
+    }
+
+    #[test]
+    fn locale_tags_round_trip() {
+        for l in [Locale::Zh, Locale::En] {
+            assert_eq!(Locale::from_tag(Some(l.tag())), l);
+            assert_eq!(l.other().other(), l);
+        }
+        assert_eq!(Locale::from_tag(None), Locale::Zh);
+        assert_eq!(Locale::from_tag(Some("fr")), Locale::Zh);
+    }
+}
