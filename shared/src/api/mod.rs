@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod members;
 pub mod org;
+pub mod points;
 pub mod quiz;
 pub mod study;
 
