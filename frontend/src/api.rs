@@ -10,9 +10,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
 use shared::api::members::{
-    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
+    CreateMember, ImportReport, IssuedPassword, Member, MemberQuery, UpdateMember,
 };
-use shared::api::org::{NameRequest, OrgTree};
+use shared::api::org::NameRequest;
+use shared::api::quiz::{AttemptView, SaveAnswer, SavedAnswer};
+use shared::api::study::{Heartbeat, LessonProgress};
 use shared::api::Created;
 use shared::error::codes;
 use shared::{ErrorBody, ErrorDetail};
@@ -219,7 +221,17 @@ fn json(body: &impl Serialize) -> Result<Body<'static>, ApiError> {
 }
 
 fn parse<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
-    serde_json::from_str(&text).map_err(|_| ApiError::bad_response(200))
+    parse_text(&text)
+}
+
+/// Reads a successful answer's JSON as `T`.
+pub fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::bad_response(200))
+}
+
+/// A GET's answer as text, for [`crate::components::Fetch`] (pages parse it themselves).
+pub async fn get_text(url: &str) -> Result<String, ApiError> {
+    request("GET", url, Body::Empty).await
 }
 
 // --- auth -------------------------------------------------------------------------------
@@ -242,9 +254,7 @@ pub async fn change_password(req: &ChangePasswordRequest) -> Result<Me, ApiError
 
 // --- organization -----------------------------------------------------------------------
 
-pub async fn org_tree() -> Result<OrgTree, ApiError> {
-    get("/api/v1/org").await
-}
+pub const ORG: &str = "/api/v1/org";
 
 /// A branch, cell or youth group: the three kinds of organization unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,8 +309,8 @@ pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
 pub const TEMPLATE_XLSX: &str = "/api/v1/members/import-template?format=xlsx";
 pub const TEMPLATE_CSV: &str = "/api/v1/members/import-template?format=csv";
 
-pub async fn members(q: &MemberQuery) -> Result<MemberPage, ApiError> {
-    get(&format!("/api/v1/members{}", members_query_string(q))).await
+pub fn members_url(q: &MemberQuery) -> String {
+    format!("/api/v1/members{}", members_query_string(q))
 }
 
 pub async fn create_member(req: &CreateMember) -> Result<IssuedPassword, ApiError> {
@@ -325,6 +335,84 @@ pub async fn reset_password(id: i64) -> Result<IssuedPassword, ApiError> {
 /// Uploads a spreadsheet as the raw request body.
 pub async fn import_members(file: &web_sys::File) -> Result<ImportReport, ApiError> {
     parse(request("POST", "/api/v1/members/import", Body::File(file)).await?)
+}
+
+// --- study ------------------------------------------------------------------------------
+
+pub const MODULES: &str = "/api/v1/modules";
+
+pub fn module_url(id: i64) -> String {
+    format!("/api/v1/modules/{id}")
+}
+
+pub fn lesson_url(id: i64) -> String {
+    format!("/api/v1/lessons/{id}")
+}
+
+/// Reports that the lesson is on screen and focused; the server credits the time since the
+/// previous report.
+pub async fn heartbeat(id: i64, reached_end: bool) -> Result<LessonProgress, ApiError> {
+    with_json(
+        "POST",
+        &format!("/api/v1/lessons/{id}/heartbeat"),
+        &Heartbeat { reached_end },
+    )
+    .await
+}
+
+// --- quizzes ----------------------------------------------------------------------------
+
+pub const QUIZZES: &str = "/api/v1/quizzes";
+pub const ATTEMPTS: &str = "/api/v1/attempts";
+pub const MISTAKES: &str = "/api/v1/mistakes";
+
+pub fn attempt_url(id: i64) -> String {
+    format!("/api/v1/attempts/{id}")
+}
+
+/// Starts an attempt, or resumes the open one.
+pub async fn start_attempt(quiz_id: i64) -> Result<AttemptView, ApiError> {
+    parse(
+        request(
+            "POST",
+            &format!("/api/v1/quizzes/{quiz_id}/attempts"),
+            Body::Empty,
+        )
+        .await?,
+    )
+}
+
+pub async fn attempt(id: i64) -> Result<AttemptView, ApiError> {
+    get(&attempt_url(id)).await
+}
+
+pub async fn save_answer(
+    id: i64,
+    position: i64,
+    req: &SaveAnswer,
+) -> Result<SavedAnswer, ApiError> {
+    with_json(
+        "PUT",
+        &format!("/api/v1/attempts/{id}/answers/{position}"),
+        req,
+    )
+    .await
+}
+
+pub async fn submit_attempt(id: i64) -> Result<AttemptView, ApiError> {
+    parse(
+        request(
+            "POST",
+            &format!("/api/v1/attempts/{id}/submit"),
+            Body::Empty,
+        )
+        .await?,
+    )
+}
+
+/// Starts a practice attempt over the mistake book.
+pub async fn practise_mistakes() -> Result<AttemptView, ApiError> {
+    parse(request("POST", "/api/v1/mistakes/practice", Body::Empty).await?)
 }
 
 #[cfg(test)]

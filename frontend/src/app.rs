@@ -10,8 +10,20 @@ use shared::api::auth::{Me, Role};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorBanner, PageLoading};
 use crate::pages::{
-    admin_members::AdminMembers, admin_org::AdminOrg, change_password::ChangePassword, home::Home,
-    login::Login, not_found::NotFound,
+    admin_members::AdminMembers,
+    admin_org::AdminOrg,
+    attempt::Attempt,
+    change_password::ChangePassword,
+    history::History,
+    home::Home,
+    lesson::Lesson,
+    login::Login,
+    mistakes::Mistakes,
+    module::Module,
+    not_found::NotFound,
+    quizzes::Quizzes,
+    start::{Start, StartAttempt},
+    study::Study,
 };
 use crate::router::{provide_router, Nav};
 
@@ -23,16 +35,56 @@ pub enum Page {
     Home,
     AdminOrg,
     AdminMembers,
+    Study,
+    Module(i64),
+    Lesson(i64),
+    Quizzes,
+    Attempt(i64),
+    /// Starts an attempt at a quiz, then shows it.
+    StartQuiz(i64),
+    /// Starts a practice round over the mistake book, then shows it.
+    PractiseMistakes,
+    History,
+    Mistakes,
     NotFound,
 }
 
 pub fn page_for(path: &str) -> Page {
-    match path.trim_end_matches('/') {
+    let path = path.trim_end_matches('/');
+    // `/modules/7` and the like: a resource and its numeric id.
+    let with_id = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|id| id.parse::<i64>().ok())
+            .filter(|id| *id > 0)
+    };
+    if let Some(id) = with_id("/modules/") {
+        return Page::Module(id);
+    }
+    if let Some(id) = with_id("/lessons/") {
+        return Page::Lesson(id);
+    }
+    if let Some(id) = with_id("/attempts/") {
+        return Page::Attempt(id);
+    }
+    if let Some(id) = path
+        .strip_suffix("/start")
+        .and_then(|p| p.strip_prefix("/quizzes/"))
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+    {
+        return Page::StartQuiz(id);
+    }
+    match path {
         "" => Page::Home,
         "/login" => Page::Login,
         "/password" => Page::Password,
         "/admin/org" => Page::AdminOrg,
         "/admin/members" => Page::AdminMembers,
+        "/study" => Page::Study,
+        "/quizzes" => Page::Quizzes,
+        "/history" => Page::History,
+        "/mistakes" => Page::Mistakes,
+        "/mistakes/practice" => Page::PractiseMistakes,
         _ => Page::NotFound,
     }
 }
@@ -187,6 +239,15 @@ pub fn App() -> impl IntoView {
                 Page::Home => view! { <Home/> }.into_any(),
                 Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
                 Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
+                Page::Study => view! { <Study/> }.into_any(),
+                Page::Module(id) => view! { <Module id=id/> }.into_any(),
+                Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),
+                Page::Quizzes => view! { <Quizzes/> }.into_any(),
+                Page::Attempt(id) => view! { <Attempt id=id/> }.into_any(),
+                Page::StartQuiz(id) => view! { <StartAttempt what=Start::Quiz(id)/> }.into_any(),
+                Page::PractiseMistakes => view! { <StartAttempt what=Start::Mistakes/> }.into_any(),
+                Page::History => view! { <History/> }.into_any(),
+                Page::Mistakes => view! { <Mistakes/> }.into_any(),
                 Page::NotFound => view! { <NotFound/> }.into_any(),
             }
         })
@@ -246,6 +307,17 @@ mod tests {
         assert_eq!(page_for("/admin/org"), Page::AdminOrg);
         assert_eq!(page_for("/admin/members"), Page::AdminMembers);
         assert_eq!(page_for("/admin"), Page::NotFound);
+        assert_eq!(page_for("/study"), Page::Study);
+        assert_eq!(page_for("/modules/7"), Page::Module(7));
+        assert_eq!(page_for("/lessons/12/"), Page::Lesson(12));
+        assert_eq!(page_for("/attempts/3"), Page::Attempt(3));
+        assert_eq!(page_for("/attempts/0"), Page::NotFound);
+        assert_eq!(page_for("/attempts/x"), Page::NotFound);
+        assert_eq!(page_for("/modules/1/2"), Page::NotFound);
+        assert_eq!(page_for("/mistakes"), Page::Mistakes);
+        assert_eq!(page_for("/quizzes/5/start"), Page::StartQuiz(5));
+        assert_eq!(page_for("/quizzes/x/start"), Page::NotFound);
+        assert_eq!(page_for("/mistakes/practice"), Page::PractiseMistakes);
         assert_eq!(page_for("/nope"), Page::NotFound);
     }
 

@@ -83,6 +83,52 @@ pub fn remove_boot_screen() {
     }
 }
 
+/// Whether the page is on screen and has the focus: the only time study time may count.
+pub fn page_active() -> bool {
+    let Some(d) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    d.visibility_state() == web_sys::VisibilityState::Visible && d.has_focus().unwrap_or(false)
+}
+
+/// How far the page is scrolled: (scrolled, viewport height, document height) in pixels.
+pub fn scroll_metrics() -> (f64, f64, f64) {
+    let Some(w) = web_sys::window() else {
+        return (0.0, 0.0, 0.0);
+    };
+    let doc = w
+        .document()
+        .and_then(|d| d.document_element())
+        .map(|e| f64::from(e.scroll_height()))
+        .unwrap_or(0.0);
+    let view = w
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+    (w.scroll_y().unwrap_or(0.0), view, doc)
+}
+
+/// For a click inside HTML built as text: the `data-action` and `data-id` of the button
+/// (or other element) that was clicked, if any.
+pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
+    use wasm_bindgen::JsCast;
+    let el = ev
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("[data-action]")
+        .ok()??;
+    let action = el.get_attribute("data-action")?;
+    let id = el.get_attribute("data-id")?.parse().ok()?;
+    Some((action, id))
+}
+
+/// Milliseconds since the epoch by this device's clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
 fn in_browser() -> bool {
     cfg!(all(target_arch = "wasm32", target_os = "unknown"))
 }

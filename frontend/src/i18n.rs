@@ -94,9 +94,10 @@ catalogue! {
     ServerError => "服务器暂时无法响应，请稍后再试", "The server is not responding. Please try again later.";
     // Navigation
     NavHome => "首页", "Home";
-    NavOrg => "组织", "Organization";
-    NavMembers => "成员", "Members";
-    NavAccount => "密码", "Password";
+    NavStudy => "学习", "Study";
+    NavQuiz => "答题", "Quizzes";
+    NavMistakes => "错题本", "Mistakes";
+    NavManage => "管理", "Manage";
     // Sign-in
     LoginTitle => "登录", "Sign in";
     LoginUsername => "账号", "Username";
@@ -126,8 +127,12 @@ catalogue! {
     HomeNoBranch => "未分配党支部", "No branch assigned";
     HomeNoYouthGroup => "未加入", "Not a member";
     HomeTodayTasks => "今日任务", "Today's tasks";
-    HomeComingSoon => "学习专题和答题活动即将上线，敬请期待。", "Study modules and quizzes are coming soon.";
-    HomeSoonBadge => "即将上线", "Coming soon";
+    HomeAllDone => "今日任务已全部完成，明天继续加油！", "All done for today. See you tomorrow!";
+    HomeTaskDone => "已完成", "Done";
+    HomeTaskGo => "去完成", "Start";
+    HomeTaskContinue => "继续", "Continue";
+    HomeContinueStudy => "继续学习", "Continue studying";
+    HomeMistakes => "错题本中有{n}道题待巩固", "{n} questions to review in your mistake book";
     HomeManage => "管理", "Administration";
     HomeManageOrg => "组织架构", "Organization";
     HomeManageOrgDesc => "党支部、党小组、青年理论学习小组", "Branches, cells and youth groups";
@@ -135,11 +140,6 @@ catalogue! {
     HomeManageMembersDesc => "成员账号、批量导入、重置密码", "Accounts, bulk import, password resets";
     HomeAccount => "账号安全", "Account security";
     // Glossary tiles
-    Study => "学习", "Study";
-    Quiz => "答题", "Quizzes";
-    Points => "积分", "Points";
-    Ranking => "排行", "Rankings";
-    CompletionRate => "完成率", "Completion";
     MistakeBook => "错题本", "Mistake book";
     // Roles
     RoleMember => "成员", "Member";
@@ -219,6 +219,93 @@ catalogue! {
     ImportIssued => "新账号的初始密码（仅显示这一次，请妥善转交）：", "Initial passwords of the new accounts (shown only once):";
     ImportRowN => "第{n}行", "Row {n}";
     ImportPassword => "初始密码", "Initial password";
+    // Study
+    StudyTitle => "学习", "Study";
+    StudyEmpty => "暂无需要学习的专题", "No study modules for you yet";
+    TrackTheory => "理论学习", "Theory";
+    TrackDiscipline => "纪律教育", "Discipline";
+    TrackOther => "专题学习", "Other";
+    StudyLessonsDone => "已学{done}/{total}课", "{done} of {total} lessons";
+    StudyDue => "{date}前完成", "Due {date}";
+    StudyCompleted => "已完成", "Completed";
+    ModuleTitle => "学习专题", "Module";
+    ModuleLessons => "课程目录", "Lessons";
+    ModuleQuizzes => "专题答题", "Quizzes of this module";
+    ModuleNeedExam => "学完全部课程并通过考试，方可完成本专题。", "Finish every lesson and pass the exam to complete this module.";
+    LessonN => "第{n}课", "Lesson {n}";
+    LessonTitle => "学习", "Reading";
+    LessonSource => "出处：{source}", "Source: {source}";
+    LessonStudied => "已学习{time}", "Studied {time}";
+    LessonNeed => "完成本课需学习{time}并读到文末", "To complete: study {time} and read to the end";
+    LessonCompleted => "本课已学完", "Lesson completed";
+    LessonPaused => "离开页面时暂停计时", "Timing pauses while you are away";
+    LessonPrev => "上一课", "Previous";
+    LessonNext => "下一课", "Next";
+    LessonToc => "目录", "Contents";
+    // Quizzes
+    QuizzesTitle => "答题", "Quizzes";
+    QuizzesEmpty => "暂无答题活动", "No quizzes for you yet";
+    KindPractice => "专题练习", "Practice";
+    KindDaily => "每日答题", "Daily quiz";
+    KindWeekly => "每周答题", "Weekly quiz";
+    KindSpecial => "专项答题", "Special quiz";
+    KindChallenge => "挑战答题", "Challenge";
+    KindExam => "专题考试", "Exam";
+    QuizQuestions => "{n}题", "{n} questions";
+    QuizChallengeRule => "答对继续，答错即止", "Keep going until a wrong answer";
+    QuizTimeLimit => "限时{time}", "{time} limit";
+    QuizPassMark => "{n}分及格", "Pass mark {n}";
+    QuizAttempts => "已答{used}/{max}次", "{used} of {max} attempts used";
+    QuizCloses => "{date}截止", "Closes {date}";
+    QuizStart => "开始答题", "Start";
+    QuizResume => "继续答题", "Resume";
+    QuizDoneToday => "今日已完成", "Done today";
+    QuizHistory => "答题记录", "History";
+    // Answering
+    AttemptProgress => "第{n}/{total}题", "Question {n} of {total}";
+    QSingle => "单选题", "Single choice";
+    QMultiple => "多选题", "Multiple choice";
+    QTrueFalse => "判断题", "True or false";
+    QFillIn => "填空题", "Fill in the blank";
+    True => "正确", "True";
+    False => "错误", "False";
+    BlankN => "第{n}空", "Blank {n}";
+    AnswerPrev => "上一题", "Previous";
+    AnswerNext => "下一题", "Next";
+    AnswerSubmit => "交卷", "Submit";
+    AnswerConfirmUnanswered => "还有{n}题未作答，确定交卷吗？", "{n} questions are unanswered. Submit anyway?";
+    AnswerConfirm => "交卷后不能修改答案，确定交卷吗？", "Answers cannot be changed after submitting. Submit?";
+    AnswerTimeLeft => "剩余{time}", "{time} left";
+    AnswerTimeUp => "作答时间已到，正在交卷…", "Time is up. Submitting…";
+    AnswerRight => "回答正确，继续挑战！", "Correct! Keep going.";
+    ChallengeRun => "已连续答对{n}题", "{n} in a row";
+    // Results
+    ResultScore => "{n}分", "{n}%";
+    ResultCorrect => "答对{correct}/{total}题", "{correct} of {total} right";
+    ResultPassed => "考试通过", "Passed";
+    ResultFailed => "未达到及格分", "Not passed";
+    ResultHidden => "答案与解析将在答题活动结束后公布。", "Answers and explanations are shown after the quiz closes.";
+    ResultYourAnswer => "你的答案：{a}", "Your answer: {a}";
+    ResultKey => "正确答案：{a}", "Answer: {a}";
+    ResultNoAnswer => "未作答", "Not answered";
+    ResultRight => "答对", "Right";
+    ResultWrong => "答错", "Wrong";
+    Explanation => "解析", "Explanation";
+    Source => "出处", "Source";
+    ResultToMistakes => "查看错题本", "Mistake book";
+    ResultToQuizzes => "返回答题", "Back to quizzes";
+    // History
+    HistoryTitle => "答题记录", "Quiz history";
+    HistoryEmpty => "还没有答题记录", "No attempts yet";
+    HistoryOpen => "未交卷", "Not submitted";
+    // Mistake book
+    MistakesTitle => "错题本", "Mistake book";
+    MistakesEmpty => "错题本里没有题目，继续保持！", "Your mistake book is empty. Keep it up!";
+    MistakesCount => "共{n}道错题", "{n} questions";
+    MistakesRule => "同一道题在两个不同的日子答对，即从错题本移出。", "A question leaves the book once you answer it right on two different days.";
+    MistakesPractice => "错题练习", "Practise mistakes";
+    MistakesWrong => "答错{n}次", "Wrong {n}×";
+    MistakesProgress => "已有{n}天答对", "Right on {n} day(s)";
     // Not found and guards
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundText => "您访问的页面不存在或已被移除。", "The page you asked for does not exist.";
@@ -340,11 +427,8 @@ mod tests {
 
     #[test]
     fn glossary_terms_are_used_as_agreed() {
-        assert_eq!(K::Study.text(Locale::Zh), "学习");
-        assert_eq!(K::Quiz.text(Locale::Zh), "答题");
-        assert_eq!(K::Points.text(Locale::Zh), "积分");
-        assert_eq!(K::Ranking.text(Locale::Zh), "排行");
-        assert_eq!(K::CompletionRate.text(Locale::Zh), "完成率");
+        assert_eq!(K::NavStudy.text(Locale::Zh), "学习");
+        assert_eq!(K::NavQuiz.text(Locale::Zh), "答题");
         assert_eq!(K::MistakeBook.text(Locale::Zh), "错题本");
         assert_eq!(K::OrgBranches.text(Locale::Zh), "党支部");
         assert_eq!(K::OrgCells.text(Locale::Zh), "党小组");

@@ -3,16 +3,18 @@
 //! every HTTP call, `i18n` every visible string, `pages` one module per routed page,
 //! `components` the shared pieces, `browser` small wrappers over browser APIs.
 
+mod answers;
 mod api;
 mod app;
 mod browser;
 mod components;
+mod format;
+mod html;
 mod i18n;
 mod pages;
 mod router;
 
 fn main() {
-    console_error_panic_hook::set_once();
     i18n::init();
     browser::remove_boot_screen();
     leptos::mount::mount_to_body(app::App);

@@ -6,9 +6,9 @@ use crate::router::use_router;
 
 const ICON_HOME: &str = "M4 11l8-7 8 7v9h-5v-6h-6v6H4z";
 const ICON_ORG: &str = "M10 3h4v4h-4zM3 17h4v4H3zm7 0h4v4h-4zm7 0h4v4h-4zM12 7v5M5 17v-5h14v5";
-const ICON_MEMBERS: &str =
-    "M9 11a4 4 0 100-8 4 4 0 000 8zm-7 10c0-4 3-6 7-6s7 2 7 6M16 4a4 4 0 010 7m3 10c0-3-1-5-3-6";
-const ICON_KEY: &str = "M14 10a5 5 0 10-4 4.9V17h2v2h2v2h4v-4l-4-4";
+const ICON_BOOK: &str = "M4 5c3-1 6-1 8 1 2-2 5-2 8-1v14c-3-1-6-1-8 1-2-2-5-2-8-1zM12 6v14";
+const ICON_QUIZ: &str = "M5 3h14v18H5zM9 8h6M9 12h6M9 16h3";
+const ICON_MISTAKE: &str = "M6 3h12v18l-6-4-6 4zM10 8l4 4m0-4l-4 4";
 
 /// Whether the link to `href` is the current page (`exact`: only that path, else also the
 /// pages below it).
@@ -21,17 +21,18 @@ pub fn nav_active(path: &str, href: &str, exact: bool) -> bool {
 }
 
 /// Thumb-reach navigation along the bottom of the screen (a row under the content on
-/// desktops). Staff also get the organization and member pages.
+/// desktops): home, study, quizzes, mistake book; staff also get the admin pages.
 #[component]
 pub fn BottomNav() -> impl IntoView {
     let session = use_session();
     let router = use_router();
-    let item = move |href: &'static str, icon: &'static str, label: K, exact: bool| {
+    // `section`: the paths under which this item is the current one.
+    let item = move |href: &'static str, section: &'static str, icon: &'static str, label: K| {
         view! {
             <a
                 href=href
                 class="nav-item"
-                aria-current=move || nav_active(&router.path(), href, exact).then_some("page")
+                aria-current=move || section_active(&router.path(), section).then_some("page")
             >
                 <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
                     <path d=icon fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"></path>
@@ -46,26 +47,47 @@ pub fn BottomNav() -> impl IntoView {
     }
     view! {
         <nav class="bottom-nav">
-            {item("/", ICON_HOME, K::NavHome, true)}
-            {move || {
-                session
-                    .is_staff()
-                    .then(|| {
-                        view! {
-                            {item("/admin/org", ICON_ORG, K::NavOrg, false)}
-                            {item("/admin/members", ICON_MEMBERS, K::NavMembers, false)}
-                        }
-                    })
-            }}
-            {item("/password", ICON_KEY, K::NavAccount, false)}
+            {item("/", "/", ICON_HOME, K::NavHome)}
+            {item("/study", "/study", ICON_BOOK, K::NavStudy)}
+            {item("/quizzes", "/quizzes", ICON_QUIZ, K::NavQuiz)}
+            {item("/mistakes", "/mistakes", ICON_MISTAKE, K::NavMistakes)}
+            {move || session.is_staff().then(|| item("/admin/org", "/admin", ICON_ORG, K::NavManage))}
         </nav>
     }
     .into_any()
 }
 
+/// Which bottom-navigation section a path belongs to: lessons and modules are study,
+/// attempts and history are quizzes.
+pub fn section_active(path: &str, section: &str) -> bool {
+    if section == "/" {
+        return path == "/";
+    }
+    let path = if nav_active(path, "/modules", false) || nav_active(path, "/lessons", false) {
+        "/study"
+    } else if nav_active(path, "/attempts", false) || path == "/history" {
+        "/quizzes"
+    } else {
+        path
+    };
+    nav_active(path, section, false)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nav_active;
+    use super::{nav_active, section_active};
+
+    #[test]
+    fn sections_cover_their_pages() {
+        assert!(section_active("/", "/"));
+        assert!(!section_active("/study", "/"));
+        assert!(section_active("/lessons/4", "/study"));
+        assert!(section_active("/modules/1", "/study"));
+        assert!(section_active("/attempts/9", "/quizzes"));
+        assert!(section_active("/history", "/quizzes"));
+        assert!(section_active("/admin/members", "/admin"));
+        assert!(!section_active("/mistakes", "/quizzes"));
+    }
 
     #[test]
     fn active_links() {

@@ -3,16 +3,20 @@
 
 mod bottom_nav;
 mod error_banner;
+mod fetch;
 mod page;
 mod pager;
+mod question_review;
 mod sheet;
 mod spinner;
 mod top_bar;
 
 pub use bottom_nav::BottomNav;
 pub use error_banner::{error_text, ErrorBanner, ErrorLine};
+pub use fetch::Fetch;
 pub use page::Page;
 pub use pager::Pager;
+pub use question_review::{review_html, Review};
 pub use sheet::Sheet;
 pub use spinner::{PageLoading, Skeleton, Spinner};
 pub use top_bar::{LangToggle, TopBar};

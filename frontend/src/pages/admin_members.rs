@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::auth::{Role, Scope};
 use shared::api::members::{
-    CreateMember, ImportReport, IssuedPassword, Member, MemberQuery, UpdateMember, IMPORT_COLUMNS,
+    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
+    IMPORT_COLUMNS,
 };
 use shared::api::org::OrgTree;
 use shared::validation;
@@ -16,8 +17,9 @@ use crate::api::{self, ApiError};
 use crate::app::use_session;
 use crate::browser;
 use crate::components::{
-    error_text, ErrorBanner, ErrorLine, Page, Pager, Sheet, Skeleton, Spinner,
+    error_text, ErrorBanner, ErrorLine, Fetch, Page, Pager, Sheet, Skeleton, Spinner,
 };
+use crate::html::{el, esc};
 use crate::i18n::{msg, t, tf, Msg, K};
 use crate::pages::home::role_key;
 use crate::router::{use_router, Nav};
@@ -184,7 +186,7 @@ pub fn toggle_id(ids: &mut Vec<i64>, id: i64, on: bool) {
 
 /// Names of branches, cells and youth groups by id, from the organization tree.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Names(Option<OrgTree>);
+pub struct Names(pub Option<OrgTree>);
 
 impl Names {
     fn branch(&self, id: Option<i64>) -> Option<String> {
@@ -209,6 +211,98 @@ impl Names {
             .find(|g| Some(g.id) == id)
             .map(|g| g.name.clone())
     }
+}
+
+/// The member list as an HTML table (stacked as cards on phones). Admins get edit, reset
+/// and (de)activate buttons, marked with `data-action` and `data-id`.
+pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> String {
+    let heads = [
+        K::MembersName,
+        K::MembersRole,
+        K::MembersBranch,
+        K::MembersYouthGroup,
+        K::MembersPhone,
+        K::MembersStatus,
+    ];
+    let mut h = String::from(r#"<table class="table stack members-table"><thead><tr>"#);
+    for k in heads {
+        h += &el("th", "", t(k));
+    }
+    if admin {
+        h += &el("th", "", t(K::MembersActions));
+    }
+    h += "</tr></thead><tbody>";
+    let dash = || "—".to_string();
+    for m in members {
+        let (status, status_class) = match (m.active, m.must_change_password) {
+            (false, _) => (K::MembersInactive, "badge muted-badge"),
+            (true, true) => (K::MembersMustChange, "badge"),
+            (true, false) => (K::MembersActive, "badge"),
+        };
+        let td = |class: &str, label: K, inner: String| {
+            format!(
+                r#"<td class="{class}" data-label="{}">{inner}</td>"#,
+                t(label)
+            )
+        };
+        h += if m.active {
+            "<tr>"
+        } else {
+            r#"<tr class="inactive">"#
+        };
+        h += &td(
+            "cell-name",
+            K::MembersName,
+            el("strong", "", &m.display_name) + &el("span", "muted small", &m.username),
+        );
+        h += &td("nowrap", K::MembersRole, esc(t(role_key(m.role))));
+        let cell = names
+            .cell(m.cell_id)
+            .map(|c| el("span", "muted small", &c))
+            .unwrap_or_default();
+        h += &td(
+            "nowrap",
+            K::MembersBranch,
+            esc(&names.branch(m.branch_id).unwrap_or_else(dash)) + &cell,
+        );
+        h += &td(
+            "",
+            K::MembersYouthGroup,
+            esc(&names.youth_group(m.youth_group_id).unwrap_or_else(dash)),
+        );
+        h += &td(
+            "nowrap",
+            K::MembersPhone,
+            esc(m.phone.as_deref().unwrap_or("—")),
+        );
+        h += &td(
+            "nowrap",
+            K::MembersStatus,
+            el("span", status_class, t(status)),
+        );
+        if admin {
+            let button = |action: &str, class: &str, label: K| {
+                format!(
+                    r#"<button type="button" class="btn btn-small btn-ghost{class}" data-action="{action}" data-id="{}">{}</button>"#,
+                    m.id,
+                    t(label)
+                )
+            };
+            let toggle = if m.active {
+                button("deactivate", " danger", K::MembersDeactivate)
+            } else {
+                button("reactivate", "", K::MembersReactivate)
+            };
+            h += &format!(
+                r#"<td class="cell-actions">{}{}{toggle}</td>"#,
+                button("edit", "", K::Edit),
+                button("reset", "", K::MembersResetPassword)
+            );
+        }
+        h += "</tr>";
+    }
+    h += "</tbody></table>";
+    h
 }
 
 /// A one-time initial password to hand out, after creating or resetting an account.
@@ -246,13 +340,13 @@ pub fn AdminMembers() -> impl IntoView {
         Filter::from_params(|k| url.param(k))
     });
     let version = RwSignal::new(0u32);
-    let list = LocalResource::new(move || {
+    let list = Fetch::new(move || {
         version.track();
-        let q = filter.get().to_query();
-        async move { api::members(&q).await }
+        api::members_url(&filter.get().to_query())
     });
-    let org = LocalResource::new(api::org_tree);
-    let names = Memo::new(move |_| Names(org.get().and_then(Result::ok)));
+    let org = Fetch::new(|| api::ORG.into());
+    let org_tree = move || org.get::<OrgTree>();
+    let names = Memo::new(move |_| Names(org_tree().and_then(Result::ok)));
     let editor = RwSignal::new(None::<Editor>);
     let issued = RwSignal::new(None::<Issued>);
     let action_error = RwSignal::new(None::<String>);
@@ -365,90 +459,29 @@ pub fn AdminMembers() -> impl IntoView {
     });
     let on_close = Callback::new(move |_| editor.set(None));
 
-    let rows = move |members: Vec<Member>| {
-        let names = names.get();
-        members
-            .into_iter()
-            .map(|m| {
-                let branch = names.branch(m.branch_id);
-                let cell = names.cell(m.cell_id);
-                let group = names.youth_group(m.youth_group_id);
-                let status = if !m.active {
-                    K::MembersInactive
-                } else if m.must_change_password {
-                    K::MembersMustChange
-                } else {
-                    K::MembersActive
-                };
-                let status_class = if m.active { "badge" } else { "badge muted-badge" };
-                let id = m.id;
-                let (m_edit, m_reset, m_active) = (m.clone(), m.clone(), m.clone());
-                view! {
-                    <tr class:inactive=!m.active>
-                        <td class="cell-name" data-label=t(K::MembersName)>
-                            <strong>{m.display_name.clone()}</strong>
-                            <span class="muted small">{m.username.clone()}</span>
-                        </td>
-                        <td class="nowrap" data-label=t(K::MembersRole)>{t(role_key(m.role))}</td>
-                        <td class="nowrap" data-label=t(K::MembersBranch)>
-                            {branch.unwrap_or_else(|| "—".into())}
-                            {cell.map(|c| view! { <span class="muted small">{c}</span> })}
-                        </td>
-                        <td data-label=t(K::MembersYouthGroup)>
-                            {group.unwrap_or_else(|| "—".into())}
-                        </td>
-                        <td class="nowrap" data-label=t(K::MembersPhone)>
-                            {m.phone.clone().unwrap_or_else(|| "—".into())}
-                        </td>
-                        <td class="nowrap" data-label=t(K::MembersStatus)>
-                            <span class=status_class>{t(status)}</span>
-                        </td>
-                        {admin
-                            .then(|| {
-                                let active = m.active;
-                                view! {
-                                    <td class="cell-actions">
-                                        <button
-                                            type="button"
-                                            class="btn btn-small btn-ghost"
-                                            on:click=move |_| editor.set(Some(Editor::Edit(m_edit.clone())))
-                                        >
-                                            {t(K::Edit)}
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="btn btn-small btn-ghost"
-                                            disabled=move || busy.get().is_some()
-                                            on:click=move |_| reset_password(m_reset.clone())
-                                        >
-                                            {t(K::MembersResetPassword)}
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="btn btn-small btn-ghost"
-                                            class:danger=active
-                                            disabled=move || busy.get().is_some()
-                                            on:click=move |_| set_active(m_active.clone(), !active)
-                                        >
-                                            {move || {
-                                                if busy.get() == Some(id) {
-                                                    view! { <Spinner/> }.into_any()
-                                                } else {
-                                                    t(if active { K::MembersDeactivate } else { K::MembersReactivate })
-                                                        .into_any()
-                                                }
-                                            }}
-                                        </button>
-                                    </td>
-                                }
-                            })}
-                    </tr>
-                }
-            })
-            .collect_view()
+    // The table is plain HTML; its buttons say what they do in `data-action`/`data-id`,
+    // and one handler on the table acts on the member of that row.
+    let on_table_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((action, id)) = browser::clicked_action(&ev) else {
+            return;
+        };
+        let member = list
+            .get_untracked::<MemberPage>()
+            .and_then(Result::ok)
+            .and_then(|p| p.items.into_iter().find(|m| m.id == id));
+        let Some(m) = member else {
+            return;
+        };
+        match action.as_str() {
+            "edit" => editor.set(Some(Editor::Edit(m))),
+            "reset" => reset_password(m),
+            "deactivate" => set_active(m, false),
+            "reactivate" => set_active(m, true),
+            _ => {}
+        }
     };
 
-    let list_view = move || match list.get() {
+    let list_view = move || match list.get::<MemberPage>() {
         None => view! { <Skeleton lines=6/> }.into_any(),
         Some(Err(e)) => view! {
             <ErrorBanner error=e on_retry=Callback::new(move |_| version.update(|v| *v += 1))/>
@@ -463,20 +496,12 @@ pub fn AdminMembers() -> impl IntoView {
                     view! { <p class="card empty">{t(K::MembersEmpty)}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="table stack members-table">
-                            <thead>
-                                <tr>
-                                    <th>{t(K::MembersName)}</th>
-                                    <th>{t(K::MembersRole)}</th>
-                                    <th>{t(K::MembersBranch)}</th>
-                                    <th>{t(K::MembersYouthGroup)}</th>
-                                    <th>{t(K::MembersPhone)}</th>
-                                    <th>{t(K::MembersStatus)}</th>
-                                    {admin.then(|| view! { <th>{t(K::MembersActions)}</th> })}
-                                </tr>
-                            </thead>
-                            <tbody>{rows(page.items)}</tbody>
-                        </table>
+                        <div
+                            class="table-wrap"
+                            class:busy=move || busy.get().is_some()
+                            on:click=on_table_click
+                            inner_html=members_table_html(&page.items, &names.get(), admin)
+                        ></div>
                     }
                         .into_any()
                 }}
@@ -603,8 +628,8 @@ pub fn AdminMembers() -> impl IntoView {
                         view! {
                             <MemberEditor
                                 target=target
-                                org=org.get()
-                                on_retry=Callback::new(move |_| org.refetch())
+                                org=org_tree()
+                                on_retry=Callback::new(move |_| org.reload())
                                 on_saved=on_saved
                                 on_close=on_close
                             />
@@ -1027,101 +1052,86 @@ fn ImportMembers(version: RwSignal<u32>) -> impl IntoView {
                 {move || uploading().then(|| view! { <Spinner/> })}
                 {move || t(if uploading() { K::ImportPending } else { K::ImportSubmit })}
             </button>
-            <div id="import-result" aria-live="polite">
-                {move || import_result(state.get())}
-            </div>
+            <div
+                id="import-result"
+                aria-live="polite"
+                inner_html=move || state.with(import_result_html)
+            ></div>
         </section>
     }
 }
 
-fn import_result(state: ImportState) -> impl IntoView {
+/// The import's outcome as HTML: the counts and issued passwords, or every problem with
+/// its row.
+fn import_result_html(state: &ImportState) -> String {
     match state {
-        ImportState::Idle => ().into_any(),
-        ImportState::NeedFile => view! {
-            <p class="form-error" role="alert">
-                {t(K::ImportNeedFile)}
-            </p>
-        }
-        .into_any(),
-        ImportState::Uploading => view! {
-            <p class="progress">
-                <Spinner/>
-                {t(K::ImportPending)}
-            </p>
-        }
-        .into_any(),
+        ImportState::Idle => String::new(),
+        ImportState::NeedFile => el("p", "form-error", t(K::ImportNeedFile)),
+        ImportState::Uploading => format!(
+            r#"<p class="progress"><span class="spinner" aria-hidden="true"></span>{}</p>"#,
+            t(K::ImportPending)
+        ),
         ImportState::Done(r) => {
-            let (created, updated) = (r.created.to_string(), r.updated.to_string());
-            let has_issued = !r.issued.is_empty();
-            view! {
-                <p class="banner success">
-                    {tf(K::ImportDone, &[("created", &created), ("updated", &updated)])}
-                </p>
-                {has_issued
-                    .then(|| {
-                        view! {
-                            <p class="small">{t(K::ImportIssued)}</p>
-                            <table class="table stack issued-table">
-                                <thead>
-                                    <tr>
-                                        <th>{t(K::MembersUsername)}</th>
-                                        <th>{t(K::MembersName)}</th>
-                                        <th>{t(K::ImportPassword)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {r
-                                        .issued
-                                        .into_iter()
-                                        .map(|a| {
-                                            view! {
-                                                <tr>
-                                                    <td data-label=t(K::MembersUsername)>{a.username}</td>
-                                                    <td data-label=t(K::MembersName)>{a.display_name}</td>
-                                                    <td data-label=t(K::ImportPassword)>
-                                                        <code class="pw">{a.initial_password}</code>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                    })}
+            let mut h = el(
+                "p",
+                "banner success",
+                &tf(
+                    K::ImportDone,
+                    &[
+                        ("created", &r.created.to_string()),
+                        ("updated", &r.updated.to_string()),
+                    ],
+                ),
+            );
+            if !r.issued.is_empty() {
+                h += &el("p", "small", t(K::ImportIssued));
+                h += r#"<table class="table stack issued-table"><thead><tr>"#;
+                for k in [K::MembersUsername, K::MembersName, K::ImportPassword] {
+                    h += &el("th", "", t(k));
+                }
+                h += "</tr></thead><tbody>";
+                for a in &r.issued {
+                    h += &format!(
+                        r#"<tr><td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td></tr>"#,
+                        t(K::MembersUsername),
+                        esc(&a.username),
+                        t(K::MembersName),
+                        esc(&a.display_name),
+                        t(K::ImportPassword),
+                        el("code", "pw", &a.initial_password)
+                    );
+                }
+                h += "</tbody></table>";
             }
-            .into_any()
+            h
         }
         ImportState::Failed(e) => {
-            let message = error_text(&e);
-            let has_rows = !e.details.is_empty();
-            view! {
-                <div class="banner error" role="alert">
-                    <p class="banner-text">{message}</p>
-                </div>
-                {has_rows
-                    .then(|| {
-                        view! {
-                            <ul class="problems">
-                                {e
-                                    .details
-                                    .into_iter()
-                                    .map(|d| {
-                                        let row = d.row.map(|n| tf(K::ImportRowN, &[("n", &n.to_string())]));
-                                        let field = d.field.map(|f| format!("{f}："));
-                                        view! {
-                                            <li>
-                                                {row.map(|r| view! { <strong class="problem-row">{r}</strong> })}
-                                                <span>{field}{d.message}</span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                    })}
+            let mut h = format!(
+                r#"<div class="banner error" role="alert">{}</div>"#,
+                el("p", "banner-text", &error_text(e))
+            );
+            if !e.details.is_empty() {
+                h += r#"<ul class="problems">"#;
+                for d in &e.details {
+                    h += "<li>";
+                    if let Some(n) = d.row {
+                        h += &el(
+                            "strong",
+                            "problem-row",
+                            &tf(K::ImportRowN, &[("n", &n.to_string())]),
+                        );
+                    }
+                    let field = d
+                        .field
+                        .as_deref()
+                        .map(|f| format!("{f}："))
+                        .unwrap_or_default();
+                    h += &el("span", "", &format!("{field}{}", d.message));
+                    h += "</li>";
+                }
+                h += "</ul>";
             }
-            .into_any()
+            h
         }
     }
 }

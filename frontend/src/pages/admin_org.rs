@@ -10,7 +10,7 @@ use shared::validation;
 use crate::api::{self, Unit};
 use crate::app::use_session;
 use crate::browser;
-use crate::components::{error_text, ErrorBanner, ErrorLine, Page, Skeleton};
+use crate::components::{error_text, ErrorBanner, ErrorLine, Fetch, Page, Skeleton};
 use crate::i18n::{t, tf, K};
 
 /// Total active members: everyone belongs to exactly one branch.
@@ -23,13 +23,13 @@ pub fn AdminOrg() -> impl IntoView {
     let session = use_session();
     // Bumped after every change; the tree reloads (the old one stays on screen meanwhile).
     let version = RwSignal::new(0u32);
-    let tree = LocalResource::new(move || {
+    let tree = Fetch::new(move || {
         version.track();
-        api::org_tree()
+        api::ORG.into()
     });
     view! {
         <Page class="admin-org" title=K::OrgTitle back=Some("/")>
-            {move || match tree.get() {
+            {move || match tree.get::<OrgTree>() {
                 None => view! { <Skeleton lines=6/> }.into_any(),
                 Some(Err(e)) => {
                     view! {

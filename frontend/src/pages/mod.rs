@@ -2,7 +2,15 @@
 
 pub mod admin_members;
 pub mod admin_org;
+pub mod attempt;
 pub mod change_password;
+pub mod history;
 pub mod home;
+pub mod lesson;
 pub mod login;
+pub mod mistakes;
+pub mod module;
 pub mod not_found;
+pub mod quizzes;
+pub mod start;
+pub mod study;

@@ -1,0 +1,116 @@
+//! How numbers, dates and durations read on screen, in Chinese conventions for zh-CN
+//! ("11月28日 14:05", "3分钟") and plain ones for English. Times are shown in the
+//! organization's time zone (Asia/Shanghai), the same calendar the server counts days in.
+
+use shared::calendar::{civil, local_day, OFFSET_MS};
+
+use crate::i18n::{locale, Locale};
+
+/// A moment as date and time: `2026年11月28日 14:05` / `2026-11-28 14:05`.
+pub fn date_time(ms: i64, loc: Locale) -> String {
+    let (y, m, d) = civil(local_day(ms));
+    let minute = (ms + OFFSET_MS).rem_euclid(86_400_000) / 60_000;
+    let (h, min) = (minute / 60, minute % 60);
+    match loc {
+        Locale::Zh => format!("{y}年{m}月{d}日 {h:02}:{min:02}"),
+        Locale::En => format!("{y}-{m:02}-{d:02} {h:02}:{min:02}"),
+    }
+}
+
+/// A day: `11月28日` / `2026-11-28`.
+pub fn date(ms: i64, loc: Locale) -> String {
+    let (y, m, d) = civil(local_day(ms));
+    match loc {
+        Locale::Zh => format!("{m}月{d}日"),
+        Locale::En => format!("{y}-{m:02}-{d:02}"),
+    }
+}
+
+/// A length of study time: `45秒`, `3分钟`, `1小时5分钟` / `45 s`, `3 min`, `1 h 5 min`.
+pub fn duration(secs: i64, loc: Locale) -> String {
+    let secs = secs.max(0);
+    let (h, m) = (secs / 3600, secs % 3600 / 60);
+    match (loc, h, m) {
+        (Locale::Zh, 0, 0) => format!("{secs}秒"),
+        (Locale::Zh, 0, m) => format!("{m}分钟"),
+        (Locale::Zh, h, 0) => format!("{h}小时"),
+        (Locale::Zh, h, m) => format!("{h}小时{m}分钟"),
+        (Locale::En, 0, 0) => format!("{secs} s"),
+        (Locale::En, 0, m) => format!("{m} min"),
+        (Locale::En, h, 0) => format!("{h} h"),
+        (Locale::En, h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// A countdown clock: `4:05`, `1:02:03`; never negative.
+pub fn clock(ms: i64) -> String {
+    // Rounded up, so the clock shows 0:00 only when time is really up.
+    let secs = (ms.max(0) + 999) / 1000;
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// `part` of `whole` as a whole percentage for progress bars, 0 to 100.
+pub fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        0
+    } else {
+        (part.clamp(0, whole) * 100) / whole
+    }
+}
+
+/// [`date_time`] in the current language.
+pub fn when(ms: i64) -> String {
+    date_time(ms, locale())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2026-11-28 06:05 UTC is 14:05 in Beijing.
+    const T: i64 = 1_795_845_900_000;
+
+    #[test]
+    fn dates_are_in_beijing_time() {
+        assert_eq!(date_time(T, Locale::Zh), "2026年11月28日 14:05");
+        assert_eq!(date_time(T, Locale::En), "2026-11-28 14:05");
+        assert_eq!(date(T, Locale::Zh), "11月28日");
+        // 20:00 UTC is already the next day in Beijing.
+        let late = T + 14 * 3_600_000;
+        assert_eq!(date(late, Locale::Zh), "11月29日");
+        assert_eq!(date_time(late, Locale::Zh), "2026年11月29日 04:05");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(45, Locale::Zh), "45秒");
+        assert_eq!(duration(180, Locale::Zh), "3分钟");
+        assert_eq!(duration(3900, Locale::Zh), "1小时5分钟");
+        assert_eq!(duration(7200, Locale::Zh), "2小时");
+        assert_eq!(duration(-5, Locale::En), "0 s");
+        assert_eq!(duration(3900, Locale::En), "1 h 5 min");
+    }
+
+    #[test]
+    fn clocks_count_down_to_zero() {
+        assert_eq!(clock(245_000), "4:05");
+        assert_eq!(clock(244_001), "4:05");
+        assert_eq!(clock(3_723_000), "1:02:03");
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(-3000), "0:00");
+    }
+
+    #[test]
+    fn percentages_stay_in_range() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(5, 5), 100);
+        assert_eq!(percent(7, 5), 100);
+        assert_eq!(percent(-1, 5), 0);
+        assert_eq!(percent(1, 0), 0);
+    }
+}

@@ -1,0 +1,84 @@
+//! Read-only parts of pages written as HTML text and put on screen with [`Html`].
+//!
+//! Why: every `view!` tree is its own set of generic Rust types, and on a phone budget of
+//! 250 KB the wasm cannot afford one for each list and card. Text that only displays data
+//! (lists, cards, results) is built here as a string instead, a few hundred bytes of code
+//! per page. Every piece of data goes through [`esc`]; links are plain `<a href="/...">`,
+//! which the router turns into in-app navigation. Anything interactive stays a `view!`.
+
+use leptos::prelude::*;
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A progress bar filled to `percent` (0–100), labelled for screen readers.
+pub fn bar(percent: i64, label: &str) -> String {
+    let p = percent.clamp(0, 100);
+    format!(
+        r#"<div class="bar" role="progressbar" aria-label="{}" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{p}"><span style="width:{p}%"></span></div>"#,
+        esc(label)
+    )
+}
+
+/// `<tag class="class">text</tag>` with the text escaped.
+pub fn el(tag: &str, class: &str, text: &str) -> String {
+    format!(r#"<{tag} class="{class}">{}</{tag}>"#, esc(text))
+}
+
+/// A link styled as a button.
+pub fn button_link(href: &str, class: &str, id: &str, text: &str) -> String {
+    let id = if id.is_empty() {
+        String::new()
+    } else {
+        format!(r#" id="{id}""#)
+    };
+    format!(
+        r#"<a class="btn {class}"{id} href="{}">{}</a>"#,
+        esc(href),
+        esc(text)
+    )
+}
+
+/// Puts trusted HTML (built with [`esc`]) on screen.
+#[component]
+pub fn Html(html: String, #[prop(optional)] class: &'static str) -> impl IntoView {
+    view! { <div class=class inner_html=html></div> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cannot_become_markup() {
+        assert_eq!(
+            esc(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+        assert_eq!(esc("党的二十大"), "党的二十大");
+        assert_eq!(el("p", "x", "<b>"), r#"<p class="x">&lt;b&gt;</p>"#);
+        assert!(
+            button_link("/a?b=\"c", "btn-primary", "", "<go>").contains(r#"href="/a?b=&quot;c""#)
+        );
+    }
+
+    #[test]
+    fn bars_are_clamped() {
+        assert!(bar(150, "x").contains(r#"aria-valuenow="100""#));
+        assert!(bar(-3, "x").contains("width:0%"));
+        assert!(bar(40, r#""><img>"#).contains("aria-label=\"&quot;&gt;&lt;img&gt;\""));
+    }
+}

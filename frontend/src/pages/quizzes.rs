@@ -1,0 +1,140 @@
+//! `/quizzes`: the quizzes open to the member (daily, weekly, special, challenge, practice,
+//! exams), each with where they stand and a link to start or resume.
+
+use leptos::prelude::*;
+use shared::api::quiz::{QuizKind, QuizSummary};
+
+use crate::answers::quiz_kind_key;
+use crate::api;
+use crate::components::{Fetch, Page};
+use crate::format::{date, duration};
+use crate::html::{button_link, el, Html};
+use crate::i18n::{locale, t, tf, K};
+
+/// The small facts under a quiz's title: size, time limit, pass mark, attempts, closing.
+pub fn quiz_facts(q: &QuizSummary) -> Vec<String> {
+    let mut out = vec![if q.kind == QuizKind::Challenge {
+        t(K::QuizChallengeRule).to_string()
+    } else {
+        tf(K::QuizQuestions, &[("n", &q.question_count.to_string())])
+    }];
+    if let Some(s) = q.time_limit_secs {
+        out.push(tf(K::QuizTimeLimit, &[("time", &duration(s, locale()))]));
+    }
+    if let Some(p) = q.pass_mark {
+        out.push(tf(K::QuizPassMark, &[("n", &p.to_string())]));
+    }
+    if let Some(max) = q.max_attempts {
+        out.push(tf(
+            K::QuizAttempts,
+            &[
+                ("used", &q.attempts_used.to_string()),
+                ("max", &max.to_string()),
+            ],
+        ));
+    }
+    if let Some(c) = q.closes_at {
+        out.push(tf(K::QuizCloses, &[("date", &date(c, locale()))]));
+    }
+    out
+}
+
+/// A quiz with its facts and one action: resume the open attempt, start one (through
+/// `/quizzes/{id}/start`), or why not.
+pub fn quiz_card_html(q: &QuizSummary) -> String {
+    let action = match (q.open_attempt_id, q.can_start) {
+        (Some(a), _) => button_link(
+            &format!("/attempts/{a}"),
+            "btn-primary btn-small",
+            "",
+            t(K::QuizResume),
+        ),
+        (None, true) => button_link(
+            &format!("/quizzes/{}/start", q.id),
+            "btn-primary btn-small",
+            "",
+            t(K::QuizStart),
+        ),
+        (None, false) => el(
+            "span",
+            "quiz-blocked",
+            q.blocked_reason.as_deref().unwrap_or(t(K::QuizDoneToday)),
+        ),
+    };
+    format!(
+        r#"<article class="card quiz-card {}">{}{}{}<div class="quiz-action">{action}</div></article>"#,
+        q.kind.as_str(),
+        el("span", "badge", t(quiz_kind_key(q.kind))),
+        el("h2", "quiz-title", &q.title),
+        el("p", "muted small", &quiz_facts(q).join(" · ")),
+    )
+}
+
+/// The quiz list and the link to the history.
+pub fn quizzes_html(qs: &[QuizSummary]) -> String {
+    let mut h: String = if qs.is_empty() {
+        el("p", "card empty", t(K::QuizzesEmpty))
+    } else {
+        qs.iter().map(quiz_card_html).collect()
+    };
+    h += &format!(
+        r#"<a class="link-row card" href="/history">{}</a>"#,
+        el("span", "link-title", t(K::QuizHistory))
+    );
+    h
+}
+
+#[component]
+pub fn Quizzes() -> impl IntoView {
+    let list = Fetch::new(|| api::QUIZZES.into());
+    view! {
+        <Page class="quizzes" title=K::QuizzesTitle>
+            {list.show(5, |qs: Vec<QuizSummary>| view! { <Html html=quizzes_html(&qs)/> }.into_any())}
+        </Page>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiz(kind: QuizKind) -> QuizSummary {
+        QuizSummary {
+            id: 7,
+            title: "每日答题".into(),
+            kind,
+            module_id: None,
+            question_count: 5,
+            time_limit_secs: Some(600),
+            pass_mark: Some(60),
+            max_attempts: Some(3),
+            opens_at: None,
+            closes_at: None,
+            attempts_used: 1,
+            can_start: true,
+            blocked_reason: None,
+            open_attempt_id: None,
+        }
+    }
+
+    #[test]
+    fn cards_offer_the_right_action() {
+        let mut q = quiz(QuizKind::Exam);
+        assert!(quiz_card_html(&q).contains(r#"href="/quizzes/7/start""#));
+        assert_eq!(
+            quiz_facts(&q),
+            ["5题", "限时10分钟", "60分及格", "已答1/3次"]
+        );
+        q.open_attempt_id = Some(12);
+        assert!(quiz_card_html(&q).contains(r#"href="/attempts/12""#));
+        q.open_attempt_id = None;
+        q.can_start = false;
+        q.blocked_reason = Some("答题次数已用完".into());
+        let h = quiz_card_html(&q);
+        assert!(h.contains("答题次数已用完") && !h.contains("/start"));
+        assert_eq!(
+            quiz_facts(&quiz(QuizKind::Challenge))[0],
+            "答对继续，答错即止"
+        );
+    }
+}
