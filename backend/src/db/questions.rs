@@ -25,48 +25,76 @@ pub async fn ensure_category(conn: &mut AnyConnection, name: &str) -> sqlx::Resu
     Ok(id)
 }
 
-/// The content hash of a stored question, by stable id.
-pub async fn hash_of(conn: &mut AnyConnection, stable_id: &str) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT content_hash FROM questions WHERE stable_id = $1")
-            .bind(stable_id)
-            .fetch_optional(conn)
+/// Every stored question's content hash, by stable id (one query for a whole load).
+pub async fn all_hashes(
+    conn: &mut AnyConnection,
+) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT stable_id, content_hash FROM questions")
+            .fetch_all(conn)
             .await?;
-    Ok(row.map(|(h,)| h))
+    Ok(rows.into_iter().collect())
+}
+
+/// Rows per multi-row INSERT: 13 values each stays far below every driver's bind limit.
+const INSERT_CHUNK: usize = 50;
+
+/// Inserts new questions, many rows per statement; `rows` are (question, category id, hash).
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    rows: &[(&BankQuestion, i64, String)],
+) -> sqlx::Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 12;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, $1, $1)",
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11,
+                    b + 12,
+                    b + 13
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO questions (stable_id, category_id, kind, stem, options, answer_key, \
+             explanation, source, difficulty, tags, content_hash, origin, created_at, updated_at) \
+             VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for (q, category_id, hash) in chunk {
+            query = query
+                .bind(&q.stable_id)
+                .bind(*category_id)
+                .bind(kind_str(q))
+                .bind(&q.draft.stem)
+                .bind(json(&q.draft.options))
+                .bind(json(&q.draft.key))
+                .bind(&q.draft.explanation)
+                .bind(&q.draft.source)
+                .bind(i64::from(q.draft.difficulty))
+                .bind(json(&q.draft.tags))
+                .bind(hash)
+                .bind(&q.origin);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
-}
-
-pub async fn insert(
-    conn: &mut AnyConnection,
-    q: &BankQuestion,
-    category_id: i64,
-    hash: &str,
-) -> sqlx::Result<()> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO questions (stable_id, category_id, kind, stem, options, answer_key, \
-         explanation, source, difficulty, tags, content_hash, origin, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-    )
-    .bind(&q.stable_id)
-    .bind(category_id)
-    .bind(kind_str(q))
-    .bind(&q.draft.stem)
-    .bind(json(&q.draft.options))
-    .bind(json(&q.draft.key))
-    .bind(&q.draft.explanation)
-    .bind(&q.draft.source)
-    .bind(i64::from(q.draft.difficulty))
-    .bind(json(&q.draft.tags))
-    .bind(hash)
-    .bind(&q.origin)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub async fn update(

@@ -266,34 +266,38 @@ pub fn content_hash(q: &BankQuestion) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Upserts the questions in one transaction: new ids are inserted, changed ones updated,
-/// the rest left alone.
+/// Upserts the questions in one transaction: new ids are inserted (many rows per
+/// statement), changed ones updated, the rest left alone. Existing hashes are read in one
+/// query, so an unchanged bank costs a single round trip per category plus one.
 pub async fn load(db: &Db, questions: &[BankQuestion]) -> AppResult<LoadReport> {
     let mut report = LoadReport::default();
     let mut tx = db.begin_write().await?;
-    let mut categories: HashMap<String, i64> = HashMap::new();
+    let stored = db::questions::all_hashes(&mut tx).await?;
+    let mut categories: HashMap<&str, i64> = HashMap::new();
+    let mut new_rows = Vec::new();
     for q in questions {
-        let category_id = match categories.get(&q.category) {
+        let hash = content_hash(q);
+        if stored.get(&q.stable_id) == Some(&hash) {
+            report.unchanged += 1;
+            continue;
+        }
+        let category_id = match categories.get(q.category.as_str()) {
             Some(id) => *id,
             None => {
                 let id = db::questions::ensure_category(&mut tx, &q.category).await?;
-                categories.insert(q.category.clone(), id);
+                categories.insert(&q.category, id);
                 id
             }
         };
-        let hash = content_hash(q);
-        match db::questions::hash_of(&mut tx, &q.stable_id).await? {
-            Some(existing) if existing == hash => report.unchanged += 1,
-            Some(_) => {
-                db::questions::update(&mut tx, q, category_id, &hash).await?;
-                report.updated += 1;
-            }
-            None => {
-                db::questions::insert(&mut tx, q, category_id, &hash).await?;
-                report.inserted += 1;
-            }
+        if stored.contains_key(&q.stable_id) {
+            db::questions::update(&mut tx, q, category_id, &hash).await?;
+            report.updated += 1;
+        } else {
+            new_rows.push((q, category_id, hash));
         }
     }
+    report.inserted = new_rows.len();
+    db::questions::insert_many(&mut tx, &new_rows).await?;
     tx.commit().await?;
     Ok(report)
 }
