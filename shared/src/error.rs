@@ -45,6 +45,8 @@ pub mod codes {
     pub const USERNAME_TAKEN: &str = "username_taken";
     pub const NOT_EMPTY: &str = "not_empty";
     pub const IMPORT_INVALID: &str = "import_invalid";
+    /// A leaderboard of "my branch / youth group" asked by someone who belongs to none.
+    pub const NO_UNIT: &str = "no_unit";
     pub const INTERNAL: &str = "internal_error";
     pub const UNAVAILABLE: &str = "service_unavailable";
 }

@@ -7,6 +7,7 @@
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
 pub mod org;
+pub mod points;
 pub mod questions;
 pub mod quiz;
 pub mod sessions;

@@ -6,6 +6,7 @@ use shared::validation;
 
 use crate::auth::{hash_password, new_session_token, verify_password, SessionUser};
 use crate::db::{self, now_ms, users::UserRow, Db};
+use crate::domain::points;
 use crate::error::{AppError, AppResult};
 use crate::state::Settings;
 
@@ -71,6 +72,18 @@ pub async fn login(
     db::sessions::create(&mut conn, &token_hash, user.id, now, expires).await?;
     db::sessions::clear_failures(&mut conn, &username, now - 24 * 3600 * 1000).await?;
     db::sessions::delete_expired(&mut conn, now).await?;
+    drop(conn);
+    // Signing in is the day's sign-in (see domain::points); a pending password change first.
+    if user.must_change_password != 1 {
+        let who = points::Earner {
+            id: user.id,
+            branch_id: user.branch_id,
+            youth_group_id: user.youth_group_id,
+        };
+        if let Err(e) = points::sign_in(db, who, now).await {
+            tracing::warn!(error = %e, user = user.id, "daily sign-in points not awarded");
+        }
+    }
     let me = profile(db, &user).await?;
     Ok((me, token))
 }
@@ -92,6 +105,8 @@ fn invalid_credentials(remaining: Option<i64>) -> AppError {
 
 /// The profile of a signed-in user.
 pub async fn me(db: &Db, user: &SessionUser) -> AppResult<Me> {
+    // The app asks for the profile on every start: that is the day's sign-in.
+    points::sign_in_quietly(db, user).await;
     let mut conn = db.pool.acquire().await?;
     let row = db::users::find_by_id(&mut conn, user.id)
         .await?

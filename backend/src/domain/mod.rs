@@ -6,6 +6,7 @@ pub mod demo;
 pub mod member_import;
 pub mod members;
 pub mod org;
+pub mod points;
 pub mod question_bank;
 pub mod quiz;
 pub mod seeds;

@@ -3,6 +3,7 @@
 //! rule, and the mistake book. Keys never leave the server before an attempt is submitted.
 
 use rand::seq::SliceRandom;
+use shared::api::points::PointsSource;
 use shared::api::quiz::{
     AttemptQuestion, AttemptResult, AttemptSummary, AttemptView, Mistake, QuestionResult, QuizKind,
     QuizSummary, SavedAnswer,
@@ -16,6 +17,7 @@ use crate::auth::SessionUser;
 use crate::db::quiz::{AttemptQuestionRow, AttemptRow, QuizRow};
 use crate::db::study::Viewer;
 use crate::db::{self, is_unique_violation, now_ms, Db};
+use crate::domain::points::{self, Amount};
 use crate::error::{AppError, AppResult};
 
 /// Attempts allowed at an exam when the quiz does not say.
@@ -537,11 +539,44 @@ pub async fn submit(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptVi
         };
         let stored = percent_for(score_milli, total, challenge, correct);
         db::quiz::store_result(&mut tx, id, correct, stored, total).await?;
+        award_points(&mut tx, user, &quiz, &attempt, correct, now).await?;
         tx.commit().await?;
     } else {
         drop(tx);
     }
     view(db, user, id).await
+}
+
+/// Points for a graded attempt, in its grading transaction: 1 per correct answer for
+/// daily, weekly and special quizzes, the run for a challenge (each within its daily
+/// cap); and a module completed by passing its required quiz.
+async fn award_points(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    quiz: &QuizRow,
+    attempt: &AttemptRow,
+    correct: i64,
+    now: i64,
+) -> AppResult<()> {
+    let who = points::Earner::from(user);
+    let reference = format!("attempt:{}", attempt.id);
+    let earned = match kind_of(quiz) {
+        QuizKind::Daily => Some((PointsSource::DailyQuiz, Amount::Units(correct))),
+        QuizKind::Weekly => Some((PointsSource::WeeklyQuiz, Amount::Units(correct))),
+        QuizKind::Special => Some((PointsSource::SpecialQuiz, Amount::Units(correct))),
+        QuizKind::Challenge => Some((PointsSource::Challenge, Amount::ChallengeRun(correct))),
+        QuizKind::Practice | QuizKind::Exam => None,
+    };
+    if attempt.from_mistakes == 1 {
+        return Ok(());
+    }
+    if let Some((source, amount)) = earned {
+        points::award(conn, who, source, amount, &reference, now).await?;
+    }
+    if let Some(module_id) = quiz.module_id {
+        points::check_module(conn, who, module_id, now).await?;
+    }
+    Ok(())
 }
 
 /// The stored score in thousandths of the whole (1000 = 100%).

@@ -3,6 +3,7 @@
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag};
 use shared::api::auth::Role;
+use shared::api::points::PointsSource;
 use shared::api::study::{
     Heartbeat, LessonProgress, LessonSummary, LessonView, ModuleDetail, ModuleSummary, Track,
 };
@@ -12,6 +13,7 @@ use sqlx::AnyConnection;
 use crate::auth::SessionUser;
 use crate::db::study::{LessonRow, ModuleRow, ProgressRow, Viewer};
 use crate::db::{self, now_ms, Db};
+use crate::domain::points::{self, Amount};
 use crate::error::{AppError, AppResult};
 
 /// What `user` may see: admins everything; others the whole-organization modules and those
@@ -148,10 +150,14 @@ pub async fn heartbeat(
         let p = db::study::progress(&mut conn, user.id, l.id).await?;
         return Ok(progress_of(&l, p.as_ref()));
     }
+    drop(conn);
     // Two tries: a concurrent heartbeat may have moved the clock between read and write;
     // then this one credits against the newer value or, failing twice, credits nothing.
+    // Each try is one write transaction, so the progress and the points it earns (study
+    // time, a completed lesson, a module completed by it) are written together or not at all.
     for _ in 0..2 {
-        let current = db::study::progress(&mut conn, user.id, l.id)
+        let mut tx = db.begin_write().await?;
+        let current = db::study::progress(&mut tx, user.id, l.id)
             .await?
             .unwrap_or_default();
         let credited = (current.credited_ms + study::credit_ms(current.last_heartbeat_at, now))
@@ -162,7 +168,7 @@ pub async fn heartbeat(
             .completed_at
             .or_else(|| study::is_completed(reached_end, credited / 1000, chars).then_some(now));
         if db::study::record_heartbeat(
-            &mut conn,
+            &mut tx,
             user.id,
             l.id,
             current.last_heartbeat_at,
@@ -173,9 +179,36 @@ pub async fn heartbeat(
         )
         .await?
         {
+            let who = points::Earner::from(user);
+            let gained = credited - current.credited_ms;
+            if gained > 0 {
+                points::award(
+                    &mut tx,
+                    who,
+                    PointsSource::StudyTime,
+                    Amount::StudyMs(gained),
+                    "study",
+                    now,
+                )
+                .await?;
+            }
+            if current.completed_at.is_none() && completed_at.is_some() {
+                points::award(
+                    &mut tx,
+                    who,
+                    PointsSource::Lesson,
+                    Amount::Units(1),
+                    &format!("lesson:{}", l.id),
+                    now,
+                )
+                .await?;
+                points::check_module(&mut tx, who, l.module_id, now).await?;
+            }
+            tx.commit().await?;
             break;
         }
     }
+    let mut conn = db.pool.acquire().await?;
     let p = db::study::progress(&mut conn, user.id, l.id).await?;
     Ok(progress_of(&l, p.as_ref()))
 }

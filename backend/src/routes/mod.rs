@@ -6,6 +6,7 @@ pub mod health;
 pub mod members;
 pub mod openapi;
 pub mod org;
+pub mod points;
 pub mod quiz;
 pub mod study;
 
@@ -22,4 +23,5 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(study::router())
         .merge(quiz::router())
+        .merge(points::router())
 }

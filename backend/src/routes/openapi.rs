@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org, quiz, study};
+use super::{auth, health, members, org, points, quiz, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,8 @@ use super::{auth, health, members, org, quiz, study};
         study::modules, study::module, study::lesson, study::heartbeat,
         quiz::list, quiz::start, quiz::history, quiz::show, quiz::save_answer, quiz::submit,
         quiz::mistakes, quiz::practise_mistakes,
+        points::me, points::ledger, points::rules, points::put_rules,
+        points::individuals, points::groups, points::settings, points::put_settings,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -30,6 +32,7 @@ use super::{auth, health, members, org, quiz, study};
         (name = "members", description = "成员账号"),
         (name = "study", description = "学习专题、课程与学习时长"),
         (name = "quiz", description = "答题、作答记录与错题本"),
+        (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
         (name = "health", description = "运行状态"),
     )
 )]

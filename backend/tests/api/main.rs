@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod members;
 mod org;
+mod points;
 mod question_bank;
 mod quiz;
 mod scope;

@@ -1,0 +1,673 @@
+//! Queries on points: rules and settings, the append-only ledger, and the aggregates kept
+//! with it (per member and day and source; per member and period; per group and period).
+//! Writers call these inside one transaction per event (see `domain::points::award`);
+//! readers never touch the ledger except to page a member's own entries.
+
+use sqlx::AnyConnection;
+
+/// Which members an individual board ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardFilter {
+    Org,
+    Branch(i64),
+    YouthGroup(i64),
+}
+
+impl BoardFilter {
+    /// The extra condition on `t` (points_member_totals) with its parameter as `$n`.
+    fn sql(self, n: usize) -> String {
+        match self {
+            BoardFilter::Org => String::new(),
+            BoardFilter::Branch(_) => format!(" AND t.branch_id = ${n}"),
+            BoardFilter::YouthGroup(_) => format!(" AND t.youth_group_id = ${n}"),
+        }
+    }
+
+    fn id(self) -> Option<i64> {
+        match self {
+            BoardFilter::Org => None,
+            BoardFilter::Branch(id) | BoardFilter::YouthGroup(id) => Some(id),
+        }
+    }
+
+    /// The group-totals row of this board: (kind, group id).
+    pub fn group(self) -> (&'static str, i64) {
+        match self {
+            BoardFilter::Org => ("org", 0),
+            BoardFilter::Branch(id) => ("branch", id),
+            BoardFilter::YouthGroup(id) => ("youth_group", id),
+        }
+    }
+}
+
+// ---- rules and settings ----
+
+pub async fn rules(conn: &mut AnyConnection) -> sqlx::Result<Vec<(String, i64, i64)>> {
+    sqlx::query_as("SELECT source, points, daily_cap FROM points_rules ORDER BY source")
+        .fetch_all(conn)
+        .await
+}
+
+/// Points per unit and daily cap of a source; a missing rule grants nothing.
+pub async fn rule(conn: &mut AnyConnection, source: &str) -> sqlx::Result<(i64, i64)> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT points, daily_cap FROM points_rules WHERE source = $1")
+            .bind(source)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+pub async fn upsert_rule(
+    conn: &mut AnyConnection,
+    source: &str,
+    points: i64,
+    daily_cap: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO points_rules (source, points, daily_cap, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (source) DO UPDATE SET points = excluded.points, \
+         daily_cap = excluded.daily_cap, updated_at = excluded.updated_at",
+    )
+    .bind(source)
+    .bind(points)
+    .bind(daily_cap)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SettingsRow {
+    pub default_measure: String,
+    pub initials_only: i64,
+    pub weekly_goal_kind: String,
+    pub weekly_goal_target: i64,
+}
+
+pub async fn settings(conn: &mut AnyConnection) -> sqlx::Result<Option<SettingsRow>> {
+    sqlx::query_as(
+        "SELECT default_measure, initials_only, weekly_goal_kind, weekly_goal_target \
+         FROM points_settings WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn save_settings(
+    conn: &mut AnyConnection,
+    s: &SettingsRow,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO points_settings (id, default_measure, initials_only, weekly_goal_kind, \
+         weekly_goal_target, updated_at) VALUES (1, $1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO UPDATE SET default_measure = excluded.default_measure, \
+         initials_only = excluded.initials_only, weekly_goal_kind = excluded.weekly_goal_kind, \
+         weekly_goal_target = excluded.weekly_goal_target, updated_at = excluded.updated_at",
+    )
+    .bind(&s.default_measure)
+    .bind(s.initials_only)
+    .bind(&s.weekly_goal_kind)
+    .bind(s.weekly_goal_target)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+// ---- writing an award ----
+
+/// Takes the member's streak row (creating it), which on PostgreSQL row-locks it until
+/// the transaction ends: every award of a member starts here, so concurrent awards of one
+/// member run one after the other and each sees the other's points against the cap. On a
+/// study day (`Some(day)`, days since 1970 in Asia/Shanghai) it also extends the streak.
+pub async fn lock_member(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    study_day: Option<i64>,
+) -> sqlx::Result<()> {
+    match study_day {
+        None => {
+            sqlx::query(
+                "INSERT INTO points_streaks (user_id, current, best, last_day) \
+                 VALUES ($1, 0, 0, NULL) \
+                 ON CONFLICT (user_id) DO UPDATE SET current = points_streaks.current",
+            )
+            .bind(user_id)
+            .execute(conn)
+            .await?;
+        }
+        Some(day) => {
+            // The same rule as shared::points::next_streak, in one statement.
+            let next = "CASE WHEN points_streaks.last_day = $2 THEN points_streaks.current \
+                 WHEN points_streaks.last_day = $2 - 1 THEN points_streaks.current + 1 \
+                 WHEN points_streaks.last_day > $2 THEN points_streaks.current ELSE 1 END";
+            sqlx::query(&format!(
+                "INSERT INTO points_streaks (user_id, current, best, last_day) VALUES ($1, 1, 1, $2) \
+                 ON CONFLICT (user_id) DO UPDATE SET current = {next}, \
+                 best = CASE WHEN {next} > points_streaks.best THEN {next} ELSE points_streaks.best END, \
+                 last_day = CASE WHEN points_streaks.last_day > $2 THEN points_streaks.last_day ELSE $2 END"
+            ))
+            .bind(user_id)
+            .bind(day)
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Points and units of a member from a source on a day.
+pub async fn daily(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    day_key: &str,
+    source: &str,
+) -> sqlx::Result<(i64, i64)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT points, units FROM points_daily WHERE user_id = $1 AND day_key = $2 AND source = $3",
+    )
+    .bind(user_id)
+    .bind(day_key)
+    .bind(source)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+pub async fn add_daily(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    day_key: &str,
+    source: &str,
+    points: i64,
+    units: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO points_daily (user_id, day_key, source, points, units) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id, day_key, source) DO UPDATE SET \
+         points = points_daily.points + excluded.points, units = points_daily.units + excluded.units",
+    )
+    .bind(user_id)
+    .bind(day_key)
+    .bind(source)
+    .bind(points)
+    .bind(units)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Appends a ledger entry; `None` when this member already has one for the same source
+/// and reference (the award was made before).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_ledger(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    source: &str,
+    points: i64,
+    now: i64,
+    day_key: &str,
+    reference: &str,
+) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO points_ledger (user_id, source, points, created_at, day_key, reference) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, source, reference) DO NOTHING RETURNING id",
+    )
+    .bind(user_id)
+    .bind(source)
+    .bind(points)
+    .bind(now)
+    .bind(day_key)
+    .bind(reference)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Adds `points` to the member's totals of the given periods; returns each period with its
+/// new total (a total equal to `points` means the member just became active in it).
+#[allow(clippy::too_many_arguments)]
+pub async fn add_member_totals(
+    conn: &mut AnyConnection,
+    periods: &[String],
+    user_id: i64,
+    branch_id: Option<i64>,
+    youth_group_id: Option<i64>,
+    points: i64,
+    now: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    // One statement for all periods; the rows are locked in this fixed order everywhere.
+    let values: Vec<String> = (0..periods.len())
+        .map(|i| format!("(${}, $1, $2, $3, $4, $5, $6)", i + 7))
+        .collect();
+    let sql = format!(
+        "INSERT INTO points_member_totals (period, user_id, branch_id, youth_group_id, points, \
+         rank_key, reached_at) VALUES {} ON CONFLICT (period, user_id) DO UPDATE SET \
+         points = points_member_totals.points + excluded.points, \
+         rank_key = points_member_totals.rank_key + excluded.rank_key, \
+         reached_at = excluded.reached_at, branch_id = excluded.branch_id, \
+         youth_group_id = excluded.youth_group_id RETURNING period, points",
+        values.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(branch_id)
+        .bind(youth_group_id)
+        .bind(points)
+        .bind(-points)
+        .bind(now);
+    for p in periods {
+        q = q.bind(p);
+    }
+    q.fetch_all(conn).await
+}
+
+/// One period's change to a group's totals.
+#[derive(Debug, Clone)]
+pub struct GroupDelta {
+    pub period: String,
+    pub points: i64,
+    pub active_members: i64,
+    pub completions: i64,
+}
+
+/// Adds to the totals of one group (`kind` org/branch/youth_group) over several periods.
+pub async fn add_group_totals(
+    conn: &mut AnyConnection,
+    kind: &str,
+    group_id: i64,
+    deltas: &[GroupDelta],
+) -> sqlx::Result<()> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..deltas.len())
+        .map(|i| {
+            let b = 3 + i * 4;
+            format!("($1, ${b}, $2, ${}, ${}, ${})", b + 1, b + 2, b + 3)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO points_group_totals (kind, period, group_id, points, active_members, completions) \
+         VALUES {} ON CONFLICT (kind, period, group_id) DO UPDATE SET \
+         points = points_group_totals.points + excluded.points, \
+         active_members = points_group_totals.active_members + excluded.active_members, \
+         completions = points_group_totals.completions + excluded.completions",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(kind).bind(group_id);
+    for d in deltas {
+        q = q
+            .bind(&d.period)
+            .bind(d.points)
+            .bind(d.active_members)
+            .bind(d.completions);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
+/// Records a module completion once; true the first time.
+pub async fn insert_completion(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    module_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO module_completions (user_id, module_id, completed_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, module_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(module_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Whether a module is assigned to a branch (`branch`) or youth group: addressed to the
+/// whole organization or to that unit.
+pub async fn module_assigned_to(
+    conn: &mut AnyConnection,
+    module_id: i64,
+    kind: &str,
+    unit_id: i64,
+) -> sqlx::Result<bool> {
+    let link = if kind == "branch" {
+        "SELECT 1 FROM module_branches x WHERE x.module_id = m.id AND x.branch_id = $2"
+    } else {
+        "SELECT 1 FROM module_youth_groups x WHERE x.module_id = m.id AND x.youth_group_id = $2"
+    };
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT m.id FROM modules m WHERE m.id = $1 AND (m.audience = 'all' OR EXISTS ({link}))"
+    ))
+    .bind(module_id)
+    .bind(unit_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+// ---- a member's own numbers ----
+
+/// The member's totals in the given periods (missing periods have none).
+pub async fn member_totals(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    periods: &[String],
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let marks: Vec<String> = (0..periods.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT period, points FROM points_member_totals WHERE user_id = $1 AND period IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql).bind(user_id);
+    for p in periods {
+        q = q.bind(p);
+    }
+    q.fetch_all(conn).await
+}
+
+/// (source, points) earned by the member on a day.
+pub async fn daily_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    day_key: &str,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT source, points FROM points_daily WHERE user_id = $1 AND day_key = $2")
+        .bind(user_id)
+        .bind(day_key)
+        .fetch_all(conn)
+        .await
+}
+
+/// Days among `day_keys` on which the member studied (any source but signing in).
+pub async fn study_days(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    day_keys: &[String],
+) -> sqlx::Result<i64> {
+    let marks: Vec<String> = (0..day_keys.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT COUNT(DISTINCT day_key) FROM points_daily WHERE user_id = $1 \
+         AND source <> 'sign_in' AND day_key IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql).bind(user_id);
+    for d in day_keys {
+        q = q.bind(d);
+    }
+    let (n,): (i64,) = q.fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// (current, best, last_day) of the member's streak.
+pub async fn streak(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, i64, Option<i64>)>> {
+    sqlx::query_as("SELECT current, best, last_day FROM points_streaks WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LedgerRow {
+    pub id: i64,
+    pub source: String,
+    pub points: i64,
+    pub created_at: i64,
+    pub day_key: String,
+    pub reference: String,
+}
+
+/// A member's entries, newest first, older than `before_id` if given.
+pub async fn ledger_page(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<LedgerRow>> {
+    sqlx::query_as(
+        "SELECT id, source, points, created_at, day_key, reference FROM points_ledger \
+         WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(user_id)
+    .bind(before_id.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+// ---- leaderboards ----
+
+/// A member's place on a board: (user id, rank_key = -points, reached_at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Place {
+    pub user_id: i64,
+    pub rank_key: i64,
+    pub reached_at: i64,
+}
+
+/// A board row with what is shown of the member.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BoardRow {
+    pub user_id: i64,
+    pub rank_key: i64,
+    pub reached_at: i64,
+    pub display_name: String,
+    pub branch_name: Option<String>,
+}
+
+const BOARD_SELECT: &str = "SELECT t.user_id, t.rank_key, t.reached_at, u.display_name, \
+    b.name AS branch_name FROM points_member_totals t JOIN users u ON u.id = t.user_id \
+    LEFT JOIN branches b ON b.id = u.branch_id";
+
+fn bind_filter<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    f: BoardFilter,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    match f.id() {
+        Some(id) => q.bind(id),
+        None => q,
+    }
+}
+
+/// The first `limit` members of a board, in board order (an index range scan).
+pub async fn top(
+    conn: &mut AnyConnection,
+    period: &str,
+    f: BoardFilter,
+    limit: i64,
+) -> sqlx::Result<Vec<BoardRow>> {
+    let sql = format!(
+        "{BOARD_SELECT} WHERE t.period = $1 AND t.rank_key < 0{} \
+         ORDER BY t.rank_key, t.reached_at, t.user_id LIMIT $2",
+        f.sql(3)
+    );
+    let q = sqlx::query_as(&sql).bind(period).bind(limit);
+    bind_filter(q, f).fetch_all(conn).await
+}
+
+/// The member's own place in a period, if they have points in it.
+pub async fn place(
+    conn: &mut AnyConnection,
+    period: &str,
+    user_id: i64,
+) -> sqlx::Result<Option<(Place, Option<i64>, Option<i64>)>> {
+    let row: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT rank_key, reached_at, branch_id, youth_group_id FROM points_member_totals \
+         WHERE period = $1 AND user_id = $2",
+    )
+    .bind(period)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(rank_key, reached_at, b, g)| {
+        (
+            Place {
+                user_id,
+                rank_key,
+                reached_at,
+            },
+            b,
+            g,
+        )
+    }))
+}
+
+/// Members with a rank_key in `[from, to)` on a board (an index range count; with
+/// `from` = i64::MIN it is the number of members with more points than `-to`).
+pub async fn count_between(
+    conn: &mut AnyConnection,
+    period: &str,
+    f: BoardFilter,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM points_member_totals t WHERE t.period = $1 \
+         AND t.rank_key >= $2 AND t.rank_key < $3{}",
+        f.sql(4)
+    );
+    let q = sqlx::query_as(&sql).bind(period).bind(from).bind(to);
+    let (n,): (i64,) = bind_filter(q, f).fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// Up to `n` members just before (`before`) or just after a place in board order, nearest
+/// first. Row-value comparison keeps it a range scan of the board index.
+pub async fn next_to(
+    conn: &mut AnyConnection,
+    period: &str,
+    f: BoardFilter,
+    at: Place,
+    before: bool,
+    n: i64,
+) -> sqlx::Result<Vec<BoardRow>> {
+    let (cmp, dir) = if before { ("<", "DESC") } else { (">", "ASC") };
+    let sql = format!(
+        "{BOARD_SELECT} WHERE t.period = $1 AND t.rank_key < 0 \
+         AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){} \
+         ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5",
+        f.sql(6)
+    );
+    let q = sqlx::query_as(&sql)
+        .bind(period)
+        .bind(at.rank_key)
+        .bind(at.reached_at)
+        .bind(at.user_id)
+        .bind(n);
+    bind_filter(q, f).fetch_all(conn).await
+}
+
+/// (points, active members, completions) of one group in a period.
+pub async fn group_totals(
+    conn: &mut AnyConnection,
+    kind: &str,
+    group_id: i64,
+    period: &str,
+) -> sqlx::Result<(i64, i64, i64)> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT points, active_members, completions FROM points_group_totals \
+         WHERE kind = $1 AND period = $2 AND group_id = $3",
+    )
+    .bind(kind)
+    .bind(period)
+    .bind(group_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.unwrap_or((0, 0, 0)))
+}
+
+/// Every branch or youth group with its numbers in a period.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GroupRow {
+    pub id: i64,
+    pub name: String,
+    pub points: i64,
+    pub active_members: i64,
+    pub completions: i64,
+    pub members: i64,
+}
+
+/// All groups of a kind (`branch` or `youth_group`) with their totals in `period` and
+/// their current sizes: one row per group (a few hundred), no scan of members.
+pub async fn groups(
+    conn: &mut AnyConnection,
+    kind: &str,
+    period: &str,
+) -> sqlx::Result<Vec<GroupRow>> {
+    let table = if kind == "branch" {
+        "branches"
+    } else {
+        "youth_groups"
+    };
+    sqlx::query_as(&format!(
+        "SELECT g.id, g.name, COALESCE(t.points, 0) AS points, \
+         COALESCE(t.active_members, 0) AS active_members, \
+         COALESCE(t.completions, 0) AS completions, COALESCE(s.members, 0) AS members \
+         FROM {table} g \
+         LEFT JOIN points_group_totals t ON t.kind = $1 AND t.period = $2 AND t.group_id = g.id \
+         LEFT JOIN org_unit_members s ON s.kind = $1 AND s.unit_id = g.id \
+         ORDER BY g.id"
+    ))
+    .bind(kind)
+    .bind(period)
+    .fetch_all(conn)
+    .await
+}
+
+/// Modules addressed to the whole organization, and per unit the modules addressed to it.
+pub async fn assigned_modules(
+    conn: &mut AnyConnection,
+    kind: &str,
+) -> sqlx::Result<(i64, Vec<(i64, i64)>)> {
+    let (all,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM modules WHERE audience = 'all'")
+        .fetch_one(&mut *conn)
+        .await?;
+    let sql = if kind == "branch" {
+        "SELECT x.branch_id, COUNT(*) FROM module_branches x JOIN modules m ON m.id = x.module_id \
+         WHERE m.audience = 'units' GROUP BY x.branch_id"
+    } else {
+        "SELECT x.youth_group_id, COUNT(*) FROM module_youth_groups x JOIN modules m ON m.id = x.module_id \
+         WHERE m.audience = 'units' GROUP BY x.youth_group_id"
+    };
+    let per: Vec<(i64, i64)> = sqlx::query_as(sql).fetch_all(conn).await?;
+    Ok((all, per))
+}
+
+/// Name of a branch or youth group.
+pub async fn unit_name(
+    conn: &mut AnyConnection,
+    kind: &str,
+    id: i64,
+) -> sqlx::Result<Option<String>> {
+    let table = if kind == "branch" {
+        "branches"
+    } else {
+        "youth_groups"
+    };
+    let row: Option<(String,)> = sqlx::query_as(&format!("SELECT name FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(n,)| n))
+}
+
+/// Branch and youth group of a member.
+pub async fn units_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> sqlx::Result<Option<(Option<i64>, Option<i64>)>> {
+    sqlx::query_as("SELECT branch_id, youth_group_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
