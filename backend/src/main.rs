@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use backend::config::{Cli, Command, ServeArgs};
 use backend::db::Db;
-use backend::domain::{demo, question_bank, seeds};
+use backend::domain::{content, demo, question_bank, seeds};
 use backend::{app, AppState, Settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -54,6 +54,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
     } else {
         tracing::warn!(dir = %args.seeds.display(), "no seeds folder; study material not loaded");
     }
+    load_modules(&db, &args.seeds.join(content::MODULES_DIR)).await?;
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend found; serving the API only");
     }
@@ -95,6 +96,16 @@ async fn load_question_bank(
         unchanged = report.unchanged,
         "question bank loaded"
     );
+    Ok(())
+}
+
+/// Loads the study modules of `seeds/modules/` (after the question bank: each module
+/// practises from one of its categories); any invalid file stops the start.
+async fn load_modules(db: &Db, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let modules = content::parse_dir(dir)
+        .map_err(|errors| format!("the study modules have errors:\n  {}", errors.join("\n  ")))?;
+    let n = content::load(db, &modules).await?;
+    tracing::info!(modules = n, "study modules loaded");
     Ok(())
 }
 

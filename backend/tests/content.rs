@@ -3,13 +3,15 @@
 //! questions with distinct options and keys among them; well-formed true/false and fill-in
 //! keys; non-empty explanation and source), every category meets its minimum size with all
 //! four kinds, and the founding document's questions cite every numbered item and quote it
-//! faithfully. Failures name the file and line of each offending question.
+//! faithfully; every `seeds/modules/` file parses, has two to four lessons that name their
+//! sources, and practises from a category of the bank, and no category is left without a
+//! module. Failures name the file and line of each offending question or module.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use backend::domain::question_bank::{self, BankQuestion};
-use backend::domain::seeds;
+use backend::domain::{content, seeds};
 use shared::grading::QuestionKind;
 
 /// The founding document's question category and the prefix of its sources.
@@ -24,6 +26,15 @@ fn bank() -> Vec<BankQuestion> {
     question_bank::parse_dir(&root().join("question-bank")).unwrap_or_else(|errors| {
         panic!(
             "question-bank files have errors:\n  {}",
+            errors.join("\n  ")
+        )
+    })
+}
+
+fn modules() -> Vec<content::ModuleFile> {
+    content::parse_dir(&root().join("seeds").join(content::MODULES_DIR)).unwrap_or_else(|errors| {
+        panic!(
+            "seeds/modules files have errors:\n  {}",
             errors.join("\n  ")
         )
     })
@@ -227,4 +238,58 @@ fn quoted_fragments_skip_what_the_text_lacks() {
     assert_eq!(cited_item("2023年党建工作要点 第16条"), Ok(Some(16)));
     assert_eq!(cited_item("2023年党建工作要点 总体要求"), Ok(None));
     assert!(cited_item("2023年党建工作要点 十六").is_err());
+}
+
+#[test]
+fn every_module_practises_from_its_own_category_and_has_two_to_four_lessons() {
+    let bank = bank();
+    let categories = by_category(&bank);
+    let modules = modules();
+    let mut errors = Vec::new();
+    let mut practised = BTreeSet::from([WORK_PLAN_CATEGORY]);
+    for m in &modules {
+        if !categories.contains_key(m.category.as_str()) {
+            errors.push(format!(
+                "{}: 题库中没有分类“{}”（question-bank/ 中应有 category = \"{}\" 的文件）",
+                m.category_origin, m.category, m.category
+            ));
+        }
+        if !practised.insert(m.category.as_str()) {
+            errors.push(format!(
+                "{}: 分类“{}”已由另一个模块使用",
+                m.category_origin, m.category
+            ));
+        }
+        if !(2..=4).contains(&m.lessons.len()) {
+            errors.push(format!(
+                "{}: 模块 {} 有{}课，应为二至四课",
+                m.category_origin,
+                m.slug,
+                m.lessons.len()
+            ));
+        }
+        for l in &m.lessons {
+            if !l.source.contains('《') {
+                errors.push(format!(
+                    "{}: 课文出处应写明文件名（《……》）：{:?}",
+                    l.origin, l.source
+                ));
+            }
+        }
+        if m.track != "theory" && m.track != "discipline" {
+            errors.push(format!(
+                "{}: 模块 {} 的 track 应为 theory 或 discipline",
+                m.category_origin, m.slug
+            ));
+        }
+    }
+    for (category, questions) in &categories {
+        if !practised.contains(category) {
+            errors.push(format!(
+                "{}: 分类“{category}”没有对应的学习专题（seeds/modules/）",
+                questions[0].origin
+            ));
+        }
+    }
+    assert!(errors.is_empty(), "\n  {}", errors.join("\n  "));
 }

@@ -299,6 +299,20 @@ pub async fn upsert_lesson(
     Ok(())
 }
 
+/// Removes a module's lessons after position `last` (a shipped module that lost lessons).
+pub async fn delete_lessons_after(
+    conn: &mut AnyConnection,
+    module_id: i64,
+    last: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM lessons WHERE module_id = $1 AND position > $2")
+        .bind(module_id)
+        .bind(last)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether every required quiz of a module has a submitted attempt of this user at or
 /// above its pass mark (true when the module has none).
 pub async fn required_quizzes_passed(

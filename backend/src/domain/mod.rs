@@ -2,6 +2,7 @@
 //! its explicit role and scope checks. Handlers in `routes/` call these; these call `db/`.
 
 pub mod auth;
+pub mod content;
 pub mod demo;
 pub mod member_import;
 pub mod members;

@@ -104,6 +104,12 @@ impl TestApp {
         backend::domain::seeds::load(&db, &seeds)
             .await
             .expect("seeds");
+        let modules =
+            backend::domain::content::parse_dir(&seeds.join(backend::domain::content::MODULES_DIR))
+                .expect("study modules parse");
+        backend::domain::content::load(&db, &modules)
+            .await
+            .expect("study modules load");
         let router = app(AppState::new(db.clone(), Settings::default()));
         TestApp {
             router,

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod content;
 mod errors;
 mod members;
 mod org;
