@@ -86,7 +86,6 @@ catalogue! {
     Close => "关闭", "Close";
     Rename => "重命名", "Rename";
     Delete => "删除", "Delete";
-    Add => "添加", "Add";
     Edit => "编辑", "Edit";
     PersonCount => "{n}人", "{n} members";
     // Errors the app produces itself

@@ -1,5 +1,5 @@
-// An admin imports members from an XLSX file on a phone; a new member then signs in with
-// the issued initial password and must change it first.
+// Admin pages on a phone: importing members from XLSX (a new member then signs in with the
+// issued initial password and must change it first) and editing the organization tree.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -51,6 +51,38 @@ test('an admin imports members from XLSX and a new member changes the initial pa
   await page.click('#password-submit');
   await page.locator('.page.home').waitFor();
   assert.match(await page.locator('.page.home').innerText(), /韩雪/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an admin adds, renames and deletes a party cell on the organization page', async () => {
+  const { page, errors, context } = await phonePage(browser);
+  page.on('dialog', (d) => d.accept());
+  await signIn(page, server.base, 'admin');
+  await page.locator('.page.home').waitFor();
+  await page.goto(`${server.base}/admin/org`);
+  const branch = page.locator('.unit-card').first();
+  await branch.waitFor();
+  const branchId = await branch.locator('[data-action="rename-branch"]').getAttribute('data-id');
+  await page.click(`[data-action="add-cell"][data-id="${branchId}"]`);
+  // An empty name is refused in the form, before any request.
+  await page.click('#unit-form button[type=submit]');
+  await page.locator('#unit-form .form-error').waitFor();
+  await page.fill('#unit-name', '第三党小组');
+  await screenshot(page, 'admin-org-add-cell');
+  await page.click('#unit-form button[type=submit]');
+  const row = () => page.locator('.unit-row', { hasText: '第三党小组' });
+  await row().waitFor();
+  await row().locator('[data-action="rename-cell"]').click();
+  assert.equal(await page.inputValue('#unit-name'), '第三党小组');
+  await page.fill('#unit-name', '第三党小组（青年）');
+  await page.click('#unit-form button[type=submit]');
+  await page.locator('.unit-name', { hasText: '第三党小组（青年）' }).waitFor();
+  const tree = await page.evaluate(async () => (await fetch('/api/v1/org')).json());
+  const cells = tree.branches.find((b) => String(b.id) === branchId).cells.map((c) => c.name);
+  assert.ok(cells.includes('第三党小组（青年）'), `cells: ${cells}`);
+  await row().locator('[data-action="delete-cell"]').click();
+  await row().waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
   await context.close();
 });
