@@ -16,10 +16,14 @@ pub enum BoardFilter {
 impl BoardFilter {
     /// The extra condition on `t` (points_member_totals) with its parameter as `$n`.
     fn sql(self, n: usize) -> String {
+        self.sql_on("t", n)
+    }
+
+    fn sql_on(self, alias: &str, n: usize) -> String {
         match self {
             BoardFilter::Org => String::new(),
-            BoardFilter::Branch(_) => format!(" AND t.branch_id = ${n}"),
-            BoardFilter::YouthGroup(_) => format!(" AND t.youth_group_id = ${n}"),
+            BoardFilter::Branch(_) => format!(" AND {alias}.branch_id = ${n}"),
+            BoardFilter::YouthGroup(_) => format!(" AND {alias}.youth_group_id = ${n}"),
         }
     }
 
@@ -495,95 +499,144 @@ pub async fn top(
     bind_filter(q, f).fetch_all(conn).await
 }
 
-/// The member's own place in a period, if they have points in it.
-pub async fn place(
+/// What a board needs besides its rows, in one round trip: the initials-only setting, the
+/// members with points on the board (its group-totals row) and, for a unit's board, the
+/// unit's name (`None` when it does not exist).
+pub async fn board_meta(
     conn: &mut AnyConnection,
+    f: BoardFilter,
     period: &str,
-    user_id: i64,
-) -> sqlx::Result<Option<(Place, Option<i64>, Option<i64>)>> {
-    let row: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT rank_key, reached_at, branch_id, youth_group_id FROM points_member_totals \
-         WHERE period = $1 AND user_id = $2",
-    )
-    .bind(period)
-    .bind(user_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(rank_key, reached_at, b, g)| {
-        (
-            Place {
-                user_id,
-                rank_key,
-                reached_at,
-            },
-            b,
-            g,
-        )
-    }))
+) -> sqlx::Result<(bool, i64, Option<String>)> {
+    let (kind, gid) = f.group();
+    let unit = match f {
+        BoardFilter::Org => "CAST(NULL AS TEXT)",
+        BoardFilter::Branch(_) => "(SELECT name FROM branches WHERE id = $3)",
+        BoardFilter::YouthGroup(_) => "(SELECT name FROM youth_groups WHERE id = $3)",
+    };
+    let sql = format!(
+        "SELECT COALESCE((SELECT initials_only FROM points_settings WHERE id = 1), 0),          COALESCE((SELECT active_members FROM points_group_totals            WHERE kind = $1 AND period = $2 AND group_id = $3), 0), {unit}"
+    );
+    let (initials, participants, name): (i64, i64, Option<String>) = sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(period)
+        .bind(gid)
+        .fetch_one(conn)
+        .await?;
+    Ok((initials == 1, participants, name))
 }
 
-/// Members with a rank_key in `[from, to)` on a board (an index range count; with
-/// `from` = i64::MIN it is the number of members with more points than `-to`).
-pub async fn count_between(
+/// The viewer on a board: name, branch, and if they have points in the period their place
+/// and units, with the number of members ahead of them (the one count from the top).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Me {
+    pub display_name: String,
+    pub branch_name: Option<String>,
+    pub rank_key: Option<i64>,
+    pub reached_at: Option<i64>,
+    pub branch_id: Option<i64>,
+    pub youth_group_id: Option<i64>,
+    pub ahead: i64,
+}
+
+pub async fn me(
     conn: &mut AnyConnection,
     period: &str,
     f: BoardFilter,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<i64> {
+    user_id: i64,
+) -> sqlx::Result<Option<Me>> {
     let sql = format!(
-        "SELECT COUNT(*) FROM points_member_totals t WHERE t.period = $1 \
-         AND t.rank_key >= $2 AND t.rank_key < $3{}",
-        f.sql(4)
+        "SELECT u.display_name, b.name AS branch_name, t.rank_key, t.reached_at, t.branch_id,          t.youth_group_id, (SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1            AND c.rank_key < t.rank_key{}) AS ahead          FROM users u LEFT JOIN branches b ON b.id = u.branch_id          LEFT JOIN points_member_totals t ON t.period = $1 AND t.user_id = u.id          WHERE u.id = $2",
+        f.sql_on("c", 3)
     );
-    let q = sqlx::query_as(&sql).bind(period).bind(from).bind(to);
-    let (n,): (i64,) = bind_filter(q, f).fetch_one(conn).await?;
-    Ok(n)
+    let q = sqlx::query_as(&sql).bind(period).bind(user_id);
+    bind_filter(q, f).fetch_optional(conn).await
 }
 
-/// Up to `n` members just before (`before`) or just after a place in board order, nearest
-/// first. Row-value comparison keeps it a range scan of the board index.
-pub async fn next_to(
+/// Up to `n` members just before a place in board order (nearest first) and up to `n`
+/// just after, in one round trip: `(true, row)` for those before. Row-value comparisons
+/// keep both halves range scans of the board index.
+pub async fn around(
     conn: &mut AnyConnection,
     period: &str,
     f: BoardFilter,
     at: Place,
-    before: bool,
     n: i64,
-) -> sqlx::Result<Vec<BoardRow>> {
-    let (cmp, dir) = if before { ("<", "DESC") } else { (">", "ASC") };
-    let sql = format!(
-        "{BOARD_SELECT} WHERE t.period = $1 AND t.rank_key < 0 \
-         AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){} \
-         ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5",
-        f.sql(6)
-    );
-    let q = sqlx::query_as(&sql)
+) -> sqlx::Result<Vec<(bool, BoardRow)>> {
+    let half = |side: i64, cmp: &str, dir: &str| {
+        format!(
+            "SELECT * FROM (SELECT CAST({side} AS BIGINT) AS side, t.user_id, t.rank_key,              t.reached_at, u.display_name, b.name AS branch_name              FROM points_member_totals t JOIN users u ON u.id = t.user_id              LEFT JOIN branches b ON b.id = u.branch_id              WHERE t.period = $1 AND t.rank_key < 0              AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){}              ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5) h{side}",
+            f.sql(6)
+        )
+    };
+    let sql = format!("{} UNION ALL {}", half(0, "<", "DESC"), half(1, ">", "ASC"));
+    let q = sqlx::query_as::<_, (i64, i64, i64, i64, String, Option<String>)>(&sql)
         .bind(period)
         .bind(at.rank_key)
         .bind(at.reached_at)
         .bind(at.user_id)
         .bind(n);
-    bind_filter(q, f).fetch_all(conn).await
+    let rows = bind_filter(q, f).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(side, user_id, rank_key, reached_at, display_name, branch_name)| {
+                (
+                    side == 0,
+                    BoardRow {
+                        user_id,
+                        rank_key,
+                        reached_at,
+                        display_name,
+                        branch_name,
+                    },
+                )
+            },
+        )
+        .collect())
 }
 
-/// (points, active members, completions) of one group in a period.
-pub async fn group_totals(
+/// For each `[from, to)` of rank_keys, the members of the board in it, with one range
+/// scan over the union of the ranges (used for the neighbours' ranks, whose ranges are
+/// short: between the neighbour's points and the viewer's).
+pub async fn count_ranges(
     conn: &mut AnyConnection,
-    kind: &str,
-    group_id: i64,
     period: &str,
-) -> sqlx::Result<(i64, i64, i64)> {
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT points, active_members, completions FROM points_group_totals \
-         WHERE kind = $1 AND period = $2 AND group_id = $3",
-    )
-    .bind(kind)
-    .bind(period)
-    .bind(group_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.unwrap_or((0, 0, 0)))
+    f: BoardFilter,
+    ranges: &[(i64, i64)],
+) -> sqlx::Result<Vec<i64>> {
+    use sqlx::Row;
+    if ranges.is_empty() {
+        return Ok(vec![]);
+    }
+    let lo = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+    let hi = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    // The filter's parameter (if any) is $4; the ranges' follow it.
+    let base = if f.id().is_some() { 5 } else { 4 };
+    let sums: Vec<String> = (0..ranges.len())
+        .map(|i| {
+            let a = base + 2 * i;
+            format!(
+                "COALESCE(SUM(CASE WHEN t.rank_key >= ${a} AND t.rank_key < ${} THEN 1 ELSE 0 END), 0)",
+                a + 1
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM points_member_totals t WHERE t.period = $1 AND t.rank_key >= $2          AND t.rank_key < $3{}",
+        sums.join(", "),
+        f.sql(4)
+    );
+    let mut q = sqlx::query(&sql).bind(period).bind(lo).bind(hi);
+    if let Some(id) = f.id() {
+        q = q.bind(id);
+    }
+    for (a, b) in ranges {
+        q = q.bind(a).bind(b);
+    }
+    let row = q.fetch_one(conn).await?;
+    (0..ranges.len())
+        .map(|i| row.try_get::<i64, _>(i))
+        .collect()
 }
 
 /// Every branch or youth group with its numbers in a period.
@@ -595,24 +648,30 @@ pub struct GroupRow {
     pub active_members: i64,
     pub completions: i64,
     pub members: i64,
+    /// Modules assigned to the group: addressed to everyone or to it.
+    pub modules: i64,
 }
 
-/// All groups of a kind (`branch` or `youth_group`) with their totals in `period` and
-/// their current sizes: one row per group (a few hundred), no scan of members.
+/// All groups of a kind (`branch` or `youth_group`) with their totals in `period`, their
+/// current sizes and assigned modules, in one query: a row per group (a few hundred) and
+/// no scan of members.
 pub async fn groups(
     conn: &mut AnyConnection,
     kind: &str,
     period: &str,
 ) -> sqlx::Result<Vec<GroupRow>> {
-    let table = if kind == "branch" {
-        "branches"
+    let (table, links, column) = if kind == "branch" {
+        ("branches", "module_branches", "branch_id")
     } else {
-        "youth_groups"
+        ("youth_groups", "module_youth_groups", "youth_group_id")
     };
     sqlx::query_as(&format!(
         "SELECT g.id, g.name, COALESCE(t.points, 0) AS points, \
          COALESCE(t.active_members, 0) AS active_members, \
-         COALESCE(t.completions, 0) AS completions, COALESCE(s.members, 0) AS members \
+         COALESCE(t.completions, 0) AS completions, COALESCE(s.members, 0) AS members, \
+         (SELECT COUNT(*) FROM modules m WHERE m.audience = 'all') + \
+         (SELECT COUNT(*) FROM {links} x JOIN modules m ON m.id = x.module_id \
+            WHERE x.{column} = g.id AND m.audience = 'units') AS modules \
          FROM {table} g \
          LEFT JOIN points_group_totals t ON t.kind = $1 AND t.period = $2 AND t.group_id = g.id \
          LEFT JOIN org_unit_members s ON s.kind = $1 AND s.unit_id = g.id \
@@ -622,43 +681,6 @@ pub async fn groups(
     .bind(period)
     .fetch_all(conn)
     .await
-}
-
-/// Modules addressed to the whole organization, and per unit the modules addressed to it.
-pub async fn assigned_modules(
-    conn: &mut AnyConnection,
-    kind: &str,
-) -> sqlx::Result<(i64, Vec<(i64, i64)>)> {
-    let (all,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM modules WHERE audience = 'all'")
-        .fetch_one(&mut *conn)
-        .await?;
-    let sql = if kind == "branch" {
-        "SELECT x.branch_id, COUNT(*) FROM module_branches x JOIN modules m ON m.id = x.module_id \
-         WHERE m.audience = 'units' GROUP BY x.branch_id"
-    } else {
-        "SELECT x.youth_group_id, COUNT(*) FROM module_youth_groups x JOIN modules m ON m.id = x.module_id \
-         WHERE m.audience = 'units' GROUP BY x.youth_group_id"
-    };
-    let per: Vec<(i64, i64)> = sqlx::query_as(sql).fetch_all(conn).await?;
-    Ok((all, per))
-}
-
-/// Name of a branch or youth group.
-pub async fn unit_name(
-    conn: &mut AnyConnection,
-    kind: &str,
-    id: i64,
-) -> sqlx::Result<Option<String>> {
-    let table = if kind == "branch" {
-        "branches"
-    } else {
-        "youth_groups"
-    };
-    let row: Option<(String,)> = sqlx::query_as(&format!("SELECT name FROM {table} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|(n,)| n))
 }
 
 /// Branch and youth group of a member.

@@ -601,9 +601,8 @@ pub async fn individual_board(
         BoardScope::Branch => (viewer.branch_id, "党支部", "branch"),
         BoardScope::YouthGroup => (viewer.youth_group_id, "青年理论学习小组", "youth_group"),
     };
-    let mut conn = db.pool.acquire().await?;
-    let (filter, unit_name) = match scope {
-        BoardScope::Org => (BoardFilter::Org, None),
+    let filter = match scope {
+        BoardScope::Org => BoardFilter::Org,
         _ => {
             let Some(id) = q.unit_id.or(own) else {
                 return Err(AppError::bad_request(
@@ -613,36 +612,29 @@ pub async fn individual_board(
             };
             // Outside the viewer's scope reads as "not found", like a unit that does not exist.
             if !viewer.may_see(scope, id) {
-                return Err(AppError::NotFound(if kind == "branch" {
-                    "党支部"
-                } else {
-                    "青年理论学习小组"
-                }));
+                return Err(AppError::NotFound(what));
             }
-            let name =
-                db::points::unit_name(&mut conn, kind, id)
-                    .await?
-                    .ok_or(AppError::NotFound(if kind == "branch" {
-                        "党支部"
-                    } else {
-                        "青年理论学习小组"
-                    }))?;
-            let f = if kind == "branch" {
+            if kind == "branch" {
                 BoardFilter::Branch(id)
             } else {
                 BoardFilter::YouthGroup(id)
-            };
-            (f, Some(name))
+            }
         }
     };
     let period_key = rules::period_key(period, now);
-    let initials_only = load_settings(&mut conn).await?.initials_only;
+    let mut conn = db.pool.acquire().await?;
+    let (initials_only, participants, unit_name) =
+        db::points::board_meta(&mut conn, filter, &period_key).await?;
+    if filter != BoardFilter::Org && unit_name.is_none() {
+        return Err(AppError::NotFound(what));
+    }
     let board = board_core(
         &mut conn,
         &period_key,
         filter,
         viewer.id,
         viewer_in(viewer, filter),
+        Some(participants),
     )
     .await?;
     let show = |e: BoardCoreEntry| BoardEntry {
@@ -700,17 +692,23 @@ pub struct BoardCore {
     pub neighbours: Vec<BoardCoreEntry>,
 }
 
-/// Top 10, the viewer's rank and three neighbours either side, from the aggregates only:
-/// index range scans plus one index count of the members ahead of the viewer.
+/// Top 10, the viewer's rank and three neighbours either side, from the aggregates only,
+/// in four round trips: the top (an index range scan), the viewer with the count of
+/// members ahead (the one index count from the top), the neighbours (two short range
+/// scans), and the neighbours' ranks (one short range count between their points and the
+/// viewer's). `participants` (members with points on the board) is read if not given.
 pub async fn board_core(
     conn: &mut AnyConnection,
     period_key: &str,
     filter: BoardFilter,
     viewer_id: i64,
     viewer_on_board: bool,
+    participants: Option<i64>,
 ) -> AppResult<BoardCore> {
-    let (kind, gid) = filter.group();
-    let (_, participants, _) = db::points::group_totals(conn, kind, gid, period_key).await?;
+    let participants = match participants {
+        Some(n) => n,
+        None => db::points::board_meta(conn, filter, period_key).await?.1,
+    };
     let top_rows = db::points::top(conn, period_key, filter, rules::FULL_NAME_PLACES).await?;
     let keys: Vec<i64> = top_rows.iter().map(|r| r.rank_key).collect();
     let top: Vec<BoardCoreEntry> = rules::ranks(&keys)
@@ -722,101 +720,103 @@ pub async fn board_core(
             row,
         })
         .collect();
-    if !viewer_on_board {
+    let me = match viewer_on_board {
+        true => db::points::me(conn, period_key, filter, viewer_id).await?,
+        false => None,
+    };
+    let Some(me) = me else {
         return Ok(BoardCore {
             participants,
             top,
             me: None,
             neighbours: vec![],
         });
-    }
-    let mine = db::points::place(conn, period_key, viewer_id)
-        .await?
-        .filter(|(_, b, g)| match filter {
-            BoardFilter::Org => true,
-            BoardFilter::Branch(id) => *b == Some(id),
-            BoardFilter::YouthGroup(id) => *g == Some(id),
-        })
-        .map(|(p, _, _)| p);
-    // With no points the viewer comes after everyone who has some.
-    let at = mine.unwrap_or(Place {
-        user_id: viewer_id,
-        rank_key: 0,
-        reached_at: i64::MAX,
-    });
-    let ahead = if mine.is_some() {
-        db::points::count_between(conn, period_key, filter, i64::MIN, at.rank_key).await?
-    } else {
-        participants
+    };
+    // A row under another unit (the member moved during the period) is not on this board.
+    let on_this_board = match filter {
+        BoardFilter::Org => true,
+        BoardFilter::Branch(id) => me.branch_id == Some(id),
+        BoardFilter::YouthGroup(id) => me.youth_group_id == Some(id),
+    };
+    let (at, ahead) = match (me.rank_key, me.reached_at, on_this_board) {
+        (Some(rank_key), Some(reached_at), true) => (
+            Place {
+                user_id: viewer_id,
+                rank_key,
+                reached_at,
+            },
+            me.ahead,
+        ),
+        // With no points the viewer comes after everyone who has some.
+        _ => (
+            Place {
+                user_id: viewer_id,
+                rank_key: 0,
+                reached_at: i64::MAX,
+            },
+            participants,
+        ),
     };
     let my_rank = ahead + 1;
-    let above = db::points::next_to(conn, period_key, filter, at, true, 3).await?;
-    let below = if mine.is_some() {
-        db::points::next_to(conn, period_key, filter, at, false, 3).await?
-    } else {
-        vec![]
-    };
-    // Ranks of the neighbours from the viewer's: a short range count between their
-    // points and the viewer's, never a count from the top.
-    let mut neighbours = Vec::new();
-    for row in above.into_iter().rev() {
+    let around = db::points::around(conn, period_key, filter, at, 3).await?;
+    // Ranks of neighbours with other points than the viewer's, from the viewer's rank and
+    // the members between: above, rank = ahead + 1 - |[their key, mine)|; below,
+    // rank = ahead + 1 + |[mine, their key)|.
+    let ranges: Vec<(i64, i64)> = around
+        .iter()
+        .filter(|(_, r)| r.rank_key != at.rank_key)
+        .map(|(before, r)| {
+            if *before {
+                (r.rank_key, at.rank_key)
+            } else {
+                (at.rank_key, r.rank_key)
+            }
+        })
+        .collect();
+    let counts = db::points::count_ranges(conn, period_key, filter, &ranges).await?;
+    let mut counts = counts.into_iter();
+    let mut above = Vec::new();
+    let mut below = Vec::new();
+    for (before, row) in around {
         let rank = if row.rank_key == at.rank_key {
             my_rank
         } else {
-            ahead + 1
-                - db::points::count_between(conn, period_key, filter, row.rank_key, at.rank_key)
-                    .await?
+            let between = counts.next().unwrap_or(0);
+            if before {
+                my_rank - between
+            } else {
+                my_rank + between
+            }
         };
-        neighbours.push(BoardCoreEntry {
+        let entry = BoardCoreEntry {
             rank,
             row,
             is_me: false,
-        });
+        };
+        if before {
+            above.push(entry);
+        } else {
+            below.push(entry);
+        }
     }
-    let me_row = BoardRow {
-        user_id: viewer_id,
-        rank_key: at.rank_key,
-        reached_at: at.reached_at,
-        display_name: String::new(),
-        branch_name: None,
-    };
-    let me_index = neighbours.len();
-    neighbours.push(BoardCoreEntry {
+    let me_entry = BoardCoreEntry {
         rank: my_rank,
-        row: me_row,
+        row: BoardRow {
+            user_id: viewer_id,
+            rank_key: at.rank_key,
+            reached_at: at.reached_at,
+            display_name: me.display_name,
+            branch_name: me.branch_name,
+        },
         is_me: true,
-    });
-    for row in below {
-        let rank = if row.rank_key == at.rank_key {
-            my_rank
-        } else {
-            ahead
-                + 1
-                + db::points::count_between(conn, period_key, filter, at.rank_key, row.rank_key)
-                    .await?
-        };
-        neighbours.push(BoardCoreEntry {
-            rank,
-            row,
-            is_me: false,
-        });
-    }
-    // The viewer's own name and branch.
-    let (name, branch): (String, Option<String>) = sqlx::query_as(
-        "SELECT u.display_name, b.name FROM users u LEFT JOIN branches b ON b.id = u.branch_id \
-         WHERE u.id = $1",
-    )
-    .bind(viewer_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .unwrap_or_default();
-    neighbours[me_index].row.display_name = name;
-    neighbours[me_index].row.branch_name = branch;
-    let me = neighbours[me_index].clone();
+    };
+    let mut neighbours: Vec<BoardCoreEntry> = above.into_iter().rev().collect();
+    neighbours.push(me_entry.clone());
+    neighbours.extend(below);
     Ok(BoardCore {
         participants,
         top,
-        me: Some(me),
+        me: Some(me_entry),
         neighbours,
     })
 }
@@ -887,17 +887,10 @@ pub async fn rank_groups(
 ) -> AppResult<Vec<GroupEntry>> {
     let k = kind.as_str();
     let rows = db::points::groups(conn, k, period_key).await?;
-    let (for_all, per_unit) = db::points::assigned_modules(conn, k).await?;
     let mut scored: Vec<(rules::Ratio, GroupEntry)> = rows
         .into_iter()
         .map(|g| {
-            let modules = for_all
-                + per_unit
-                    .iter()
-                    .find(|(id, _)| *id == g.id)
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0);
-            let assignments = g.members * modules;
+            let assignments = g.members * g.modules;
             let ratio = rules::measure_ratio(
                 measure,
                 g.points,

@@ -695,7 +695,7 @@ async fn aggregates_equal_a_recomputation_from_the_ledger(app: TestApp) {
     .unwrap();
     expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
     let mut conn = app.db.pool.acquire().await.unwrap();
-    let core = points::board_core(&mut conn, &period, BoardFilter::Org, users[0], true)
+    let core = points::board_core(&mut conn, &period, BoardFilter::Org, users[0], true, None)
         .await
         .unwrap();
     let got: Vec<i64> = core.top.iter().map(|e| e.row.user_id).collect();
@@ -716,13 +716,7 @@ async fn aggregates_equal_a_recomputation_from_the_ledger(app: TestApp) {
 async fn initials_only_outside_the_top_ten(app: TestApp) {
     let now = backend::db::now_ms();
     for i in 1..=14 {
-        set_points(
-            &app,
-            &format!("m{:03}", i + 10),
-            25 - i,
-            now - 60_000 + i,
-        )
-        .await;
+        set_points(&app, &format!("m{:03}", i + 10), 25 - i, now - 60_000 + i).await;
     }
     let admin = app.signed_in("admin").await;
     let member = app.signed_in("m024").await; // 11 + 1 points: rank 13
