@@ -2,6 +2,7 @@
 //! and typing, whether a question counts as answered, where to resume, and how an answer
 //! or a key reads ("ABD", "正确", "两个维护；四个意识").
 
+use serde_json::Value;
 use shared::api::quiz::{AttemptQuestion, QuizKind};
 use shared::grading::{Answer, QuestionKind};
 
@@ -19,6 +20,47 @@ pub fn question_kind_key(kind: QuestionKind) -> K {
         QuestionKind::Multiple => K::QMultiple,
         QuestionKind::TrueFalse => K::QTrueFalse,
         QuestionKind::FillIn => K::QFillIn,
+    }
+}
+
+/// A question kind by its wire name (`single`, `multiple`, `true_false`, `fill_in`).
+pub fn question_kind(name: &str) -> Option<QuestionKind> {
+    match name {
+        "single" => Some(QuestionKind::Single),
+        "multiple" => Some(QuestionKind::Multiple),
+        "true_false" => Some(QuestionKind::TrueFalse),
+        "fill_in" => Some(QuestionKind::FillIn),
+        _ => None,
+    }
+}
+
+/// An answer (or key) read from JSON (`{"kind":"single","option":1}` and so on), for
+/// pages that read their data as `Value` (see `crate::json`).
+pub fn answer_of(v: &Value) -> Option<Answer> {
+    let index = |x: &Value| x.as_u64().map(|n| n as usize);
+    match question_kind(v.get("kind")?.as_str()?)? {
+        QuestionKind::Single => Some(Answer::Single {
+            option: index(v.get("option")?)?,
+        }),
+        QuestionKind::Multiple => Some(Answer::Multiple {
+            options: v
+                .get("options")?
+                .as_array()?
+                .iter()
+                .filter_map(index)
+                .collect(),
+        }),
+        QuestionKind::TrueFalse => Some(Answer::TrueFalse {
+            value: v.get("value")?.as_bool()?,
+        }),
+        QuestionKind::FillIn => Some(Answer::FillIn {
+            blanks: v
+                .get("blanks")?
+                .as_array()?
+                .iter()
+                .map(|b| b.as_str().unwrap_or_default().to_string())
+                .collect(),
+        }),
     }
 }
 
@@ -193,6 +235,32 @@ mod tests {
             unanswered(&[one, None, Some(Answer::Multiple { options: vec![] })]),
             2
         );
+    }
+
+    #[test]
+    fn answers_read_back_from_their_json() {
+        for a in [
+            Answer::Single { option: 2 },
+            Answer::Multiple {
+                options: vec![0, 3],
+            },
+            Answer::TrueFalse { value: false },
+            Answer::FillIn {
+                blanks: vec!["两个维护".into(), "".into()],
+            },
+        ] {
+            assert_eq!(answer_of(&serde_json::to_value(&a).unwrap()), Some(a));
+        }
+        for k in [
+            QuestionKind::Single,
+            QuestionKind::Multiple,
+            QuestionKind::TrueFalse,
+            QuestionKind::FillIn,
+        ] {
+            let name = serde_json::to_value(k).unwrap();
+            assert_eq!(question_kind(name.as_str().unwrap()), Some(k));
+        }
+        assert_eq!(answer_of(&serde_json::json!({"kind": "essay"})), None);
     }
 
     #[test]

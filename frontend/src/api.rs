@@ -9,9 +9,7 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
-use shared::api::members::{
-    CreateMember, ImportReport, IssuedPassword, Member, MemberQuery, UpdateMember,
-};
+use shared::api::members::{CreateMember, IssuedPassword, Member, MemberQuery, UpdateMember};
 use shared::api::org::NameRequest;
 use shared::api::quiz::{AttemptView, SaveAnswer, SavedAnswer};
 use shared::api::study::{Heartbeat, LessonProgress};
@@ -332,8 +330,9 @@ pub async fn reset_password(id: i64) -> Result<IssuedPassword, ApiError> {
     )
 }
 
-/// Uploads a spreadsheet as the raw request body.
-pub async fn import_members(file: &web_sys::File) -> Result<ImportReport, ApiError> {
+/// Uploads a spreadsheet as the raw request body. The answer is an
+/// `shared::api::members::ImportReport`, read as `Value` (it is only displayed).
+pub async fn import_members(file: &web_sys::File) -> Result<serde_json::Value, ApiError> {
     parse(request("POST", "/api/v1/members/import", Body::File(file)).await?)
 }
 
@@ -365,6 +364,7 @@ pub async fn heartbeat(id: i64, reached_end: bool) -> Result<LessonProgress, Api
 pub const QUIZZES: &str = "/api/v1/quizzes";
 pub const ATTEMPTS: &str = "/api/v1/attempts";
 pub const MISTAKES: &str = "/api/v1/mistakes";
+pub const MY_POINTS: &str = "/api/v1/points/me";
 
 pub fn attempt_url(id: i64) -> String {
     format!("/api/v1/attempts/{id}")

@@ -22,6 +22,7 @@ use crate::pages::{
     module::Module,
     not_found::NotFound,
     quizzes::Quizzes,
+    ranking::Ranking,
     start::{Start, StartAttempt},
     study::Study,
 };
@@ -46,6 +47,7 @@ pub enum Page {
     PractiseMistakes,
     History,
     Mistakes,
+    Ranking,
     NotFound,
 }
 
@@ -85,6 +87,7 @@ pub fn page_for(path: &str) -> Page {
         "/history" => Page::History,
         "/mistakes" => Page::Mistakes,
         "/mistakes/practice" => Page::PractiseMistakes,
+        "/ranking" => Page::Ranking,
         _ => Page::NotFound,
     }
 }
@@ -248,6 +251,7 @@ pub fn App() -> impl IntoView {
                 Page::PractiseMistakes => view! { <StartAttempt what=Start::Mistakes/> }.into_any(),
                 Page::History => view! { <History/> }.into_any(),
                 Page::Mistakes => view! { <Mistakes/> }.into_any(),
+                Page::Ranking => view! { <Ranking/> }.into_any(),
                 Page::NotFound => view! { <NotFound/> }.into_any(),
             }
         })

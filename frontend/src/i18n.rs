@@ -96,6 +96,7 @@ catalogue! {
     NavStudy => "学习", "Study";
     NavQuiz => "答题", "Quizzes";
     NavMistakes => "错题本", "Mistakes";
+    NavRanking => "排行", "Rankings";
     NavManage => "管理", "Manage";
     // Sign-in
     LoginTitle => "登录", "Sign in";
@@ -305,6 +306,48 @@ catalogue! {
     MistakesPractice => "错题练习", "Practise mistakes";
     MistakesWrong => "答错{n}次", "Wrong {n}×";
     MistakesProgress => "已有{n}天答对", "Right on {n} day(s)";
+    // Points
+    PointsTitle => "我的积分", "My points";
+    PointsToday => "今日", "Today";
+    PointsWeek => "本周", "This week";
+    PointsAll => "累计", "In total";
+    PointsStreak => "已连续学习{n}天", "{n}-day study streak";
+    PointsBestStreak => "最长{n}天", "best {n} days";
+    PointsGoalPoints => "本周目标：{target}积分，已得{progress}积分", "Weekly goal: {target} points, {progress} so far";
+    PointsGoalDays => "本周目标：学习{target}天，已学{progress}天", "Weekly goal: study on {target} days, {progress} so far";
+    PointsGoalReached => "本周目标已达成", "Weekly goal reached";
+    PointsEarned => "积分明细", "Points by task";
+    SrcSignIn => "每日登录", "Daily sign-in";
+    SrcLesson => "课程学习", "Lessons";
+    SrcStudyTime => "学习时长", "Study time";
+    SrcDailyQuiz => "每日答题", "Daily quiz";
+    SrcWeeklyQuiz => "每周答题", "Weekly quiz";
+    SrcSpecialQuiz => "专项答题", "Special quiz";
+    SrcChallenge => "挑战答题", "Challenge";
+    SrcModule => "完成专题", "Modules completed";
+    // Rankings
+    RankingTitle => "排行", "Rankings";
+    BoardOrg => "全机关", "Organization";
+    BoardBranch => "本支部", "My branch";
+    BoardGroup => "本小组", "My group";
+    BoardBranches => "党支部", "Branches";
+    BoardGroups => "青年小组", "Youth groups";
+    PeriodDay => "今日", "Today";
+    PeriodWeek => "本周", "Week";
+    PeriodMonth => "本月", "Month";
+    PeriodYear => "本年", "Year";
+    PeriodAll => "累计", "All time";
+    MeasureParticipation => "参与率", "Participation";
+    MeasureAverage => "人均积分", "Points per member";
+    MeasureCompletion => "完成率", "Completion";
+    RankingMeasureShown => "按{measure}排名（规模不同的集体按比例比较）", "Ranked by {measure} (fair across group sizes)";
+    RankingParticipants => "{n}人参与", "{n} taking part";
+    RankingMyRank => "我的排名：第{rank}名", "My rank: {rank}";
+    RankingMyGroup => "本集体排名：第{rank}名", "Our rank: {rank}";
+    RankingNear => "我的前后", "Around me";
+    RankingEmpty => "本期暂无积分记录", "No points yet in this period";
+    RankingPoints => "{n}分", "{n} pts";
+    RankingTies => "积分相同者名次相同，先达到该积分者在前。", "Equal points share a rank; whoever reached the total first is listed first.";
     // Not found and guards
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundText => "您访问的页面不存在或已被移除。", "The page you asked for does not exist.";

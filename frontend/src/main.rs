@@ -11,6 +11,7 @@ mod components;
 mod format;
 mod html;
 mod i18n;
+mod json;
 mod pages;
 mod router;
 

@@ -8,6 +8,7 @@ const ICON_HOME: &str = "M4 11l8-7 8 7v9h-5v-6h-6v6H4z";
 const ICON_ORG: &str = "M10 3h4v4h-4zM3 17h4v4H3zm7 0h4v4h-4zm7 0h4v4h-4zM12 7v5M5 17v-5h14v5";
 const ICON_BOOK: &str = "M4 5c3-1 6-1 8 1 2-2 5-2 8-1v14c-3-1-6-1-8 1-2-2-5-2-8-1zM12 6v14";
 const ICON_QUIZ: &str = "M5 3h14v18H5zM9 8h6M9 12h6M9 16h3";
+const ICON_RANK: &str = "M4 20V10h4v10M10 20V4h4v16M16 20v-7h4v7";
 const ICON_MISTAKE: &str = "M6 3h12v18l-6-4-6 4zM10 8l4 4m0-4l-4 4";
 
 /// Whether the link to `href` is the current page (`exact`: only that path, else also the
@@ -21,7 +22,7 @@ pub fn nav_active(path: &str, href: &str, exact: bool) -> bool {
 }
 
 /// Thumb-reach navigation along the bottom of the screen (a row under the content on
-/// desktops): home, study, quizzes, mistake book; staff also get the admin pages.
+/// desktops): home, study, quizzes, rankings, mistake book; staff also get the admin pages.
 #[component]
 pub fn BottomNav() -> impl IntoView {
     let session = use_session();
@@ -50,6 +51,7 @@ pub fn BottomNav() -> impl IntoView {
             {item("/", "/", ICON_HOME, K::NavHome)}
             {item("/study", "/study", ICON_BOOK, K::NavStudy)}
             {item("/quizzes", "/quizzes", ICON_QUIZ, K::NavQuiz)}
+            {item("/ranking", "/ranking", ICON_RANK, K::NavRanking)}
             {item("/mistakes", "/mistakes", ICON_MISTAKE, K::NavMistakes)}
             {move || session.is_staff().then(|| item("/admin/org", "/admin", ICON_ORG, K::NavManage))}
         </nav>

@@ -9,8 +9,8 @@ use crate::api::{self, ApiError};
 ///
 /// Pages use this instead of `LocalResource`: one non-generic loader for every page keeps
 /// the wasm small (each `LocalResource<T>` costs several KB of async machinery per type).
-/// A new URL or [`Fetch::reload`] loads again; the last answer stays on screen meanwhile,
-/// and answers that arrive out of order are dropped.
+/// [`Fetch::reload`] loads again with the last answer still on screen; a new URL clears
+/// it (it answered another question). Answers that arrive out of order are dropped.
 #[derive(Debug, Clone, Copy)]
 pub struct Fetch {
     state: RwSignal<Option<Result<String, ApiError>>>,
@@ -25,9 +25,14 @@ impl Fetch {
             version: RwSignal::new(0),
         };
         let latest = StoredValue::new(0u32);
+        let last_url = StoredValue::new(String::new());
         Effect::new(move |_| {
             f.version.track();
             let url = url();
+            if last_url.with_value(|u| *u != url) {
+                last_url.set_value(url.clone());
+                f.state.set(None);
+            }
             let n = latest.get_value().wrapping_add(1);
             latest.set_value(n);
             spawn_local(async move {

@@ -3,9 +3,10 @@
 //! admin pages for staff.
 
 use leptos::prelude::*;
+use serde_json::Value;
 use shared::api::auth::Role;
-use shared::api::quiz::{Mistake, QuizKind, QuizSummary};
-use shared::api::study::ModuleSummary;
+use shared::api::points::{PointsSource, WeeklyGoalKind};
+use shared::api::quiz::QuizKind;
 
 use crate::answers::quiz_kind_key;
 use crate::api::{self, ApiError};
@@ -14,6 +15,92 @@ use crate::components::{ErrorBanner, Fetch, Page, Skeleton};
 use crate::format::{date, percent};
 use crate::html::{bar, el, esc, Html};
 use crate::i18n::{locale, t, tf, K};
+use crate::json::{b as jb, i, list, obj, s};
+use crate::pages::study::lessons_done;
+
+/// The catalogue key naming a points source.
+pub fn source_key(s: PointsSource) -> K {
+    match s {
+        PointsSource::SignIn => K::SrcSignIn,
+        PointsSource::Lesson => K::SrcLesson,
+        PointsSource::StudyTime => K::SrcStudyTime,
+        PointsSource::DailyQuiz => K::SrcDailyQuiz,
+        PointsSource::WeeklyQuiz => K::SrcWeeklyQuiz,
+        PointsSource::SpecialQuiz => K::SrcSpecialQuiz,
+        PointsSource::Challenge => K::SrcChallenge,
+        PointsSource::Module => K::SrcModule,
+    }
+}
+
+/// The points card (`MyPoints`): today, this week and all time; the streak; the weekly
+/// goal; then "x / y" per source for today.
+pub fn points_html(p: &Value) -> String {
+    let empty = Value::Null;
+    let totals = obj(p, "totals").unwrap_or(&empty);
+    let streak = obj(p, "streak").unwrap_or(&empty);
+    let goal = obj(p, "weekly_goal").unwrap_or(&empty);
+    let mut h = String::from(r#"<section class="card points"><h2 class="card-title">"#);
+    h += t(K::PointsTitle);
+    h += r#"</h2><div class="stats">"#;
+    for (label, key) in [
+        (K::PointsToday, "day"),
+        (K::PointsWeek, "week"),
+        (K::PointsAll, "all"),
+    ] {
+        h += &format!(
+            "<div><b>{}</b>{}</div>",
+            i(totals, key),
+            el("span", "", t(label))
+        );
+    }
+    h += "</div>";
+    h += &el(
+        "p",
+        "streak",
+        &format!(
+            "{} · {}",
+            tf(K::PointsStreak, &[("n", &i(streak, "current").to_string())]),
+            tf(
+                K::PointsBestStreak,
+                &[("n", &i(streak, "best").to_string())]
+            )
+        ),
+    );
+    let (target, progress) = (i(goal, "target"), i(goal, "progress"));
+    let text = if jb(goal, "reached") {
+        t(K::PointsGoalReached).to_string()
+    } else {
+        let key = match WeeklyGoalKind::parse(s(goal, "kind")) {
+            Some(WeeklyGoalKind::ActiveDays) => K::PointsGoalDays,
+            _ => K::PointsGoalPoints,
+        };
+        tf(
+            key,
+            &[
+                ("target", &target.to_string()),
+                ("progress", &progress.to_string()),
+            ],
+        )
+    };
+    h += &el("p", "goal", &text);
+    h += &bar(percent(progress, target), &text);
+    h += &el("h3", "sub-title", t(K::PointsEarned));
+    h += r#"<ul class="sources">"#;
+    for task in list(p, "tasks").iter().filter(|x| i(x, "cap") > 0) {
+        let Some(source) = PointsSource::parse(s(task, "source")) else {
+            continue;
+        };
+        h += &format!(
+            r#"<li class="{}">{}<span class="x-of-y">{}/{}</span></li>"#,
+            if jb(task, "done") { "done" } else { "" },
+            el("span", "", t(source_key(source))),
+            i(task, "points"),
+            i(task, "cap")
+        );
+    }
+    h += "</ul></section>";
+    h
+}
 
 /// Where a quiz of today's list stands for the member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,24 +115,30 @@ pub enum QuizTask {
 /// What the home page lists for today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Today {
-    /// The daily and weekly quizzes, in that order.
-    pub quizzes: Vec<(QuizSummary, QuizTask)>,
-    /// Unfinished modules, those due first (earliest due date), then those half done.
-    pub modules: Vec<ModuleSummary>,
+    /// The daily and weekly quizzes (`QuizSummary`), in that order.
+    pub quizzes: Vec<(Value, QuizTask)>,
+    /// Unfinished modules (`ModuleSummary`), those due first (earliest due date), then
+    /// those half done.
+    pub modules: Vec<Value>,
     pub mistakes: usize,
 }
 
-/// Picks today's tasks from the quiz and module lists.
-pub fn today_tasks(
-    quizzes: &[QuizSummary],
-    mut modules: Vec<ModuleSummary>,
-    mistakes: usize,
-) -> Today {
-    let mut list: Vec<(QuizSummary, QuizTask)> = quizzes
+fn quiz_kind(q: &Value) -> Option<QuizKind> {
+    QuizKind::parse(s(q, "kind"))
+}
+
+fn due(m: &Value) -> Option<i64> {
+    obj(m, "due_at").and_then(Value::as_i64)
+}
+
+/// Picks today's tasks from the quiz and module lists (read as `Value`, see `crate::json`).
+pub fn today_tasks(quizzes: &[Value], mut modules: Vec<Value>, mistakes: usize) -> Today {
+    let mut list: Vec<(Value, QuizTask)> = quizzes
         .iter()
-        .filter(|q| matches!(q.kind, QuizKind::Daily | QuizKind::Weekly))
+        .filter(|q| matches!(quiz_kind(q), Some(QuizKind::Daily | QuizKind::Weekly)))
         .map(|q| {
-            let task = match (q.open_attempt_id, q.can_start) {
+            let open = obj(q, "open_attempt_id").and_then(Value::as_i64);
+            let task = match (open, jb(q, "can_start")) {
                 (Some(a), _) => QuizTask::Resume(a),
                 (None, true) => QuizTask::Todo,
                 (None, false) => QuizTask::Done,
@@ -53,9 +146,15 @@ pub fn today_tasks(
             (q.clone(), task)
         })
         .collect();
-    list.sort_by_key(|(q, _)| q.kind != QuizKind::Daily);
-    modules.retain(|m| !m.completed);
-    modules.sort_by_key(|m| (m.due_at.unwrap_or(i64::MAX), -m.lessons_completed, m.id));
+    list.sort_by_key(|(q, _)| quiz_kind(q) != Some(QuizKind::Daily));
+    modules.retain(|m| !jb(m, "completed"));
+    modules.sort_by_key(|m| {
+        (
+            due(m).unwrap_or(i64::MAX),
+            -i(m, "lessons_completed"),
+            i(m, "id"),
+        )
+    });
     modules.truncate(3);
     Today {
         quizzes: list,
@@ -92,15 +191,16 @@ pub fn Home() -> impl IntoView {
     let modules = Fetch::new(|| api::MODULES.into());
     let mistakes = Fetch::new(|| api::MISTAKES.into());
     let today = move || -> Option<Result<Today, ApiError>> {
-        let q = quizzes.get::<Vec<QuizSummary>>()?;
-        let m = modules.get::<Vec<ModuleSummary>>()?;
+        let q = quizzes.get::<Vec<Value>>()?;
+        let m = modules.get::<Vec<Value>>()?;
         // The mistake count is a bonus: the tasks show without it.
         let n = mistakes
-            .get::<Vec<Mistake>>()
+            .get::<Vec<Value>>()
             .and_then(Result::ok)
             .map_or(0, |v| v.len());
         Some(q.and_then(|q| m.map(|m| today_tasks(&q, m, n))))
     };
+    let points = Fetch::new(|| api::MY_POINTS.into());
     let retry = Callback::new(move |_| {
         quizzes.reload();
         modules.reload();
@@ -132,6 +232,13 @@ pub fn Home() -> impl IntoView {
                     Some(Ok(tasks)) => view! { <Html html=tasks_html(&tasks)/> }.into_any(),
                 }}
             </section>
+
+            {move || {
+                points
+                    .get::<Value>()
+                    .and_then(Result::ok)
+                    .map(|p| view! { <Html html=points_html(&p)/> })
+            }}
 
             {move || {
                 session
@@ -201,18 +308,22 @@ pub fn tasks_html(tasks: &Today) -> String {
     for (q, state) in &tasks.quizzes {
         let (href, label, class) = match state {
             QuizTask::Todo => (
-                format!("/quizzes/{}/start", q.id),
+                format!("/quizzes/{}/start", i(q, "id")),
                 t(K::HomeTaskGo),
                 "task-go",
             ),
             QuizTask::Resume(a) => (format!("/attempts/{a}"), t(K::HomeTaskContinue), "task-go"),
             QuizTask::Done => ("/history".to_string(), t(K::HomeTaskDone), "task-done"),
         };
-        let sub = tf(K::QuizQuestions, &[("n", &q.question_count.to_string())]);
+        let kind = quiz_kind(q).unwrap_or(QuizKind::Daily);
+        let sub = tf(
+            K::QuizQuestions,
+            &[("n", &i(q, "question_count").to_string())],
+        );
         h += &row(
             &href,
-            q.kind.as_str(),
-            t(quiz_kind_key(q.kind)),
+            kind.as_str(),
+            t(quiz_kind_key(kind)),
             &sub,
             label,
             class,
@@ -220,21 +331,18 @@ pub fn tasks_html(tasks: &Today) -> String {
         );
     }
     for m in &tasks.modules {
-        let sub = match m.due_at {
+        let sub = match due(m) {
             Some(d) => tf(K::StudyDue, &[("date", &date(d, locale()))]),
-            None => tf(
-                K::StudyLessonsDone,
-                &[
-                    ("done", &m.lessons_completed.to_string()),
-                    ("total", &m.lesson_count.to_string()),
-                ],
-            ),
+            None => lessons_done(m),
         };
-        let progress = bar(percent(m.lessons_completed, m.lesson_count), &sub);
+        let progress = bar(
+            percent(i(m, "lessons_completed"), i(m, "lesson_count")),
+            &sub,
+        );
         h += &row(
-            &format!("/modules/{}", m.id),
+            &format!("/modules/{}", i(m, "id")),
             "module-task",
-            &m.title,
+            s(m, "title"),
             &sub,
             t(K::HomeContinueStudy),
             "task-go",
@@ -261,8 +369,11 @@ pub fn tasks_html(tasks: &Today) -> String {
 mod tests {
     use super::*;
 
-    fn quiz(id: i64, kind: QuizKind, can_start: bool, open: Option<i64>) -> QuizSummary {
-        QuizSummary {
+    use shared::api::quiz::QuizSummary;
+    use shared::api::study::ModuleSummary;
+
+    fn quiz(id: i64, kind: QuizKind, can_start: bool, open: Option<i64>) -> Value {
+        serde_json::to_value(QuizSummary {
             id,
             title: format!("q{id}"),
             kind,
@@ -277,11 +388,12 @@ mod tests {
             can_start,
             blocked_reason: None,
             open_attempt_id: open,
-        }
+        })
+        .unwrap()
     }
 
-    fn module(id: i64, due: Option<i64>, done: i64, completed: bool) -> ModuleSummary {
-        ModuleSummary {
+    fn module(id: i64, due: Option<i64>, done: i64, completed: bool) -> Value {
+        serde_json::to_value(ModuleSummary {
             id,
             title: format!("m{id}"),
             track: shared::api::study::Track::Theory,
@@ -290,7 +402,8 @@ mod tests {
             lesson_count: 5,
             lessons_completed: done,
             completed,
-        }
+        })
+        .unwrap()
     }
 
     #[test]
@@ -304,7 +417,7 @@ mod tests {
         let got: Vec<(i64, QuizTask)> = today
             .quizzes
             .iter()
-            .map(|(q, s)| (q.id, s.clone()))
+            .map(|(q, st)| (i(q, "id"), st.clone()))
             .collect();
         assert_eq!(got, [(3, QuizTask::Resume(9)), (1, QuizTask::Done)]);
         let h = tasks_html(&today);
@@ -329,7 +442,7 @@ mod tests {
         let ids: Vec<i64> = today_tasks(&[], ms, 0)
             .modules
             .iter()
-            .map(|m| m.id)
+            .map(|m| i(m, "id"))
             .collect();
         assert_eq!(ids, [3, 2, 5]);
     }

@@ -1,13 +1,15 @@
 //! `/lessons/{id}`: the lesson reader. While the page is on screen and focused it reports
 //! to the server every `heartbeat_secs`; the server credits study time from those reports
 //! alone. A bar under the top bar shows how far the reader has scrolled; reaching the end
-//! is reported too, since completing a lesson needs both the time and the end.
+//! is reported too, since completing a lesson needs both the time and the end. The
+//! lesson is read as `Value` (see `crate::json`).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::study::{LessonProgress, LessonView};
+use serde_json::Value;
+use shared::api::study::LessonProgress;
 
 use crate::api;
 use crate::browser;
@@ -15,6 +17,7 @@ use crate::components::{Fetch, Page};
 use crate::format::duration;
 use crate::html::{button_link, el, Html};
 use crate::i18n::{locale, t, tf, K};
+use crate::json::{b, i, obj, s};
 
 /// How far through the text the reader is, 0–100: scrolled pixels over scrollable pixels
 /// (a lesson that fits the screen is read through).
@@ -36,17 +39,18 @@ pub fn Lesson(id: i64) -> impl IntoView {
     let lesson = Fetch::new(move || api::lesson_url(id));
     view! {
         <Page class="lesson" title=K::LessonTitle back=Some("/study")>
-            {lesson.show(8, |l: LessonView| view! { <Reader l=l/> }.into_any())}
+            {lesson.show(8, |l: Value| view! { <Reader l=l/> }.into_any())}
         </Page>
     }
 }
 
 #[component]
-fn Reader(l: LessonView) -> impl IntoView {
-    let id = l.id;
-    let progress = RwSignal::new(l.progress.clone());
+fn Reader(l: Value) -> impl IntoView {
+    let id = i(&l, "id");
+    let start = progress_of(&l);
+    let reached_end = RwSignal::new(start.reached_end);
+    let progress = RwSignal::new(start);
     let read = RwSignal::new(0i64);
-    let reached_end = RwSignal::new(l.progress.reached_end);
     let beat = move || {
         spawn_local(async move {
             // A failed report is simply retried by the next one.
@@ -66,7 +70,7 @@ fn Reader(l: LessonView) -> impl IntoView {
         }
     };
     let scroll = window_event_listener(leptos::ev::scroll, move |_| on_scroll());
-    let every = Duration::from_secs(l.heartbeat_secs.clamp(5, 120) as u64);
+    let every = Duration::from_secs(i(&l, "heartbeat_secs").clamp(5, 120) as u64);
     let timer = set_interval_with_handle(
         move || {
             if browser::page_active() {
@@ -105,9 +109,21 @@ fn Reader(l: LessonView) -> impl IntoView {
     }
 }
 
-/// The lesson text with its place and source. `l.html` comes rendered and sanitized from
+/// The reader's progress on the lesson (`LessonView.progress`).
+pub fn progress_of(l: &Value) -> LessonProgress {
+    let empty = Value::Null;
+    let p = obj(l, "progress").unwrap_or(&empty);
+    LessonProgress {
+        credited_seconds: i(p, "credited_seconds"),
+        min_seconds: i(p, "min_seconds"),
+        reached_end: b(p, "reached_end"),
+        completed: b(p, "completed"),
+    }
+}
+
+/// The lesson text (`LessonView`) with its place and source. `l.html` comes rendered and sanitized from
 /// the server (raw HTML in the Markdown is escaped there).
-pub fn lesson_html(l: &LessonView) -> String {
+pub fn lesson_html(l: &Value) -> String {
     format!(
         r#"<article class="card lesson-body">{}{}{}<div class="prose">{}</div></article>"#,
         el(
@@ -115,24 +131,25 @@ pub fn lesson_html(l: &LessonView) -> String {
             "muted small",
             &format!(
                 "{} · {}",
-                l.module_title,
-                tf(K::LessonN, &[("n", &l.position.to_string())])
+                s(l, "module_title"),
+                tf(K::LessonN, &[("n", &i(l, "position").to_string())])
             )
         ),
-        el("h2", "lesson-title", &l.title),
+        el("h2", "lesson-title", s(l, "title")),
         el(
             "p",
             "lesson-source",
-            &tf(K::LessonSource, &[("source", &l.source)])
+            &tf(K::LessonSource, &[("source", s(l, "source"))])
         ),
-        l.html
+        s(l, "html")
     )
 }
 
 /// Previous lesson, contents, next lesson.
-pub fn lesson_nav_html(l: &LessonView) -> String {
+pub fn lesson_nav_html(l: &Value) -> String {
+    let id = |key| obj(l, key).and_then(Value::as_i64);
     let mut h = String::from(r#"<nav class="lesson-nav">"#);
-    if let Some(p) = l.prev_id {
+    if let Some(p) = id("prev_id") {
         h += &button_link(
             &format!("/lessons/{p}"),
             "btn-outline",
@@ -141,12 +158,12 @@ pub fn lesson_nav_html(l: &LessonView) -> String {
         );
     }
     h += &button_link(
-        &format!("/modules/{}", l.module_id),
+        &format!("/modules/{}", i(l, "module_id")),
         "btn-ghost",
         "",
         t(K::LessonToc),
     );
-    if let Some(n) = l.next_id {
+    if let Some(n) = id("next_id") {
         h += &button_link(
             &format!("/lessons/{n}"),
             "btn-primary",

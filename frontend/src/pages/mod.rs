@@ -12,5 +12,6 @@ pub mod mistakes;
 pub mod module;
 pub mod not_found;
 pub mod quizzes;
+pub mod ranking;
 pub mod start;
 pub mod study;

@@ -1,59 +1,68 @@
 //! `/modules/{id}`: one module: its lessons with each one's progress, and its quizzes
-//! (practice and, when required, the exam).
+//! (practice and, when required, the exam). Read as `Value` (see `crate::json`).
 
 use leptos::prelude::*;
-use shared::api::quiz::{QuizKind, QuizSummary};
-use shared::api::study::{LessonSummary, ModuleDetail};
+use serde_json::Value;
+use shared::api::quiz::QuizKind;
 
 use crate::api;
 use crate::components::{Fetch, Page};
 use crate::format::duration;
 use crate::html::{el, esc, Html};
 use crate::i18n::{locale, t, tf, K};
+use crate::json::{b, i, list, obj, s};
 use crate::pages::quizzes::quiz_card_html;
 use crate::pages::study::module_card_html;
 
-/// The module card and its table of contents.
-pub fn module_html(d: &ModuleDetail) -> String {
-    let mut h = module_card_html(&d.module, false);
+/// The module card and its table of contents (`ModuleDetail`).
+pub fn module_html(d: &Value) -> String {
+    let mut h = obj(d, "module")
+        .map(|m| module_card_html(m, false))
+        .unwrap_or_default();
     h += r#"<section class="card">"#;
     h += &el("h2", "card-title", t(K::ModuleLessons));
     h += r#"<ol class="lesson-list">"#;
-    for l in &d.lessons {
+    for l in list(d, "lessons") {
         h += &lesson_row(l);
     }
     h += "</ol></section>";
     h
 }
 
-fn lesson_row(l: &LessonSummary) -> String {
-    let p = &l.progress;
-    let status = if p.completed {
+/// A lesson of the table of contents (`LessonSummary`).
+fn lesson_row(l: &Value) -> String {
+    let empty = Value::Null;
+    let p = obj(l, "progress").unwrap_or(&empty);
+    let completed = b(p, "completed");
+    let status = if completed {
         t(K::LessonCompleted).to_string()
     } else {
         tf(
             K::LessonStudied,
-            &[("time", &duration(p.credited_seconds, locale()))],
+            &[("time", &duration(i(p, "credited_seconds"), locale()))],
         )
     };
     format!(
         r#"<li><a class="link-row lesson-row" href="/lessons/{}"><span class="tick{}" aria-hidden="true">{}</span><span class="link-title">{}</span><span class="link-desc">{}</span></a></li>"#,
-        l.id,
-        if p.completed { " done" } else { "" },
-        if p.completed { "✓" } else { "" },
-        esc(&l.title),
+        i(l, "id"),
+        if completed { " done" } else { "" },
+        if completed { "✓" } else { "" },
+        esc(s(l, "title")),
         esc(&status)
     )
 }
 
 /// The module's own quizzes (practice, exam), if it has any.
-pub fn module_quizzes_html(id: i64, quizzes: &[QuizSummary]) -> String {
-    let mine: Vec<&QuizSummary> = quizzes.iter().filter(|q| q.module_id == Some(id)).collect();
+pub fn module_quizzes_html(id: i64, quizzes: &[Value]) -> String {
+    let mine: Vec<&Value> = quizzes.iter().filter(|q| i(q, "module_id") == id).collect();
     if mine.is_empty() {
         return String::new();
     }
     let mut h = el("h2", "section-title", t(K::ModuleQuizzes));
-    if mine.iter().any(|q| q.kind == QuizKind::Exam) {
+    if mine
+        .iter()
+        .any(|q| QuizKind::parse(s(q, "kind")) == Some(QuizKind::Exam))
+    {
         h += &el("p", "muted small", t(K::ModuleNeedExam));
     }
     for q in mine {
@@ -68,12 +77,60 @@ pub fn Module(id: i64) -> impl IntoView {
     let quizzes = Fetch::new(|| api::QUIZZES.into());
     view! {
         <Page class="module" title=K::ModuleTitle back=Some("/study")>
-            {detail.show(5, |d: ModuleDetail| view! { <Html html=module_html(&d)/> }.into_any())}
+            {detail.show(5, |d: Value| view! { <Html html=module_html(&d)/> }.into_any())}
             {quizzes
                 .show(
                     2,
-                    move |qs: Vec<QuizSummary>| view! { <Html html=module_quizzes_html(id, &qs)/> }.into_any(),
+                    move |qs: Vec<Value>| view! { <Html html=module_quizzes_html(id, &qs)/> }.into_any(),
                 )}
         </Page>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::api::study::{LessonProgress, LessonSummary, ModuleDetail, ModuleSummary, Track};
+
+    #[test]
+    fn the_table_of_contents_shows_each_lessons_progress() {
+        let progress = |secs, completed| LessonProgress {
+            credited_seconds: secs,
+            min_seconds: 120,
+            reached_end: completed,
+            completed,
+        };
+        let lesson = |id, title: &str, p| LessonSummary {
+            id,
+            position: id - 10,
+            title: title.into(),
+            source: String::new(),
+            progress: p,
+        };
+        let d = ModuleDetail {
+            module: ModuleSummary {
+                id: 1,
+                title: "2023年党建工作要点".into(),
+                track: Track::Theory,
+                description: String::new(),
+                due_at: None,
+                lesson_count: 2,
+                lessons_completed: 1,
+                completed: false,
+            },
+            lessons: vec![
+                lesson(11, "一、强化政治建设", progress(200, true)),
+                lesson(12, "二、强化思想建设", progress(90, false)),
+            ],
+        };
+        let h = module_html(&serde_json::to_value(d).unwrap());
+        assert!(h.contains("理论学习"));
+        assert!(h.contains(r#"href="/lessons/11"><span class="tick done""#));
+        assert!(h.contains("本课已学完"));
+        assert!(h.contains("已学习1分钟"));
+        assert!(
+            !h.contains(r#"href="/modules/1""#),
+            "no link to the page itself"
+        );
     }
 }

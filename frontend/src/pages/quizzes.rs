@@ -1,8 +1,10 @@
 //! `/quizzes`: the quizzes open to the member (daily, weekly, special, challenge, practice,
-//! exams), each with where they stand and a link to start or resume.
+//! exams), each with where they stand and a link to start or resume. Read as `Value`
+//! (see `crate::json`): the list is only displayed.
 
 use leptos::prelude::*;
-use shared::api::quiz::{QuizKind, QuizSummary};
+use serde_json::Value;
+use shared::api::quiz::QuizKind;
 
 use crate::answers::quiz_kind_key;
 use crate::api;
@@ -10,30 +12,37 @@ use crate::components::{Fetch, Page};
 use crate::format::{date, duration};
 use crate::html::{button_link, el, Html};
 use crate::i18n::{locale, t, tf, K};
+use crate::json::{b, i, obj, opt_s, s};
 
-/// The small facts under a quiz's title: size, time limit, pass mark, attempts, closing.
-pub fn quiz_facts(q: &QuizSummary) -> Vec<String> {
-    let mut out = vec![if q.kind == QuizKind::Challenge {
+/// The small facts under a quiz's title (`QuizSummary`): size, time limit, pass mark,
+/// attempts, closing.
+pub fn quiz_facts(q: &Value) -> Vec<String> {
+    let kind = QuizKind::parse(s(q, "kind"));
+    let mut out = vec![if kind == Some(QuizKind::Challenge) {
         t(K::QuizChallengeRule).to_string()
     } else {
-        tf(K::QuizQuestions, &[("n", &q.question_count.to_string())])
+        tf(
+            K::QuizQuestions,
+            &[("n", &i(q, "question_count").to_string())],
+        )
     }];
-    if let Some(s) = q.time_limit_secs {
-        out.push(tf(K::QuizTimeLimit, &[("time", &duration(s, locale()))]));
+    let some = |key| obj(q, key).and_then(Value::as_i64);
+    if let Some(secs) = some("time_limit_secs") {
+        out.push(tf(K::QuizTimeLimit, &[("time", &duration(secs, locale()))]));
     }
-    if let Some(p) = q.pass_mark {
+    if let Some(p) = some("pass_mark") {
         out.push(tf(K::QuizPassMark, &[("n", &p.to_string())]));
     }
-    if let Some(max) = q.max_attempts {
+    if let Some(max) = some("max_attempts") {
         out.push(tf(
             K::QuizAttempts,
             &[
-                ("used", &q.attempts_used.to_string()),
+                ("used", &i(q, "attempts_used").to_string()),
                 ("max", &max.to_string()),
             ],
         ));
     }
-    if let Some(c) = q.closes_at {
+    if let Some(c) = some("closes_at") {
         out.push(tf(K::QuizCloses, &[("date", &date(c, locale()))]));
     }
     out
@@ -41,8 +50,10 @@ pub fn quiz_facts(q: &QuizSummary) -> Vec<String> {
 
 /// A quiz with its facts and one action: resume the open attempt, start one (through
 /// `/quizzes/{id}/start`), or why not.
-pub fn quiz_card_html(q: &QuizSummary) -> String {
-    let action = match (q.open_attempt_id, q.can_start) {
+pub fn quiz_card_html(q: &Value) -> String {
+    let kind = QuizKind::parse(s(q, "kind")).unwrap_or(QuizKind::Practice);
+    let open = obj(q, "open_attempt_id").and_then(Value::as_i64);
+    let action = match (open, b(q, "can_start")) {
         (Some(a), _) => button_link(
             &format!("/attempts/{a}"),
             "btn-primary btn-small",
@@ -50,7 +61,7 @@ pub fn quiz_card_html(q: &QuizSummary) -> String {
             t(K::QuizResume),
         ),
         (None, true) => button_link(
-            &format!("/quizzes/{}/start", q.id),
+            &format!("/quizzes/{}/start", i(q, "id")),
             "btn-primary btn-small",
             "",
             t(K::QuizStart),
@@ -58,20 +69,20 @@ pub fn quiz_card_html(q: &QuizSummary) -> String {
         (None, false) => el(
             "span",
             "quiz-blocked",
-            q.blocked_reason.as_deref().unwrap_or(t(K::QuizDoneToday)),
+            opt_s(q, "blocked_reason").unwrap_or(t(K::QuizDoneToday)),
         ),
     };
     format!(
         r#"<article class="card quiz-card {}">{}{}{}<div class="quiz-action">{action}</div></article>"#,
-        q.kind.as_str(),
-        el("span", "badge", t(quiz_kind_key(q.kind))),
-        el("h2", "quiz-title", &q.title),
+        kind.as_str(),
+        el("span", "badge", t(quiz_kind_key(kind))),
+        el("h2", "quiz-title", s(q, "title")),
         el("p", "muted small", &quiz_facts(q).join(" · ")),
     )
 }
 
 /// The quiz list and the link to the history.
-pub fn quizzes_html(qs: &[QuizSummary]) -> String {
+pub fn quizzes_html(qs: &[Value]) -> String {
     let mut h: String = if qs.is_empty() {
         el("p", "card empty", t(K::QuizzesEmpty))
     } else {
@@ -89,7 +100,7 @@ pub fn Quizzes() -> impl IntoView {
     let list = Fetch::new(|| api::QUIZZES.into());
     view! {
         <Page class="quizzes" title=K::QuizzesTitle>
-            {list.show(5, |qs: Vec<QuizSummary>| view! { <Html html=quizzes_html(&qs)/> }.into_any())}
+            {list.show(5, |qs: Vec<Value>| view! { <Html html=quizzes_html(&qs)/> }.into_any())}
         </Page>
     }
 }
@@ -97,6 +108,7 @@ pub fn Quizzes() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::api::quiz::QuizSummary;
 
     fn quiz(kind: QuizKind) -> QuizSummary {
         QuizSummary {
@@ -119,21 +131,23 @@ mod tests {
 
     #[test]
     fn cards_offer_the_right_action() {
+        let v = |q: &QuizSummary| serde_json::to_value(q).unwrap();
         let mut q = quiz(QuizKind::Exam);
-        assert!(quiz_card_html(&q).contains(r#"href="/quizzes/7/start""#));
+        assert!(quiz_card_html(&v(&q)).contains(r#"href="/quizzes/7/start""#));
+        assert!(quiz_card_html(&v(&q)).contains("专题考试"));
         assert_eq!(
-            quiz_facts(&q),
+            quiz_facts(&v(&q)),
             ["5题", "限时10分钟", "60分及格", "已答1/3次"]
         );
         q.open_attempt_id = Some(12);
-        assert!(quiz_card_html(&q).contains(r#"href="/attempts/12""#));
+        assert!(quiz_card_html(&v(&q)).contains(r#"href="/attempts/12""#));
         q.open_attempt_id = None;
         q.can_start = false;
         q.blocked_reason = Some("答题次数已用完".into());
-        let h = quiz_card_html(&q);
+        let h = quiz_card_html(&v(&q));
         assert!(h.contains("答题次数已用完") && !h.contains("/start"));
         assert_eq!(
-            quiz_facts(&quiz(QuizKind::Challenge))[0],
+            quiz_facts(&v(&quiz(QuizKind::Challenge)))[0],
             "答对继续，答错即止"
         );
     }
