@@ -293,3 +293,15 @@ fn every_module_practises_from_its_own_category_and_has_two_to_four_lessons() {
     }
     assert!(errors.is_empty(), "\n  {}", errors.join("\n  "));
 }
+
+#[test]
+fn both_tracks_have_at_least_three_modules() {
+    let modules = modules();
+    for track in ["theory", "discipline"] {
+        let n = modules.iter().filter(|m| m.track == track).count();
+        assert!(
+            n >= 3,
+            "seeds/modules: {n} {track} modules, at least 3 are needed"
+        );
+    }
+}

@@ -94,20 +94,15 @@ impl TestApp {
         let db = Db::connect(url).await.expect("connect");
         db.migrate().await.expect("migrate");
         assert!(backend::domain::demo::load(&db).await.expect("demo data"));
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let bank = backend::domain::question_bank::parse_dir(&root.join("question-bank"))
-            .expect("question bank parses");
-        backend::domain::question_bank::load(&db, &bank)
+        let (bank, modules) = repository_content();
+        backend::domain::question_bank::load(&db, bank)
             .await
             .expect("question bank loads");
-        let seeds = root.join("seeds");
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
         backend::domain::seeds::load(&db, &seeds)
             .await
             .expect("seeds");
-        let modules =
-            backend::domain::content::parse_dir(&seeds.join(backend::domain::content::MODULES_DIR))
-                .expect("study modules parse");
-        backend::domain::content::load(&db, &modules)
+        backend::domain::content::load(&db, modules)
             .await
             .expect("study modules load");
         let router = app(AppState::new(db.clone(), Settings::default()));
@@ -164,6 +159,30 @@ impl TestApp {
             .unwrap();
         id
     }
+}
+
+/// The repository's question bank and study modules, parsed once per test process (parsing
+/// ~250 questions takes longer than loading them into a fresh database).
+fn repository_content() -> &'static (
+    Vec<backend::domain::question_bank::BankQuestion>,
+    Vec<backend::domain::content::ModuleFile>,
+) {
+    static CONTENT: std::sync::OnceLock<(
+        Vec<backend::domain::question_bank::BankQuestion>,
+        Vec<backend::domain::content::ModuleFile>,
+    )> = std::sync::OnceLock::new();
+    CONTENT.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let bank = backend::domain::question_bank::parse_dir(&root.join("question-bank"))
+            .expect("question bank parses");
+        let modules = backend::domain::content::parse_dir(
+            &root
+                .join("seeds")
+                .join(backend::domain::content::MODULES_DIR),
+        )
+        .expect("study modules parse");
+        (bank, modules)
+    })
 }
 
 fn rand_suffix() -> String {

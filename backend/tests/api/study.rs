@@ -98,10 +98,18 @@ async fn seeds_load_idempotently(app: TestApp) {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
+    let modules = app.count("modules").await;
     let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../seeds");
     backend::domain::seeds::load(&app.db, &seeds).await.unwrap();
-    assert_eq!(app.count("modules").await, 1);
-    assert_eq!(app.count("lessons").await, 5);
+    assert_eq!(app.count("modules").await, modules);
+    let (lessons,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.slug = $1",
+    )
+    .bind(backend::domain::seeds::WORK_PLAN_SLUG)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(lessons, 5);
     let (after,): (i64,) = sqlx::query_as("SELECT MAX(updated_at) FROM lessons")
         .fetch_one(&app.db.pool)
         .await
