@@ -15,5 +15,6 @@ mkdir -p "$stage/frontend"
 cp target/release/beacon "$stage/"
 cp -r frontend/dist "$stage/frontend/dist"
 cp README.md "$stage/"
+cp -r seeds question-bank "$stage/"  # study material and questions, loaded at start
 tar -C target/release -czf "target/release/$name.tar.gz" "$name"
 echo "built target/release/$name.tar.gz"
