@@ -169,8 +169,9 @@ fn points_text(n: i64) -> String {
 /// One row of a board: rank, name and a detail line, the figure on the right.
 fn row(me: bool, rank: i64, name: &str, detail: Option<&str>, figure: &str) -> String {
     format!(
-        r#"<li class="rank-row{}"><span class="rank">{rank}</span><span class="who">{}{}</span><span class="pts">{}</span></li>"#,
+        r#"<li class="rank-row{}{}"><span class="rank">{rank}</span><span class="who">{}{}</span><span class="pts">{}</span></li>"#,
         if me { " me" } else { "" },
+        if rank <= 3 { " podium" } else { "" },
         el("b", "", name),
         detail.map(|d| el("small", "", d)).unwrap_or_default(),
         esc(figure)
