@@ -50,8 +50,9 @@ struct Args {
     /// Measure the existing database without generating data.
     #[arg(long)]
     reuse: bool,
-    #[arg(long, default_value = "target/bench/leaderboard.db")]
-    sqlite_path: String,
+    /// Default: target/bench/leaderboard.db in the workspace.
+    #[arg(long)]
+    sqlite_path: Option<String>,
     /// Server URL without a database name.
     #[arg(
         long,
@@ -97,12 +98,19 @@ async fn main() {
 async fn open(args: &Args, kind: DbKind) -> Db {
     match kind {
         DbKind::Sqlite => {
+            let path = args.sqlite_path.clone().unwrap_or_else(|| {
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../target/bench/leaderboard.db"
+                )
+                .into()
+            });
             if !args.reuse {
                 for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", args.sqlite_path));
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
                 }
             }
-            let db = Db::connect(&format!("sqlite:{}", args.sqlite_path))
+            let db = Db::connect(&format!("sqlite:{path}"))
                 .await
                 .expect("open SQLite");
             db.migrate().await.expect("migrate");
@@ -225,7 +233,8 @@ impl<'a> Loader<'a> {
 /// Plain secondary indexes of the tables being loaded (not those of keys), to drop before
 /// loading and re-create after, from their stored definitions.
 async fn secondary_indexes(conn: &mut sqlx::AnyConnection, kind: DbKind) -> Vec<(String, String)> {
-    let tables = "'points_ledger', 'points_member_totals', 'points_daily', 'points_group_totals'";
+    let tables = "'points_ledger', 'points_member_totals', 'points_daily', 'points_group_totals', \
+        'points_rank_counts'";
     let sql = match kind {
         DbKind::Sqlite => format!(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
@@ -261,7 +270,9 @@ const SOURCES: [(&str, i64, i64); 8] = [
 /// The branch (1-based) and youth group (every second member) of member `i` (1-based).
 fn units_of(args: &Args, i: usize) -> (i64, Option<i64>) {
     let branch = (i % args.branches) as i64 + 1;
-    let group = i.is_multiple_of(2).then(|| ((i / 2) % args.youth_groups) as i64 + 1);
+    let group = i
+        .is_multiple_of(2)
+        .then(|| ((i / 2) % args.youth_groups) as i64 + 1);
     (branch, group)
 }
 
@@ -551,6 +562,20 @@ async fn generate(args: &Args, db: &Db, now: i64) {
                 V::I(*reached),
             ])
             .await;
+        }
+        l.flush().await;
+    }
+    {
+        let mut counts: HashMap<(u32, i64), i64> = HashMap::new();
+        for (p, _, points, _) in &member_rows {
+            *counts.entry((*p, *points)).or_default() += 1;
+        }
+        let mut rows: Vec<_> = counts.into_iter().collect();
+        rows.sort_by_key(|((p, points), _)| (rank[p], *points));
+        let mut l = loader!("points_rank_counts", &["period", "points", "members"]);
+        for ((p, points), n) in rows {
+            l.push(vec![V::S(names[&p].clone()), V::I(points), V::I(n)])
+                .await;
         }
         l.flush().await;
     }

@@ -315,6 +315,46 @@ pub async fn add_group_totals(
     Ok(())
 }
 
+/// Moves the member from `old` to `new` points in the organization-wide counts of each
+/// period (`old` 0: they had none). Callers hold the organization's totals row.
+pub async fn move_rank_counts(
+    conn: &mut AnyConnection,
+    moves: &[(String, i64, i64)],
+) -> sqlx::Result<()> {
+    let leaving: Vec<&(String, i64, i64)> = moves.iter().filter(|m| m.1 > 0).collect();
+    if !leaving.is_empty() {
+        let cond: Vec<String> = (0..leaving.len())
+            .map(|i| format!("(period = ${} AND points = ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE points_rank_counts SET members = members - 1 WHERE {}",
+            cond.join(" OR ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (period, old, _) in &leaving {
+            q = q.bind(period).bind(old);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..moves.len())
+        .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO points_rank_counts (period, points, members) VALUES {} \
+         ON CONFLICT (period, points) DO UPDATE SET members = points_rank_counts.members + 1",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (period, _, new) in moves {
+        q = q.bind(period).bind(new);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
 /// Records a module completion once; true the first time.
 pub async fn insert_completion(
     conn: &mut AnyConnection,
@@ -514,7 +554,9 @@ pub async fn board_meta(
         BoardFilter::YouthGroup(_) => "(SELECT name FROM youth_groups WHERE id = $3)",
     };
     let sql = format!(
-        "SELECT COALESCE((SELECT initials_only FROM points_settings WHERE id = 1), 0),          COALESCE((SELECT active_members FROM points_group_totals            WHERE kind = $1 AND period = $2 AND group_id = $3), 0), {unit}"
+        "SELECT COALESCE((SELECT initials_only FROM points_settings WHERE id = 1), 0), \
+         COALESCE((SELECT active_members FROM points_group_totals \
+           WHERE kind = $1 AND period = $2 AND group_id = $3), 0), {unit}"
     );
     let (initials, participants, name): (i64, i64, Option<String>) = sqlx::query_as(&sql)
         .bind(kind)
@@ -544,9 +586,24 @@ pub async fn me(
     f: BoardFilter,
     user_id: i64,
 ) -> sqlx::Result<Option<Me>> {
+    // Organization-wide, the members ahead are summed from the counts per total (a few
+    // hundred rows); within a unit (a few thousand members at most) they are counted.
+    let ahead = match f {
+        BoardFilter::Org => "(SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) \
+             FROM points_rank_counts c WHERE c.period = $1 AND c.points > t.points)"
+            .to_string(),
+        _ => format!(
+            "(SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1 \
+             AND c.rank_key < t.rank_key{})",
+            f.sql_on("c", 3)
+        ),
+    };
     let sql = format!(
-        "SELECT u.display_name, b.name AS branch_name, t.rank_key, t.reached_at, t.branch_id,          t.youth_group_id, (SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1            AND c.rank_key < t.rank_key{}) AS ahead          FROM users u LEFT JOIN branches b ON b.id = u.branch_id          LEFT JOIN points_member_totals t ON t.period = $1 AND t.user_id = u.id          WHERE u.id = $2",
-        f.sql_on("c", 3)
+        "SELECT u.display_name, b.name AS branch_name, t.rank_key, t.reached_at, t.branch_id, \
+         t.youth_group_id, {ahead} AS ahead \
+         FROM users u LEFT JOIN branches b ON b.id = u.branch_id \
+         LEFT JOIN points_member_totals t ON t.period = $1 AND t.user_id = u.id \
+         WHERE u.id = $2"
     );
     let q = sqlx::query_as(&sql).bind(period).bind(user_id);
     bind_filter(q, f).fetch_optional(conn).await
@@ -564,7 +621,13 @@ pub async fn around(
 ) -> sqlx::Result<Vec<(bool, BoardRow)>> {
     let half = |side: i64, cmp: &str, dir: &str| {
         format!(
-            "SELECT * FROM (SELECT CAST({side} AS BIGINT) AS side, t.user_id, t.rank_key,              t.reached_at, u.display_name, b.name AS branch_name              FROM points_member_totals t JOIN users u ON u.id = t.user_id              LEFT JOIN branches b ON b.id = u.branch_id              WHERE t.period = $1 AND t.rank_key < 0              AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){}              ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5) h{side}",
+            "SELECT * FROM (SELECT CAST({side} AS BIGINT) AS side, t.user_id, t.rank_key, \
+             t.reached_at, u.display_name, b.name AS branch_name \
+             FROM points_member_totals t JOIN users u ON u.id = t.user_id \
+             LEFT JOIN branches b ON b.id = u.branch_id \
+             WHERE t.period = $1 AND t.rank_key < 0 \
+             AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){} \
+             ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5) h{side}",
             f.sql(6)
         )
     };
@@ -622,7 +685,8 @@ pub async fn count_ranges(
         })
         .collect();
     let sql = format!(
-        "SELECT {} FROM points_member_totals t WHERE t.period = $1 AND t.rank_key >= $2          AND t.rank_key < $3{}",
+        "SELECT {} FROM points_member_totals t WHERE t.period = $1 AND t.rank_key >= $2 \
+         AND t.rank_key < $3{}",
         sums.join(", "),
         f.sql(4)
     );
@@ -639,7 +703,7 @@ pub async fn count_ranges(
         .collect()
 }
 
-/// Every branch or youth group with its numbers in a period.
+/// A branch or youth group with its numbers in a period and its place by a measure.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GroupRow {
     pub id: i64,
@@ -650,35 +714,69 @@ pub struct GroupRow {
     pub members: i64,
     /// Modules assigned to the group: addressed to everyone or to it.
     pub modules: i64,
+    /// Competition rank by the measure (equal values share it).
+    pub rnk: i64,
+    /// Place in board order (measure descending, then group id), from 1.
+    pub pos: i64,
+    /// Groups of this kind.
+    pub group_count: i64,
 }
 
-/// All groups of a kind (`branch` or `youth_group`) with their totals in `period`, their
-/// current sizes and assigned modules, in one query: a row per group (a few hundred) and
-/// no scan of members.
-pub async fn groups(
+/// A group measure as a fraction in SQL (`g` the group's numbers), the same as
+/// `shared::points::measure_ratio`. Doubles compare these fractions exactly enough: two
+/// different fractions with denominators below 2^26 never round to the same double.
+fn measure_sql(measure: &str) -> &'static str {
+    match measure {
+        "average" => "CASE WHEN g.members > 0 THEN CAST(g.points AS DOUBLE PRECISION) / g.members ELSE 0 END",
+        "completion" => "CASE WHEN g.members * g.modules > 0 THEN CAST(CASE WHEN g.completions < g.members * g.modules \
+             THEN g.completions ELSE g.members * g.modules END AS DOUBLE PRECISION) / (g.members * g.modules) ELSE 0 END",
+        _ => "CASE WHEN g.members > 0 THEN CAST(CASE WHEN g.active_members < g.members \
+             THEN g.active_members ELSE g.members END AS DOUBLE PRECISION) / g.members ELSE 0 END",
+    }
+}
+
+/// The top `top` groups of a kind (`branch` or `youth_group`) by a measure in `period`,
+/// and those within `around` places of group `mine`: every group's numbers come from one
+/// row of the aggregates (a few hundred rows, ranked inside the database), no scan of
+/// members, and only the rows shown cross the wire.
+pub async fn ranked_groups(
     conn: &mut AnyConnection,
     kind: &str,
     period: &str,
+    measure: &str,
+    mine: Option<i64>,
+    top: i64,
+    around: i64,
 ) -> sqlx::Result<Vec<GroupRow>> {
     let (table, links, column) = if kind == "branch" {
         ("branches", "module_branches", "branch_id")
     } else {
         ("youth_groups", "module_youth_groups", "youth_group_id")
     };
+    let value = measure_sql(measure);
     sqlx::query_as(&format!(
-        "SELECT g.id, g.name, COALESCE(t.points, 0) AS points, \
-         COALESCE(t.active_members, 0) AS active_members, \
-         COALESCE(t.completions, 0) AS completions, COALESCE(s.members, 0) AS members, \
-         (SELECT COUNT(*) FROM modules m WHERE m.audience = 'all') + \
-         (SELECT COUNT(*) FROM {links} x JOIN modules m ON m.id = x.module_id \
-            WHERE x.{column} = g.id AND m.audience = 'units') AS modules \
-         FROM {table} g \
-         LEFT JOIN points_group_totals t ON t.kind = $1 AND t.period = $2 AND t.group_id = g.id \
-         LEFT JOIN org_unit_members s ON s.kind = $1 AND s.unit_id = g.id \
-         ORDER BY g.id"
+        "WITH g AS (SELECT u.id, u.name, COALESCE(t.points, 0) AS points, \
+           COALESCE(t.active_members, 0) AS active_members, \
+           COALESCE(t.completions, 0) AS completions, COALESCE(s.members, 0) AS members, \
+           (SELECT COUNT(*) FROM modules m WHERE m.audience = 'all') + \
+           (SELECT COUNT(*) FROM {links} x JOIN modules m ON m.id = x.module_id \
+              WHERE x.{column} = u.id AND m.audience = 'units') AS modules \
+           FROM {table} u \
+           LEFT JOIN points_group_totals t ON t.kind = $1 AND t.period = $2 AND t.group_id = u.id \
+           LEFT JOIN org_unit_members s ON s.kind = $1 AND s.unit_id = u.id), \
+         v AS (SELECT g.*, {value} AS value FROM g), \
+         r AS (SELECT v.*, RANK() OVER (ORDER BY v.value DESC) AS rnk, \
+           ROW_NUMBER() OVER (ORDER BY v.value DESC, v.id) AS pos FROM v) \
+         SELECT r.id, r.name, r.points, r.active_members, r.completions, r.members, r.modules, \
+           r.rnk, r.pos, (SELECT COUNT(*) FROM r) AS group_count FROM r \
+         WHERE r.pos <= $4 OR ABS(r.pos - COALESCE((SELECT m.pos FROM r m WHERE m.id = $3), -1000)) <= $5 \
+         ORDER BY r.pos"
     ))
     .bind(kind)
     .bind(period)
+    .bind(mine.unwrap_or(-1))
+    .bind(top)
+    .bind(around)
     .fetch_all(conn)
     .await
 }

@@ -151,6 +151,12 @@ pub async fn award(
         })
         .collect();
     add_to_groups(conn, who, &deltas, |_, _| true).await?;
+    // After the organization's row (held until commit): these updates queue behind it.
+    let moves: Vec<(String, i64, i64)> = totals
+        .into_iter()
+        .map(|(period, total)| (period, total - granted, total))
+        .collect();
+    db::points::move_rank_counts(conn, &moves).await?;
     Ok(granted)
 }
 
@@ -182,6 +188,9 @@ pub async fn module_completed(
     module_id: i64,
     now: i64,
 ) -> AppResult<i64> {
+    // The member's row first, as in every award, so two transactions of one member never
+    // wait on each other in opposite orders.
+    db::points::lock_member(conn, who.id, None).await?;
     if !db::points::insert_completion(conn, who.id, module_id, now).await? {
         return Ok(0);
     }
@@ -854,77 +863,64 @@ pub async fn group_board(
         GroupKind::Branch => viewer.branch_id,
         GroupKind::YouthGroup => viewer.youth_group_id,
     };
-    let ranked = rank_groups(&mut conn, kind, &period_key, measure, mine).await?;
-    let my_index = ranked.iter().position(|g| g.is_mine);
-    let neighbours = match my_index {
-        Some(i) => ranked[i.saturating_sub(3)..(i + 4).min(ranked.len())].to_vec(),
-        None => vec![],
-    };
+    let rows = db::points::ranked_groups(
+        &mut conn,
+        kind.as_str(),
+        &period_key,
+        measure.as_str(),
+        mine,
+        rules::FULL_NAME_PLACES,
+        3,
+    )
+    .await?;
+    let group_count = rows.first().map(|r| r.group_count).unwrap_or(0);
+    let my_pos = rows.iter().find(|r| Some(r.id) == mine).map(|r| r.pos);
+    let mut top = Vec::new();
+    let mut neighbours = Vec::new();
+    for r in rows {
+        let pos = r.pos;
+        let e = group_entry(measure, r, mine);
+        if my_pos.is_some_and(|m| (pos - m).abs() <= 3) {
+            neighbours.push(e.clone());
+        }
+        if pos <= rules::FULL_NAME_PLACES {
+            top.push(e);
+        }
+    }
     Ok(GroupBoard {
         kind,
         period,
         period_key,
         measure,
         default_measure: chosen.is_none(),
-        group_count: ranked.len() as i64,
-        mine: my_index.map(|i| ranked[i].clone()),
-        top: ranked
-            .iter()
-            .take(rules::FULL_NAME_PLACES as usize)
-            .cloned()
-            .collect(),
+        group_count,
+        mine: neighbours.iter().find(|e| e.is_mine).cloned(),
+        top,
         neighbours,
     })
 }
 
-/// Every group of a kind ranked by a measure (a few hundred rows from the aggregates).
-pub async fn rank_groups(
-    conn: &mut AnyConnection,
-    kind: GroupKind,
-    period_key: &str,
-    measure: Measure,
-    mine: Option<i64>,
-) -> AppResult<Vec<GroupEntry>> {
-    let k = kind.as_str();
-    let rows = db::points::groups(conn, k, period_key).await?;
-    let mut scored: Vec<(rules::Ratio, GroupEntry)> = rows
-        .into_iter()
-        .map(|g| {
-            let assignments = g.members * g.modules;
-            let ratio = rules::measure_ratio(
-                measure,
-                g.points,
-                g.members,
-                g.active_members,
-                g.completions,
-                assignments,
-            );
-            (
-                ratio,
-                GroupEntry {
-                    rank: 0,
-                    group_id: g.id,
-                    name: g.name,
-                    value: rules::measure_value(measure, ratio),
-                    points: g.points,
-                    members: g.members,
-                    active_members: g.active_members,
-                    completions: g.completions,
-                    assignments,
-                    is_mine: mine == Some(g.id),
-                },
-            )
-        })
-        .collect();
-    // Best first; within a tie, the group created first.
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.group_id.cmp(&b.1.group_id)));
-    let ratios: Vec<rules::Ratio> = scored.iter().map(|(r, _)| *r).collect();
-    Ok(rules::ranks(&ratios)
-        .into_iter()
-        .zip(scored)
-        .map(|(rank, (_, mut e))| {
-            e.rank = rank;
-            e
-        })
-        .collect())
+/// A group as shown: its measure computed exactly from its numbers.
+fn group_entry(measure: Measure, g: db::points::GroupRow, mine: Option<i64>) -> GroupEntry {
+    let assignments = g.members * g.modules;
+    let ratio = rules::measure_ratio(
+        measure,
+        g.points,
+        g.members,
+        g.active_members,
+        g.completions,
+        assignments,
+    );
+    GroupEntry {
+        rank: g.rnk,
+        group_id: g.id,
+        name: g.name,
+        value: rules::measure_value(measure, ratio),
+        points: g.points,
+        members: g.members,
+        active_members: g.active_members,
+        completions: g.completions,
+        assignments,
+        is_mine: mine == Some(g.id),
+    }
 }

@@ -604,6 +604,21 @@ async fn assert_aggregates_match_ledger(app: &TestApp) {
         })
         .collect();
     assert_eq!(stored_map, member);
+    // Members per total, organization-wide (what the organization board's ranks sum).
+    let mut counts: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for ((period, _), (pts, _)) in &member {
+        *counts.entry((period.clone(), *pts)).or_default() += 1;
+    }
+    let stored_counts: BTreeMap<(String, i64), i64> = sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT period, points, members FROM points_rank_counts WHERE members <> 0",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(p, pts, n)| ((p, pts), n))
+    .collect();
+    assert_eq!(stored_counts, counts);
     // Daily points per source (rows with 0 points record activity only).
     let stored_daily: BTreeMap<(i64, String, String), i64> =
         sqlx::query_as::<_, (i64, String, String, i64)>(
