@@ -121,7 +121,7 @@ catalogue! {
     PasswordMismatch => "两次输入的新密码不一致", "The two new passwords do not match";
     PasswordSameAsOld => "新密码不能与当前密码相同", "The new password must differ from the current one";
     // Home
-    HomeGreeting => "你好，{name}", "Hello, {name}";
+    HomeGreeting => "您好，{name}", "Hello, {name}";
     HomeBranch => "党支部", "Party branch";
     HomeYouthGroup => "青年理论学习小组", "Youth theory study group";
     HomeNoBranch => "未分配党支部", "No branch assigned";
@@ -165,7 +165,7 @@ catalogue! {
     MembersSearch => "搜索姓名、账号或手机号", "Search name, username or phone";
     MembersSearchButton => "搜索", "Search";
     MembersAllBranches => "全部党支部", "All branches";
-    MembersAllYouthGroups => "全部青年小组", "All youth groups";
+    MembersAllYouthGroups => "全部青年理论学习小组", "All youth groups";
     MembersIncludeInactive => "含已停用", "Include deactivated";
     MembersTotal => "共{n}人", "{n} in total";
     MembersEmpty => "没有符合条件的成员", "No members match";
@@ -178,7 +178,7 @@ catalogue! {
     MembersRole => "角色", "Role";
     MembersBranch => "党支部", "Branch";
     MembersCell => "党小组", "Cell";
-    MembersYouthGroup => "青年小组", "Youth group";
+    MembersYouthGroup => "青年理论学习小组", "Youth group";
     MembersPhone => "手机号", "Phone";
     MembersStatus => "状态", "Status";
     MembersActions => "操作", "Actions";
@@ -187,7 +187,7 @@ catalogue! {
     MembersMustChange => "待改密", "Password pending";
     MembersChooseBranch => "请选择党支部", "Choose a branch";
     MembersNoCell => "不分党小组", "No cell";
-    MembersNoYouthGroup => "未加入青年小组", "No youth group";
+    MembersNoYouthGroup => "未加入青年理论学习小组", "No youth group";
     MembersScope => "负责范围", "Responsible for";
     MembersScopeHint => "组织员负责的党支部和青年理论学习小组", "The branches and youth groups this organizer looks after";
     MembersResetPassword => "重置密码", "Reset password";
@@ -221,10 +221,10 @@ catalogue! {
     ImportPassword => "初始密码", "Initial password";
     // Study
     StudyTitle => "学习", "Study";
-    StudyEmpty => "暂无需要学习的专题", "No study modules for you yet";
+    StudyEmpty => "暂无学习专题", "No study modules for you yet";
     TrackTheory => "理论学习", "Theory";
     TrackDiscipline => "纪律教育", "Discipline";
-    TrackOther => "专题学习", "Other";
+    TrackOther => "其他", "Other";
     StudyLessonsDone => "已学{done}/{total}课", "{done} of {total} lessons";
     StudyDue => "{date}前完成", "Due {date}";
     StudyCompleted => "已完成", "Completed";
@@ -236,9 +236,9 @@ catalogue! {
     LessonTitle => "学习", "Reading";
     LessonSource => "出处：{source}", "Source: {source}";
     LessonStudied => "已学习{time}", "Studied {time}";
-    LessonNeed => "完成本课需学习{time}并读到文末", "To complete: study {time} and read to the end";
+    LessonNeed => "学满{time}并阅读至文末即完成本课", "To complete: study {time} and read to the end";
     LessonCompleted => "本课已学完", "Lesson completed";
-    LessonPaused => "离开页面时暂停计时", "Timing pauses while you are away";
+    LessonPaused => "离开本页面时暂停计时", "Timing pauses while you are away";
     LessonPrev => "上一课", "Previous";
     LessonNext => "下一课", "Next";
     LessonToc => "目录", "Contents";
@@ -282,10 +282,10 @@ catalogue! {
     // Results
     ResultScore => "{n}分", "{n}%";
     ResultCorrect => "答对{correct}/{total}题", "{correct} of {total} right";
-    ResultPassed => "考试通过", "Passed";
-    ResultFailed => "未达到及格分", "Not passed";
+    ResultPassed => "已通过", "Passed";
+    ResultFailed => "未通过", "Not passed";
     ResultHidden => "答案与解析将在答题活动结束后公布。", "Answers and explanations are shown after the quiz closes.";
-    ResultYourAnswer => "你的答案：{a}", "Your answer: {a}";
+    ResultYourAnswer => "您的答案：{a}", "Your answer: {a}";
     ResultKey => "正确答案：{a}", "Answer: {a}";
     ResultNoAnswer => "未作答", "Not answered";
     ResultRight => "答对", "Right";
@@ -302,10 +302,10 @@ catalogue! {
     MistakesTitle => "错题本", "Mistake book";
     MistakesEmpty => "错题本里没有题目，继续保持！", "Your mistake book is empty. Keep it up!";
     MistakesCount => "共{n}道错题", "{n} questions";
-    MistakesRule => "同一道题在两个不同的日子答对，即从错题本移出。", "A question leaves the book once you answer it right on two different days.";
+    MistakesRule => "同一道题在不同的两天各答对一次，即移出错题本。", "A question leaves the book once you answer it right on two different days.";
     MistakesPractice => "错题练习", "Practise mistakes";
     MistakesWrong => "答错{n}次", "Wrong {n}×";
-    MistakesProgress => "已有{n}天答对", "Right on {n} day(s)";
+    MistakesProgress => "已答对{n}天", "Right on {n} day(s)";
     // Points
     PointsTitle => "我的积分", "My points";
     PointsToday => "今日", "Today";
@@ -326,12 +326,12 @@ catalogue! {
     SrcChallenge => "挑战答题", "Challenge";
     SrcModule => "完成专题", "Modules completed";
     // Rankings
-    RankingTitle => "排行", "Rankings";
+    RankingTitle => "排行榜", "Rankings";
     BoardOrg => "全机关", "Organization";
     BoardBranch => "本支部", "My branch";
-    BoardGroup => "本小组", "My group";
-    BoardBranches => "党支部", "Branches";
-    BoardGroups => "青年小组", "Youth groups";
+    BoardGroup => "本学习小组", "My group";
+    BoardBranches => "各党支部", "Branches";
+    BoardGroups => "各青年理论学习小组", "Youth groups";
     PeriodDay => "今日", "Today";
     PeriodWeek => "本周", "Week";
     PeriodMonth => "本月", "Month";
@@ -340,11 +340,11 @@ catalogue! {
     MeasureParticipation => "参与率", "Participation";
     MeasureAverage => "人均积分", "Points per member";
     MeasureCompletion => "完成率", "Completion";
-    RankingMeasureShown => "按{measure}排名（规模不同的集体按比例比较）", "Ranked by {measure} (fair across group sizes)";
+    RankingMeasureShown => "按{measure}排名，不同规模的集体按比例公平比较", "Ranked by {measure} (fair across group sizes)";
     RankingParticipants => "{n}人参与", "{n} taking part";
     RankingMyRank => "我的排名：第{rank}名", "My rank: {rank}";
     RankingMyGroup => "本集体排名：第{rank}名", "Our rank: {rank}";
-    RankingNear => "我的前后", "Around me";
+    RankingNear => "我的位置", "Around me";
     RankingEmpty => "本期暂无积分记录", "No points yet in this period";
     RankingPoints => "{n}分", "{n} pts";
     RankingTies => "积分相同者名次相同，先达到该积分者在前。", "Equal points share a rank; whoever reached the total first is listed first.";

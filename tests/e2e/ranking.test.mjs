@@ -48,7 +48,7 @@ test('a member sees their points and the leaderboards', { timeout: 120_000 }, as
   const ranks = await rows.locator('.rank').allInnerTexts();
   assert.deepEqual([...new Set(ranks)], ['1'], 'ties share a rank');
   // Having signed in last, m001 is listed after the top 10, with the neighbourhood.
-  assert.match(text, /我的前后/);
+  assert.match(text, /我的位置/);
   assert.equal(await board.locator('.rank-row.me').count(), 1);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);

@@ -103,7 +103,7 @@ test('a member reads a lesson, takes the daily quiz and finds the mistake', { ti
   assert.ok((await page.locator('.review .verdict.bad').count()) >= 1);
   assert.equal(await page.locator('.review .rv-note').count(), 5, 'every question explained');
   assert.equal(await page.locator('.review .rv-source').count(), 5, 'every question sourced');
-  assert.match(await page.locator('.review').last().innerText(), /你的答案：未作答/);
+  assert.match(await page.locator('.review').last().innerText(), /您的答案：未作答/);
   await noOverflow(page, 'the result page');
   await screenshot(page, 'quiz-result');
 

@@ -113,7 +113,7 @@ mod tests {
         });
         assert!(h.contains(r#"<li class="rv-opt key"><b>A</b>&lt;b&gt;甲&lt;/b&gt;</li>"#));
         assert!(h.contains(r#"<li class="rv-opt miss"><b>C</b>丙</li>"#));
-        assert!(h.contains("你的答案：C"));
+        assert!(h.contains("您的答案：C"));
         assert!(h.contains("正确答案：A"));
         assert!(h.contains("verdict bad"));
         assert!(h.contains("第1条"));
@@ -130,7 +130,7 @@ mod tests {
             correct: Some(true),
             ..Default::default()
         });
-        assert!(h.contains("你的答案：正确"));
+        assert!(h.contains("您的答案：正确"));
         assert!(!h.contains("正确答案"));
         assert!(!h.contains("rv-note"));
     }

@@ -219,7 +219,7 @@ mod tests {
         };
         let h = status_html(&p);
         assert!(h.contains("已学习1分钟"));
-        assert!(h.contains("完成本课需学习3分钟并读到文末"));
+        assert!(h.contains("学满3分钟并阅读至文末即完成本课"));
         p.completed = true;
         assert_eq!(
             status_html(&p),

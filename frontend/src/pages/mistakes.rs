@@ -141,9 +141,9 @@ mod tests {
         assert!(h.contains(r#"<li class="rv-opt key"><b>B</b>乙</li>"#));
         assert!(h.contains("正确答案：B"));
         assert!(h.contains("单选题"));
-        assert!(h.contains("答错2次 · 已有1天答对"));
+        assert!(h.contains("答错2次 · 已答对1天"));
         assert!(h.contains("第1条"));
-        assert!(!h.contains("你的答案"));
+        assert!(!h.contains("您的答案"));
         assert!(mistakes_html(&[]).contains("错题本里没有题目"));
     }
 }

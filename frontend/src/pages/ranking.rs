@@ -408,12 +408,12 @@ mod tests {
         let v = |b: &IndividualBoard| serde_json::to_value(b).unwrap();
         let h = individual_html(&v(&b));
         assert!(h.contains("我的排名：第15名"));
-        assert!(h.contains("我的前后"));
+        assert!(h.contains("我的位置"));
         assert!(h.contains(r#"<li class="rank-row me"><span class="rank">15</span><span class="who"><b class="">李四</b>"#));
         assert!(h.contains("机关第一党支部"));
         assert!(h.contains("40人参与"));
         b.top[2].is_me = true;
-        assert!(!individual_html(&v(&b)).contains("我的前后"));
+        assert!(!individual_html(&v(&b)).contains("我的位置"));
     }
 
     #[test]
