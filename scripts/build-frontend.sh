@@ -44,7 +44,10 @@ fi
 # zopfli writes ordinary gzip files about 4% smaller than `gzip -9` (slower, once per build).
 if ! command -v zopfli >/dev/null; then
   say "installing zopfli"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq zopfli >/dev/null; else sudo apt-get install -y -qq zopfli >/dev/null; fi
+  sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get install -y -qq zopfli >/dev/null ||
+    { $sudo_ apt-get update -qq && $sudo_ apt-get install -y -qq zopfli >/dev/null; }
 fi
 
 if [ ! -x "$WASM_OPT" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Beacon's one test command (CI runs it too). It installs what the tests need when missing
-# (Debian's chromium, chromium-driver, fonts-noto-cjk and postgresql; the npm tools), starts
+# (Debian's chromium, chromium-driver, fonts-noto-cjk, postgresql and zopfli; the npm tools), starts
 # a throwaway PostgreSQL, then runs: format and lint checks, every crate's unit tests, the
 # API integration tests on SQLite and PostgreSQL, the optimized frontend build with its size
 # budget, and the end-to-end browser tests against the real server.
@@ -15,6 +15,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v zopfli >/dev/null || missing+=(zopfli)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
