@@ -509,142 +509,183 @@ pub struct BoardRow {
     pub branch_name: Option<String>,
 }
 
-const BOARD_SELECT: &str = "SELECT t.user_id, t.rank_key, t.reached_at, u.display_name, \
-    b.name AS branch_name FROM points_member_totals t JOIN users u ON u.id = t.user_id \
-    LEFT JOIN branches b ON b.id = u.branch_id";
-
-fn bind_filter<'q, O>(
-    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    f: BoardFilter,
-) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    match f.id() {
-        Some(id) => q.bind(id),
-        None => q,
-    }
-}
-
-/// The first `limit` members of a board, in board order (an index range scan).
-pub async fn top(
-    conn: &mut AnyConnection,
-    period: &str,
-    f: BoardFilter,
-    limit: i64,
-) -> sqlx::Result<Vec<BoardRow>> {
-    let sql = format!(
-        "{BOARD_SELECT} WHERE t.period = $1 AND t.rank_key < 0{} \
-         ORDER BY t.rank_key, t.reached_at, t.user_id LIMIT $2",
-        f.sql(3)
-    );
-    let q = sqlx::query_as(&sql).bind(period).bind(limit);
-    bind_filter(q, f).fetch_all(conn).await
-}
-
-/// What a board needs besides its rows, in one round trip: the initials-only setting, the
-/// members with points on the board (its group-totals row) and, for a unit's board, the
-/// unit's name (`None` when it does not exist).
-pub async fn board_meta(
-    conn: &mut AnyConnection,
-    f: BoardFilter,
-    period: &str,
-) -> sqlx::Result<(bool, i64, Option<String>)> {
-    let (kind, gid) = f.group();
-    let unit = match f {
-        BoardFilter::Org => "CAST(NULL AS TEXT)",
-        BoardFilter::Branch(_) => "(SELECT name FROM branches WHERE id = $3)",
-        BoardFilter::YouthGroup(_) => "(SELECT name FROM youth_groups WHERE id = $3)",
-    };
-    let sql = format!(
-        "SELECT COALESCE((SELECT initials_only FROM points_settings WHERE id = 1), 0), \
-         COALESCE((SELECT active_members FROM points_group_totals \
-           WHERE kind = $1 AND period = $2 AND group_id = $3), 0), {unit}"
-    );
-    let (initials, participants, name): (i64, i64, Option<String>) = sqlx::query_as(&sql)
-        .bind(kind)
-        .bind(period)
-        .bind(gid)
-        .fetch_one(conn)
-        .await?;
-    Ok((initials == 1, participants, name))
-}
-
-/// The viewer on a board: name, branch, and if they have points in the period their place
-/// and units, with the number of members ahead of them (the one count from the top).
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Me {
-    pub display_name: String,
-    pub branch_name: Option<String>,
-    pub rank_key: Option<i64>,
-    pub reached_at: Option<i64>,
-    pub branch_id: Option<i64>,
-    pub youth_group_id: Option<i64>,
-    pub ahead: i64,
-}
-
-pub async fn me(
-    conn: &mut AnyConnection,
-    period: &str,
-    f: BoardFilter,
-    user_id: i64,
-) -> sqlx::Result<Option<Me>> {
-    // Organization-wide, the members ahead are summed from the counts per total (a few
-    // hundred rows); within a unit (a few thousand members at most) they are counted.
-    let ahead = match f {
+/// Members ahead of the row `t` on a board: organization-wide summed from the counts per
+/// total (a few hundred rows at most); within a unit (a few thousand members at most)
+/// counted on the unit's index. The unit's id is `$4`.
+fn ahead_sql(f: BoardFilter) -> String {
+    match f {
         BoardFilter::Org => "(SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) \
              FROM points_rank_counts c WHERE c.period = $1 AND c.points > t.points)"
             .to_string(),
         _ => format!(
             "(SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1 \
              AND c.rank_key < t.rank_key{})",
-            f.sql_on("c", 3)
+            f.sql_on("c", 4)
         ),
-    };
-    let sql = format!(
-        "SELECT u.display_name, b.name AS branch_name, t.rank_key, t.reached_at, t.branch_id, \
-         t.youth_group_id, {ahead} AS ahead \
-         FROM users u LEFT JOIN branches b ON b.id = u.branch_id \
-         LEFT JOIN points_member_totals t ON t.period = $1 AND t.user_id = u.id \
-         WHERE u.id = $2"
-    );
-    let q = sqlx::query_as(&sql).bind(period).bind(user_id);
-    bind_filter(q, f).fetch_optional(conn).await
+    }
 }
 
-/// Up to `n` members just before a place in board order (nearest first) and up to `n`
-/// just after, in one round trip: `(true, row)` for those before. Row-value comparisons
-/// keep both halves range scans of the board index.
-pub async fn around(
+/// The viewer and what a board needs besides its rows, in one round trip.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Me {
+    pub display_name: String,
+    pub branch_name: Option<String>,
+    /// The viewer's place in the period, if they have points in it.
+    pub rank_key: Option<i64>,
+    pub reached_at: Option<i64>,
+    /// The units of the viewer's row in the period.
+    pub branch_id: Option<i64>,
+    pub youth_group_id: Option<i64>,
+    /// Members ahead of the viewer (meaningless without a place).
+    pub ahead: i64,
+    pub initials_only: i64,
+    /// Members with points on the board (its group-totals row).
+    pub participants: i64,
+    /// The unit's name (`None` when it does not exist, or for the organization board).
+    pub unit_name: Option<String>,
+}
+
+/// Round trip 1 of a board: the viewer's name, place and members ahead, the initials-only
+/// setting, the board's participants and its unit's name.
+pub async fn me(
     conn: &mut AnyConnection,
     period: &str,
     f: BoardFilter,
+    user_id: i64,
+) -> sqlx::Result<Option<Me>> {
+    let (kind, gid) = f.group();
+    let unit = match f {
+        BoardFilter::Org => "CAST(NULL AS TEXT)",
+        BoardFilter::Branch(_) => "(SELECT name FROM branches WHERE id = $4)",
+        BoardFilter::YouthGroup(_) => "(SELECT name FROM youth_groups WHERE id = $4)",
+    };
+    let sql = format!(
+        "SELECT u.display_name, b.name AS branch_name, t.rank_key, t.reached_at, t.branch_id, \
+         t.youth_group_id, {} AS ahead, \
+         COALESCE((SELECT initials_only FROM points_settings WHERE id = 1), 0) AS initials_only, \
+         COALESCE((SELECT active_members FROM points_group_totals \
+           WHERE kind = $3 AND period = $1 AND group_id = $4), 0) AS participants, \
+         {unit} AS unit_name \
+         FROM users u LEFT JOIN branches b ON b.id = u.branch_id \
+         LEFT JOIN points_member_totals t ON t.period = $1 AND t.user_id = u.id \
+         WHERE u.id = $2",
+        ahead_sql(f)
+    );
+    sqlx::query_as(&sql)
+        .bind(period)
+        .bind(user_id)
+        .bind(kind)
+        .bind(gid)
+        .fetch_optional(conn)
+        .await
+}
+
+/// (part, user_id, rank_key, reached_at, display_name, branch_name, ahead).
+type PartRow = (i64, i64, i64, i64, String, Option<String>, i64);
+
+/// Which part of round trip 2 a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Top,
+    Before,
+    After,
+}
+
+/// Round trip 2 of a board: the first `top` members, and up to `n` members just before a
+/// place (nearest first) and just after it, each of the latter with the members ahead of
+/// it (derived from `ahead`, the members ahead of the place). Every part is a range scan of the board index; the row-value comparisons are the
+/// only bound on rank_key (SQLite would otherwise range on another bound and filter by
+/// the row values, scanning from the end).
+pub async fn rows(
+    conn: &mut AnyConnection,
+    period: &str,
+    f: BoardFilter,
+    top: i64,
     at: Place,
+    ahead: i64,
     n: i64,
-) -> sqlx::Result<Vec<(bool, BoardRow)>> {
-    let half = |side: i64, cmp: &str, dir: &str| {
+) -> sqlx::Result<Vec<(Part, BoardRow, i64)>> {
+    // $4 is the unit; the organization board binds 0 and checks it, so that every query
+    // has the same parameters on both databases.
+    let unit = match f.id() {
+        Some(_) => f.sql(4),
+        None => " AND $4 = 0".to_string(),
+    };
+    let part = |side: i64, cond: &str, dir: &str, ahead: &str, limit: &str| {
         format!(
             "SELECT * FROM (SELECT CAST({side} AS BIGINT) AS side, t.user_id, t.rank_key, \
-             t.reached_at, u.display_name, b.name AS branch_name \
+             t.reached_at, u.display_name, b.name AS branch_name, {ahead} AS ahead \
              FROM points_member_totals t JOIN users u ON u.id = t.user_id \
              LEFT JOIN branches b ON b.id = u.branch_id \
-             WHERE t.period = $1 AND t.rank_key < 0 \
-             AND (t.rank_key, t.reached_at, t.user_id) {cmp} ($2, $3, $4){} \
-             ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT $5) h{side}",
-            f.sql(6)
+             WHERE t.period = $1{unit}{cond} \
+             ORDER BY t.rank_key {dir}, t.reached_at {dir}, t.user_id {dir} LIMIT {limit}) p{side}"
         )
     };
-    let sql = format!("{} UNION ALL {}", half(0, "<", "DESC"), half(1, ">", "ASC"));
-    let q = sqlx::query_as::<_, (i64, i64, i64, i64, String, Option<String>)>(&sql)
+    // A neighbour's members ahead, from the viewer's ($8) and the members between them
+    // and the viewer ($5 is the viewer's rank_key): a short range, never a count from the
+    // top. Above: ahead = mine - |[their key, mine)|; below: mine + |[mine, their key)|.
+    let (above, below) = match f {
+        BoardFilter::Org => (
+            "$8 - (SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) FROM points_rank_counts c \
+             WHERE c.period = $1 AND c.points > -$5 AND c.points <= t.points)"
+                .to_string(),
+            "$8 + (SELECT CAST(COALESCE(SUM(c.members), 0) AS BIGINT) FROM points_rank_counts c \
+             WHERE c.period = $1 AND c.points > t.points AND c.points <= -$5)"
+                .to_string(),
+        ),
+        _ => (
+            format!(
+                "$8 - (SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1 \
+                 AND c.rank_key >= t.rank_key AND c.rank_key < $5{})",
+                f.sql_on("c", 4)
+            ),
+            format!(
+                "$8 + (SELECT COUNT(*) FROM points_member_totals c WHERE c.period = $1 \
+                 AND c.rank_key >= $5 AND c.rank_key < t.rank_key{})",
+                f.sql_on("c", 4)
+            ),
+        ),
+    };
+    let sql = format!(
+        "{} UNION ALL {} UNION ALL {}",
+        part(0, "", "ASC", "CAST(0 AS BIGINT)", "$2"),
+        part(
+            1,
+            " AND (t.rank_key, t.reached_at, t.user_id) < ($5, $6, $7)",
+            "DESC",
+            &above,
+            "$3"
+        ),
+        part(
+            2,
+            " AND (t.rank_key, t.reached_at, t.user_id) > ($5, $6, $7)",
+            "ASC",
+            &below,
+            "$3"
+        ),
+    );
+    let rows: Vec<PartRow> = sqlx::query_as(&sql)
         .bind(period)
+        .bind(top)
+        .bind(n)
+        .bind(f.id().unwrap_or(0))
         .bind(at.rank_key)
         .bind(at.reached_at)
         .bind(at.user_id)
-        .bind(n);
-    let rows = bind_filter(q, f).fetch_all(conn).await?;
+        .bind(ahead)
+        .fetch_all(conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(
-            |(side, user_id, rank_key, reached_at, display_name, branch_name)| {
+            |(side, user_id, rank_key, reached_at, display_name, branch_name, ahead)| {
+                let part = match side {
+                    0 => Part::Top,
+                    1 => Part::Before,
+                    _ => Part::After,
+                };
                 (
-                    side == 0,
+                    part,
                     BoardRow {
                         user_id,
                         rank_key,
@@ -652,55 +693,11 @@ pub async fn around(
                         display_name,
                         branch_name,
                     },
+                    ahead,
                 )
             },
         )
         .collect())
-}
-
-/// For each `[from, to)` of rank_keys, the members of the board in it, with one range
-/// scan over the union of the ranges (used for the neighbours' ranks, whose ranges are
-/// short: between the neighbour's points and the viewer's).
-pub async fn count_ranges(
-    conn: &mut AnyConnection,
-    period: &str,
-    f: BoardFilter,
-    ranges: &[(i64, i64)],
-) -> sqlx::Result<Vec<i64>> {
-    use sqlx::Row;
-    if ranges.is_empty() {
-        return Ok(vec![]);
-    }
-    let lo = ranges.iter().map(|r| r.0).min().unwrap_or(0);
-    let hi = ranges.iter().map(|r| r.1).max().unwrap_or(0);
-    // The filter's parameter (if any) is $4; the ranges' follow it.
-    let base = if f.id().is_some() { 5 } else { 4 };
-    let sums: Vec<String> = (0..ranges.len())
-        .map(|i| {
-            let a = base + 2 * i;
-            format!(
-                "COALESCE(SUM(CASE WHEN t.rank_key >= ${a} AND t.rank_key < ${} THEN 1 ELSE 0 END), 0)",
-                a + 1
-            )
-        })
-        .collect();
-    let sql = format!(
-        "SELECT {} FROM points_member_totals t WHERE t.period = $1 AND t.rank_key >= $2 \
-         AND t.rank_key < $3{}",
-        sums.join(", "),
-        f.sql(4)
-    );
-    let mut q = sqlx::query(&sql).bind(period).bind(lo).bind(hi);
-    if let Some(id) = f.id() {
-        q = q.bind(id);
-    }
-    for (a, b) in ranges {
-        q = q.bind(a).bind(b);
-    }
-    let row = q.fetch_one(conn).await?;
-    (0..ranges.len())
-        .map(|i| row.try_get::<i64, _>(i))
-        .collect()
 }
 
 /// A branch or youth group with its numbers in a period and its place by a measure.

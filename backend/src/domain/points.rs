@@ -36,8 +36,8 @@ use shared::points as rules;
 use sqlx::AnyConnection;
 
 use crate::auth::SessionUser;
-use crate::db::points::{BoardFilter, BoardRow, GroupDelta, Place, SettingsRow};
-use crate::db::{self, now_ms, Db};
+use crate::db::points::{BoardFilter, BoardRow, GroupDelta, Part, Place, SettingsRow};
+use crate::db::{self, now_ms, Db, DbKind};
 use crate::error::{AppError, AppResult};
 
 /// Who earns: a member with the units their points also count for.
@@ -631,21 +631,28 @@ pub async fn individual_board(
         }
     };
     let period_key = rules::period_key(period, now);
-    let mut conn = db.pool.acquire().await?;
-    let (initials_only, participants, unit_name) =
-        db::points::board_meta(&mut conn, filter, &period_key).await?;
-    if filter != BoardFilter::Org && unit_name.is_none() {
-        return Err(AppError::NotFound(what));
+    // PostgreSQL would plan these statements afresh on every call (custom plans), which
+    // costs more than running them; within this read-only transaction it reuses one
+    // generic plan per connection (their parameters never change the best plan).
+    let mut tx = db.pool.begin().await?;
+    if db.kind == DbKind::Postgres {
+        sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan")
+            .execute(&mut *tx)
+            .await?;
     }
     let board = board_core(
-        &mut conn,
+        &mut tx,
         &period_key,
         filter,
         viewer.id,
         viewer_in(viewer, filter),
-        Some(participants),
     )
     .await?;
+    tx.commit().await?;
+    if filter != BoardFilter::Org && board.unit_name.is_none() {
+        return Err(AppError::NotFound(what));
+    }
+    let initials_only = board.initials_only;
     let show = |e: BoardCoreEntry| BoardEntry {
         rank: e.rank,
         user_id: e.row.user_id,
@@ -664,7 +671,7 @@ pub async fn individual_board(
             BoardFilter::Org => None,
             BoardFilter::Branch(id) | BoardFilter::YouthGroup(id) => Some(id),
         },
-        unit_name,
+        unit_name: board.unit_name,
         period,
         period_key,
         participants: board.participants,
@@ -696,57 +703,35 @@ pub struct BoardCoreEntry {
 #[derive(Debug, Clone)]
 pub struct BoardCore {
     pub participants: i64,
+    pub initials_only: bool,
+    /// The unit's name (`None` for the organization, or a unit that does not exist).
+    pub unit_name: Option<String>,
     pub top: Vec<BoardCoreEntry>,
     pub me: Option<BoardCoreEntry>,
     pub neighbours: Vec<BoardCoreEntry>,
 }
 
 /// Top 10, the viewer's rank and three neighbours either side, from the aggregates only,
-/// in four round trips: the top (an index range scan), the viewer with the count of
-/// members ahead (the one index count from the top), the neighbours (two short range
-/// scans), and the neighbours' ranks (one short range count between their points and the
-/// viewer's). `participants` (members with points on the board) is read if not given.
+/// in two round trips: the viewer (with the members ahead: a sum over the counts per
+/// total organization-wide, an index count within a unit) and the board's settings; then
+/// the top and the neighbours (index range scans), each neighbour with its members ahead.
 pub async fn board_core(
     conn: &mut AnyConnection,
     period_key: &str,
     filter: BoardFilter,
     viewer_id: i64,
     viewer_on_board: bool,
-    participants: Option<i64>,
 ) -> AppResult<BoardCore> {
-    let participants = match participants {
-        Some(n) => n,
-        None => db::points::board_meta(conn, filter, period_key).await?.1,
-    };
-    let top_rows = db::points::top(conn, period_key, filter, rules::FULL_NAME_PLACES).await?;
-    let keys: Vec<i64> = top_rows.iter().map(|r| r.rank_key).collect();
-    let top: Vec<BoardCoreEntry> = rules::ranks(&keys)
-        .into_iter()
-        .zip(top_rows)
-        .map(|(rank, row)| BoardCoreEntry {
-            rank,
-            is_me: row.user_id == viewer_id,
-            row,
-        })
-        .collect();
-    let me = match viewer_on_board {
-        true => db::points::me(conn, period_key, filter, viewer_id).await?,
-        false => None,
-    };
-    let Some(me) = me else {
-        return Ok(BoardCore {
-            participants,
-            top,
-            me: None,
-            neighbours: vec![],
-        });
-    };
+    let me = db::points::me(conn, period_key, filter, viewer_id)
+        .await?
+        .ok_or(AppError::NotFound("成员"))?;
     // A row under another unit (the member moved during the period) is not on this board.
-    let on_this_board = match filter {
-        BoardFilter::Org => true,
-        BoardFilter::Branch(id) => me.branch_id == Some(id),
-        BoardFilter::YouthGroup(id) => me.youth_group_id == Some(id),
-    };
+    let on_this_board = viewer_on_board
+        && match filter {
+            BoardFilter::Org => true,
+            BoardFilter::Branch(id) => me.branch_id == Some(id),
+            BoardFilter::YouthGroup(id) => me.youth_group_id == Some(id),
+        };
     let (at, ahead) = match (me.rank_key, me.reached_at, on_this_board) {
         (Some(rank_key), Some(reached_at), true) => (
             Place {
@@ -763,53 +748,60 @@ pub async fn board_core(
                 rank_key: 0,
                 reached_at: i64::MAX,
             },
-            participants,
+            me.participants,
         ),
     };
-    let my_rank = ahead + 1;
-    let around = db::points::around(conn, period_key, filter, at, 3).await?;
-    // Ranks of neighbours with other points than the viewer's, from the viewer's rank and
-    // the members between: above, rank = ahead + 1 - |[their key, mine)|; below,
-    // rank = ahead + 1 + |[mine, their key)|.
-    let ranges: Vec<(i64, i64)> = around
-        .iter()
-        .filter(|(_, r)| r.rank_key != at.rank_key)
-        .map(|(before, r)| {
-            if *before {
-                (r.rank_key, at.rank_key)
-            } else {
-                (at.rank_key, r.rank_key)
-            }
-        })
-        .collect();
-    let counts = db::points::count_ranges(conn, period_key, filter, &ranges).await?;
-    let mut counts = counts.into_iter();
+    let n = if viewer_on_board { 3 } else { 0 };
+    let rows = db::points::rows(
+        conn,
+        period_key,
+        filter,
+        rules::FULL_NAME_PLACES,
+        at,
+        ahead,
+        n,
+    )
+    .await?;
+    let mut top_rows = Vec::new();
     let mut above = Vec::new();
     let mut below = Vec::new();
-    for (before, row) in around {
-        let rank = if row.rank_key == at.rank_key {
-            my_rank
-        } else {
-            let between = counts.next().unwrap_or(0);
-            if before {
-                my_rank - between
-            } else {
-                my_rank + between
-            }
-        };
-        let entry = BoardCoreEntry {
-            rank,
-            row,
-            is_me: false,
-        };
-        if before {
-            above.push(entry);
-        } else {
-            below.push(entry);
+    for (part, row, row_ahead) in rows {
+        match part {
+            Part::Top => top_rows.push(row),
+            Part::Before => above.push(BoardCoreEntry {
+                rank: row_ahead + 1,
+                row,
+                is_me: false,
+            }),
+            Part::After => below.push(BoardCoreEntry {
+                rank: row_ahead + 1,
+                row,
+                is_me: false,
+            }),
         }
     }
+    let keys: Vec<i64> = top_rows.iter().map(|r| r.rank_key).collect();
+    let top: Vec<BoardCoreEntry> = rules::ranks(&keys)
+        .into_iter()
+        .zip(top_rows)
+        .map(|(rank, row)| BoardCoreEntry {
+            rank,
+            is_me: row.user_id == viewer_id,
+            row,
+        })
+        .collect();
+    if !viewer_on_board {
+        return Ok(BoardCore {
+            participants: me.participants,
+            initials_only: me.initials_only == 1,
+            unit_name: me.unit_name,
+            top,
+            me: None,
+            neighbours: vec![],
+        });
+    }
     let me_entry = BoardCoreEntry {
-        rank: my_rank,
+        rank: ahead + 1,
         row: BoardRow {
             user_id: viewer_id,
             rank_key: at.rank_key,
@@ -823,7 +815,9 @@ pub async fn board_core(
     neighbours.push(me_entry.clone());
     neighbours.extend(below);
     Ok(BoardCore {
-        participants,
+        participants: me.participants,
+        initials_only: me.initials_only == 1,
+        unit_name: me.unit_name,
         top,
         me: Some(me_entry),
         neighbours,

@@ -710,7 +710,7 @@ async fn aggregates_equal_a_recomputation_from_the_ledger(app: TestApp) {
     .unwrap();
     expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
     let mut conn = app.db.pool.acquire().await.unwrap();
-    let core = points::board_core(&mut conn, &period, BoardFilter::Org, users[0], true, None)
+    let core = points::board_core(&mut conn, &period, BoardFilter::Org, users[0], true)
         .await
         .unwrap();
     let got: Vec<i64> = core.top.iter().map(|e| e.row.user_id).collect();
