@@ -277,13 +277,6 @@ pub fn parse_dir(dir: &Path) -> Result<Vec<ModuleFile>, Vec<String>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| vec![format!("{}: {e}", dir.display())])?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
     let prefix = format!(
         "{}/{}",
         dir.parent()
@@ -294,21 +287,12 @@ pub fn parse_dir(dir: &Path) -> Result<Vec<ModuleFile>, Vec<String>> {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default()
     );
+    let (files, mut errors) = super::question_bank::read_toml_files(dir, &prefix)?;
     let mut modules = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
-        let name = format!(
-            "{prefix}/{}",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        );
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match parse_file(&name, &text) {
-                Ok(m) => modules.push(m),
-                Err(e) => errors.extend(e),
-            },
-            Err(e) => errors.push(format!("{name}:1: 无法读取（需为 UTF-8 文本）：{e}")),
+    for (name, text) in &files {
+        match parse_file(name, text) {
+            Ok(m) => modules.push(m),
+            Err(e) => errors.extend(e),
         }
     }
     let mut titles: HashMap<&str, &str> = HashMap::new();

@@ -203,9 +203,13 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<Strin
     }
 }
 
-/// Parses every `*.toml` file of `dir` (sorted by name) and checks what spans files:
-/// ids are unique and no two questions have the same stem.
-pub fn parse_dir(dir: &Path) -> Result<Vec<BankQuestion>, Vec<String>> {
+/// Files read from a folder: (`prefix/file name`, text) pairs and the errors of those that
+/// could not be read.
+pub(crate) type ReadFiles = (Vec<(String, String)>, Vec<String>);
+
+/// The `*.toml` files of `dir`, sorted by name, each as (`prefix/file name`, text). A file
+/// that cannot be read as UTF-8 becomes an error naming it (line 1) instead.
+pub(crate) fn read_toml_files(dir: &Path, prefix: &str) -> Result<ReadFiles, Vec<String>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| vec![format!("{}: {e}", dir.display())])?
         .filter_map(Result::ok)
@@ -213,24 +217,36 @@ pub fn parse_dir(dir: &Path) -> Result<Vec<BankQuestion>, Vec<String>> {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    let mut all = Vec::new();
+    let mut texts = Vec::new();
     let mut errors = Vec::new();
     for path in files {
         let name = format!(
-            "{}/{}",
-            dir.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
+            "{prefix}/{}",
             path.file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
         match std::fs::read_to_string(&path) {
-            Ok(text) => match parse_file(&name, &text) {
-                Ok(qs) => all.extend(qs),
-                Err(e) => errors.extend(e),
-            },
+            Ok(text) => texts.push((name, text)),
             Err(e) => errors.push(format!("{name}:1: 无法读取（需为 UTF-8 文本）：{e}")),
+        }
+    }
+    Ok((texts, errors))
+}
+
+/// Parses every `*.toml` file of `dir` (sorted by name) and checks what spans files:
+/// ids are unique and no two questions have the same stem.
+pub fn parse_dir(dir: &Path) -> Result<Vec<BankQuestion>, Vec<String>> {
+    let prefix = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (files, mut errors) = read_toml_files(dir, &prefix)?;
+    let mut all = Vec::new();
+    for (name, text) in &files {
+        match parse_file(name, text) {
+            Ok(qs) => all.extend(qs),
+            Err(e) => errors.extend(e),
         }
     }
     let mut ids: HashMap<&str, &str> = HashMap::new();
