@@ -517,7 +517,7 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
     assert_eq!(book.len(), 1);
     assert_eq!(book[0]["module_title"], "2023年党建工作要点");
     assert!(book[0]["explanation"].as_str().unwrap().len() > 3);
-    assert!(book[0]["source"].as_str().unwrap().contains("第"));
+    assert!(!book[0]["source"].as_str().unwrap().trim().is_empty());
     // Practise: right today...
     for day in 0..2 {
         let p = c.post("/api/v1/mistakes/practice", json!({})).await;
