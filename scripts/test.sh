@@ -7,7 +7,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's wall time is printed as it ends and summed up at exit, so a slow CI run shows
+# where its minutes went.
+timings=""
+current=""
+started=$SECONDS
+lap() { [ -z "$current" ] || timings+=$(printf '%5ds  %s' $((SECONDS - started)) "$current")$'\n'; }
+step() {
+  lap
+  current="$*"
+  started=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
+summary() {
+  lap
+  current=""
+  printf '\n==> time per step\n%s' "$timings"
+}
 
 step "system packages"
 missing=()
@@ -30,7 +46,7 @@ cargo fmt --all -- --check
 step "PostgreSQL"
 export BEACON_TEST_POSTGRES_URL
 BEACON_TEST_POSTGRES_URL=$(bash scripts/postgres.sh start)
-trap 'bash scripts/postgres.sh stop' EXIT
+trap 'summary; bash scripts/postgres.sh stop' EXIT
 echo "$BEACON_TEST_POSTGRES_URL"
 
 step "frontend build (release, wasm-opt) and size budget"
