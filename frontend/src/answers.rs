@@ -7,6 +7,7 @@ use shared::api::quiz::{AttemptQuestion, QuizKind};
 use shared::grading::{Answer, QuestionKind};
 
 use crate::i18n::{t, K};
+use crate::json::{i, obj, s, strings};
 
 /// The letter of option `i`: A, B, C…
 pub fn letter(i: usize) -> char {
@@ -61,6 +62,18 @@ pub fn answer_of(v: &Value) -> Option<Answer> {
                 .map(|b| b.as_str().unwrap_or_default().to_string())
                 .collect(),
         }),
+    }
+}
+
+/// An attempt's question read from JSON (an `AttemptQuestion`).
+pub fn question_of(v: &Value) -> AttemptQuestion {
+    AttemptQuestion {
+        position: i(v, "position"),
+        kind: question_kind(s(v, "kind")).unwrap_or(QuestionKind::Single),
+        stem: s(v, "stem").to_string(),
+        options: strings(v, "options"),
+        blanks: i(v, "blanks"),
+        answer: obj(v, "answer").and_then(answer_of),
     }
 }
 
@@ -279,5 +292,24 @@ mod tests {
             }),
             "a；b"
         );
+    }
+
+    #[test]
+    fn questions_read_from_json_equal_the_shared_type() {
+        let mut with_blanks = q(Some(Answer::FillIn {
+            blanks: vec!["甲".into(), String::new()],
+        }));
+        with_blanks.kind = QuestionKind::FillIn;
+        with_blanks.blanks = 2;
+        for original in [
+            q(None),
+            q(Some(Answer::Multiple {
+                options: vec![0, 1],
+            })),
+            with_blanks,
+        ] {
+            let v = serde_json::to_value(&original).unwrap();
+            assert_eq!(question_of(&v), original);
+        }
     }
 }

@@ -8,10 +8,11 @@ use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
 use shared::api::members::{CreateMember, IssuedPassword, Member, MemberQuery, UpdateMember};
 use shared::api::org::NameRequest;
-use shared::api::quiz::{AttemptView, SaveAnswer, SavedAnswer};
+use shared::api::quiz::SaveAnswer;
 use shared::api::study::{Heartbeat, LessonProgress};
 use shared::api::Created;
 use shared::error::codes;
@@ -370,8 +371,11 @@ pub fn attempt_url(id: i64) -> String {
     format!("/api/v1/attempts/{id}")
 }
 
+// Attempts are read as `Value` (an `AttemptView` or a `SavedAnswer`): see `crate::json` and
+// `crate::answers::question_of`; their answers' tagged enums cost several KB to derive.
+
 /// Starts an attempt, or resumes the open one.
-pub async fn start_attempt(quiz_id: i64) -> Result<AttemptView, ApiError> {
+pub async fn start_attempt(quiz_id: i64) -> Result<Value, ApiError> {
     parse(
         request(
             "POST",
@@ -382,15 +386,11 @@ pub async fn start_attempt(quiz_id: i64) -> Result<AttemptView, ApiError> {
     )
 }
 
-pub async fn attempt(id: i64) -> Result<AttemptView, ApiError> {
+pub async fn attempt(id: i64) -> Result<Value, ApiError> {
     get(&attempt_url(id)).await
 }
 
-pub async fn save_answer(
-    id: i64,
-    position: i64,
-    req: &SaveAnswer,
-) -> Result<SavedAnswer, ApiError> {
+pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Value, ApiError> {
     with_json(
         "PUT",
         &format!("/api/v1/attempts/{id}/answers/{position}"),
@@ -399,7 +399,7 @@ pub async fn save_answer(
     .await
 }
 
-pub async fn submit_attempt(id: i64) -> Result<AttemptView, ApiError> {
+pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
     parse(
         request(
             "POST",
@@ -411,7 +411,7 @@ pub async fn submit_attempt(id: i64) -> Result<AttemptView, ApiError> {
 }
 
 /// Starts a practice attempt over the mistake book.
-pub async fn practise_mistakes() -> Result<AttemptView, ApiError> {
+pub async fn practise_mistakes() -> Result<Value, ApiError> {
     parse(request("POST", "/api/v1/mistakes/practice", Body::Empty).await?)
 }
 

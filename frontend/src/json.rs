@@ -41,6 +41,14 @@ pub fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or_default()
 }
 
+/// An array-of-strings field (other items read as "").
+pub fn strings(v: &Value, key: &str) -> Vec<String> {
+    list(v, key)
+        .iter()
+        .map(|x| x.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// An object field that is present and not null.
 pub fn obj<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     v.get(key).filter(|x| !x.is_null())

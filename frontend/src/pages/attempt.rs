@@ -10,12 +10,13 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::quiz::{AttemptQuestion, AttemptView, QuizKind, SaveAnswer, SavedAnswer};
+use serde_json::Value;
+use shared::api::quiz::{AttemptQuestion, QuizKind, SaveAnswer};
 use shared::grading::{Answer, QuestionKind};
 
 use crate::answers::{
-    blank_text, is_answered, is_chosen, letter, question_kind_key, quiz_kind_key, resume_index,
-    tap, type_blank, unanswered,
+    answer_of, blank_text, is_answered, is_chosen, letter, question_kind, question_kind_key,
+    question_of, quiz_kind_key, resume_index, tap, type_blank, unanswered,
 };
 use crate::api::{self, ApiError};
 use crate::browser;
@@ -23,13 +24,14 @@ use crate::components::{error_text, review_html, Fetch, Page, Review, Spinner};
 use crate::format::{clock, percent};
 use crate::html::{bar, button_link, el, Html};
 use crate::i18n::{t, tf, K};
+use crate::json::{b, i as int, list, obj, opt_s, s as text, strings};
 
 #[component]
 pub fn Attempt(id: i64) -> impl IntoView {
     let loaded = Fetch::new(move || api::attempt_url(id));
     // The graded attempt, once the runner has submitted it.
-    let done = RwSignal::new(None::<AttemptView>);
-    let on_done = Callback::new(move |a: AttemptView| {
+    let done = RwSignal::new(None::<Value>);
+    let on_done = Callback::new(move |a: Value| {
         browser::scroll_to_top();
         done.set(Some(a));
     });
@@ -42,8 +44,8 @@ pub fn Attempt(id: i64) -> impl IntoView {
                 loaded
                     .show(
                         5,
-                        move |a: AttemptView| {
-                            if a.submitted {
+                        move |a: Value| {
+                            if b(&a, "submitted") {
                                 view! { <Html html=result_html(&a)/> }.into_any()
                             } else {
                                 view! { <Runner a=a on_done=on_done/> }.into_any()
@@ -61,7 +63,7 @@ async fn save_if_changed(
     position: i64,
     draft: Option<Answer>,
     saved: Option<Answer>,
-) -> Result<Option<SavedAnswer>, ApiError> {
+) -> Result<Option<Value>, ApiError> {
     match draft {
         Some(answer) if draft_differs(Some(&answer), saved.as_ref()) => {
             api::save_answer(id, position, &SaveAnswer { answer })
@@ -85,26 +87,24 @@ enum Move {
 }
 
 #[component]
-fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
-    let id = a.id;
-    let challenge = a.kind == QuizKind::Challenge;
-    let index = RwSignal::new(resume_index(&a.questions));
-    let saved = RwSignal::new(
-        a.questions
-            .iter()
-            .map(|q| q.answer.clone())
-            .collect::<Vec<_>>(),
-    );
+fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
+    let id = int(&a, "id");
+    let kind = quiz_kind(&a);
+    let challenge = kind == QuizKind::Challenge;
+    let deadline_at = obj(&a, "deadline_at").and_then(Value::as_i64);
+    let all: Vec<AttemptQuestion> = list(&a, "questions").iter().map(question_of).collect();
+    let index = RwSignal::new(resume_index(&all));
+    let saved = RwSignal::new(all.iter().map(|q| q.answer.clone()).collect::<Vec<_>>());
     let drafts = RwSignal::new(saved.get_untracked());
-    let questions = RwSignal::new(a.questions);
+    let questions = RwSignal::new(all);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let cheer = RwSignal::new(false);
 
     // The countdown runs on the server's clock: the device's clock may be off.
-    let offset = a.server_now - browser::now_ms();
+    let offset = int(&a, "server_now") - browser::now_ms();
     let now = RwSignal::new(browser::now_ms());
-    let timer = a.deadline_at.and_then(|_| {
+    let timer = deadline_at.and_then(|_| {
         set_interval_with_handle(
             move || now.set(browser::now_ms()),
             Duration::from_millis(500),
@@ -116,7 +116,7 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
             t.clear();
         }
     });
-    let remaining = move || a.deadline_at.map(|d| d - (now.get() + offset));
+    let remaining = move || deadline_at.map(|d| d - (now.get() + offset));
 
     let finish = move || {
         spawn_local(async move {
@@ -177,16 +177,18 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
             if reply.is_some() {
                 saved.update(|s| s[i] = draft);
             }
-            match (m, reply) {
+            let finished = reply.as_ref().is_some_and(|r| b(r, "finished"));
+            let next = reply.as_ref().and_then(|r| obj(r, "next")).map(question_of);
+            match (m, finished, next) {
                 // The run is over (a wrong answer, or no questions left): it is graded.
-                (_, Some(SavedAnswer { finished: true, .. })) => match api::attempt(id).await {
+                (_, true, _) => match api::attempt(id).await {
                     Ok(v) => on_done.run(v),
                     Err(e) => {
                         error.try_set(Some(error_text(&e)));
                         busy.try_set(false);
                     }
                 },
-                (_, Some(SavedAnswer { next: Some(q), .. })) => {
+                (_, _, Some(q)) => {
                     questions.update(|qs| qs.push(q));
                     saved.update(|s| s.push(None));
                     drafts.update(|d| d.push(None));
@@ -194,12 +196,12 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
                     cheer.set(true);
                     busy.set(false);
                 }
-                (Move::Submit, _) => finish(),
-                (Move::Next, _) => {
+                (Move::Submit, ..) => finish(),
+                (Move::Next, ..) => {
                     index.set((i + 1).min(count - 1));
                     busy.set(false);
                 }
-                (Move::Back, _) => {
+                (Move::Back, ..) => {
                     index.set(i.saturating_sub(1));
                     busy.set(false);
                 }
@@ -221,7 +223,7 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
             )
         }
     };
-    let title = a.quiz_title.clone();
+    let title = text(&a, "quiz_title").to_string();
     let progress = move || percent(index.get() as i64 + 1, total() as i64);
     let is_last = move || !challenge && index.get() + 1 >= total();
     let can_go = move || !challenge || drafts.with(|d| is_answered(d[index.get()].as_ref()));
@@ -229,7 +231,7 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
     view! {
         <section class="runner">
             <div class="runner-head">
-                <span class="badge">{t(quiz_kind_key(a.kind))}</span>
+                <span class="badge">{t(quiz_kind_key(kind))}</span>
                 <span class="runner-count">{head}</span>
                 {move || {
                     remaining()
@@ -353,22 +355,36 @@ fn QuestionScreen(
     }
 }
 
-/// The graded attempt: score, pass or fail, and every question with its explanation.
-pub fn result_html(a: &AttemptView) -> String {
-    let Some(r) = &a.result else {
+/// The quiz kind of an attempt (`AttemptView.kind`).
+fn quiz_kind(a: &Value) -> QuizKind {
+    QuizKind::parse(text(a, "kind")).unwrap_or(QuizKind::Practice)
+}
+
+/// The graded attempt (an `AttemptView` with its `result`): score, pass or fail, and every
+/// question with its explanation.
+pub fn result_html(a: &Value) -> String {
+    let Some(r) = obj(a, "result") else {
         return String::new();
     };
-    let headline = if a.kind == QuizKind::Challenge {
-        tf(K::ChallengeRun, &[("n", &r.correct_count.to_string())])
+    let kind = quiz_kind(a);
+    let headline = if kind == QuizKind::Challenge {
+        tf(
+            K::ChallengeRun,
+            &[("n", &int(r, "correct_count").to_string())],
+        )
     } else {
-        tf(K::ResultScore, &[("n", &r.score_percent.to_string())])
+        tf(
+            K::ResultScore,
+            &[("n", &int(r, "score_percent").to_string())],
+        )
     };
     let mut h = String::from(r#"<section class="card result-card">"#);
-    let kind = t(quiz_kind_key(a.kind));
-    let what = if a.quiz_title == kind {
-        a.quiz_title.clone()
+    let kind_name = t(quiz_kind_key(kind));
+    let title = text(a, "quiz_title");
+    let what = if title == kind_name {
+        title.to_string()
     } else {
-        format!("{} · {kind}", a.quiz_title)
+        format!("{title} · {kind_name}")
     };
     h += &el("p", "muted small", &what);
     h += &el("p", "score", &headline);
@@ -378,12 +394,12 @@ pub fn result_html(a: &AttemptView) -> String {
         &tf(
             K::ResultCorrect,
             &[
-                ("correct", &r.correct_count.to_string()),
-                ("total", &r.question_count.to_string()),
+                ("correct", &int(r, "correct_count").to_string()),
+                ("total", &int(r, "question_count").to_string()),
             ],
         ),
     );
-    if let Some(p) = r.passed {
+    if let Some(p) = obj(r, "passed").and_then(Value::as_bool) {
         h += &el(
             "span",
             if p {
@@ -395,25 +411,29 @@ pub fn result_html(a: &AttemptView) -> String {
         );
     }
     h += "</section>";
-    if !r.revealed {
+    if !b(r, "revealed") {
         h += &el("p", "banner info", t(K::ResultHidden));
     }
-    for (n, q) in r.questions.iter().enumerate() {
+    let questions = list(r, "questions");
+    for (n, q) in questions.iter().enumerate() {
+        let options = strings(q, "options");
+        let answer = obj(q, "answer").and_then(answer_of);
+        let key = obj(q, "key").and_then(answer_of);
         h += &review_html(&Review {
             number: n + 1,
-            kind: Some(q.kind),
-            stem: &q.stem,
-            options: &q.options,
-            answer: q.answer.as_ref(),
-            key: q.key.as_ref(),
-            correct: Some(q.correct),
-            explanation: q.explanation.as_deref(),
-            source: q.source.as_deref(),
+            kind: question_kind(text(q, "kind")),
+            stem: text(q, "stem"),
+            options: &options,
+            answer: answer.as_ref(),
+            key: key.as_ref(),
+            correct: Some(b(q, "correct")),
+            explanation: opt_s(q, "explanation"),
+            source: opt_s(q, "source"),
             footer: None,
         });
     }
     h += r#"<nav class="lesson-nav">"#;
-    if r.questions.iter().any(|q| !q.correct) {
+    if questions.iter().any(|q| !b(q, "correct")) {
         h += &button_link("/mistakes", "btn-outline", "", t(K::ResultToMistakes));
     }
     h += &button_link("/quizzes", "btn-primary", "", t(K::ResultToQuizzes));
@@ -437,5 +457,52 @@ mod tests {
             Some(&Answer::Multiple { options: vec![] }),
             None
         ));
+    }
+
+    #[test]
+    fn the_result_shows_score_verdicts_keys_and_explanations() {
+        use shared::api::quiz::{AttemptResult, AttemptView, QuestionResult};
+        let q = |position: i64, correct: bool| QuestionResult {
+            position,
+            kind: QuestionKind::Single,
+            stem: format!("题目{position}"),
+            options: vec!["甲".into(), "乙".into()],
+            answer: (position == 0).then_some(Answer::Single { option: 1 }),
+            correct,
+            key: Some(Answer::Single { option: 1 }),
+            explanation: Some("解析文字".into()),
+            source: Some("第3条".into()),
+        };
+        let view = AttemptView {
+            id: 9,
+            quiz_id: 2,
+            quiz_title: "期末考试".into(),
+            kind: QuizKind::Exam,
+            started_at: 0,
+            deadline_at: None,
+            server_now: 0,
+            submitted: true,
+            questions: vec![],
+            result: Some(AttemptResult {
+                correct_count: 1,
+                question_count: 2,
+                score_percent: 50,
+                passed: Some(false),
+                submitted_at: 0,
+                revealed: true,
+                questions: vec![q(0, true), q(1, false)],
+            }),
+        };
+        let h = result_html(&serde_json::to_value(&view).unwrap());
+        assert!(h.contains("期末考试"), "{h}");
+        assert!(h.contains("50"), "{h}");
+        assert!(h.contains("fail-badge"), "{h}");
+        assert_eq!(h.matches(r#"<article class="card review">"#).count(), 2);
+        assert_eq!(h.matches("解析文字").count(), 2);
+        assert_eq!(h.matches("第3条").count(), 2);
+        assert!(
+            h.contains("/mistakes"),
+            "a wrong answer links to the mistake book"
+        );
     }
 }

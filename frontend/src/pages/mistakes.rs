@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::{review_html, Fetch, Page, Review};
 use crate::html::{button_link, el, Html};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, list, opt_s, s};
+use crate::json::{i, list, opt_s, s, strings};
 
 /// The heading of a mistake's group: "module · category", or the category alone.
 fn group_of(m: &Value) -> String {
@@ -58,10 +58,7 @@ pub fn mistakes_html(items: &[Value]) -> String {
         h += &el("h2", "section-title", &head);
         for m in group {
             n += 1;
-            let options: Vec<String> = list(m, "options")
-                .iter()
-                .map(|o| o.as_str().unwrap_or_default().to_string())
-                .collect();
+            let options = strings(m, "options");
             let key = m.get("key").and_then(answer_of);
             h += &review_html(&Review {
                 number: n,

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::{ErrorBanner, Page, PageLoading};
 use crate::i18n::K;
+use crate::json;
 use crate::router::{use_router, Nav};
 
 /// What to start.
@@ -29,7 +30,7 @@ pub fn StartAttempt(what: Start) -> impl IntoView {
                 Start::Mistakes => api::practise_mistakes().await,
             };
             match started {
-                Ok(a) => router.navigate(&format!("/attempts/{}", a.id), Nav::REPLACE),
+                Ok(a) => router.navigate(&format!("/attempts/{}", json::i(&a, "id")), Nav::REPLACE),
                 Err(e) => {
                     error.try_set(Some(e));
                 }

@@ -1,0 +1,676 @@
+//! Moodle's GIFT text format (<https://docs.moodle.org/en/GIFT_format>): questions separated
+//! by blank lines, answers between braces.
+//!
+//! Read, as Moodle reads them:
+//! - `{=right ~wrong}` single choice; `{~%50%a ~%50%b ~%-100%c}` multiple choice (options of
+//!   positive weight are the key); in single choice, weighted `~` options are distractors;
+//! - `{T}` `{F}` `{TRUE}` `{FALSE}` true/false;
+//! - `{=a =b}` short answer, read as fill-in with the alternatives a and b. The stem gets a
+//!   `____` blank where the braces were; answers at the end of the text add the blank at the
+//!   end unless the stem already marks its blanks. Several short-answer blocks in one
+//!   question are several blanks (Beacon's extension: Moodle allows one block);
+//! - `::title::` (the stable id, unless a comment gives `[id:…]`), `//` comments, escapes
+//!   `\~ \= \# \{ \} \: \\ \n`, `$CATEGORY:` (its last path segment is the category),
+//!   per-answer feedback `#…` (dropped), general feedback `####…` (the explanation), the
+//!   text formats `[html]` (tags removed) `[moodle]` `[plain]` `[markdown]`;
+//! - Moodle's comment tokens `// [id:…] [tag:…]`, and Beacon's `[difficulty:1]` beside them.
+//!
+//! Skipped with a reason: matching (`->`), numerical (`{#`), essay (`{}`), descriptions (no
+//! braces), and several answer blocks of which one is not short answer.
+//!
+//! GIFT has no source field: the general feedback carries it after a `[出处]` marker
+//! (`####解析……\n[出处] 第1条`). Without general feedback a question gets
+//! [`DEFAULT_EXPLANATION`]; without the marker, the source [`DEFAULT_SOURCE`]; without a
+//! difficulty, [`DEFAULT_DIFFICULTY`](super::DEFAULT_DIFFICULTY).
+//!
+//! Export writes every field (id as `[id:…]` and title, tags, difficulty in the comment;
+//! explanation and source in the general feedback), so Beacon → GIFT → Beacon keeps every
+//! question whole; Moodle keeps all but the difficulty.
+
+use shared::grading::{AnswerKey, QuestionKind};
+use shared::question::{count_blanks, QuestionDraft};
+
+use super::{
+    feedback_with_source, id_from, split_feedback, text, Candidate, Collector, ExportQuestion,
+    ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
+};
+
+/// The source given to a GIFT question whose feedback names none.
+pub const DEFAULT_SOURCE: &str = "导入自 GIFT 文件";
+
+/// One character of GIFT text; `lit` when it was escaped and so has no GIFT meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tok {
+    c: char,
+    lit: bool,
+}
+
+/// Decodes escapes: `\~ \= \# \{ \} \:` and `\\` are literal characters, `\n` a new line.
+fn tokenize(s: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek().copied()) {
+            ('\\', Some(next @ ('~' | '=' | '#' | '{' | '}' | ':' | '\\'))) => {
+                chars.next();
+                out.push(Tok { c: next, lit: true });
+            }
+            ('\\', Some('n')) => {
+                chars.next();
+                out.push(Tok { c: '\n', lit: true });
+            }
+            _ => out.push(Tok { c, lit: false }),
+        }
+    }
+    out
+}
+
+fn is(t: &Tok, c: char) -> bool {
+    !t.lit && t.c == c
+}
+
+fn plain(toks: &[Tok]) -> String {
+    toks.iter().map(|t| t.c).collect()
+}
+
+fn is_blank(toks: &[Tok]) -> bool {
+    toks.iter().all(|t| t.c.is_whitespace())
+}
+
+/// Index of the first unescaped `pattern` at or after `from`.
+fn find(toks: &[Tok], pattern: &str, from: usize) -> Option<usize> {
+    let pat: Vec<char> = pattern.chars().collect();
+    (from..toks.len()).find(|&i| {
+        toks.get(i..i + pat.len())
+            .is_some_and(|w| w.iter().zip(&pat).all(|(t, c)| is(t, *c)))
+    })
+}
+
+fn trim(toks: &[Tok]) -> &[Tok] {
+    let start = toks
+        .iter()
+        .position(|t| !t.c.is_whitespace())
+        .unwrap_or(toks.len());
+    let end = toks
+        .iter()
+        .rposition(|t| !t.c.is_whitespace())
+        .map_or(start, |i| i + 1);
+    &toks[start..end.max(start)]
+}
+
+/// Text with its GIFT format marker applied: `[html]` text loses its tags.
+fn formatted(toks: &[Tok]) -> String {
+    let text = plain(trim(toks));
+    for marker in ["[html]", "[moodle]", "[plain]", "[markdown]"] {
+        if let Some(rest) = text.strip_prefix(marker) {
+            return if marker == "[html]" {
+                text::html_to_text(rest)
+            } else {
+                rest.trim().to_string()
+            };
+        }
+    }
+    text
+}
+
+/// The lines of one question (or `$CATEGORY:` block), between blank lines.
+struct Block<'a> {
+    comments: Vec<&'a str>,
+    lines: Vec<(u32, &'a str)>,
+}
+
+fn blocks(text: &str) -> Vec<Block<'_>> {
+    let mut out = Vec::new();
+    let mut current = Block {
+        comments: vec![],
+        lines: vec![],
+    };
+    for (i, line) in text.lines().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if !current.lines.is_empty() || !current.comments.is_empty() {
+                out.push(std::mem::replace(
+                    &mut current,
+                    Block {
+                        comments: vec![],
+                        lines: vec![],
+                    },
+                ));
+            }
+        } else if let Some(comment) = trimmed.strip_prefix("//") {
+            current.comments.push(comment);
+        } else {
+            current.lines.push((n, line));
+        }
+    }
+    if !current.lines.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Reads a GIFT file.
+pub fn read(text: &str, out: &mut Collector) -> Result<(), ImportError> {
+    let mut category = String::new();
+    for block in blocks(text) {
+        let Some(&(line, _)) = block.lines.first() else {
+            continue; // a block of comments only
+        };
+        let joined: Vec<&str> = block.lines.iter().map(|(_, l)| *l).collect();
+        let toks = tokenize(joined.join("\n").trim());
+        if let Some(path) = category_path(&toks) {
+            category = category_name(&path);
+            continue;
+        }
+        out.entry()?;
+        let at = Location::Line(line);
+        match read_question(&toks, &block.comments) {
+            Ok(Parsed::Question(mut c)) => {
+                c.category = category.clone();
+                c.location = at;
+                out.question(c);
+            }
+            Ok(Parsed::Skip(reason)) => out.skip(at, reason),
+            Err((field, message)) => out.problem(at, field, message),
+        }
+    }
+    Ok(())
+}
+
+/// The path of a `$CATEGORY:` block.
+fn category_path(toks: &[Tok]) -> Option<String> {
+    let prefix = "$CATEGORY:";
+    let n = prefix.chars().count();
+    let head = toks.get(..n)?;
+    let matches = head.iter().zip(prefix.chars()).all(|(t, c)| is(t, c));
+    matches.then(|| plain(&toks[n..]).trim().to_string())
+}
+
+/// The last segment of a Moodle category path (`$course$/top/党章` → `党章`; `//` is a
+/// slash within a name).
+fn category_name(path: &str) -> String {
+    let mut segments = vec![String::new()];
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '/' && chars.peek() == Some(&'/') {
+            chars.next();
+            segments.last_mut().map(|s| s.push('/'));
+        } else if c == '/' {
+            segments.push(String::new());
+        } else {
+            segments.last_mut().map(|s| s.push(c));
+        }
+    }
+    segments
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .rfind(|s| !s.is_empty())
+        .filter(|s| s != "top" && !(s.starts_with('$') && s.ends_with('$')))
+        .unwrap_or_default()
+}
+
+enum Parsed {
+    Question(Candidate),
+    Skip(String),
+}
+
+type Failure = (Option<&'static str>, String);
+
+/// What one answer block holds.
+#[derive(Debug, PartialEq)]
+enum Answers {
+    Essay,
+    Numerical,
+    Matching,
+    Choice,
+    TrueFalse(bool),
+    Short,
+}
+
+fn classify(answer: &[Tok]) -> Answers {
+    let answer = trim(answer);
+    if answer.is_empty() {
+        return Answers::Essay;
+    }
+    if is(&answer[0], '#') {
+        return Answers::Numerical;
+    }
+    if find(answer, "~", 0).is_some() {
+        return Answers::Choice;
+    }
+    if find(answer, "=", 0).is_some() && find(answer, "->", 0).is_some() {
+        return Answers::Matching;
+    }
+    let before_feedback = &answer[..find(answer, "#", 0).unwrap_or(answer.len())];
+    match plain(trim(before_feedback)).to_uppercase().as_str() {
+        "T" | "TRUE" => Answers::TrueFalse(true),
+        "F" | "FALSE" => Answers::TrueFalse(false),
+        _ => Answers::Short,
+    }
+}
+
+/// The `{…}` blocks of a question: (index of `{`, index of `}`).
+fn answer_blocks(toks: &[Tok]) -> Result<Vec<(usize, usize)>, Failure> {
+    let mut blocks = Vec::new();
+    let mut open = None;
+    for (i, t) in toks.iter().enumerate() {
+        if is(t, '{') {
+            if open.is_some() {
+                return Err(brace_error());
+            }
+            open = Some(i);
+        } else if is(t, '}') {
+            let Some(start) = open.take() else {
+                return Err(brace_error());
+            };
+            blocks.push((start, i));
+        }
+    }
+    if open.is_some() {
+        return Err(brace_error());
+    }
+    Ok(blocks)
+}
+
+fn brace_error() -> Failure {
+    (
+        None,
+        "花括号 { } 不成对；题目文字中的花括号请写成 \\{ 和 \\}".into(),
+    )
+}
+
+fn read_question(toks: &[Tok], comments: &[&str]) -> Result<Parsed, Failure> {
+    let (title, toks) = split_title(toks);
+    let blocks = answer_blocks(toks)?;
+    if blocks.is_empty() {
+        return Ok(Parsed::Skip(
+            "GIFT 说明文字（description，没有答案）不是题目，已跳过".into(),
+        ));
+    }
+    // General feedback: after the last unescaped #### of any block.
+    let mut answers: Vec<&[Tok]> = blocks.iter().map(|&(o, c)| &toks[o + 1..c]).collect();
+    let mut feedback = String::new();
+    for a in answers.iter_mut().rev() {
+        if let Some(p) = (0..a.len()).rev().find(|&i| find(a, "####", i) == Some(i)) {
+            feedback = formatted(&a[p + 4..]);
+            *a = &a[..p];
+            break;
+        }
+    }
+    let kinds: Vec<Answers> = answers.iter().map(|a| classify(a)).collect();
+    if let Some(reason) = skip_reason(&kinds) {
+        return Ok(Parsed::Skip(reason.into()));
+    }
+    let (kind, options, key) = match &kinds[0] {
+        Answers::Choice => choice(answers[0])?,
+        Answers::TrueFalse(value) => (
+            QuestionKind::TrueFalse,
+            vec![],
+            AnswerKey::TrueFalse { value: *value },
+        ),
+        _ => {
+            let blanks = answers.iter().map(|a| short_answers(a)).collect::<Result<_, _>>()?;
+            (QuestionKind::FillIn, vec![], AnswerKey::FillIn { blanks })
+        }
+    };
+    let mut stem = stem_text(toks, &blocks);
+    if kind == QuestionKind::FillIn {
+        let missing = blocks.len().saturating_sub(count_blanks(&stem));
+        stem.push_str(&"____".repeat(missing));
+    }
+    let meta = Meta::from_comments(comments)?;
+    let (explanation, source) = split_feedback(&feedback);
+    Ok(Parsed::Question(Candidate {
+        stable_id: meta.id.or(title),
+        category: String::new(),
+        draft: QuestionDraft {
+            kind,
+            stem,
+            options,
+            key,
+            explanation: if explanation.is_empty() {
+                DEFAULT_EXPLANATION.into()
+            } else {
+                explanation
+            },
+            source: source.unwrap_or_else(|| DEFAULT_SOURCE.into()),
+            difficulty: meta.difficulty,
+            tags: meta.tags,
+        },
+        location: Location::Line(0),
+    }))
+}
+
+fn skip_reason(kinds: &[Answers]) -> Option<&'static str> {
+    if kinds.len() > 1 && kinds.iter().any(|k| *k != Answers::Short) {
+        return Some("GIFT 一道题中有多处答案且不全是填空（如多处选择），暂不支持");
+    }
+    match kinds.first()? {
+        Answers::Essay => Some("GIFT 问答题（essay）暂不支持"),
+        Answers::Numerical => Some("GIFT 数值题（numerical）暂不支持"),
+        Answers::Matching => Some("GIFT 匹配题（matching）暂不支持"),
+        _ => None,
+    }
+}
+
+/// `::title::` at the start: the title (if not blank) and the rest.
+fn split_title(toks: &[Tok]) -> (Option<String>, &[Tok]) {
+    if find(toks, "::", 0) == Some(0) {
+        if let Some(end) = find(toks, "::", 2) {
+            return (id_from(&plain(&toks[2..end])), trim(&toks[end + 2..]));
+        }
+    }
+    (None, toks)
+}
+
+/// The question text: answer blocks in the text become `____`, those ending it go.
+fn stem_text(toks: &[Tok], blocks: &[(usize, usize)]) -> String {
+    let mut end = toks.len();
+    let mut trailing = blocks.len();
+    for (i, &(open, close)) in blocks.iter().enumerate().rev() {
+        if !is_blank(&toks[close + 1..end]) {
+            break;
+        }
+        trailing = i;
+        end = open;
+    }
+    let mut out = Vec::with_capacity(toks.len());
+    let mut pos = 0;
+    for &(open, close) in &blocks[..trailing] {
+        out.extend_from_slice(&toks[pos..open]);
+        out.extend("____".chars().map(|c| Tok { c, lit: true }));
+        pos = close + 1;
+    }
+    out.extend_from_slice(&toks[pos..end]);
+    formatted(&out)
+}
+
+/// One answer of a choice or short-answer block: its marker, weight and text.
+struct Answer {
+    marker: char,
+    weight: Option<f64>,
+    text: String,
+}
+
+/// Splits a block at unescaped `=` and `~`; anything before the first is an error.
+fn split_answers(toks: &[Tok]) -> Result<Vec<Answer>, Failure> {
+    let starts: Vec<usize> = (0..toks.len())
+        .filter(|&i| is(&toks[i], '=') || is(&toks[i], '~'))
+        .collect();
+    let first = starts.first().copied().unwrap_or(toks.len());
+    if !is_blank(&toks[..first]) || starts.is_empty() {
+        return Err((
+            Some("answer"),
+            "答案区的每个答案前应有 =（正确）或 ~（错误）".into(),
+        ));
+    }
+    let ends = starts.iter().skip(1).copied().chain([toks.len()]);
+    Ok(starts
+        .iter()
+        .zip(ends)
+        .map(|(&s, e)| answer(toks[s].c, &toks[s + 1..e]))
+        .collect())
+}
+
+fn answer(marker: char, toks: &[Tok]) -> Answer {
+    let toks = trim(toks);
+    let (weight, rest) = weight(toks);
+    let text = &rest[..find(rest, "#", 0).unwrap_or(rest.len())];
+    Answer {
+        marker,
+        weight,
+        text: formatted(text),
+    }
+}
+
+/// A leading `%50%` weight (percent), and the tokens after it.
+fn weight(toks: &[Tok]) -> (Option<f64>, &[Tok]) {
+    if toks.first().is_some_and(|t| is(t, '%')) {
+        if let Some(end) = find(toks, "%", 1) {
+            if let Ok(w) = plain(&toks[1..end]).trim().parse::<f64>() {
+                if w.is_finite() {
+                    return (Some(w), &toks[end + 1..]);
+                }
+            }
+        }
+    }
+    (None, toks)
+}
+
+fn choice(toks: &[Tok]) -> Result<(QuestionKind, Vec<String>, AnswerKey), Failure> {
+    let answers = split_answers(toks)?;
+    let options = answers.iter().map(|a| a.text.clone()).collect();
+    let marked = |keep: &dyn Fn(&Answer) -> bool| -> Vec<usize> {
+        (0..answers.len()).filter(|&i| keep(&answers[i])).collect()
+    };
+    // As in Moodle: an `=` makes it single choice; otherwise positive weights are keys.
+    if answers.iter().any(|a| a.marker == '=') {
+        let keys = marked(&|a| a.marker == '=');
+        if keys.len() != 1 {
+            return Err((
+                Some("answer"),
+                "单选题只能有一个用 = 标出的正确答案；多选题请用 ~%50% 这样的权重标出各正确答案"
+                    .into(),
+            ));
+        }
+        return Ok((
+            QuestionKind::Single,
+            options,
+            AnswerKey::Single { option: keys[0] },
+        ));
+    }
+    let keys = marked(&|a| a.weight.is_some_and(|w| w > 0.0));
+    Ok((
+        QuestionKind::Multiple,
+        options,
+        AnswerKey::Multiple { options: keys },
+    ))
+}
+
+/// The accepted answers of a short-answer block (full credit only).
+fn short_answers(toks: &[Tok]) -> Result<Vec<String>, Failure> {
+    let answers = split_answers(toks)?;
+    Ok(answers
+        .into_iter()
+        .filter(|a| a.weight.is_none_or(|w| w >= 100.0))
+        .map(|a| a.text)
+        .filter(|t| !t.is_empty())
+        .collect())
+}
+
+/// What the comment lines before a question say: Moodle's `[id:…]` and `[tag:…]`, and
+/// Beacon's `[difficulty:…]`.
+struct Meta {
+    id: Option<String>,
+    tags: Vec<String>,
+    difficulty: u8,
+}
+
+impl Meta {
+    fn from_comments(comments: &[&str]) -> Result<Meta, Failure> {
+        let text = comments.join("\n");
+        let difficulty = match tokens(&text, "difficulty").first() {
+            None => DEFAULT_DIFFICULTY,
+            Some(d) => match d.as_str() {
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                _ => {
+                    return Err((
+                        Some("difficulty"),
+                        format!("注释中的难度应为1、2或3，而不是“{d}”"),
+                    ))
+                }
+            },
+        };
+        Ok(Meta {
+            id: tokens(&text, "id").into_iter().find(|s| !s.is_empty()),
+            tags: tokens(&text, "tag")
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect(),
+            difficulty,
+        })
+    }
+}
+
+/// The values of every `[name:value]` token in comment text (`\]` is a literal `]`).
+fn tokens(text: &str, name: &str) -> Vec<String> {
+    let open = format!("[{name}:");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&open) {
+        rest = &rest[at + open.len()..];
+        let mut value = String::new();
+        let mut chars = rest.char_indices();
+        let mut closed = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' if rest[i + 1..].starts_with(']') => {
+                    value.push(']');
+                    chars.next();
+                }
+                ']' => {
+                    closed = Some(i + 1);
+                    break;
+                }
+                '\n' => break,
+                _ => value.push(c),
+            }
+        }
+        let Some(end) = closed else {
+            continue;
+        };
+        rest = &rest[end..];
+        out.push(value.trim().to_string());
+    }
+    out
+}
+
+/// Escapes GIFT's special characters (and line breaks) in text.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as written inside a question: escaped, and protected by an explicit `[moodle]`
+/// format when it would otherwise read as a format marker or (for answers) a weight.
+fn text_piece(s: &str, is_answer: bool) -> String {
+    let looks_special = ["[html]", "[moodle]", "[plain]", "[markdown]"]
+        .iter()
+        .any(|m| s.starts_with(m))
+        || (is_answer && s.starts_with('%'));
+    let escaped = escape(s);
+    if looks_special {
+        format!("[moodle]{escaped}")
+    } else {
+        escaped
+    }
+}
+
+fn comment_value(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(']', "\\]")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A category path for `$CATEGORY:` (a slash in the name is doubled).
+fn category_line(category: &str) -> String {
+    let name = category.replace('/', "//").replace(['\n', '\r'], " ");
+    format!("$CATEGORY: $course$/top/{name}\n\n")
+}
+
+/// `100/k` as Moodle writes fractions: at most five decimals, no trailing zeros.
+fn share(k: usize) -> String {
+    let s = format!("{:.5}", 100.0 / k.max(1) as f64);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Writes the questions as GIFT (see the module notes for where each field goes).
+pub fn write(questions: &[ExportQuestion]) -> String {
+    let mut out = String::from(
+        "// Beacon 题库导出（GIFT 格式）。[id:…] 为题目编号，[difficulty:…] 为难度（1易 2中 3难），\n\
+         // 解析末尾 [出处] 之后为出处。\n\n",
+    )
+    .into_bytes();
+    let mut text = String::new();
+    let mut category: Option<&str> = None;
+    for q in questions {
+        if category != Some(q.category.as_str()) {
+            text.push_str(&category_line(&q.category));
+            category = Some(&q.category);
+        }
+        text.push_str(&question(q));
+    }
+    out.extend_from_slice(text.as_bytes());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn question(q: &ExportQuestion) -> String {
+    let d = &q.draft;
+    let mut out = String::from("//");
+    if !q.stable_id.is_empty() {
+        out.push_str(&format!(" [id:{}]", comment_value(&q.stable_id)));
+    }
+    out.push_str(&format!(" [difficulty:{}]", d.difficulty));
+    for tag in &d.tags {
+        out.push_str(&format!(" [tag:{}]", comment_value(tag)));
+    }
+    out.push('\n');
+    if !q.stable_id.is_empty() {
+        out.push_str(&format!("::{}::", escape(&q.stable_id)));
+    }
+    out.push_str(&text_piece(&d.stem, false));
+    let feedback = format!(
+        "####{}",
+        text_piece(&feedback_with_source(&d.explanation, &d.source), false)
+    );
+    match &d.key {
+        AnswerKey::Single { option } => {
+            out.push_str("{\n");
+            for (i, o) in d.options.iter().enumerate() {
+                let marker = if i == *option { '=' } else { '~' };
+                out.push_str(&format!("{marker}{}\n", text_piece(o, true)));
+            }
+            out.push_str(&format!("{feedback}\n}}"));
+        }
+        AnswerKey::Multiple { options: keys } => {
+            let right = share(keys.len());
+            out.push_str("{\n");
+            for (i, o) in d.options.iter().enumerate() {
+                let weight = if keys.contains(&i) { right.as_str() } else { "-100" };
+                out.push_str(&format!("~%{weight}%{}\n", text_piece(o, true)));
+            }
+            out.push_str(&format!("{feedback}\n}}"));
+        }
+        AnswerKey::TrueFalse { value } => {
+            let tf = if *value { "TRUE" } else { "FALSE" };
+            out.push_str(&format!("{{{tf}{feedback}}}"));
+        }
+        AnswerKey::FillIn { blanks } => {
+            for (i, alts) in blanks.iter().enumerate() {
+                let answers: Vec<String> =
+                    alts.iter().map(|a| format!("={}", text_piece(a, true))).collect();
+                let last = if i + 1 == blanks.len() { feedback.as_str() } else { "" };
+                out.push_str(&format!("{{{}{last}}}", answers.join(" ")));
+            }
+        }
+    }
+    out.push_str("\n\n");
+    out
+}
+
+#[cfg(test)]
+mod tests;

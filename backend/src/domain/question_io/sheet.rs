@@ -1,0 +1,560 @@
+//! The column model shared by the XLSX and CSV formats: one question per row, a header row
+//! naming the columns in any order, and the answer notation of the template.
+//!
+//! Columns (Chinese header, English alias): 编号/id (optional stable id), 题型/kind,
+//! 题干/stem, 选项A…选项H (or A…H), 答案/key, 解析/explanation, 出处/source,
+//! 分类/category, 难度/difficulty (1–3, empty = 2), 标签/tags. 题型, 题干, 答案, 解析 and
+//! 出处 are required columns; unknown or repeated columns are refused.
+//!
+//! Answer notation (the 答案 column), as the template's example rows show it:
+//! - 单选/多选: option letters, `B` or `ABD` (spaces, commas and 、 ignored);
+//! - 判断: `对`/`错` (also 正确/错误, √/×, T/F, true/false);
+//! - 填空: one entry per blank separated by `|` (also `｜` or `；`), accepted alternatives
+//!   of one blank separated by `/` (also `／`): `两个维护|四个意识/“四个意识”`. A backslash
+//!   makes the next character literal (`1\/2` is the answer "1/2"); exports escape the
+//!   same way, so every answer round-trips.
+//!
+//! Tags are separated by `,` `，` or `、`; exports use `、`.
+
+use std::collections::HashMap;
+
+use shared::grading::{AnswerKey, QuestionKind};
+use shared::question::{self, QuestionDraft, MAX_OPTIONS};
+
+use super::{
+    id_from, kind_label, Candidate, Collector, ErrorCode, ExportQuestion, ImportError, Location,
+    DEFAULT_DIFFICULTY,
+};
+
+/// Cells of a sheet, each row with its 1-based row number as Excel shows it.
+pub type Table = Vec<(u32, Vec<String>)>;
+
+/// A column of the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Col {
+    Id,
+    Kind,
+    Stem,
+    Opt(usize),
+    Key,
+    Explanation,
+    Source,
+    Category,
+    Difficulty,
+    Tags,
+}
+
+const REQUIRED: [Col; 5] = [Col::Kind, Col::Stem, Col::Key, Col::Explanation, Col::Source];
+
+/// The columns an export writes, in order.
+pub fn export_columns() -> Vec<Col> {
+    let mut cols = vec![Col::Kind, Col::Stem];
+    cols.extend((0..MAX_OPTIONS).map(Col::Opt));
+    cols.extend([
+        Col::Key,
+        Col::Explanation,
+        Col::Source,
+        Col::Category,
+        Col::Difficulty,
+        Col::Tags,
+        Col::Id,
+    ]);
+    cols
+}
+
+impl Col {
+    /// The Chinese header.
+    pub fn header(self) -> String {
+        match self {
+            Col::Id => "编号".into(),
+            Col::Kind => "题型".into(),
+            Col::Stem => "题干".into(),
+            Col::Opt(i) => format!("选项{}", question::option_letter(i)),
+            Col::Key => "答案".into(),
+            Col::Explanation => "解析".into(),
+            Col::Source => "出处".into(),
+            Col::Category => "分类".into(),
+            Col::Difficulty => "难度".into(),
+            Col::Tags => "标签".into(),
+        }
+    }
+
+    /// The column a header cell names (Chinese or English, any case, spaces ignored).
+    pub fn from_header(cell: &str) -> Option<Col> {
+        let name: String = cell
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
+        let name = name.trim_start_matches('\u{feff}');
+        let col = match name {
+            "编号" | "题目编号" | "id" => Col::Id,
+            "题型" | "kind" | "type" => Col::Kind,
+            "题干" | "题目" | "stem" => Col::Stem,
+            "答案" | "正确答案" | "key" | "answer" => Col::Key,
+            "解析" | "答案解析" | "explanation" => Col::Explanation,
+            "出处" | "source" => Col::Source,
+            "分类" | "category" => Col::Category,
+            "难度" | "difficulty" => Col::Difficulty,
+            "标签" | "tags" | "tag" => Col::Tags,
+            _ => return option_column(name),
+        };
+        Some(col)
+    }
+}
+
+/// `选项A`, `a`, `optiona`, `选项ａ`… as option columns A–H.
+fn option_column(name: &str) -> Option<Col> {
+    let letter = name
+        .strip_prefix("选项")
+        .or_else(|| name.strip_prefix("option"))
+        .unwrap_or(name);
+    let mut chars = letter.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    // Full-width letters are what a Chinese input method types.
+    let c = match c {
+        'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0)?,
+        _ => c,
+    };
+    let i = (c as usize).checked_sub('a' as usize)?;
+    (i < MAX_OPTIONS).then_some(Col::Opt(i))
+}
+
+/// The header row: which column index holds which field.
+fn read_header(row: u32, cells: &[String]) -> Result<HashMap<Col, usize>, ImportError> {
+    let wrong = |message: String| {
+        Err(ImportError::new(ErrorCode::WrongColumns, message).at(Location::Row(row)))
+    };
+    let mut columns = HashMap::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.trim().is_empty() {
+            continue;
+        }
+        let Some(col) = Col::from_header(cell) else {
+            return wrong(format!(
+                "未知的列“{}”。表头应为：{}（题型、题干、答案、解析、出处为必填列）",
+                cell.trim(),
+                export_columns()
+                    .iter()
+                    .map(|c| c.header())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+        };
+        if columns.insert(col, i).is_some() {
+            return wrong(format!("表头中“{}”列出现了两次", col.header()));
+        }
+    }
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|c| !columns.contains_key(c))
+        .map(|c| format!("“{}”", c.header()))
+        .collect();
+    if !missing.is_empty() {
+        return wrong(format!(
+            "缺少{}列（第1行应为表头，请使用下载的模板）",
+            missing.join("、")
+        ));
+    }
+    Ok(columns)
+}
+
+/// Reads the rows of a sheet (header first) into questions.
+pub fn read(table: Table, out: &mut Collector) -> Result<(), ImportError> {
+    let mut rows = table
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let Some((header_row, header)) = rows.next() else {
+        return Err(ImportError::new(ErrorCode::Empty, "表格是空的"));
+    };
+    let columns = read_header(header_row, &header)?;
+    for (row, cells) in rows {
+        out.entry()?;
+        let get = |col: Col| -> &str {
+            columns
+                .get(&col)
+                .and_then(|i| cells.get(*i))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
+        match row_to_candidate(row, &get) {
+            Ok(c) => out.question(c),
+            Err(problems) => {
+                for (field, message) in problems {
+                    out.problem(Location::Row(row), Some(field), message);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+type RowProblems = Vec<(&'static str, String)>;
+
+fn row_to_candidate(row: u32, get: &dyn Fn(Col) -> &str) -> Result<Candidate, RowProblems> {
+    let mut problems = Vec::new();
+    let kind = parse_kind(get(Col::Kind));
+    if kind.is_none() {
+        problems.push(("kind", kind_problem(get(Col::Kind))));
+    }
+    let difficulty = parse_difficulty(get(Col::Difficulty))
+        .map_err(|m| problems.push(("difficulty", m)))
+        .ok();
+    let options = read_options(get).map_err(|m| problems.push(("options", m))).ok();
+    let key = kind.and_then(|k| {
+        parse_key(k, get(Col::Key))
+            .map_err(|m| problems.push(("answer", m)))
+            .ok()
+    });
+    match (kind, difficulty, options, key) {
+        (Some(kind), Some(difficulty), Some(options), Some(key)) if problems.is_empty() => {
+            Ok(Candidate {
+                stable_id: id_from(get(Col::Id)),
+                category: get(Col::Category).to_string(),
+                draft: QuestionDraft {
+                    kind,
+                    stem: get(Col::Stem).to_string(),
+                    options,
+                    key,
+                    explanation: get(Col::Explanation).to_string(),
+                    source: get(Col::Source).to_string(),
+                    difficulty,
+                    tags: split_tags(get(Col::Tags)),
+                },
+                location: Location::Row(row),
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn kind_problem(cell: &str) -> String {
+    if cell.is_empty() {
+        "“题型”不能为空，应为单选、多选、判断或填空".into()
+    } else {
+        format!("“题型”应为单选、多选、判断或填空，而不是“{cell}”（其他题型暂不支持）")
+    }
+}
+
+/// Options A–H in order; a gap (B empty but C filled) is a mistake, not a shorter list.
+fn read_options(get: &dyn Fn(Col) -> &str) -> Result<Vec<String>, String> {
+    let cells: Vec<&str> = (0..MAX_OPTIONS).map(|i| get(Col::Opt(i))).collect();
+    let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    if let Some(gap) = cells[..used].iter().position(|c| c.is_empty()) {
+        return Err(format!(
+            "选项{}为空，但后面还有选项；选项应从A开始连续填写",
+            question::option_letter(gap)
+        ));
+    }
+    Ok(cells[..used].iter().map(|c| c.to_string()).collect())
+}
+
+/// A kind cell: 单选/单选题/多选/多选题/判断/判断题/填空/填空题 or the English names.
+pub fn parse_kind(cell: &str) -> Option<QuestionKind> {
+    let name = cell.trim().to_lowercase().replace([' ', '-'], "_");
+    Some(match name.as_str() {
+        "单选" | "单选题" | "单项选择" | "单项选择题" | "single" => QuestionKind::Single,
+        "多选" | "多选题" | "多项选择" | "多项选择题" | "multiple" => QuestionKind::Multiple,
+        "判断" | "判断题" | "true_false" | "truefalse" => QuestionKind::TrueFalse,
+        "填空" | "填空题" | "fill_in" | "fillin" => QuestionKind::FillIn,
+        _ => return None,
+    })
+}
+
+/// A difficulty cell: 1, 2 or 3 (also 易/中/难); empty means [`DEFAULT_DIFFICULTY`].
+pub fn parse_difficulty(cell: &str) -> Result<u8, String> {
+    Ok(match cell.trim() {
+        "" => DEFAULT_DIFFICULTY,
+        "1" | "1.0" | "易" | "简单" => 1,
+        "2" | "2.0" | "中" | "中等" => 2,
+        "3" | "3.0" | "难" | "困难" => 3,
+        other => return Err(format!("“难度”应为1、2或3，而不是“{other}”")),
+    })
+}
+
+/// The answer cell of a question of `kind` (see the module notes).
+pub fn parse_key(kind: QuestionKind, cell: &str) -> Result<AnswerKey, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Err("“答案”不能为空".into());
+    }
+    // A Chinese input method types full-width letters (ＡＢＤ).
+    let letters: String = cell
+        .chars()
+        .map(|c| match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    match kind {
+        QuestionKind::Single => match question::parse_letters(&letters) {
+            Some(v) if v.len() == 1 => Ok(AnswerKey::Single { option: v[0] }),
+            _ => Err(format!(
+                "单选题的答案应为一个选项字母，如“B”，而不是“{cell}”"
+            )),
+        },
+        QuestionKind::Multiple => match question::parse_letters(&letters) {
+            Some(v) if !v.is_empty() => Ok(AnswerKey::Multiple { options: v }),
+            _ => Err(format!(
+                "多选题的答案应为选项字母，如“ABD”，而不是“{cell}”"
+            )),
+        },
+        QuestionKind::TrueFalse => parse_true_false(cell)
+            .map(|value| AnswerKey::TrueFalse { value })
+            .ok_or_else(|| format!("判断题的答案应为“对”或“错”，而不是“{cell}”")),
+        QuestionKind::FillIn => Ok(AnswerKey::FillIn {
+            blanks: parse_blanks(cell),
+        }),
+    }
+}
+
+/// 对/错, 正确/错误, √/×, T/F, true/false (any case).
+pub fn parse_true_false(cell: &str) -> Option<bool> {
+    match cell.trim().to_lowercase().as_str() {
+        "对" | "正确" | "√" | "✓" | "✔" | "t" | "true" | "是" => Some(true),
+        "错" | "错误" | "×" | "✗" | "✘" | "x" | "f" | "false" | "否" => Some(false),
+        _ => None,
+    }
+}
+
+fn is_blank_separator(c: char) -> bool {
+    matches!(c, '|' | '｜' | '；')
+}
+
+fn is_alternative_separator(c: char) -> bool {
+    matches!(c, '/' | '／')
+}
+
+/// Fill-in blanks: `|` between blanks, `/` between alternatives, `\` escapes. Empty
+/// alternatives are dropped; a blank left with none stays empty for validation to report.
+pub fn parse_blanks(cell: &str) -> Vec<Vec<String>> {
+    let mut blanks = Vec::new();
+    let mut alternatives = Vec::new();
+    let mut current = String::new();
+    let mut chars = cell.chars();
+    let push_alternative = |alts: &mut Vec<String>, current: &mut String| {
+        let alt = current.trim();
+        if !alt.is_empty() {
+            alts.push(alt.to_string());
+        }
+        current.clear();
+    };
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            current.push(chars.next().unwrap_or('\\'));
+        } else if is_alternative_separator(c) {
+            push_alternative(&mut alternatives, &mut current);
+        } else if is_blank_separator(c) {
+            push_alternative(&mut alternatives, &mut current);
+            blanks.push(std::mem::take(&mut alternatives));
+        } else {
+            current.push(c);
+        }
+    }
+    push_alternative(&mut alternatives, &mut current);
+    blanks.push(alternatives);
+    blanks
+}
+
+/// Writes blanks in the notation [`parse_blanks`] reads.
+pub fn format_blanks(blanks: &[Vec<String>]) -> String {
+    let escape = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c == '\\' || is_blank_separator(c) || is_alternative_separator(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    };
+    blanks
+        .iter()
+        .map(|alts| alts.iter().map(|a| escape(a)).collect::<Vec<_>>().join("/"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The answer cell of a question, in the notation [`parse_key`] reads.
+pub fn format_key(key: &AnswerKey) -> String {
+    match key {
+        AnswerKey::Single { option } => question::option_letter(*option).to_string(),
+        AnswerKey::Multiple { options } => options
+            .iter()
+            .map(|o| question::option_letter(*o))
+            .collect(),
+        AnswerKey::TrueFalse { value } => if *value { "对" } else { "错" }.into(),
+        AnswerKey::FillIn { blanks } => format_blanks(blanks),
+    }
+}
+
+/// Tags separated by `,` `，` or `、`.
+pub fn split_tags(cell: &str) -> Vec<String> {
+    cell.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The cell of `col` for one exported question.
+pub fn cell(q: &ExportQuestion, col: Col) -> String {
+    let d = &q.draft;
+    match col {
+        Col::Id => q.stable_id.clone(),
+        Col::Kind => kind_label(d.kind).into(),
+        Col::Stem => d.stem.clone(),
+        Col::Opt(i) => d.options.get(i).cloned().unwrap_or_default(),
+        Col::Key => format_key(&d.key),
+        Col::Explanation => d.explanation.clone(),
+        Col::Source => d.source.clone(),
+        Col::Category => q.category.clone(),
+        Col::Difficulty => d.difficulty.to_string(),
+        Col::Tags => d.tags.join("、"),
+    }
+}
+
+/// The template's example questions: one of each kind, the fill-in one with two blanks and
+/// alternatives, so the rows show the whole notation.
+pub fn examples() -> Vec<ExportQuestion> {
+    let q = |id: &str, kind, stem: &str, options: &[&str], key, tags: &[&str]| ExportQuestion {
+        stable_id: id.into(),
+        category: "示例分类".into(),
+        draft: QuestionDraft {
+            kind,
+            stem: stem.into(),
+            options: options.iter().map(|s| s.to_string()).collect(),
+            key,
+            explanation: "解析：写明答案依据，最好引用原文。".into(),
+            source: "《中国共产党章程》总纲".into(),
+            difficulty: 1,
+            tags: tags.iter().map(|s| s.to_string()).collect(),
+        },
+    };
+    vec![
+        q(
+            "",
+            QuestionKind::Single,
+            "中国共产党的根本宗旨是（  ）。",
+            &["全心全意为人民服务", "实现共产主义", "发展生产力"],
+            AnswerKey::Single { option: 0 },
+            &["党章"],
+        ),
+        q(
+            "",
+            QuestionKind::Multiple,
+            "党员干部要增强的“四个意识”包括（  ）。",
+            &["政治意识", "大局意识", "核心意识", "看齐意识", "服务意识"],
+            AnswerKey::Multiple {
+                options: vec![0, 1, 2, 3],
+            },
+            &["党章", "政治建设"],
+        ),
+        q(
+            "",
+            QuestionKind::TrueFalse,
+            "党的最高理想和最终目标是实现共产主义。",
+            &[],
+            AnswerKey::TrueFalse { value: true },
+            &[],
+        ),
+        q(
+            "",
+            QuestionKind::FillIn,
+            "做到“____”，增强“____”。",
+            &[],
+            AnswerKey::FillIn {
+                blanks: vec![
+                    vec!["两个维护".into()],
+                    vec!["四个意识".into(), "“四个意识”".into()],
+                ],
+            },
+            &[],
+        ),
+    ]
+}
+
+/// The instructions that go with the template (the XLSX's second sheet).
+pub const INSTRUCTIONS: &[&str] = &[
+    "从“题目”工作表第2行开始，每行填写一道题；第1行是表头，列的顺序可以调整，但名称请勿修改。",
+    "题型：必填，单选、多选、判断或填空。",
+    "题干：必填，不超过1000字；填空题用“____”（两个或更多下划线）标出每个空。",
+    "选项A～选项H：选择题从A开始连续填写2～8个选项；判断题和填空题不填。",
+    "答案：必填。单选填一个字母，如 B；多选填多个字母，如 ABD；判断填“对”或“错”；\
+     填空题各空之间用 | 分隔，同一空的多个可接受答案用 / 分隔，如：两个维护|四个意识/“四个意识”。\
+     答案本身含有 | 或 / 时，在其前面加 \\ 。",
+    "解析、出处：必填。解析在答题后显示，建议引用原文；出处写明文件和条款。",
+    "分类：选填，不填时导入到导入时选择的分类。",
+    "难度：选填，1（易）、2（中）或3（难），不填为2。",
+    "标签：选填，多个标签用逗号或顿号分隔。",
+    "编号：选填。再次导入同一编号的题目会更新原题；不填时按题型、题干和选项识别同一道题。",
+    "有问题的行不会导入，导入前的预览会列出每个问题所在的行号。",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_chinese_or_english_any_case() {
+        assert_eq!(Col::from_header(" 题 型 "), Some(Col::Kind));
+        assert_eq!(Col::from_header("Stem"), Some(Col::Stem));
+        assert_eq!(Col::from_header("选项C"), Some(Col::Opt(2)));
+        assert_eq!(Col::from_header("选项ｃ"), Some(Col::Opt(2)));
+        assert_eq!(Col::from_header("h"), Some(Col::Opt(7)));
+        assert_eq!(Col::from_header("Option B"), Some(Col::Opt(1)));
+        assert_eq!(Col::from_header("选项I"), None);
+        assert_eq!(Col::from_header("\u{feff}编号"), Some(Col::Id));
+        for col in export_columns() {
+            assert_eq!(Col::from_header(&col.header()), Some(col));
+        }
+    }
+
+    #[test]
+    fn key_notation_round_trips() {
+        let blanks = vec![
+            vec!["1/2".to_string(), "二分之一".to_string()],
+            vec!["a|b".to_string()],
+            vec!["反斜杠\\".to_string(), "；".to_string()],
+        ];
+        let text = format_blanks(&blanks);
+        assert_eq!(parse_blanks(&text), blanks);
+        assert_eq!(
+            parse_blanks(" 两个维护 ；四个意识／“四个意识” "),
+            vec![
+                vec!["两个维护".to_string()],
+                vec!["四个意识".to_string(), "“四个意识”".to_string()]
+            ]
+        );
+        assert_eq!(parse_blanks("a//b|"), vec![vec!["a", "b"], vec![]]);
+        assert_eq!(parse_blanks("尾\\"), vec![vec!["尾\\"]]);
+        for (cell, value) in [("√", true), ("错误", false), ("TRUE", true), ("f", false)] {
+            assert_eq!(parse_true_false(cell), Some(value), "{cell}");
+        }
+        assert_eq!(parse_true_false("也许"), None);
+        assert_eq!(
+            parse_key(QuestionKind::Multiple, "a, b、d"),
+            Ok(AnswerKey::Multiple {
+                options: vec![0, 1, 3]
+            })
+        );
+        assert!(parse_key(QuestionKind::Single, "AB").is_err());
+        assert!(parse_key(QuestionKind::Single, "甲").is_err());
+        assert!(parse_key(QuestionKind::TrueFalse, "").is_err());
+    }
+
+    #[test]
+    fn kinds_difficulties_and_tags() {
+        assert_eq!(parse_kind("单选题"), Some(QuestionKind::Single));
+        assert_eq!(parse_kind("Fill-in"), Some(QuestionKind::FillIn));
+        assert_eq!(parse_kind("true false"), Some(QuestionKind::TrueFalse));
+        assert_eq!(parse_kind("简答"), None);
+        assert_eq!(parse_difficulty(""), Ok(2));
+        assert_eq!(parse_difficulty("3"), Ok(3));
+        assert!(parse_difficulty("4").is_err());
+        assert_eq!(split_tags("党章, 纪律，廉洁、 "), vec!["党章", "纪律", "廉洁"]);
+    }
+}
