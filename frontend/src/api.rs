@@ -366,6 +366,14 @@ pub const QUIZZES: &str = "/api/v1/quizzes";
 pub const ATTEMPTS: &str = "/api/v1/attempts";
 pub const MISTAKES: &str = "/api/v1/mistakes";
 pub const MY_POINTS: &str = "/api/v1/points/me";
+pub const POINTS_RULES: &str = "/api/v1/points/rules";
+pub const POINTS_SETTINGS: &str = "/api/v1/settings/points";
+
+/// Sends a JSON body written by the caller (a few small admin forms write theirs by hand
+/// to spare the wasm a serializer per type; their tests compare it with `serde_json`'s).
+pub async fn put_json_text(url: &str, body: String) -> Result<(), ApiError> {
+    request("PUT", url, Body::Json(body)).await.map(|_| ())
+}
 
 pub fn attempt_url(id: i64) -> String {
     format!("/api/v1/attempts/{id}")

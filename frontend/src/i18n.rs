@@ -325,6 +325,21 @@ catalogue! {
     SrcSpecialQuiz => "专项答题", "Special quiz";
     SrcChallenge => "挑战答题", "Challenge";
     SrcModule => "完成专题", "Modules completed";
+    PointsRulesTitle => "积分规则", "Points rules";
+    PointsRulesHint => "每项学习任务的积分和每日上限；上限为0即停用该项。", "Points per task and the daily cap of each; a cap of 0 turns a task off.";
+    PointsRuleSource => "任务", "Task";
+    PointsRulePoints => "每次积分", "Points each";
+    PointsRuleCap => "每日上限", "Daily cap";
+    PointsSettingsTitle => "排行与目标", "Rankings and goals";
+    PointsDefaultMeasure => "集体排行默认指标", "Default measure of group rankings";
+    PointsInitialsOnly => "前10名以外只显示姓名首字母", "Show only initials outside the top 10";
+    PointsGoalKind => "每周目标类型", "Weekly goal";
+    PointsGoalKindPoints => "积分", "Points";
+    PointsGoalKindDays => "学习天数", "Days with study";
+    PointsGoalTarget => "每周目标值", "Weekly target";
+    PointsSaved => "已保存", "Saved";
+    HomeManagePoints => "积分规则", "Points rules";
+    HomeManagePointsDesc => "积分、每日上限、排行指标与每周目标", "Points, daily caps, ranking measure and weekly goal";
     // Rankings
     RankingTitle => "排行榜", "Rankings";
     BoardOrg => "全机关", "Organization";

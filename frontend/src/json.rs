@@ -49,6 +49,11 @@ pub fn strings(v: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The elements of an array value, or none.
+pub fn items(v: &Value) -> &[Value] {
+    v.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
 /// An object field that is present and not null.
 pub fn obj<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     v.get(key).filter(|x| !x.is_null())

@@ -70,3 +70,45 @@ test('a member sees their points and the leaderboards', { timeout: 120_000 }, as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an admin changes the points rules and settings; members earn by the new rules', { timeout: 120_000 }, async () => {
+  const { page, errors, context } = await phonePage(browser);
+  await signIn(page, server.base, 'admin');
+  await page.click('a[href="/admin/points"]');
+  const form = page.locator('.page.admin-points form');
+  await form.waitFor();
+  // Two points for signing in, up to two a day; names outside the top 10 as initials.
+  await form.locator('input[name="p:sign_in"]').fill('2');
+  await form.locator('input[name="c:sign_in"]').fill('2');
+  await form.locator('input[name="initials"]').check();
+  await form.locator('input[name="goal_target"]').fill('40');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await screenshot(page, 'admin-points');
+  await page.click('#points-save');
+  await page.locator('.page.admin-points .banner.success').waitFor();
+
+  // A value the server refuses is explained, and nothing is saved.
+  await form.locator('input[name="p:lesson"]').fill('-5');
+  await page.click('#points-save');
+  await page.locator('.page.admin-points .banner.error').waitFor();
+
+  // The saved values are what the server now holds.
+  await page.reload();
+  await form.waitFor();
+  assert.equal(await form.locator('input[name="p:sign_in"]').inputValue(), '2');
+  assert.equal(await form.locator('input[name="p:lesson"]').inputValue(), '1');
+  assert.equal(await form.locator('input[name="initials"]').isChecked(), true);
+  assert.equal(await form.locator('input[name="goal_target"]').inputValue(), '40');
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // A member who signs in now earns two points, shown on the home page.
+  const member = await phonePage(browser);
+  await signIn(member.page, server.base, 'm030');
+  const card = member.page.locator('.page.home .points');
+  await card.waitFor();
+  assert.match(await card.innerText(), /每日登录\s*2\/2/);
+  assert.deepEqual(member.errors, []);
+  await member.context.close();
+});

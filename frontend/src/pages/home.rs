@@ -260,6 +260,18 @@ pub fn Home() -> impl IntoView {
                                             <span class="link-desc">{t(K::HomeManageMembersDesc)}</span>
                                         </a>
                                     </li>
+                                    {session
+                                        .is_admin()
+                                        .then(|| {
+                                            view! {
+                                                <li>
+                                                    <a href="/admin/points" class="link-row">
+                                                        <span class="link-title">{t(K::HomeManagePoints)}</span>
+                                                        <span class="link-desc">{t(K::HomeManagePointsDesc)}</span>
+                                                    </a>
+                                                </li>
+                                            }
+                                        })}
                                 </ul>
                             </section>
                         }

@@ -2,6 +2,7 @@
 
 pub mod admin_members;
 pub mod admin_org;
+pub mod admin_points;
 pub mod attempt;
 pub mod change_password;
 pub mod history;
