@@ -77,13 +77,16 @@ fn is_blank(toks: &[Tok]) -> bool {
     toks.iter().all(|t| t.c.is_whitespace())
 }
 
+/// Whether the unescaped `pattern` starts at index `i`.
+fn starts_with(toks: &[Tok], i: usize, pattern: &str) -> bool {
+    let n = pattern.chars().count();
+    toks.get(i..i.saturating_add(n))
+        .is_some_and(|w| w.iter().zip(pattern.chars()).all(|(t, c)| is(t, c)))
+}
+
 /// Index of the first unescaped `pattern` at or after `from`.
 fn find(toks: &[Tok], pattern: &str, from: usize) -> Option<usize> {
-    let pat: Vec<char> = pattern.chars().collect();
-    (from..toks.len()).find(|&i| {
-        toks.get(i..i + pat.len())
-            .is_some_and(|w| w.iter().zip(&pat).all(|(t, c)| is(t, *c)))
-    })
+    (from..toks.len()).find(|&i| starts_with(toks, i, pattern))
 }
 
 fn trim(toks: &[Tok]) -> &[Tok] {
@@ -292,7 +295,7 @@ fn read_question(toks: &[Tok], comments: &[&str]) -> Result<Parsed, Failure> {
     let mut answers: Vec<&[Tok]> = blocks.iter().map(|&(o, c)| &toks[o + 1..c]).collect();
     let mut feedback = String::new();
     for a in answers.iter_mut().rev() {
-        if let Some(p) = (0..a.len()).rev().find(|&i| find(a, "####", i) == Some(i)) {
+        if let Some(p) = (0..a.len()).rev().find(|&i| starts_with(a, i, "####")) {
             feedback = formatted(&a[p + 4..]);
             *a = &a[..p];
             break;
@@ -310,7 +313,10 @@ fn read_question(toks: &[Tok], comments: &[&str]) -> Result<Parsed, Failure> {
             AnswerKey::TrueFalse { value: *value },
         ),
         _ => {
-            let blanks = answers.iter().map(|a| short_answers(a)).collect::<Result<_, _>>()?;
+            let blanks = answers
+                .iter()
+                .map(|a| short_answers(a))
+                .collect::<Result<_, _>>()?;
             (QuestionKind::FillIn, vec![], AnswerKey::FillIn { blanks })
         }
     };
@@ -527,9 +533,8 @@ fn tokens(text: &str, name: &str) -> Vec<String> {
         let mut closed = None;
         while let Some((i, c)) = chars.next() {
             match c {
-                '\\' if rest[i + 1..].starts_with(']') => {
-                    value.push(']');
-                    chars.next();
+                '\\' if rest[i + 1..].starts_with([']', '\\']) => {
+                    value.extend(chars.next().map(|(_, c)| c));
                 }
                 ']' => {
                     closed = Some(i + 1);
@@ -599,23 +604,20 @@ fn share(k: usize) -> String {
 }
 
 /// Writes the questions as GIFT (see the module notes for where each field goes).
-pub fn write(questions: &[ExportQuestion]) -> String {
+pub fn write(questions: &[ExportQuestion]) -> Vec<u8> {
     let mut out = String::from(
         "// Beacon 题库导出（GIFT 格式）。[id:…] 为题目编号，[difficulty:…] 为难度（1易 2中 3难），\n\
          // 解析末尾 [出处] 之后为出处。\n\n",
-    )
-    .into_bytes();
-    let mut text = String::new();
+    );
     let mut category: Option<&str> = None;
     for q in questions {
         if category != Some(q.category.as_str()) {
-            text.push_str(&category_line(&q.category));
+            out.push_str(&category_line(&q.category));
             category = Some(&q.category);
         }
-        text.push_str(&question(q));
+        out.push_str(&question(q));
     }
-    out.extend_from_slice(text.as_bytes());
-    String::from_utf8(out).unwrap_or_default()
+    out.into_bytes()
 }
 
 fn question(q: &ExportQuestion) -> String {
@@ -650,7 +652,11 @@ fn question(q: &ExportQuestion) -> String {
             let right = share(keys.len());
             out.push_str("{\n");
             for (i, o) in d.options.iter().enumerate() {
-                let weight = if keys.contains(&i) { right.as_str() } else { "-100" };
+                let weight = if keys.contains(&i) {
+                    right.as_str()
+                } else {
+                    "-100"
+                };
                 out.push_str(&format!("~%{weight}%{}\n", text_piece(o, true)));
             }
             out.push_str(&format!("{feedback}\n}}"));
@@ -661,9 +667,15 @@ fn question(q: &ExportQuestion) -> String {
         }
         AnswerKey::FillIn { blanks } => {
             for (i, alts) in blanks.iter().enumerate() {
-                let answers: Vec<String> =
-                    alts.iter().map(|a| format!("={}", text_piece(a, true))).collect();
-                let last = if i + 1 == blanks.len() { feedback.as_str() } else { "" };
+                let answers: Vec<String> = alts
+                    .iter()
+                    .map(|a| format!("={}", text_piece(a, true)))
+                    .collect();
+                let last = if i + 1 == blanks.len() {
+                    feedback.as_str()
+                } else {
+                    ""
+                };
                 out.push_str(&format!("{{{}{last}}}", answers.join(" ")));
             }
         }
@@ -673,4 +685,295 @@ fn question(q: &ExportQuestion) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::super::{parse, Format, ParsedImport, SOURCE_MARKER};
+    use super::*;
+
+    fn read_str(s: &str) -> ParsedImport {
+        parse(Format::Gift, s.as_bytes()).unwrap()
+    }
+
+    const FILE: &str = r#"// 开头的注释
+$CATEGORY: $course$/top/默认/党章学习
+
+// [id:dz-001] [tag:党章] [tag:宗旨] [difficulty:1]
+::不用的标题::中国共产党的根本宗旨是（  ）。{
+  =全心全意为人民服务#对
+  ~实现共产主义#错
+  ~%50%发展生产力
+  ####党章总纲：党的根本宗旨是全心全意为人民服务。\n[出处] 党章 总纲
+}
+
+::dz-002::“四个意识”包括（  ）。{
+  ~%50%政治意识
+  ~%50%大局意识
+  ~%-100%服务意识
+}
+
+党员必须履行义务。{T}
+
+党员可以不交党费。{FALSE#错误反馈#正确反馈####按期交纳党费是党员的义务。}
+
+党的根本宗旨是全心全意为{=人民 =人民群众}服务。
+
+党的最高理想是什么？{=实现共产主义 =%50%共产主义}
+
+[html]<p>党员的权利包括表决权、选举权和\{被选举权\}\: 对吗？</p>{TRUE}
+"#;
+
+    #[test]
+    fn reads_every_supported_kind() {
+        let p = read_str(FILE);
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        let q = &p.questions;
+        assert_eq!(q.len(), 7);
+        assert!(q.iter().all(|q| q.category == "党章学习"));
+
+        assert_eq!(q[0].stable_id.as_deref(), Some("dz-001"));
+        assert_eq!(q[0].location, Location::Line(5));
+        assert_eq!(q[0].draft.kind, QuestionKind::Single);
+        assert_eq!(q[0].draft.options.len(), 3);
+        assert_eq!(q[0].draft.options[2], "发展生产力");
+        assert_eq!(q[0].draft.key, AnswerKey::Single { option: 0 });
+        assert_eq!(
+            q[0].draft.explanation,
+            "党章总纲：党的根本宗旨是全心全意为人民服务。"
+        );
+        assert_eq!(q[0].draft.source, "党章 总纲");
+        assert_eq!(q[0].draft.tags, vec!["党章", "宗旨"]);
+        assert_eq!(q[0].draft.difficulty, 1);
+
+        assert_eq!(q[1].stable_id.as_deref(), Some("dz-002"));
+        assert_eq!(
+            q[1].draft.key,
+            AnswerKey::Multiple {
+                options: vec![0, 1]
+            }
+        );
+        assert_eq!(q[1].draft.explanation, DEFAULT_EXPLANATION);
+        assert_eq!(q[1].draft.source, DEFAULT_SOURCE);
+        assert_eq!(q[1].draft.difficulty, DEFAULT_DIFFICULTY);
+
+        assert_eq!(q[2].draft.key, AnswerKey::TrueFalse { value: true });
+        assert_eq!(q[2].stable_id, None);
+        assert_eq!(q[3].draft.key, AnswerKey::TrueFalse { value: false });
+        assert_eq!(q[3].draft.explanation, "按期交纳党费是党员的义务。");
+
+        assert_eq!(q[4].draft.kind, QuestionKind::FillIn);
+        assert_eq!(q[4].draft.stem, "党的根本宗旨是全心全意为____服务。");
+        assert_eq!(
+            q[4].draft.key,
+            AnswerKey::FillIn {
+                blanks: vec![vec!["人民".into(), "人民群众".into()]]
+            }
+        );
+        assert_eq!(q[5].draft.stem, "党的最高理想是什么？____");
+        assert_eq!(
+            q[5].draft.key,
+            AnswerKey::FillIn {
+                blanks: vec![vec!["实现共产主义".into()]]
+            }
+        );
+        assert_eq!(
+            q[6].draft.stem,
+            "党员的权利包括表决权、选举权和{被选举权}: 对吗？"
+        );
+        assert_eq!(q[6].location, Location::Line(26));
+    }
+
+    #[test]
+    fn unsupported_kinds_are_skipped_with_reasons() {
+        let p = read_str(
+            "匹配。{=中国 -> 北京 =法国 -> 巴黎}\n\n\
+             数值。{#1921:0}\n\n\
+             问答。{}\n\n\
+             这只是一段说明文字。\n\n\
+             两处选择 {~甲 =乙} 和 {~丙 =丁}。\n",
+        );
+        let reasons: Vec<(u32, &str)> = p
+            .skipped
+            .iter()
+            .map(|s| (s.location.number(), s.reason.as_str()))
+            .collect();
+        assert_eq!(reasons.len(), 5, "{reasons:?}");
+        assert!(reasons[0].1.contains("匹配题（matching）"));
+        assert!(reasons[1].1.contains("数值题（numerical）"));
+        assert!(reasons[2].1.contains("问答题（essay）"));
+        assert!(reasons[3].1.contains("说明文字"));
+        assert!(reasons[4].1.contains("多处答案"));
+        assert_eq!(
+            reasons.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 3, 5, 7, 9]
+        );
+    }
+
+    #[test]
+    fn problems_name_their_line_and_field() {
+        let p = read_str(
+            "// 第一题\n括号不成对 {=甲 ~乙\n\n\
+             两个正确答案 {=甲 =乙 ~丙}\n\n\
+             // [difficulty:5]\n难度不对 {T}\n\n\
+             只有一个正确项的多选 {~%100%甲 ~乙}\n\n\
+             没有标记 {甲 ~乙}\n",
+        );
+        let got: Vec<(u32, Option<&str>)> = p
+            .problems
+            .iter()
+            .map(|p| (p.location.number(), p.field))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, None),
+                (4, Some("answer")),
+                (7, Some("difficulty")),
+                (9, Some("answer")),
+                (11, Some("answer")),
+            ],
+            "{:?}",
+            p.problems
+        );
+        assert!(p.problems[0].message.contains("花括号"));
+    }
+
+    #[test]
+    fn several_short_answer_blocks_are_several_blanks() {
+        let p = read_str("{=四个意识}，坚定{=四个自信 =“四个自信”}\n");
+        let q = &p.questions[0];
+        assert_eq!(q.draft.stem, "____，坚定____");
+        assert_eq!(
+            q.draft.key,
+            AnswerKey::FillIn {
+                blanks: vec![
+                    vec!["四个意识".into()],
+                    vec!["四个自信".into(), "“四个自信”".into()]
+                ]
+            }
+        );
+    }
+
+    #[test]
+    fn duplicate_titles_are_reported() {
+        let p = read_str("::q1::甲？{T}\n\n::q1::乙？{F}\n");
+        assert_eq!(p.questions.len(), 1);
+        assert_eq!(p.problems[0].location, Location::Line(3));
+        assert!(p.problems[0].message.contains("第1行"), "{:?}", p.problems);
+    }
+
+    fn tricky() -> Vec<ExportQuestion> {
+        let draft = |kind, stem: &str, options: &[&str], key| QuestionDraft {
+            kind,
+            stem: stem.into(),
+            options: options.iter().map(|s| s.to_string()).collect(),
+            key,
+            explanation: "解析含 ~ = # { } : \\ 和\n换行".into(),
+            source: "第1条: {出处}".into(),
+            difficulty: 3,
+            tags: vec!["带]括号".into(), "二".into()],
+        };
+        let q = |id: &str, category: &str, draft| ExportQuestion {
+            stable_id: id.into(),
+            category: category.into(),
+            draft,
+        };
+        vec![
+            q(
+                "id:with]odd \\chars",
+                "类/别",
+                draft(
+                    QuestionKind::Single,
+                    "[html]<b>不是标记</b> = ~ # { }",
+                    &["%50%不是权重", "[moodle]甲", "a:b"],
+                    AnswerKey::Single { option: 2 },
+                ),
+            ),
+            q(
+                "",
+                "类/别",
+                draft(
+                    QuestionKind::Multiple,
+                    "多选（  ）",
+                    &["甲", "乙", "丙"],
+                    AnswerKey::Multiple {
+                        options: vec![0, 1, 2],
+                    },
+                ),
+            ),
+            q(
+                "tf",
+                "二类",
+                draft(
+                    QuestionKind::TrueFalse,
+                    "判断 // 不是注释",
+                    &[],
+                    AnswerKey::TrueFalse { value: false },
+                ),
+            ),
+            q(
+                "fill",
+                "二类",
+                draft(
+                    QuestionKind::FillIn,
+                    "第一空______，第二空__。",
+                    &[],
+                    AnswerKey::FillIn {
+                        blanks: vec![
+                            vec!["1/2".into(), "a=b".into()],
+                            vec!["#号".into(), "%100%".into()],
+                        ],
+                    },
+                ),
+            ),
+        ]
+    }
+
+    #[test]
+    fn export_round_trips_every_field() {
+        let qs = tricky();
+        let bytes = write(&qs);
+        let p = parse(Format::Gift, &bytes).unwrap();
+        assert!(p.problems.is_empty() && p.skipped.is_empty(), "{p:?}");
+        assert_eq!(p.questions.len(), qs.len());
+        for (got, want) in p.questions.iter().zip(&qs) {
+            assert_eq!(got.draft, want.draft);
+            assert_eq!(got.category, want.category);
+            assert_eq!(
+                got.stable_id,
+                Some(want.stable_id.clone()).filter(|s| !s.is_empty())
+            );
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("~%33.33333%甲"), "{text}");
+        assert!(text.contains(SOURCE_MARKER));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for input in [
+            "{",
+            "}",
+            "::",
+            "::a",
+            "{~}",
+            "{=}",
+            "{#}",
+            "{~%",
+            "{~%50",
+            "{~%5%}",
+            "\\",
+            "a\\",
+            "{####}",
+            "{T####}",
+            "$CATEGORY:",
+            "// [id:",
+            "// [tag:\\",
+            "{=a ->}",
+            "::t::{=%%}",
+        ] {
+            let _ = parse(Format::Gift, input.as_bytes());
+        }
+        let garbage: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert!(parse(Format::Gift, &garbage).is_err());
+    }
+}

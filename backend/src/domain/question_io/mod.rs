@@ -130,7 +130,11 @@ impl Format {
             Some(Format::BeaconToml)
         } else if head.contains('{') && (head.contains("::") || head.contains("$CATEGORY")) {
             Some(Format::Gift)
-        } else if head.lines().next().is_some_and(|l| l.contains("题干") || l.contains("stem")) {
+        } else if head
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("题干") || l.contains("stem"))
+        {
             Some(Format::Csv)
         } else {
             None

@@ -44,7 +44,13 @@ pub enum Col {
     Tags,
 }
 
-const REQUIRED: [Col; 5] = [Col::Kind, Col::Stem, Col::Key, Col::Explanation, Col::Source];
+const REQUIRED: [Col; 5] = [
+    Col::Kind,
+    Col::Stem,
+    Col::Key,
+    Col::Explanation,
+    Col::Source,
+];
 
 /// The columns an export writes, in order.
 pub fn export_columns() -> Vec<Col> {
@@ -194,7 +200,7 @@ pub fn read(table: Table, out: &mut Collector) -> Result<(), ImportError> {
 
 type RowProblems = Vec<(&'static str, String)>;
 
-fn row_to_candidate(row: u32, get: &dyn Fn(Col) -> &str) -> Result<Candidate, RowProblems> {
+fn row_to_candidate<'a>(row: u32, get: &dyn Fn(Col) -> &'a str) -> Result<Candidate, RowProblems> {
     let mut problems = Vec::new();
     let kind = parse_kind(get(Col::Kind));
     if kind.is_none() {
@@ -203,7 +209,9 @@ fn row_to_candidate(row: u32, get: &dyn Fn(Col) -> &str) -> Result<Candidate, Ro
     let difficulty = parse_difficulty(get(Col::Difficulty))
         .map_err(|m| problems.push(("difficulty", m)))
         .ok();
-    let options = read_options(get).map_err(|m| problems.push(("options", m))).ok();
+    let options = read_options(get)
+        .map_err(|m| problems.push(("options", m)))
+        .ok();
     let key = kind.and_then(|k| {
         parse_key(k, get(Col::Key))
             .map_err(|m| problems.push(("answer", m)))
@@ -240,9 +248,12 @@ fn kind_problem(cell: &str) -> String {
 }
 
 /// Options A–H in order; a gap (B empty but C filled) is a mistake, not a shorter list.
-fn read_options(get: &dyn Fn(Col) -> &str) -> Result<Vec<String>, String> {
+fn read_options<'a>(get: &dyn Fn(Col) -> &'a str) -> Result<Vec<String>, String> {
     let cells: Vec<&str> = (0..MAX_OPTIONS).map(|i| get(Col::Opt(i))).collect();
-    let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+    let used = cells
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |i| i + 1);
     if let Some(gap) = cells[..used].iter().position(|c| c.is_empty()) {
         return Err(format!(
             "选项{}为空，但后面还有选项；选项应从A开始连续填写",
@@ -256,8 +267,12 @@ fn read_options(get: &dyn Fn(Col) -> &str) -> Result<Vec<String>, String> {
 pub fn parse_kind(cell: &str) -> Option<QuestionKind> {
     let name = cell.trim().to_lowercase().replace([' ', '-'], "_");
     Some(match name.as_str() {
-        "单选" | "单选题" | "单项选择" | "单项选择题" | "single" => QuestionKind::Single,
-        "多选" | "多选题" | "多项选择" | "多项选择题" | "multiple" => QuestionKind::Multiple,
+        "单选" | "单选题" | "单项选择" | "单项选择题" | "single" => {
+            QuestionKind::Single
+        }
+        "多选" | "多选题" | "多项选择" | "多项选择题" | "multiple" => {
+            QuestionKind::Multiple
+        }
         "判断" | "判断题" | "true_false" | "truefalse" => QuestionKind::TrueFalse,
         "填空" | "填空题" | "fill_in" | "fillin" => QuestionKind::FillIn,
         _ => return None,
@@ -298,9 +313,7 @@ pub fn parse_key(kind: QuestionKind, cell: &str) -> Result<AnswerKey, String> {
         },
         QuestionKind::Multiple => match question::parse_letters(&letters) {
             Some(v) if !v.is_empty() => Ok(AnswerKey::Multiple { options: v }),
-            _ => Err(format!(
-                "多选题的答案应为选项字母，如“ABD”，而不是“{cell}”"
-            )),
+            _ => Err(format!("多选题的答案应为选项字母，如“ABD”，而不是“{cell}”")),
         },
         QuestionKind::TrueFalse => parse_true_false(cell)
             .map(|value| AnswerKey::TrueFalse { value })
@@ -555,6 +568,9 @@ mod tests {
         assert_eq!(parse_difficulty(""), Ok(2));
         assert_eq!(parse_difficulty("3"), Ok(3));
         assert!(parse_difficulty("4").is_err());
-        assert_eq!(split_tags("党章, 纪律，廉洁、 "), vec!["党章", "纪律", "廉洁"]);
+        assert_eq!(
+            split_tags("党章, 纪律，廉洁、 "),
+            vec!["党章", "纪律", "廉洁"]
+        );
     }
 }

@@ -21,6 +21,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, ImportError> {
         .flexible(true)
         .delimiter(sniff_delimiter(text))
         .from_reader(text.as_bytes());
+    let lines = text::LineIndex::new(text);
     let mut table = Table::new();
     // Line breaks inside quoted cells, so far: they start no new Excel row.
     let mut inner_breaks = 0u32;
@@ -30,7 +31,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, ImportError> {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(1, |p| line_at(text, p.byte()));
+                let line = e.position().map_or(1, |p| line_at(text, &lines, p.byte()));
                 return Err(ImportError::new(
                     ErrorCode::Malformed,
                     "CSV 格式有误，无法读取这一行（例如引号不成对）",
@@ -38,7 +39,9 @@ pub fn read(bytes: &[u8]) -> Result<Table, ImportError> {
                 .at(Location::Row(line.saturating_sub(inner_breaks))));
             }
         }
-        let line = record.position().map_or(1, |p| line_at(text, p.byte()));
+        let line = record
+            .position()
+            .map_or(1, |p| line_at(text, &lines, p.byte()));
         table.push((
             line.saturating_sub(inner_breaks),
             record.iter().map(unneutralize).collect(),
@@ -62,14 +65,13 @@ fn sniff_delimiter(text: &str) -> u8 {
 
 /// The 1-based line of a record starting at byte `at`. The reader may report the line
 /// break that ended the previous record (and blank lines it skipped) as the start.
-fn line_at(text: &str, at: u64) -> u32 {
+fn line_at(text: &str, lines: &text::LineIndex, at: u64) -> u32 {
     let bytes = text.as_bytes();
     let mut end = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
     while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
         end += 1;
     }
-    let newlines = bytes[..end].iter().filter(|b| **b == b'\n').count();
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+    lines.line(end)
 }
 
 fn starts_dangerously(s: &str) -> bool {
@@ -98,11 +100,12 @@ fn unneutralize(cell: &str) -> String {
 pub fn write(questions: &[ExportQuestion]) -> Vec<u8> {
     let columns = sheet::export_columns();
     let mut rows: Vec<Vec<String>> = vec![columns.iter().map(|c| c.header()).collect()];
-    rows.extend(
-        questions
+    rows.extend(questions.iter().map(|q| {
+        columns
             .iter()
-            .map(|q| columns.iter().map(|c| neutralize(&sheet::cell(q, *c))).collect()),
-    );
+            .map(|c| neutralize(&sheet::cell(q, *c)))
+            .collect()
+    }));
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.as_bytes().to_vec());
@@ -129,7 +132,11 @@ mod tests {
     fn reads_rows_with_excel_row_numbers() {
         let parsed = parse(Format::Csv, GOOD.as_bytes()).unwrap();
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-        let rows: Vec<u32> = parsed.questions.iter().map(|q| q.location.number()).collect();
+        let rows: Vec<u32> = parsed
+            .questions
+            .iter()
+            .map(|q| q.location.number())
+            .collect();
         // Row 3 is blank; the quoted line break does not start a new row.
         assert_eq!(rows, vec![2, 4, 5]);
         assert_eq!(parsed.questions[1].draft.stem, "两行\n的题干");

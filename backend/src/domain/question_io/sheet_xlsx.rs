@@ -115,7 +115,11 @@ fn read_cells(bytes: &[u8]) -> Result<Table, ImportError> {
 
 /// One row's cells by column index (gaps empty).
 fn dense(cells: Vec<(u32, String)>) -> Vec<String> {
-    let width = cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0);
+    let width = cells
+        .iter()
+        .map(|(c, _)| *c as usize + 1)
+        .max()
+        .unwrap_or(0);
     let mut out = vec![String::new(); width];
     for (col, value) in cells {
         if let Some(slot) = out.get_mut(col as usize) {
@@ -237,10 +241,21 @@ mod tests {
     #[test]
     fn chinese_headers_in_any_order_and_numbers_as_text() {
         let bytes = workbook(&[
-            &["难度", "出处", "答案", "题干", "解析", "题型", "选项B", "选项A"],
-            &["3", "党章", "b", "党的根本宗旨是（  ）。", "解析", "单选题", "为人民服务", "发展"],
+            &[
+                "难度", "出处", "答案", "题干", "解析", "题型", "选项B", "选项A",
+            ],
+            &[
+                "3",
+                "党章",
+                "b",
+                "党的根本宗旨是（  ）。",
+                "解析",
+                "单选题",
+                "为人民服务",
+                "发展",
+            ],
             &[],
-            &["", "党章", "x", "题干", "解析", "单选", "", ""],
+            &["", "党章", "甲", "题干", "解析", "单选", "", ""],
         ]);
         let parsed = parse(Format::Xlsx, &bytes).unwrap();
         assert_eq!(parsed.questions.len(), 1);

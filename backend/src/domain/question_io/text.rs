@@ -103,8 +103,22 @@ pub fn text_to_html(s: &str) -> String {
 
 /// Elements after which text continues on a new line.
 const BLOCK_TAGS: &[&str] = &[
-    "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
-    "blockquote", "pre",
+    "br",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "pre",
 ];
 
 /// HTML as plain text: tags removed (`<br>` and the ends of paragraphs and other blocks
@@ -113,19 +127,19 @@ const BLOCK_TAGS: &[&str] = &[
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
+    // Once a `<` has no `>` after it, no later one has: stop looking (each look would scan
+    // to the end, which many `<` would make quadratic).
+    let mut tags_left = true;
     while let Some(c) = rest.chars().next() {
         match c {
-            '<' => match rest.find('>') {
+            '<' if tags_left => match rest.find('>') {
                 Some(end) => {
                     if breaks_line(&rest[1..end]) {
                         out.push('\n');
                     }
                     rest = &rest[end + 1..];
                 }
-                None => {
-                    out.push('<');
-                    rest = &rest[1..];
-                }
+                None => tags_left = false,
             },
             '&' => {
                 let (decoded, used) = decode_entity(rest);
@@ -170,7 +184,9 @@ pub fn has_image(html: &str) -> bool {
 /// Decodes the entity at the start of `s` (which starts with `&`): the decoded text and
 /// the bytes used. An unknown or unterminated entity is kept as the `&` itself.
 fn decode_entity(s: &str) -> (String, usize) {
-    let Some(end) = s[1..].find(';').map(|i| i + 1).filter(|end| *end <= 12) else {
+    // Entity names are short: look for the `;` only nearby.
+    let near = &s.as_bytes()[..s.len().min(13)];
+    let Some(end) = near.iter().skip(1).position(|b| *b == b';').map(|i| i + 1) else {
         return ("&".into(), 1);
     };
     let name = &s[1..end];
@@ -231,7 +247,10 @@ mod tests {
         assert_eq!(e.location, Some(Location::Line(1)));
         assert_eq!(decode(b"\xFF\xFEa\0").unwrap_err().code, ErrorCode::NotUtf8);
         assert_eq!(decode(b"abc\0def").unwrap_err().code, ErrorCode::NotText);
-        assert_eq!(decode(b"PK\x03\x04zz").unwrap_err().code, ErrorCode::NotText);
+        assert_eq!(
+            decode(b"PK\x03\x04zz").unwrap_err().code,
+            ErrorCode::NotText
+        );
         assert_eq!(decode(b" \n\t").unwrap_err().code, ErrorCode::Empty);
     }
 

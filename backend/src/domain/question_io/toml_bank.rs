@@ -51,9 +51,7 @@ fn location(file: Option<&str>, line: u32) -> Location {
 
 /// A `parse_file` message split into its line and text (`toml:12: text`).
 fn split_message(message: &str) -> (u32, String) {
-    let rest = message
-        .strip_prefix(NAME)
-        .and_then(|m| m.strip_prefix(':'));
+    let rest = message.strip_prefix(NAME).and_then(|m| m.strip_prefix(':'));
     if let Some((line, text)) = rest.and_then(|r| r.split_once(": ")) {
         if let Ok(line) = line.parse() {
             return (line, text.to_string());
@@ -117,7 +115,9 @@ fn recover(
     out: &mut Collector,
 ) -> Result<(), ImportError> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let line = e.span().map_or(1, |s| text::LineIndex::new(text).line(s.start));
+        let line = e
+            .span()
+            .map_or(1, |s| text::LineIndex::new(text).line(s.start));
         ImportError::new(
             ErrorCode::Malformed,
             format!("TOML 格式有误：{}", e.message()),
@@ -328,9 +328,10 @@ fn kind_name(kind: QuestionKind) -> &'static str {
 fn answer(key: &AnswerKey) -> String {
     match key {
         AnswerKey::Single { option } => lit(option_letter(*option).to_string()),
-        AnswerKey::Multiple { options } => {
-            lit(options.iter().map(|o| option_letter(*o)).collect::<String>())
-        }
+        AnswerKey::Multiple { options } => lit(options
+            .iter()
+            .map(|o| option_letter(*o))
+            .collect::<String>()),
         AnswerKey::TrueFalse { value } => value.to_string(),
         AnswerKey::FillIn { blanks } => {
             let items: Vec<toml::Value> = blanks
@@ -440,8 +441,11 @@ source = "第2条"
         let e = parse(Format::BeaconToml, broken.as_bytes()).unwrap_err();
         assert_eq!(e.code, ErrorCode::Malformed);
         assert_eq!(e.location, Some(Location::Line(7)));
-        let e = parse(Format::BeaconToml, GOOD.replace("category", "kategorie").as_bytes())
-            .unwrap_err();
+        let e = parse(
+            Format::BeaconToml,
+            GOOD.replace("category", "kategorie").as_bytes(),
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::Malformed);
         assert!(parse(Format::BeaconToml, b"\x00\x01\x02").is_err());
         assert!(parse(Format::BeaconToml, b"category = \"x\"\n").is_err());
