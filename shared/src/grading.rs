@@ -32,6 +32,7 @@ pub enum QuestionKind {
 /// The answer key of one question, by kind. Option indices are positions in the
 /// question's canonical option list (before any per-attempt shuffle).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AnswerKey {
     Single { option: usize },

@@ -146,6 +146,20 @@ pub fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// Ids for an inlined `IN (…)` list ("NULL" when empty, which matches nothing). Ids come
+/// from our own integer columns, so inlining is safe and keeps one SQL text for both
+/// databases.
+pub fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "NULL".into()
+    } else {
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// True when `e` is a unique-constraint violation, on either database.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::id_list;
 use super::study::Viewer;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,22 +26,14 @@ const QUIZ_COLUMNS: &str = "q.id, q.slug, q.title, q.kind, q.module_id, q.questi
     q.time_limit_secs, q.pass_mark, q.max_attempts, q.opens_at, q.closes_at, \
     q.multiple_policy, q.reveal";
 
-fn ids(v: &[i64]) -> String {
-    if v.is_empty() {
-        "NULL".into()
-    } else {
-        v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-    }
-}
-
 /// Quizzes visible to `viewer`: addressed to everyone or their units, and if tied to a
 /// module, only when that module is visible too. System quizzes (mistake practice) excluded.
 fn visible_sql(viewer: &Viewer) -> String {
     if viewer.all {
         return "1 = 1".into();
     }
-    let b = ids(&viewer.branch_ids);
-    let g = ids(&viewer.youth_group_ids);
+    let b = id_list(&viewer.branch_ids);
+    let g = id_list(&viewer.youth_group_ids);
     format!(
         "(q.audience = 'all' AND (q.module_id IS NULL OR EXISTS (SELECT 1 FROM modules m WHERE m.id = q.module_id AND \
           (m.audience = 'all' \
@@ -193,8 +186,8 @@ pub async fn insert_attempt_question(
     option_order: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO attempt_questions (attempt_id, position, question_id, option_order) \
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO attempt_questions (attempt_id, position, question_id, option_order, \
+         question_version) VALUES ($1, $2, $3, $4, (SELECT version FROM questions WHERE id = $3))",
     )
     .bind(attempt_id)
     .bind(position)
@@ -205,7 +198,7 @@ pub async fn insert_attempt_question(
     Ok(())
 }
 
-/// A frozen question of an attempt joined with the question itself.
+/// A frozen question of an attempt with the content of the version it froze.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptQuestionRow {
     pub position: i64,
@@ -228,8 +221,14 @@ pub async fn attempt_questions(
 ) -> sqlx::Result<Vec<AttemptQuestionRow>> {
     sqlx::query_as(
         "SELECT aq.position, aq.question_id, aq.option_order, aq.answer, aq.answered_at, aq.correct, \
-         q.kind, q.stem, q.options, q.answer_key, q.explanation, q.source \
+         COALESCE(v.kind, q.kind) AS kind, COALESCE(v.stem, q.stem) AS stem, \
+         COALESCE(v.options, q.options) AS options, \
+         COALESCE(v.answer_key, q.answer_key) AS answer_key, \
+         COALESCE(v.explanation, q.explanation) AS explanation, \
+         COALESCE(v.source, q.source) AS source \
          FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id \
+         LEFT JOIN question_versions v \
+           ON v.question_id = aq.question_id AND v.version = aq.question_version \
          WHERE aq.attempt_id = $1 ORDER BY aq.position",
     )
     .bind(attempt_id)
@@ -323,7 +322,7 @@ pub async fn draw_candidates(
     let filter = if category_ids.is_empty() {
         String::new()
     } else {
-        format!("WHERE q.category_id IN ({})", ids(category_ids))
+        format!("WHERE q.category_id IN ({})", id_list(category_ids))
     };
     sqlx::query_as(&format!(
         "SELECT q.id, (SELECT COUNT(*) FROM attempt_questions aq JOIN attempts a ON a.id = aq.attempt_id \

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use super::now_ms;
+use super::{id_list, now_ms};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ModuleRow {
@@ -40,14 +40,6 @@ pub struct Viewer {
     pub youth_group_ids: Vec<i64>,
 }
 
-fn ids(v: &[i64]) -> String {
-    if v.is_empty() {
-        "NULL".into()
-    } else {
-        v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-    }
-}
-
 /// SQL condition on `m` (modules) for what `viewer` may see. Ids are our own integers.
 fn visible_sql(viewer: &Viewer) -> String {
     if viewer.all {
@@ -57,8 +49,8 @@ fn visible_sql(viewer: &Viewer) -> String {
         "(m.audience = 'all' \
           OR EXISTS (SELECT 1 FROM module_branches mb WHERE mb.module_id = m.id AND mb.branch_id IN ({})) \
           OR EXISTS (SELECT 1 FROM module_youth_groups my WHERE my.module_id = m.id AND my.youth_group_id IN ({})))",
-        ids(&viewer.branch_ids),
-        ids(&viewer.youth_group_ids)
+        id_list(&viewer.branch_ids),
+        id_list(&viewer.youth_group_ids)
     )
 }
 

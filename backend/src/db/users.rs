@@ -3,7 +3,7 @@
 use shared::api::auth::Scope;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::{flag, now_ms};
+use super::{flag, id_list, now_ms};
 
 /// A `users` row as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -195,12 +195,12 @@ pub async fn list(pool: &AnyPool, f: &ListFilter) -> sqlx::Result<(Vec<UserRow>,
     if let Visibility::Within(scope) = &f.visibility {
         let mut any: Vec<String> = Vec::new();
         if !scope.branch_ids.is_empty() {
-            any.push(format!("u.branch_id IN ({})", join_ids(&scope.branch_ids)));
+            any.push(format!("u.branch_id IN ({})", id_list(&scope.branch_ids)));
         }
         if !scope.youth_group_ids.is_empty() {
             any.push(format!(
                 "u.youth_group_id IN ({})",
-                join_ids(&scope.youth_group_ids)
+                id_list(&scope.youth_group_ids)
             ));
         }
         if any.is_empty() {
@@ -272,11 +272,4 @@ pub async fn count_all(conn: &mut AnyConnection) -> sqlx::Result<i64> {
         .fetch_one(conn)
         .await?;
     Ok(n)
-}
-
-fn join_ids(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -268,16 +268,21 @@ pub fn parse_dir(dir: &Path) -> Result<Vec<BankQuestion>, Vec<String>> {
 
 /// A hash of everything a question says, to tell an edited question from an unchanged one.
 pub fn content_hash(q: &BankQuestion) -> String {
+    draft_hash(&q.category, &q.draft)
+}
+
+/// [`content_hash`] of a question in `category`.
+pub fn draft_hash(category: &str, draft: &QuestionDraft) -> String {
     let canonical = serde_json::json!({
-        "category": q.category,
-        "kind": q.draft.kind,
-        "stem": q.draft.stem,
-        "options": q.draft.options,
-        "key": q.draft.key,
-        "explanation": q.draft.explanation,
-        "source": q.draft.source,
-        "difficulty": q.draft.difficulty,
-        "tags": q.draft.tags,
+        "category": category,
+        "kind": draft.kind,
+        "stem": draft.stem,
+        "options": draft.options,
+        "key": draft.key,
+        "explanation": draft.explanation,
+        "source": draft.source,
+        "difficulty": draft.difficulty,
+        "tags": draft.tags,
     });
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }

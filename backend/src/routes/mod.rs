@@ -7,6 +7,7 @@ pub mod members;
 pub mod openapi;
 pub mod org;
 pub mod points;
+pub mod questions;
 pub mod quiz;
 pub mod study;
 
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(study::router())
         .merge(quiz::router())
         .merge(points::router())
+        .merge(questions::router())
 }

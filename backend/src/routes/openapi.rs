@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org, points, quiz, study};
+use super::{auth, health, members, org, points, questions, quiz, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,9 @@ use super::{auth, health, members, org, points, quiz, study};
         quiz::mistakes, quiz::practise_mistakes,
         points::me, points::ledger, points::rules, points::put_rules,
         points::individuals, points::groups, points::settings, points::put_settings,
+        questions::list, questions::show, questions::create, questions::update,
+        questions::report, questions::resolve_report, questions::categories,
+        questions::create_category,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -32,6 +35,7 @@ use super::{auth, health, members, org, points, quiz, study};
         (name = "members", description = "成员账号"),
         (name = "study", description = "学习专题、课程与学习时长"),
         (name = "quiz", description = "答题、作答记录与错题本"),
+        (name = "questions", description = "题库编辑、分类与答题纠错"),
         (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
         (name = "health", description = "运行状态"),
     )

@@ -10,6 +10,7 @@ mod members;
 mod org;
 mod points;
 mod question_bank;
+mod questions;
 mod quiz;
 mod scope;
 mod study;
