@@ -31,8 +31,8 @@ use shared::grading::{AnswerKey, QuestionKind};
 use shared::question::{count_blanks, QuestionDraft};
 
 use super::{
-    feedback_with_source, id_from, split_feedback, text, Candidate, Collector, ExportQuestion,
-    ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
+    category_from_path, feedback_with_source, id_from, split_feedback, text, Candidate, Collector,
+    ExportQuestion, ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
 };
 
 /// The source given to a GIFT question whose feedback names none.
@@ -163,13 +163,14 @@ pub fn read(text: &str, out: &mut Collector) -> Result<(), ImportError> {
         let joined: Vec<&str> = block.lines.iter().map(|(_, l)| *l).collect();
         let toks = tokenize(joined.join("\n").trim());
         if let Some(path) = category_path(&toks) {
-            category = category_name(&path);
+            category = category_from_path(&path);
             continue;
         }
         out.entry()?;
         let at = Location::Line(line);
         match read_question(&toks, &block.comments) {
-            Ok(Parsed::Question(mut c)) => {
+            Ok(Parsed::Question(c)) => {
+                let mut c = *c;
                 c.category = category.clone();
                 c.location = at;
                 out.question(c);
@@ -190,31 +191,8 @@ fn category_path(toks: &[Tok]) -> Option<String> {
     matches.then(|| plain(&toks[n..]).trim().to_string())
 }
 
-/// The last segment of a Moodle category path (`$course$/top/党章` → `党章`; `//` is a
-/// slash within a name).
-fn category_name(path: &str) -> String {
-    let mut segments = vec![String::new()];
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '/' && chars.peek() == Some(&'/') {
-            chars.next();
-            segments.last_mut().map(|s| s.push('/'));
-        } else if c == '/' {
-            segments.push(String::new());
-        } else {
-            segments.last_mut().map(|s| s.push(c));
-        }
-    }
-    segments
-        .into_iter()
-        .map(|s| s.trim().to_string())
-        .rfind(|s| !s.is_empty())
-        .filter(|s| s != "top" && !(s.starts_with('$') && s.ends_with('$')))
-        .unwrap_or_default()
-}
-
 enum Parsed {
-    Question(Candidate),
+    Question(Box<Candidate>),
     Skip(String),
 }
 
@@ -327,7 +305,7 @@ fn read_question(toks: &[Tok], comments: &[&str]) -> Result<Parsed, Failure> {
     }
     let meta = Meta::from_comments(comments)?;
     let (explanation, source) = split_feedback(&feedback);
-    Ok(Parsed::Question(Candidate {
+    Ok(Parsed::Question(Box::new(Candidate {
         stable_id: meta.id.or(title),
         category: String::new(),
         draft: QuestionDraft {
@@ -345,7 +323,7 @@ fn read_question(toks: &[Tok], comments: &[&str]) -> Result<Parsed, Failure> {
             tags: meta.tags,
         },
         location: Location::Line(0),
-    }))
+    })))
 }
 
 fn skip_reason(kinds: &[Answers]) -> Option<&'static str> {

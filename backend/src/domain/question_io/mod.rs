@@ -460,6 +460,31 @@ pub(crate) fn split_feedback(feedback: &str) -> (String, Option<String>) {
     }
 }
 
+/// The category a Moodle category path names: its last segment (`$course$/top/党章` →
+/// `党章`; `//` is a slash within a name). Empty for Moodle's own levels (`top`, `$…$`).
+pub(crate) fn category_from_path(path: &str) -> String {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut chars = path.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '/' {
+            current.push(c);
+        } else if chars.peek() == Some(&'/') {
+            chars.next();
+            current.push('/');
+        } else {
+            segments.push(std::mem::take(&mut current));
+        }
+    }
+    segments.push(current);
+    segments
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .rfind(|s| !s.is_empty())
+        .filter(|s| s != "top" && !(s.starts_with('$') && s.ends_with('$')))
+        .unwrap_or_default()
+}
+
 /// A question as a parser read it, before the common checks.
 pub(crate) struct Candidate {
     pub stable_id: Option<String>,

@@ -31,8 +31,8 @@ use shared::grading::{AnswerKey, QuestionKind};
 use shared::question::{count_blanks, QuestionDraft, MAX_STEM_CHARS};
 
 use super::{
-    feedback_with_source, id_from, split_feedback, text, Candidate, Collector, ErrorCode,
-    ExportQuestion, ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
+    category_from_path, feedback_with_source, id_from, split_feedback, text, Candidate, Collector,
+    ErrorCode, ExportQuestion, ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
 };
 
 /// The source given to a Moodle question whose feedback names none.
@@ -243,7 +243,7 @@ fn question(
     let kind = el.attr("type").unwrap_or("");
     if kind == "category" {
         if let Some(c) = el.child("category") {
-            *category = category_name(c.text_child());
+            *category = category_from_path(c.text_child());
         }
         return Ok(());
     }
@@ -316,30 +316,6 @@ fn skip_reason(kind: &str) -> Option<String> {
         other => return Some(format!("Moodle 题型“{other}”暂不支持")),
     };
     Some(format!("Moodle {name}暂不支持"))
-}
-
-/// The last segment of a category path, as in GIFT.
-fn category_name(path: &str) -> String {
-    let mut segments = vec![String::new()];
-    let mut chars = path.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, chars.peek()) {
-            ('/', Some('/')) => {
-                chars.next();
-                segments.last_mut().map(|s| s.push('/'));
-            }
-            ('/', _) => segments.push(String::new()),
-            _ => {
-                segments.last_mut().map(|s| s.push(c));
-            }
-        }
-    }
-    segments
-        .into_iter()
-        .map(|s| s.trim().to_string())
-        .rfind(|s| !s.is_empty())
-        .filter(|s| s != "top" && !(s.starts_with('$') && s.ends_with('$')))
-        .unwrap_or_default()
 }
 
 type Failure = (Option<&'static str>, String);

@@ -7,9 +7,9 @@
 //! folder) is accepted for import; its locations name the file inside.
 //!
 //! `parse_file` refuses a whole file for one bad question. For the preview, a file that
-//! fails but is valid TOML is read again question by question (each `[[questions]]` table
-//! with the file's header), so the valid questions are listed and each invalid one becomes
-//! a [`Problem`](super::Problem) at its own line.
+//! is valid TOML is read question by question (each `[[questions]]` table after the file's
+//! `category` line), so the valid questions are listed and each invalid one becomes a
+//! [`Problem`](super::Problem) at its own line. A TOML syntax error refuses the file.
 
 use std::io::{Cursor, Read, Write};
 
@@ -25,8 +25,8 @@ use crate::domain::question_bank;
 
 /// The name `parse_file` puts before each message's line; stripped again here.
 const NAME: &str = "toml";
-/// Largest header (text before the first question) read again with every question.
-const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Most questions of a file written as an inline array (`questions = [{…}]`).
+const MAX_INLINE_QUESTIONS: usize = 500;
 /// Most files in a ZIP of TOML files.
 const MAX_ZIP_FILES: usize = 1000;
 
@@ -82,39 +82,17 @@ fn field_of(message: &str) -> Option<&'static str> {
     })
 }
 
+/// Where a file's questions are: the span of each `questions` entry.
+#[derive(serde::Deserialize)]
+struct Layout {
+    #[serde(default)]
+    questions: Vec<toml::Spanned<toml::Value>>,
+}
+
+/// Reads one file: question by question when they are `[[questions]]` tables (see the
+/// module notes), else whole.
 fn read_text(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), ImportError> {
-    match question_bank::parse_file(NAME, text) {
-        Ok(questions) => {
-            for q in questions {
-                out.entry()?;
-                let (line, _) = split_message(&format!("{}: ", q.origin));
-                out.question(Candidate {
-                    stable_id: Some(q.stable_id),
-                    category: q.category,
-                    draft: q.draft,
-                    location: location(file, line),
-                });
-            }
-            Ok(())
-        }
-        Err(errors) => recover(text, file, &errors, out),
-    }
-}
-
-/// The whole file cannot be read: the first error, as an [`ImportError`].
-fn whole_file_error(file: Option<&str>, errors: &[String]) -> ImportError {
-    let (line, message) = split_message(errors.first().map_or("", String::as_str));
-    ImportError::new(ErrorCode::Malformed, message).at(location(file, line))
-}
-
-/// Reads a file that `parse_file` refused, one question at a time (see the module notes).
-fn recover(
-    text: &str,
-    file: Option<&str>,
-    errors: &[String],
-    out: &mut Collector,
-) -> Result<(), ImportError> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+    let layout: Layout = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map_or(1, |s| text::LineIndex::new(text).line(s.start));
@@ -124,38 +102,82 @@ fn recover(
         )
         .at(location(file, line))
     })?;
-    let starts = question_starts(text);
-    let declared = table
-        .get("questions")
-        .and_then(|q| q.as_array())
-        .map_or(0, Vec::len);
-    // A `[[questions]]` line inside a multi-line string would split a question in two;
-    // then the file is reported as a whole instead.
-    let Some(&first) = starts.first() else {
-        return Err(whole_file_error(file, errors));
+    let starts: Vec<usize> = layout.questions.iter().map(|q| q.span().start).collect();
+    let tables = starts
+        .iter()
+        .all(|s| text.get(*s..).is_some_and(|t| t.starts_with("[[")));
+    if tables && !starts.is_empty() {
+        return read_split(text, &starts, file, out);
+    }
+    // Inline `questions = [{…}]`: `parse_file`'s cost grows with the square of the
+    // questions, so only a modest number is read this way.
+    if starts.len() > MAX_INLINE_QUESTIONS {
+        return Err(ImportError::new(
+            ErrorCode::Malformed,
+            format!(
+                "题目较多（超过{MAX_INLINE_QUESTIONS}道）时，请按 question-bank/README.md 用 [[questions]] 逐题书写"
+            ),
+        )
+        .at(location(file, 1)));
+    }
+    read_whole(text, file, out)
+}
+
+/// Reads a file with one `parse_file` call: all of it, or the first error for the file.
+fn read_whole(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), ImportError> {
+    let questions =
+        question_bank::parse_file(NAME, text).map_err(|e| whole_file_error(file, &e))?;
+    for q in questions {
+        out.entry()?;
+        let (line, _) = split_message(&format!("{}: ", q.origin));
+        out.question(Candidate {
+            stable_id: Some(q.stable_id),
+            category: q.category,
+            draft: q.draft,
+            location: location(file, line),
+        });
+    }
+    Ok(())
+}
+
+/// The whole file cannot be read: the first error, as an [`ImportError`].
+fn whole_file_error(file: Option<&str>, errors: &[String]) -> ImportError {
+    let (line, message) = split_message(errors.first().map_or("", String::as_str));
+    ImportError::new(ErrorCode::Malformed, message).at(location(file, line))
+}
+
+/// Reads each `[[questions]]` table after the file's category line alone, so one bad
+/// question is one [`Problem`](super::Problem) and the work stays linear in the file's size
+/// (`parse_file` counts lines from the start for every question).
+fn read_split(
+    text: &str,
+    starts: &[usize],
+    file: Option<&str>,
+    out: &mut Collector,
+) -> Result<(), ImportError> {
+    let header = &text[..starts.first().copied().unwrap_or(0)];
+    let category = match question_bank::parse_file(NAME, header) {
+        Ok(_) => header
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| {
+                t.get("category")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default(),
+        Err(header_errors) => return Err(whole_file_error(file, &header_errors)),
     };
-    if starts.len() != declared || first > MAX_HEADER_BYTES {
-        return Err(whole_file_error(file, errors));
-    }
-    let header = &text[..first];
-    if let Err(header_errors) = question_bank::parse_file(NAME, header) {
-        return Err(whole_file_error(file, &header_errors));
-    }
+    // One line, however long the header's comments: parsed again with every question.
+    let short_header = format!("category = {}\n", lit(category));
     let lines = text::LineIndex::new(text);
-    let header_lines = u32::try_from(header.matches('\n').count()).unwrap_or(u32::MAX);
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
     for (start, end) in starts.iter().copied().zip(ends) {
         out.entry()?;
         let first_line = lines.line(start);
-        // Line `l` of header + question is line `first_line + l - header_lines - 1` here.
-        let map = |l: u32| {
-            if l > header_lines {
-                first_line.saturating_add(l - header_lines - 1)
-            } else {
-                first_line
-            }
-        };
-        let one = format!("{header}{}", &text[start..end]);
+        // Line `l` (from 2) of header + question is line `first_line + l - 2` of the file.
+        let map = |l: u32| first_line.saturating_add(l.saturating_sub(2));
+        let one = format!("{short_header}{}", text.get(start..end).unwrap_or(""));
         match question_bank::parse_file(NAME, &one) {
             Ok(questions) => {
                 for q in questions {
@@ -176,19 +198,6 @@ fn recover(
         }
     }
     Ok(())
-}
-
-/// Byte offsets of the lines that open a `[[questions]]` table.
-fn question_starts(text: &str) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with("[[questions]]") {
-            starts.push(offset);
-        }
-        offset += line.len();
-    }
-    starts
 }
 
 fn read_zip(bytes: &[u8], out: &mut Collector) -> Result<(), ImportError> {
@@ -449,6 +458,17 @@ source = "第2条"
         assert_eq!(e.code, ErrorCode::Malformed);
         assert!(parse(Format::BeaconToml, b"\x00\x01\x02").is_err());
         assert!(parse(Format::BeaconToml, b"category = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn inline_arrays_and_long_headers_are_read() {
+        let inline = "category = \"c\"\nquestions = [\n  { id = \"a\", kind = \"判断\", stem = \"s\", answer = true, explanation = \"e\", source = \"o\" },\n]\n";
+        let parsed = parse(Format::BeaconToml, inline.as_bytes()).unwrap();
+        assert_eq!(parsed.questions.len(), 1);
+        assert_eq!(parsed.questions[0].location, Location::Line(3));
+        let long = format!("{}{GOOD}", "# 很长的注释\n".repeat(10_000));
+        let parsed = parse(Format::BeaconToml, long.as_bytes()).unwrap();
+        assert_eq!(parsed.questions[1].location, Location::Line(10_013));
     }
 
     fn question(id: &str, category: &str, stem: &str) -> ExportQuestion {
