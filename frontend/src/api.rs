@@ -12,6 +12,7 @@ use serde_json::Value;
 use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
 use shared::api::members::{CreateMember, IssuedPassword, Member, MemberQuery, UpdateMember};
 use shared::api::org::NameRequest;
+use shared::api::questions::NewReport;
 use shared::api::quiz::SaveAnswer;
 use shared::api::study::{Heartbeat, LessonProgress};
 use shared::api::Created;
@@ -419,6 +420,13 @@ pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
 }
 
 /// Starts a practice attempt over the mistake book.
+pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
+    let body = json(&NewReport { comment })?;
+    request("POST", &format!("/api/v1/questions/{id}/reports"), body)
+        .await
+        .map(|_| ())
+}
+
 pub async fn practise_mistakes() -> Result<Value, ApiError> {
     parse(request("POST", "/api/v1/mistakes/practice", Body::Empty).await?)
 }

@@ -294,6 +294,13 @@ catalogue! {
     Source => "出处", "Source";
     ResultToMistakes => "查看错题本", "Mistake book";
     ResultToQuizzes => "返回答题", "Back to quizzes";
+    ReportAction => "纠错", "Report an error";
+    ReportTitle => "答题纠错", "Report a question";
+    ReportHint => "请说明题目哪里有误，组织者核实后会修正。", "Tell us what is wrong; an organizer will check and correct it.";
+    ReportComment => "纠错说明", "What is wrong";
+    ReportSend => "提交", "Send";
+    ReportThanks => "已提交，感谢您的纠错。", "Sent. Thank you for the correction.";
+    ReportEmpty => "请填写纠错说明", "Please say what is wrong";
     // History
     HistoryTitle => "答题记录", "Quiz history";
     HistoryEmpty => "还没有答题记录", "No attempts yet";

@@ -108,6 +108,18 @@ test('a member reads a lesson, takes the daily quiz and finds the mistake', { ti
   await noOverflow(page, 'the result page');
   await screenshot(page, 'quiz-result');
 
+  // 答题纠错: the member reports the first question; an empty report is refused first.
+  await page.locator('.review .rv-report').first().click();
+  const sheet = page.locator('.sheet');
+  await sheet.waitFor();
+  await sheet.locator('button[type="submit"]').click();
+  await sheet.locator('.form-error', { hasText: '请填写纠错说明' }).waitFor();
+  await sheet.locator('textarea').fill('选项表述与原文不一致');
+  await screenshot(page, 'report-question');
+  await sheet.locator('button[type="submit"]').click();
+  await page.locator('.toast', { hasText: '感谢您的纠错' }).waitFor();
+  assert.equal(await page.locator('.sheet').count(), 0, 'the sheet closes once sent');
+
   // The unanswered question is now in the mistake book, with its explanation.
   await page.locator('a[href="/mistakes"]', { hasText: '查看错题本' }).click();
   await page.locator('.page.mistakes .mistakes-head').waitFor();

@@ -379,6 +379,7 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
         let shown = shown_question(row, &p);
         questions.push(QuestionResult {
             position: row.position,
+            question_id: row.question_id,
             kind: p.kind,
             stem: row.stem.clone(),
             options: shown.options,

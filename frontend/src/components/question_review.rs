@@ -19,6 +19,9 @@ pub struct Review<'a> {
     pub source: Option<&'a str>,
     /// A last line, e.g. the mistake book's tally.
     pub footer: Option<String>,
+    /// The question's id, when the member may report it as wrong (答题纠错): a button
+    /// with `data-action="report"` for the page's click handler.
+    pub report: Option<i64>,
 }
 
 /// The question as HTML: options with the key and the member's choice marked, both
@@ -86,6 +89,12 @@ pub fn review_html(r: &Review) -> String {
     if let Some(f) = &r.footer {
         h += &el("p", "rv-tally", f);
     }
+    if let Some(id) = r.report {
+        h += &format!(
+            r#"<button type="button" class="rv-report" data-action="report" data-id="{id}">{}</button>"#,
+            t(K::ReportAction)
+        );
+    }
     h += "</article>";
     h
 }
@@ -110,6 +119,7 @@ mod tests {
             explanation: Some("原文：“两个维护”"),
             source: Some("第1条"),
             footer: None,
+            report: Some(42),
         });
         assert!(h.contains(r#"<li class="rv-opt key"><b>A</b>&lt;b&gt;甲&lt;/b&gt;</li>"#));
         assert!(h.contains(r#"<li class="rv-opt miss"><b>C</b>丙</li>"#));
@@ -117,6 +127,7 @@ mod tests {
         assert!(h.contains("正确答案：A"));
         assert!(h.contains("verdict bad"));
         assert!(h.contains("第1条"));
+        assert!(h.contains(r#"data-action="report" data-id="42""#));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::answers::{
 };
 use crate::api::{self, ApiError};
 use crate::browser;
-use crate::components::{error_text, review_html, Fetch, Page, Review, Spinner};
+use crate::components::{error_text, review_html, Fetch, Page, Review, Reviews, Spinner};
 use crate::format::{clock, percent};
 use crate::html::{bar, button_link, el, Html};
 use crate::i18n::{t, tf, K};
@@ -39,14 +39,14 @@ pub fn Attempt(id: i64) -> impl IntoView {
         <Page class="attempt" title=K::QuizzesTitle back=Some("/quizzes")>
             {move || {
                 if let Some(a) = done.get() {
-                    return view! { <Html html=result_html(&a)/> }.into_any();
+                    return view! { <Reviews html=result_html(&a)/> }.into_any();
                 }
                 loaded
                     .show(
                         5,
                         move |a: Value| {
                             if b(&a, "submitted") {
-                                view! { <Html html=result_html(&a)/> }.into_any()
+                                view! { <Reviews html=result_html(&a)/> }.into_any()
                             } else {
                                 view! { <Runner a=a on_done=on_done/> }.into_any()
                             }
@@ -430,6 +430,7 @@ pub fn result_html(a: &Value) -> String {
             explanation: opt_s(q, "explanation"),
             source: opt_s(q, "source"),
             footer: None,
+            report: Some(int(q, "question_id")),
         });
     }
     h += r#"<nav class="lesson-nav">"#;
@@ -464,6 +465,7 @@ mod tests {
         use shared::api::quiz::{AttemptResult, AttemptView, QuestionResult};
         let q = |position: i64, correct: bool| QuestionResult {
             position,
+            question_id: 100 + position,
             kind: QuestionKind::Single,
             stem: format!("题目{position}"),
             options: vec!["甲".into(), "乙".into()],

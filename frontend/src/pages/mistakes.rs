@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::answers::{answer_of, question_kind};
 use crate::api;
-use crate::components::{review_html, Fetch, Page, Review};
-use crate::html::{button_link, el, Html};
+use crate::components::{review_html, Fetch, Page, Review, Reviews};
+use crate::html::{button_link, el};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, list, opt_s, s, strings};
+use crate::json::{i, opt_s, s, strings};
 
 /// The heading of a mistake's group: "module · category", or the category alone.
 fn group_of(m: &Value) -> String {
@@ -76,6 +76,7 @@ pub fn mistakes_html(items: &[Value]) -> String {
                         &[("n", &i(m, "right_days").to_string())]
                     ),
                 )),
+                report: Some(i(m, "question_id")),
                 ..Default::default()
             });
         }
@@ -88,7 +89,7 @@ pub fn Mistakes() -> impl IntoView {
     let book = Fetch::new(|| api::MISTAKES.into());
     view! {
         <Page class="mistakes" title=K::MistakesTitle>
-            {book.show(4, |items: Vec<Value>| view! { <Html html=mistakes_html(&items)/> }.into_any())}
+            {book.show(4, |items: Vec<Value>| view! { <Reviews html=mistakes_html(&items)/> }.into_any())}
         </Page>
     }
 }

@@ -158,6 +158,8 @@ pub struct AttemptResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResult {
     pub position: i64,
+    /// The question, for reporting it as wrong (答题纠错).
+    pub question_id: i64,
     pub kind: QuestionKind,
     pub stem: String,
     pub options: Vec<String>,
