@@ -60,7 +60,9 @@ step "unit and API tests (SQLite and PostgreSQL)"
 cargo test --workspace
 
 step "end-to-end tests (headless Chromium at 390x844)"
-cargo build -p backend --bin beacon
+# `cargo test` has just built target/debug/beacon for the CLI tests; `cargo build -p backend`
+# would build it again with other features (and recompile many dependencies).
+[ -x target/debug/beacon ] || cargo build -p backend --bin beacon
 [ -x tools/node_modules/.bin/wasm-opt ] && [ -d tools/node_modules/playwright-core ] || npm ci --prefix tools --no-audit --no-fund
 node --test --test-concurrency=1 tests/e2e/
 echo "screenshots: target/e2e-screenshots/"
