@@ -473,8 +473,14 @@ struct Meta {
 
 impl Meta {
     fn from_comments(comments: &[&str]) -> Result<Meta, Failure> {
-        let text = comments.join("\n");
-        let difficulty = match tokens(&text, "difficulty").first() {
+        let tokens = comment_tokens(&comments.join("\n"));
+        let values = |name: &'static str| {
+            tokens
+                .iter()
+                .filter(move |(n, v)| n == name && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        let difficulty = match values("difficulty").next() {
             None => DEFAULT_DIFFICULTY,
             Some(d) => match d.as_str() {
                 "1" => 1,
@@ -489,46 +495,62 @@ impl Meta {
             },
         };
         Ok(Meta {
-            id: tokens(&text, "id").into_iter().find(|s| !s.is_empty()),
-            tags: tokens(&text, "tag")
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect(),
+            id: values("id").next(),
+            tags: values("tag").collect(),
             difficulty,
         })
     }
 }
 
-/// The values of every `[name:value]` token in comment text (`\]` is a literal `]`).
-fn tokens(text: &str, name: &str) -> Vec<String> {
-    let open = format!("[{name}:");
+/// The `[name:value]` tokens of comment text, in order. `\[`, `\]` and `\\` are literal
+/// characters; an unescaped `[` or a line end inside a value abandons that token (Moodle's
+/// pattern allows neither), so the value of one token is never read as another token.
+fn comment_tokens(text: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(&open) {
-        rest = &rest[at + open.len()..];
-        let mut value = String::new();
-        let mut chars = rest.char_indices();
-        let mut closed = None;
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' if rest[i + 1..].starts_with([']', '\\']) => {
-                    value.extend(chars.next().map(|(_, c)| c));
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '[' => match read_token(&chars, i + 1) {
+                Some((name, value, next)) => {
+                    out.push((name, value));
+                    i = next;
                 }
-                ']' => {
-                    closed = Some(i + 1);
-                    break;
-                }
-                '\n' => break,
-                _ => value.push(c),
-            }
+                None => i += 1,
+            },
+            _ => i += 1,
         }
-        let Some(end) = closed else {
-            continue;
-        };
-        rest = &rest[end..];
-        out.push(value.trim().to_string());
     }
     out
+}
+
+/// The token whose name starts at `start` (after its `[`): name, value and the index
+/// after its `]`.
+fn read_token(chars: &[char], start: usize) -> Option<(String, String, usize)> {
+    let rest = chars.get(start..)?;
+    let name_len = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if name_len == 0 || rest.get(name_len) != Some(&':') {
+        return None;
+    }
+    let name = rest[..name_len].iter().collect();
+    let mut value = String::new();
+    let mut i = start + name_len + 1;
+    while let Some(&c) = chars.get(i) {
+        match (c, chars.get(i + 1)) {
+            ('\\', Some(&next @ ('[' | ']' | '\\'))) => {
+                value.push(next);
+                i += 2;
+            }
+            (']', _) => return Some((name, value.trim().to_string(), i + 1)),
+            ('[' | '\n', _) => return None,
+            _ => {
+                value.push(c);
+                i += 1;
+            }
+        }
+    }
+    None
 }
 
 /// Escapes GIFT's special characters (and line breaks) in text.
@@ -565,13 +587,19 @@ fn text_piece(s: &str, is_answer: bool) -> String {
 
 fn comment_value(s: &str) -> String {
     s.replace('\\', "\\\\")
+        .replace('[', "\\[")
         .replace(']', "\\]")
         .replace(['\n', '\r'], " ")
 }
 
 /// A category path for `$CATEGORY:` (a slash in the name is doubled).
 fn category_line(category: &str) -> String {
-    let name = category.replace('/', "//").replace(['\n', '\r'], " ");
+    // The reader decodes `\\` in the whole block, as Moodle does; nothing else is escaped
+    // there (Moodle would keep other escapes as placeholders in the name).
+    let name = category
+        .replace('\\', "\\\\")
+        .replace('/', "//")
+        .replace(['\n', '\r'], " ");
     format!("$CATEGORY: $course$/top/{name}\n\n")
 }
 
@@ -924,6 +952,32 @@ $CATEGORY: $course$/top/默认/党章学习
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("~%33.33333%甲"), "{text}");
         assert!(text.contains(SOURCE_MARKER));
+    }
+
+    /// Found by the fuzzer: an id holding `[tag:t` added a tag on every round trip.
+    #[test]
+    fn comment_tokens_never_overlap() {
+        let p = read_str("// [id:aY [tag:t] [id:\\[x\\]] [tag:] [tag:a\\]b]\n题 {T}\n");
+        let q = &p.questions[0];
+        assert_eq!(q.stable_id.as_deref(), Some("[x]"));
+        assert_eq!(q.draft.tags, vec!["t", "a]b"]);
+        let mut qs = tricky();
+        qs.truncate(1);
+        qs[0].stable_id = "aY [tag:t".into();
+        qs[0].draft.tags = vec!["[tag:u]".into(), "v\\".into()];
+        let back = parse(Format::Gift, &write(&qs)).unwrap();
+        assert_eq!(back.questions[0].stable_id.as_deref(), Some("aY [tag:t"));
+        assert_eq!(back.questions[0].draft.tags, qs[0].draft.tags);
+    }
+
+    /// Found by the fuzzer: backslashes in a category name halved on every round trip.
+    #[test]
+    fn categories_with_backslashes_round_trip() {
+        let mut qs = tricky();
+        qs.truncate(1);
+        qs[0].category = "类\\\\[\\p>#0:2} \\: 名".into();
+        let once = parse(Format::Gift, &write(&qs)).unwrap();
+        assert_eq!(once.questions[0].category, qs[0].category);
     }
 
     #[test]

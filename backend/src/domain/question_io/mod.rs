@@ -546,6 +546,21 @@ impl Collector {
                 format!("分类名称不能超过{MAX_CATEGORY_CHARS}个字符"),
             );
         }
+        // Tags and categories are names shown on one line; every format writes them so.
+        if c.draft.tags.iter().any(|t| t.chars().any(char::is_control)) {
+            return self.problem(
+                c.location,
+                Some("tags"),
+                "标签不能含有换行等控制字符".into(),
+            );
+        }
+        if c.category.chars().any(char::is_control) {
+            return self.problem(
+                c.location,
+                Some("category"),
+                "分类名称不能含有换行等控制字符".into(),
+            );
+        }
         if let Some(id) = &c.stable_id {
             if let Err(message) = check_id(id) {
                 return self.problem(c.location, Some("id"), message);

@@ -14,7 +14,7 @@
 //!   makes the next character literal (`1\/2` is the answer "1/2"); exports escape the
 //!   same way, so every answer round-trips.
 //!
-//! Tags are separated by `,` `，` or `、`; exports use `、`.
+//! Tags are separated by `,` `，` `、` or line breaks; exports use `、`.
 
 use std::collections::HashMap;
 
@@ -404,9 +404,9 @@ pub fn format_key(key: &AnswerKey) -> String {
     }
 }
 
-/// Tags separated by `,` `，` or `、`.
+/// Tags separated by `,` `，` or `、` (or put on separate lines of the cell).
 pub fn split_tags(cell: &str) -> Vec<String> {
-    cell.split([',', '，', '、'])
+    cell.split([',', '，', '、', '\n', '\r'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)

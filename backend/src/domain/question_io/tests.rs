@@ -65,7 +65,8 @@ fn duplicates_ids_and_categories_are_checked() {
     let csv = format!(
         "{HEADER}判断,甲。,,,对,解,出,,\n判断,甲。,,,错,解,出,,\n\
          判断,乙。,,,对,解,出,,q1\n判断,丙。,,,对,解,出,,q1\n\
-         判断,丁。,,,对,解,出,{long_category},\n判断,戊。,,,对,解,出,,\"编\n号\"\n"
+         判断,丁。,,,对,解,出,{long_category},\n判断,戊。,,,对,解,出,,\"编\n号\"\n\
+         判断,己。,,,对,解,出,\"分\n类\",\n"
     );
     let p = parse(Format::Csv, csv.as_bytes()).unwrap();
     let got: Vec<(u32, Option<&str>)> = p
@@ -79,7 +80,8 @@ fn duplicates_ids_and_categories_are_checked() {
             (3, Some("id")),
             (5, Some("id")),
             (6, Some("category")),
-            (7, Some("id"))
+            (7, Some("id")),
+            (8, Some("category"))
         ],
         "{:?}",
         p.problems
