@@ -58,6 +58,10 @@ fn main() {
         let export = question_io::export(format, &few).expect("export the seed questions");
         write(target, "export", &export);
         write(target, "export-one", &question_io::export(format, &few[..1]).expect("export"));
+        if format == Format::Xlsx {
+            write("xlsx_parts", "template", &beacon_fuzz::parts_seed(&question_io::template(format)));
+            write("xlsx_parts", "export", &beacon_fuzz::parts_seed(&export));
+        }
     }
     write("gift", "constructs", GIFT.as_bytes());
     write("moodle_xml", "constructs", MOODLE.as_bytes());

@@ -56,3 +56,61 @@ pub fn check(format: Format, data: &[u8]) {
     };
     assert_eq!(summary(&second), summary(&third), "{format:?}");
 }
+
+/// The XLSX template's parts, unpacked once.
+fn template_parts() -> &'static [(String, Vec<u8>)] {
+    static PARTS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    PARTS.get_or_init(|| {
+        use std::io::Read;
+        let bytes = question_io::template(Format::Xlsx);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the template");
+        (0..zip.len())
+            .map(|i| {
+                let mut part = zip.by_index(i).expect("a template part");
+                let mut data = Vec::new();
+                part.read_to_end(&mut data).expect("a template part");
+                (part.name().to_string(), data)
+            })
+            .collect()
+    })
+}
+
+/// Paths of the parts `workbook_with` replaces.
+pub const SHEET_PART: &str = "xl/worksheets/sheet1.xml";
+pub const STRINGS_PART: &str = "xl/sharedStrings.xml";
+
+/// The template workbook with its first worksheet and shared strings replaced, stored
+/// uncompressed.
+pub fn workbook_with(sheet: &[u8], strings: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in template_parts() {
+        let data = match name.as_str() {
+            SHEET_PART => sheet,
+            STRINGS_PART => strings,
+            _ => data,
+        };
+        zip.start_file(name.as_str(), options).expect("write to memory");
+        zip.write_all(data).expect("write to memory");
+    }
+    zip.finish().expect("write to memory").into_inner()
+}
+
+/// The seed of the `xlsx_parts` target for a workbook: its worksheet, NUL, its strings.
+pub fn parts_seed(workbook: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(workbook)).expect("a workbook");
+    let mut read = |name: &str| {
+        let mut data = Vec::new();
+        if let Ok(mut part) = zip.by_name(name) {
+            part.read_to_end(&mut data).expect("a part");
+        }
+        data
+    };
+    let mut seed = read(SHEET_PART);
+    seed.push(0);
+    seed.extend(read(STRINGS_PART));
+    seed
+}

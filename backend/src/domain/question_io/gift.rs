@@ -155,8 +155,11 @@ fn blocks(text: &str) -> Vec<Block<'_>> {
 
 /// Reads a GIFT file.
 pub fn read(text: &str, out: &mut Collector) -> Result<(), ImportError> {
+    // A lone CR is a line break (old Mac files), never part of a text: GIFT has no escape
+    // for it, so an export could not write it back.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut category = String::new();
-    for block in blocks(text) {
+    for block in blocks(&text) {
         let Some(&(line, _)) = block.lines.first() else {
             continue; // a block of comments only
         };
@@ -573,6 +576,8 @@ fn escape(s: &str) -> String {
 /// Text as written inside a question: escaped, and protected by an explicit `[moodle]`
 /// format when it would otherwise read as a format marker or (for answers) a weight.
 fn text_piece(s: &str, is_answer: bool) -> String {
+    // Judged on the text as written, after `escape` drops CRs.
+    let s = &s.replace('\r', "");
     let looks_special = ["[html]", "[moodle]", "[plain]", "[markdown]"]
         .iter()
         .any(|m| s.starts_with(m))
@@ -968,6 +973,20 @@ $CATEGORY: $course$/top/默认/党章学习
         let back = parse(Format::Gift, &write(&qs)).unwrap();
         assert_eq!(back.questions[0].stable_id.as_deref(), Some("aY [tag:t"));
         assert_eq!(back.questions[0].draft.tags, qs[0].draft.tags);
+    }
+
+    /// Found by the fuzzer: `[htm\rl]` lost its CR on export and became a format marker.
+    #[test]
+    fn carriage_returns_are_line_breaks() {
+        let p = read_str("甲\r乙 {T}\r\r丙 {F}\r\n");
+        assert_eq!(p.questions.len(), 2);
+        assert_eq!(p.questions[0].draft.stem, "甲\n乙");
+        assert_eq!(p.questions[1].location, Location::Line(4));
+        let mut qs = tricky();
+        qs.truncate(1);
+        qs[0].draft.stem = "[htm\rl]<p>x</p>".into();
+        let back = parse(Format::Gift, &write(&qs)).unwrap();
+        assert_eq!(back.questions[0].draft.stem, "[html]<p>x</p>");
     }
 
     /// Found by the fuzzer: backslashes in a category name halved on every round trip.

@@ -300,6 +300,16 @@ mod tests {
         assert_eq!(e.code, ErrorCode::NotXlsx);
     }
 
+    /// Found by the fuzzer: rust_xlsxwriter before 0.84.2 panicked on `_x` followed by a
+    /// multi-byte character (it sliced inside the character).
+    #[test]
+    fn underscore_x_before_chinese_exports() {
+        let mut qs = sheet::examples();
+        qs[0].draft.stem = "全心全意为人民服_x务的宗旨_x0041_（  ）。".into();
+        let parsed = parse(Format::Xlsx, &write(&qs).unwrap()).unwrap();
+        assert_eq!(parsed.questions[0].draft.stem, qs[0].draft.stem);
+    }
+
     #[test]
     fn a_far_away_cell_costs_nothing() {
         let mut wb = Workbook::new();

@@ -153,3 +153,19 @@ fn locations_and_errors_display_in_chinese() {
     );
     assert_eq!(split_feedback("只有解析"), ("只有解析".into(), None));
 }
+
+#[test]
+fn gbk_text_is_refused_in_every_text_format() {
+    for format in [
+        Format::Csv,
+        Format::Gift,
+        Format::MoodleXml,
+        Format::BeaconToml,
+    ] {
+        let text = String::from_utf8(template(format)).unwrap();
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let e = parse(format, &gbk).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotUtf8, "{format:?}");
+        assert!(e.message.contains("GBK"), "{format:?}: {e}");
+    }
+}
