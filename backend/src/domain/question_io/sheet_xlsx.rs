@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
+use quick_xml::events::Event;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
 use super::sheet::{self, Col, Table};
@@ -58,7 +59,8 @@ fn has_end_record(bytes: &[u8]) -> bool {
     tail.windows(4).any(|w| w == b"PK\x05\x06")
 }
 
-/// Unpacks every part once, counting bytes, and refuses damaged or oversized archives.
+/// Unpacks every part once, counting bytes, and refuses damaged or oversized archives and
+/// worksheets with impossible cell addresses.
 fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
     let damaged = || not_xlsx("Excel 文件已损坏，无法读取，请用模板重新填写后上传");
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
@@ -68,10 +70,21 @@ fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
     let mut unpacked = 0u64;
     for i in 0..zip.len() {
         let part = zip.by_index(i).map_err(|_| damaged())?;
-        let budget = MAX_UNPACKED_BYTES - unpacked;
+        let is_sheet = part.name().starts_with("xl/worksheets/");
         // Read one byte past the budget to know it was exceeded.
-        let n = std::io::copy(&mut part.take(budget + 1), &mut std::io::sink())
-            .map_err(|_| damaged())?;
+        let mut limited = part.take(MAX_UNPACKED_BYTES - unpacked + 1);
+        let n = if is_sheet {
+            let mut xml = Vec::new();
+            limited.read_to_end(&mut xml).map_err(|_| damaged())?;
+            if !cell_addresses_fit(&xml) {
+                return Err(not_xlsx(
+                    "Excel 文件已损坏（含有超出 Excel 范围的单元格地址），请用模板重新填写后上传",
+                ));
+            }
+            xml.len() as u64
+        } else {
+            std::io::copy(&mut limited, &mut std::io::sink()).map_err(|_| damaged())?
+        };
         unpacked += n;
         if unpacked > MAX_UNPACKED_BYTES {
             return Err(ImportError::new(
@@ -81,6 +94,57 @@ fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
         }
     }
     Ok(())
+}
+
+/// Whether every cell address of a worksheet (`<dimension ref>`, `<row r>`, `<c r>`) stays
+/// within Excel's grid: at most 3 column letters and 7 row digits per part. calamine 0.32
+/// computes addresses in `u32` without checks and overflows (a panic in debug builds) on
+/// longer ones. Malformed XML is left for calamine to report.
+fn cell_addresses_fit(xml: &[u8]) -> bool {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        let element = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => e,
+            Ok(Event::Eof) | Err(_) => return true,
+            Ok(_) => {
+                buf.clear();
+                continue;
+            }
+        };
+        if matches!(element.local_name().as_ref(), b"dimension" | b"row" | b"c") {
+            let fits = element.attributes().flatten().all(|a| {
+                !matches!(a.key.local_name().as_ref(), b"r" | b"ref") || address_fits(&a.value)
+            });
+            if !fits {
+                return false;
+            }
+        }
+        buf.clear();
+    }
+}
+
+/// Whether each run of letters and of digits in an address (`XFD1048576`, `A1:C9`) is
+/// within Excel's limits.
+fn address_fits(value: &[u8]) -> bool {
+    let mut letters = 0;
+    let mut digits = 0;
+    for b in value {
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            digits = 0;
+        } else if b.is_ascii_digit() {
+            digits += 1;
+            letters = 0;
+        } else {
+            letters = 0;
+            digits = 0;
+        }
+        if letters > 3 || digits > 7 {
+            return false;
+        }
+    }
+    true
 }
 
 fn read_cells(bytes: &[u8]) -> Result<Table, ImportError> {
@@ -308,6 +372,66 @@ mod tests {
         qs[0].draft.stem = "全心全意为人民服_x务的宗旨_x0041_（  ）。".into();
         let parsed = parse(Format::Xlsx, &write(&qs).unwrap()).unwrap();
         assert_eq!(parsed.questions[0].draft.stem, qs[0].draft.stem);
+    }
+
+    /// Found by the fuzzer: calamine 0.32 overflowed (a panic in debug builds) on cell
+    /// addresses beyond Excel's grid.
+    #[test]
+    fn impossible_cell_addresses_are_refused() {
+        assert!(address_fits(b"XFD1048576"));
+        assert!(address_fits(b"A1:C9"));
+        assert!(!address_fits(b"A99999999999"));
+        assert!(!address_fits(b"AAAAAAA1"));
+        let template = super::super::template(Format::Xlsx);
+        let sheet = read_part(&template, "xl/worksheets/sheet1.xml");
+        for (good, bad) in [
+            ("<row r=\"1\"", "<row r=\"99999999999\""),
+            ("<c r=\"A1\"", "<c r=\"AAAAAAAAA1\""),
+            (
+                "<dimension ref=\"A1:Q5\"",
+                "<dimension ref=\"A1:Q55555555555\"",
+            ),
+        ] {
+            assert!(sheet.contains(good), "{good}");
+            let xml = sheet.replacen(good, bad, 1);
+            let e = parse(
+                Format::Xlsx,
+                &replace_part(&template, "xl/worksheets/sheet1.xml", &xml),
+            )
+            .unwrap_err();
+            assert!(e.message.contains("单元格地址"), "{bad}: {e}");
+        }
+    }
+
+    fn read_part(xlsx: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    }
+
+    fn replace_part(xlsx: &[u8], name: &str, xml: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).unwrap();
+            let part_name = part.name().to_string();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            out.start_file(part_name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            let data = if part_name == name {
+                xml.as_bytes()
+            } else {
+                &data
+            };
+            out.write_all(data).unwrap();
+        }
+        out.finish().unwrap().into_inner()
     }
 
     #[test]
