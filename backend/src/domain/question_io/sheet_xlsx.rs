@@ -99,14 +99,17 @@ fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
 /// Whether every cell address of a worksheet (`<dimension ref>`, `<row r>`, `<c r>`) stays
 /// within Excel's grid: at most 3 column letters and 7 row digits per part. calamine 0.32
 /// computes addresses in `u32` without checks and overflows (a panic in debug builds) on
-/// longer ones. Malformed XML is left for calamine to report.
+/// longer ones. The reader is as lenient as calamine's (end tags are not matched); XML it
+/// cannot read at all counts as not fitting, since calamine might read further.
 fn cell_addresses_fit(xml: &[u8]) -> bool {
     let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     loop {
         let element = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => e,
-            Ok(Event::Eof) | Err(_) => return true,
+            Ok(Event::Eof) => return true,
+            Err(_) => return false,
             Ok(_) => {
                 buf.clear();
                 continue;
@@ -401,6 +404,16 @@ mod tests {
             .unwrap_err();
             assert!(e.message.contains("单元格地址"), "{bad}: {e}");
         }
+        // Found by the fuzzer next: a worksheet broken before its cells, which calamine
+        // still reads on into.
+        let broken = sheet
+            .replacen("<sheetViews>", "<sheetViews>\u{b0}</x>", 1)
+            .replacen("<c r=\"A5\"", "<c r=\"zzzzzzzzzzzzzzA5\"", 1);
+        let xlsx = replace_part(&template, "xl/worksheets/sheet1.xml", &broken);
+        assert_eq!(
+            parse(Format::Xlsx, &xlsx).unwrap_err().code,
+            ErrorCode::NotXlsx
+        );
     }
 
     fn read_part(xlsx: &[u8], name: &str) -> String {
