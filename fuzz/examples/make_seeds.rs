@@ -57,9 +57,17 @@ fn main() {
         write(target, "template", &question_io::template(format));
         let export = question_io::export(format, &few).expect("export the seed questions");
         write(target, "export", &export);
-        write(target, "export-one", &question_io::export(format, &few[..1]).expect("export"));
+        write(
+            target,
+            "export-one",
+            &question_io::export(format, &few[..1]).expect("export"),
+        );
         if format == Format::Xlsx {
-            write("xlsx_parts", "template", &beacon_fuzz::parts_seed(&question_io::template(format)));
+            write(
+                "xlsx_parts",
+                "template",
+                &beacon_fuzz::parts_seed(&question_io::template(format)),
+            );
             write("xlsx_parts", "export", &beacon_fuzz::parts_seed(&export));
         }
     }

@@ -84,15 +84,16 @@ pub const STRINGS_PART: &str = "xl/sharedStrings.xml";
 pub fn workbook_with(sheet: &[u8], strings: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, data) in template_parts() {
         let data = match name.as_str() {
             SHEET_PART => sheet,
             STRINGS_PART => strings,
             _ => data,
         };
-        zip.start_file(name.as_str(), options).expect("write to memory");
+        zip.start_file(name.as_str(), options)
+            .expect("write to memory");
         zip.write_all(data).expect("write to memory");
     }
     zip.finish().expect("write to memory").into_inner()
