@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use shared::api::points::PointsSource;
 use shared::grading::{self, AnswerKey};
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::TestApp;
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -41,12 +41,6 @@ async fn award(app: &TestApp, user: &str, source: PointsSource, n: i64, r: &str,
         .unwrap()
 }
 
-async fn ok(c: &Client<'_>, path: &str) -> Value {
-    let r = c.get(path).await;
-    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
-    r.json()
-}
-
 fn task<'a>(me: &'a Value, source: &str) -> &'a Value {
     me["tasks"]
         .as_array()
@@ -56,13 +50,9 @@ fn task<'a>(me: &'a Value, source: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("task {source} in {me}"))
 }
 
-async fn put(c: &Client<'_>, path: &str, body: Value) -> crate::helpers::TestResponse {
-    c.call(Method::PUT, path, Some(body)).await
-}
-
 async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
     let c = app.signed_in("m001").await;
-    let me = ok(&c, "/api/v1/points/me").await;
+    let me = c.get_ok("/api/v1/points/me").await;
     let sign_in = task(&me, "sign_in");
     assert_eq!(
         (sign_in["points"].as_i64(), sign_in["cap"].as_i64()),
@@ -86,10 +76,10 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
         .login("m001", backend::domain::demo::MEMBER_PASSWORD)
         .await;
     assert_eq!(again.get("/api/v1/auth/me").await.status, StatusCode::OK);
-    assert_eq!(ok(&c, "/api/v1/points/me").await["totals"]["all"], 1);
+    assert_eq!(c.get_ok("/api/v1/points/me").await["totals"]["all"], 1);
 
     // A daily quiz answered right: 1 point per correct answer, at most 5.
-    let quizzes = ok(&c, "/api/v1/quizzes").await;
+    let quizzes = c.get_ok("/api/v1/quizzes").await;
     let daily = quizzes
         .as_array()
         .unwrap()
@@ -133,27 +123,25 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
     // Submitting again pays nothing more.
     c.post(&format!("/api/v1/attempts/{attempt}/submit"), json!({}))
         .await;
-    let me = ok(&c, "/api/v1/points/me").await;
+    let me = c.get_ok("/api/v1/points/me").await;
     assert_eq!(task(&me, "daily_quiz")["points"], correct.min(5));
     assert_eq!(me["totals"]["week"], 1 + correct.min(5));
     assert_eq!(me["streak"]["current"], 1);
     assert_eq!(me["streak"]["studied_today"], true);
 
-    let ledger = ok(&c, "/api/v1/points/ledger").await;
+    let ledger = c.get_ok("/api/v1/points/ledger").await;
     let entries = ledger["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 2, "{ledger}");
     assert_eq!(entries[0]["source"], "daily_quiz");
     assert_eq!(entries[0]["reference"], format!("attempt:{attempt}"));
     assert_eq!(entries[1]["source"], "sign_in");
     assert!(ledger["next_before_id"].is_null());
-    let page = ok(&c, "/api/v1/points/ledger?limit=1").await;
+    let page = c.get_ok("/api/v1/points/ledger?limit=1").await;
     assert_eq!(page["entries"].as_array().unwrap().len(), 1);
     let next = page["next_before_id"].as_i64().unwrap();
-    let page2 = ok(
-        &c,
-        &format!("/api/v1/points/ledger?limit=1&before_id={next}"),
-    )
-    .await;
+    let page2 = c
+        .get_ok(&format!("/api/v1/points/ledger?limit=1&before_id={next}"))
+        .await;
     assert_eq!(page2["entries"][0]["source"], "sign_in");
     let r = c.get("/api/v1/points/ledger?limit=0").await;
     assert_eq!(
@@ -168,7 +156,9 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let admin = app.signed_in("admin").await;
     let mine = app.user_id("m001").await;
-    let theirs = ok(&admin, &format!("/api/v1/points/ledger?user_id={mine}")).await;
+    let theirs = admin
+        .get_ok(&format!("/api/v1/points/ledger?user_id={mine}"))
+        .await;
     assert_eq!(theirs["entries"].as_array().unwrap().len(), 2);
     assert_eq!(
         app.anonymous().get("/api/v1/points/me").await.status,
@@ -178,9 +168,9 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
 
 async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
     let c = app.signed_in("m002").await;
-    let modules = ok(&c, "/api/v1/modules").await;
+    let modules = c.get_ok("/api/v1/modules").await;
     let module = modules[0]["id"].as_i64().unwrap();
-    let detail = ok(&c, &format!("/api/v1/modules/{module}")).await;
+    let detail = c.get_ok(&format!("/api/v1/modules/{module}")).await;
     let lesson = detail["lessons"][0]["id"].as_i64().unwrap();
     let beat = |end: bool| {
         let c = &c;
@@ -205,7 +195,7 @@ async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
             .unwrap();
         beat(false).await;
     }
-    let me = ok(&c, "/api/v1/points/me").await;
+    let me = c.get_ok("/api/v1/points/me").await;
     assert_eq!(task(&me, "study_time")["points"], 1, "{me}");
     assert_eq!(task(&me, "lesson")["points"], 0);
     assert_eq!(me["streak"]["current"], 1);
@@ -220,7 +210,7 @@ async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
         p = beat(true).await;
     }
     assert_eq!(p["completed"], true, "{p}");
-    let me = ok(&c, "/api/v1/points/me").await;
+    let me = c.get_ok("/api/v1/points/me").await;
     assert_eq!(task(&me, "lesson")["points"], 1, "{me}");
     let credited = p["credited_seconds"].as_i64().unwrap();
     assert_eq!(
@@ -231,7 +221,7 @@ async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
     // Another heartbeat of a completed lesson pays no lesson point again.
     beat(true).await;
     assert_eq!(
-        task(&ok(&c, "/api/v1/points/me").await, "lesson")["points"],
+        task(&c.get_ok("/api/v1/points/me").await, "lesson")["points"],
         1
     );
 }
@@ -472,7 +462,9 @@ async fn ties_share_a_rank_in_a_stable_order(app: TestApp) {
     set_points(&app, "m008", 7, now - 5_000).await;
     set_points(&app, "m009", 2, now - 5_000).await;
     let c = app.signed_in("m006").await; // signing in adds 1 point: m006 has 6
-    let board = ok(&c, "/api/v1/leaderboards/individuals?scope=org&period=day").await;
+    let board = c
+        .get_ok("/api/v1/leaderboards/individuals?scope=org&period=day")
+        .await;
     let top: Vec<(i64, i64, String)> = board["top"]
         .as_array()
         .unwrap()
@@ -513,7 +505,9 @@ async fn ties_share_a_rank_in_a_stable_order(app: TestApp) {
     assert_eq!(board["me"]["is_me"], true);
     // m007 signs in too: now 6, reached later than m006, so after m006 with the same rank.
     let c7 = app.signed_in("m007").await;
-    let board = ok(&c7, "/api/v1/leaderboards/individuals?period=day").await;
+    let board = c7
+        .get_ok("/api/v1/leaderboards/individuals?period=day")
+        .await;
     let ranks: Vec<(i64, i64)> = board["top"]
         .as_array()
         .unwrap()
@@ -535,7 +529,9 @@ async fn ties_share_a_rank_in_a_stable_order(app: TestApp) {
     // Someone without points today ranks after everyone with points.
     let empty = app.signed_in("admin").await; // 1 point from signing in
     let c10 = app.signed_in("m010").await;
-    let board = ok(&c10, "/api/v1/leaderboards/individuals?period=day").await;
+    let board = c10
+        .get_ok("/api/v1/leaderboards/individuals?period=day")
+        .await;
     assert_eq!(board["me"]["points"], 1);
     let _ = empty;
     sqlx::query("UPDATE points_rules SET daily_cap = 0 WHERE source = 'sign_in'")
@@ -543,7 +539,9 @@ async fn ties_share_a_rank_in_a_stable_order(app: TestApp) {
         .await
         .unwrap();
     let c11 = app.signed_in("m011").await;
-    let board = ok(&c11, "/api/v1/leaderboards/individuals?period=day").await;
+    let board = c11
+        .get_ok("/api/v1/leaderboards/individuals?period=day")
+        .await;
     let participants = board["participants"].as_i64().unwrap();
     assert_eq!(board["me"]["rank"], participants + 1);
     assert_eq!(board["me"]["points"], 0);
@@ -551,10 +549,13 @@ async fn ties_share_a_rank_in_a_stable_order(app: TestApp) {
     assert_eq!(neighbours.len(), 4, "three above and me");
     assert_eq!(neighbours[3]["is_me"], true);
     // The same members in the all-time board (nobody had points before today).
-    let all = ok(&c11, "/api/v1/leaderboards/individuals?period=all").await;
+    let all = c11
+        .get_ok("/api/v1/leaderboards/individuals?period=all")
+        .await;
     assert_eq!(
         all["top"],
-        ok(&c11, "/api/v1/leaderboards/individuals?period=day").await["top"]
+        c11.get_ok("/api/v1/leaderboards/individuals?period=day")
+            .await["top"]
     );
 }
 
@@ -735,31 +736,31 @@ async fn initials_only_outside_the_top_ten(app: TestApp) {
     }
     let admin = app.signed_in("admin").await;
     let member = app.signed_in("m024").await; // 11 + 1 points: rank 13
-    let r = put(
-        &member,
-        "/api/v1/settings/points",
+    let r = member.put("/api/v1/settings/points",
         json!({"default_measure": "average", "initials_only": true, "weekly_goal_kind": "points", "weekly_goal_target": 50}),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let board = ok(&member, "/api/v1/leaderboards/individuals?period=week").await;
+    let board = member
+        .get_ok("/api/v1/leaderboards/individuals?period=week")
+        .await;
     assert_eq!(board["initials_only"], false);
     assert!(!board["neighbours"][0]["name"]
         .as_str()
         .unwrap()
         .contains('*'));
-    let r = put(
-        &admin,
-        "/api/v1/settings/points",
+    let r = admin.put("/api/v1/settings/points",
         json!({"default_measure": "average", "initials_only": true, "weekly_goal_kind": "points", "weekly_goal_target": 50}),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(
-        ok(&admin, "/api/v1/settings/points").await["initials_only"],
+        admin.get_ok("/api/v1/settings/points").await["initials_only"],
         true
     );
-    let board = ok(&member, "/api/v1/leaderboards/individuals?period=week").await;
+    let board = member
+        .get_ok("/api/v1/leaderboards/individuals?period=week")
+        .await;
     assert_eq!(board["initials_only"], true);
     for e in board["top"].as_array().unwrap() {
         assert!(
@@ -788,23 +789,21 @@ async fn initials_only_outside_the_top_ten(app: TestApp) {
             assert!(!name.contains('*'), "{e}");
         }
     }
-    let me_points = ok(&member, "/api/v1/points/me").await;
+    let me_points = member.get_ok("/api/v1/points/me").await;
     assert_eq!(me_points["weekly_goal"]["target"], 50);
     // Bad settings are refused with a reason.
-    let r = put(
-        &admin,
-        "/api/v1/settings/points",
+    let r = admin.put("/api/v1/settings/points",
         json!({"default_measure": "average", "initials_only": true, "weekly_goal_kind": "active_days", "weekly_goal_target": 9}),
     )
     .await;
     assert_eq!(r.code(), "validation_failed");
     assert!(r.json()["message"].as_str().unwrap().contains("每周目标"));
-    let r = put(
-        &admin,
-        "/api/v1/settings/points",
-        json!({"default_measure": "best"}),
-    )
-    .await;
+    let r = admin
+        .put(
+            "/api/v1/settings/points",
+            json!({"default_measure": "best"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -818,7 +817,9 @@ async fn boards_respect_scope_and_reject_bad_queries(app: TestApp) {
         .await
         .unwrap();
     let m1 = app.signed_in("m001").await; // first branch, no youth group
-    let own = ok(&m1, "/api/v1/leaderboards/individuals?scope=branch").await;
+    let own = m1
+        .get_ok("/api/v1/leaderboards/individuals?scope=branch")
+        .await;
     assert_eq!(own["unit_id"], branches[0].0);
     assert_eq!(own["me"]["is_me"], true);
     let r = m1
@@ -843,7 +844,9 @@ async fn boards_respect_scope_and_reject_bad_queries(app: TestApp) {
         .unwrap()
         .contains("青年理论学习小组"));
     let m3 = app.signed_in("m003").await; // in a youth group
-    let g = ok(&m3, "/api/v1/leaderboards/individuals?scope=youth_group").await;
+    let g = m3
+        .get_ok("/api/v1/leaderboards/individuals?scope=youth_group")
+        .await;
     assert_eq!(g["scope"], "youth_group");
     assert!(g["unit_name"]
         .as_str()
@@ -851,14 +854,12 @@ async fn boards_respect_scope_and_reject_bad_queries(app: TestApp) {
         .contains("青年理论学习小组"));
     // org1 looks after the first two branches; org2 the youth groups.
     let org1 = app.signed_in("org1").await;
-    let b2 = ok(
-        &org1,
-        &format!(
+    let b2 = org1
+        .get_ok(&format!(
             "/api/v1/leaderboards/individuals?scope=branch&unit_id={}",
             branches[1].0
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert!(
         b2["me"].is_null(),
         "an organizer is not on a board of a unit they only look after"
@@ -871,23 +872,18 @@ async fn boards_respect_scope_and_reject_bad_queries(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let org2 = app.signed_in("org2").await;
-    ok(
-        &org2,
-        &format!(
-            "/api/v1/leaderboards/individuals?scope=youth_group&unit_id={}",
-            groups[1].0
-        ),
-    )
+    org2.get_ok(&format!(
+        "/api/v1/leaderboards/individuals?scope=youth_group&unit_id={}",
+        groups[1].0
+    ))
     .await;
     let admin = app.signed_in("admin").await;
-    ok(
-        &admin,
-        &format!(
+    admin
+        .get_ok(&format!(
             "/api/v1/leaderboards/individuals?scope=branch&unit_id={}",
             branches[3].0
-        ),
-    )
-    .await;
+        ))
+        .await;
     let r = admin
         .get("/api/v1/leaderboards/individuals?scope=branch&unit_id=999999")
         .await;
@@ -938,11 +934,9 @@ async fn boards_respect_scope_and_reject_bad_queries(app: TestApp) {
 async fn group_boards_compare_fairly(app: TestApp) {
     // Members per branch (demo: 40 members in 4 branches, organizers in the first two).
     let admin = app.signed_in("admin").await;
-    let board = ok(
-        &admin,
-        "/api/v1/leaderboards/groups?kind=branch&period=week",
-    )
-    .await;
+    let board = admin
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=week")
+        .await;
     assert_eq!(board["measure"], "participation");
     assert_eq!(board["default_measure"], true);
     assert_eq!(board["group_count"], 4);
@@ -966,11 +960,9 @@ async fn group_boards_compare_fairly(app: TestApp) {
     }
     // Branch 1 (m001, m005, …, and org1: 11 members): one member with 6 points.
     award(&app, "m001", PointsSource::Lesson, 6, "x", now).await;
-    let board = ok(
-        &admin,
-        "/api/v1/leaderboards/groups?kind=branch&period=week",
-    )
-    .await;
+    let board = admin
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=week")
+        .await;
     let first = &board["top"][0];
     assert_eq!(first["name"], backend::domain::demo::BRANCHES[3]);
     assert_eq!(first["value"], 50.0);
@@ -981,11 +973,9 @@ async fn group_boards_compare_fairly(app: TestApp) {
     assert_eq!(board["top"][2]["rank"], 3);
     assert_eq!(board["top"][3]["rank"], 3, "two branches at 0 share a rank");
     // By average points per member one big earner carries branch 1: 6/11 > 5/10.
-    let avg = ok(
-        &admin,
-        "/api/v1/leaderboards/groups?kind=branch&period=week&measure=average",
-    )
-    .await;
+    let avg = admin
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=week&measure=average")
+        .await;
     assert_eq!(avg["default_measure"], false);
     assert_eq!(avg["measure"], "average");
     assert_eq!(avg["top"][0]["name"], backend::domain::demo::BRANCHES[0]);
@@ -993,13 +983,17 @@ async fn group_boards_compare_fairly(app: TestApp) {
     assert_eq!(avg["top"][1]["value"], 0.5);
     // A member sees their own branch and its neighbourhood.
     let m4 = app.signed_in("m004").await;
-    let mine = ok(&m4, "/api/v1/leaderboards/groups?kind=branch&period=day").await;
+    let mine = m4
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=day")
+        .await;
     assert_eq!(mine["mine"]["is_mine"], true);
     assert_eq!(mine["mine"]["rank"], 1);
     assert!(mine["neighbours"].as_array().unwrap().len() >= 2);
     // Youth groups: m001 is in none.
     let m1 = app.signed_in("m001").await;
-    let yg = ok(&m1, "/api/v1/leaderboards/groups?kind=youth_group").await;
+    let yg = m1
+        .get_ok("/api/v1/leaderboards/groups?kind=youth_group")
+        .await;
     assert!(yg["mine"].is_null());
     assert_eq!(yg["group_count"], 2);
     // Completion: a module completed by a member counts for the units it is assigned to.
@@ -1029,11 +1023,9 @@ async fn group_boards_compare_fairly(app: TestApp) {
         "once"
     );
     tx.commit().await.unwrap();
-    let done = ok(
-        &admin,
-        "/api/v1/leaderboards/groups?kind=branch&period=all&measure=completion",
-    )
-    .await;
+    let done = admin
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=all&measure=completion")
+        .await;
     let top = &done["top"][0];
     assert_eq!(top["name"], backend::domain::demo::BRANCHES[3]);
     assert_eq!(top["completions"], 1);
@@ -1047,11 +1039,9 @@ async fn group_boards_compare_fairly(app: TestApp) {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let after = ok(
-        &admin,
-        "/api/v1/leaderboards/groups?kind=branch&period=week",
-    )
-    .await;
+    let after = admin
+        .get_ok("/api/v1/leaderboards/groups?kind=branch&period=week")
+        .await;
     let b4 = after["top"]
         .as_array()
         .unwrap()
@@ -1064,7 +1054,7 @@ async fn group_boards_compare_fairly(app: TestApp) {
 
 async fn rules_and_settings_are_for_admins(app: TestApp) {
     let m = app.signed_in("m015").await;
-    let rules = ok(&m, "/api/v1/points/rules").await;
+    let rules = m.get_ok("/api/v1/points/rules").await;
     let list: Vec<(String, i64, i64)> = rules
         .as_array()
         .unwrap()
@@ -1092,18 +1082,16 @@ async fn rules_and_settings_are_for_admins(app: TestApp) {
     );
     let change = json!([{"source": "lesson", "points": 2, "daily_cap": 3}]);
     assert_eq!(
-        put(&m, "/api/v1/points/rules", change.clone()).await.status,
+        m.put("/api/v1/points/rules", change.clone()).await.status,
         StatusCode::FORBIDDEN
     );
     let org = app.signed_in("org1").await;
     assert_eq!(
-        put(&org, "/api/v1/points/rules", change.clone())
-            .await
-            .status,
+        org.put("/api/v1/points/rules", change.clone()).await.status,
         StatusCode::FORBIDDEN
     );
     let admin = app.signed_in("admin").await;
-    let r = put(&admin, "/api/v1/points/rules", change).await;
+    let r = admin.put("/api/v1/points/rules", change).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let lesson = r
         .json()
@@ -1130,31 +1118,29 @@ async fn rules_and_settings_are_for_admins(app: TestApp) {
         json!([{"source": "lesson", "points": -1, "daily_cap": 3}]),
         json!([{"source": "lesson", "points": 1, "daily_cap": 100000}]),
     ] {
-        let r = put(&admin, "/api/v1/points/rules", bad).await;
+        let r = admin.put("/api/v1/points/rules", bad).await;
         assert_eq!(
             (r.status, r.code()),
             (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed".into())
         );
         assert!(r.json()["message"].as_str().unwrap().contains("课程学习"));
     }
-    let r = put(
-        &admin,
-        "/api/v1/points/rules",
-        json!([{"source": "karaoke", "points": 1, "daily_cap": 1}]),
-    )
-    .await;
+    let r = admin
+        .put(
+            "/api/v1/points/rules",
+            json!([{"source": "karaoke", "points": 1, "daily_cap": 1}]),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = put(&admin, "/api/v1/points/rules", json!([])).await;
+    let r = admin.put("/api/v1/points/rules", json!([])).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let s = ok(&admin, "/api/v1/settings/points").await;
+    let s = admin.get_ok("/api/v1/settings/points").await;
     assert_eq!(
         s,
         json!({"default_measure": "participation", "initials_only": false, "weekly_goal_kind": "points", "weekly_goal_target": 60})
     );
     // An active-days goal counts days with study this week.
-    let r = put(
-        &admin,
-        "/api/v1/settings/points",
+    let r = admin.put("/api/v1/settings/points",
         json!({"default_measure": "completion", "initials_only": false, "weekly_goal_kind": "active_days", "weekly_goal_target": 3}),
     )
     .await;
@@ -1173,6 +1159,6 @@ async fn rules_and_settings_are_for_admins(app: TestApp) {
         .weekly_goal;
     assert_eq!(goal.progress, 2);
     assert_eq!(goal.week, "W:2026-03-09");
-    let board = ok(&m, "/api/v1/leaderboards/groups").await;
+    let board = m.get_ok("/api/v1/leaderboards/groups").await;
     assert_eq!(board["measure"], "completion");
 }

@@ -2,7 +2,7 @@
 //! organization's bank), search filters, validation that names the field and writes
 //! nothing, versions that keep past results, and members' error reports.
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{Client, TestApp};
@@ -15,16 +15,6 @@ on_both_databases!(
     editing_an_answered_question_keeps_past_results,
     members_report_questions_and_staff_resolve_them,
 );
-
-async fn ok(c: &Client<'_>, path: &str) -> Value {
-    let r = c.get(path).await;
-    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
-    r.json()
-}
-
-async fn put(c: &Client<'_>, path: &str, body: Value) -> crate::helpers::TestResponse {
-    c.call(Method::PUT, path, Some(body)).await
-}
 
 async fn category(c: &Client<'_>, name: &str, parent: Option<i64>) -> i64 {
     let r = c
@@ -90,7 +80,7 @@ async fn organizers_see_and_edit_only_their_scope(app: TestApp) {
         single(cat, "支部自编题", json!({ "branch_id": branch })),
     )
     .await;
-    let detail = ok(&org1, &format!("/api/v1/questions/{own}")).await;
+    let detail = org1.get_ok(&format!("/api/v1/questions/{own}")).await;
     assert_eq!(detail["editable"], true);
     assert_eq!(detail["key"], json!({ "kind": "single", "option": 1 }));
     assert_eq!(detail["version"], 1);
@@ -98,22 +88,24 @@ async fn organizers_see_and_edit_only_their_scope(app: TestApp) {
     // org2 looks after the youth groups only: the branch's question is not theirs to see.
     let r = org2.get(&format!("/api/v1/questions/{own}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let theirs = ok(&org2, &format!("/api/v1/questions?category_id={cat}")).await;
+    let theirs = org2
+        .get_ok(&format!("/api/v1/questions?category_id={cat}"))
+        .await;
     assert_eq!(theirs["total"], 0);
     let body = single(cat, "改题", json!({ "branch_id": branch }));
-    let r = put(&org2, &format!("/api/v1/questions/{own}"), body).await;
+    let r = org2.put(&format!("/api/v1/questions/{own}"), body).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // The organization's bank is visible to organizers but edited by admins only.
     let bank = bank_question(&app).await;
-    let seen = ok(&org1, &format!("/api/v1/questions/{bank}")).await;
+    let seen = org1.get_ok(&format!("/api/v1/questions/{bank}")).await;
     assert_eq!(seen["editable"], false);
-    let r = put(
-        &org1,
-        &format!("/api/v1/questions/{bank}"),
-        single(cat, "改题", json!({})),
-    )
-    .await;
+    let r = org1
+        .put(
+            &format!("/api/v1/questions/{bank}"),
+            single(cat, "改题", json!({})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // An organizer's question belongs to one of their units.
@@ -139,9 +131,9 @@ async fn organizers_see_and_edit_only_their_scope(app: TestApp) {
         StatusCode::FORBIDDEN
     );
     let admin = app.signed_in("admin").await;
-    let all = ok(&admin, "/api/v1/questions?per_page=1").await;
+    let all = admin.get_ok("/api/v1/questions?per_page=1").await;
     assert_eq!(all["total"].as_i64(), Some(app.count("questions").await));
-    let own_row = ok(&admin, &format!("/api/v1/questions/{own}")).await;
+    let own_row = admin.get_ok(&format!("/api/v1/questions/{own}")).await;
     assert_eq!(own_row["owner"]["branch_id"], branch);
 }
 
@@ -161,7 +153,7 @@ async fn search_filters_narrow_the_list(app: TestApp) {
     let c = create(&admin, c_body).await;
 
     // The tree lists the child under its parent, with counts.
-    let tree = ok(&admin, "/api/v1/question-categories").await;
+    let tree = admin.get_ok("/api/v1/question-categories").await;
     let tree = tree.as_array().unwrap();
     let at = |id: i64| tree.iter().position(|x| x["id"] == id).unwrap();
     assert!(at(parent) < at(child));
@@ -172,7 +164,7 @@ async fn search_filters_narrow_the_list(app: TestApp) {
         let admin = &admin;
         let query = query.to_string();
         async move {
-            let mut v = ids(&ok(admin, &format!("/api/v1/questions?{query}")).await);
+            let mut v = ids(&admin.get_ok(&format!("/api/v1/questions?{query}")).await);
             v.sort();
             v
         }
@@ -199,11 +191,11 @@ async fn search_filters_narrow_the_list(app: TestApp) {
     );
 
     // Paging.
-    let page = ok(
-        &admin,
-        &format!("/api/v1/questions?category_id={parent}&per_page=2&page=2"),
-    )
-    .await;
+    let page = admin
+        .get_ok(&format!(
+            "/api/v1/questions?category_id={parent}&per_page=2&page=2"
+        ))
+        .await;
     assert_eq!(page["total"], 3);
     assert_eq!(ids(&page).len(), 1);
     let r = admin.get("/api/v1/questions?kind=essay").await;
@@ -265,7 +257,7 @@ async fn invalid_questions_name_the_field_and_write_nothing(app: TestApp) {
 
 /// The member's submitted daily attempt and the question id at its first position.
 async fn answered_daily(app: &TestApp, c: &Client<'_>) -> (i64, i64) {
-    let quizzes = ok(c, "/api/v1/quizzes").await;
+    let quizzes = c.get_ok("/api/v1/quizzes").await;
     let daily = quizzes
         .as_array()
         .unwrap()
@@ -313,42 +305,41 @@ async fn editing_an_answered_question_keeps_past_results(app: TestApp) {
     let member = app.signed_in("m004").await;
     let (attempt, question) = answered_daily(&app, &member).await;
     let path = format!("/api/v1/attempts/{attempt}");
-    let before = ok(&member, &path).await;
+    let before = member.get_ok(&path).await;
     let old_stem = before["result"]["questions"][0]["stem"].clone();
 
     let admin = app.signed_in("admin").await;
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     let mut edit = input_of(&d);
     edit["stem"] = json!("修订后的题干（____）");
     edit["kind"] = json!("fill_in");
     edit["options"] = json!([]);
     edit["key"] = json!({ "kind": "fill_in", "blanks": [["修订"]] });
-    let r = put(
-        &admin,
-        &format!("/api/v1/questions/{question}"),
-        edit.clone(),
-    )
-    .await;
+    let r = admin
+        .put(&format!("/api/v1/questions/{question}"), edit.clone())
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["new_version"], true);
     assert_eq!(r.json()["version"], 2);
 
     // The attempt still shows, and is graded by, what was asked.
-    let after = ok(&member, &path).await;
+    let after = member.get_ok(&path).await;
     assert_eq!(after["result"], before["result"]);
     assert_eq!(after["result"]["questions"][0]["stem"], old_stem);
     // The editor shows the earlier version.
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["stem"], "修订后的题干（____）");
     assert_eq!(d["versions"][0]["version"], 1);
     assert_eq!(d["versions"][0]["stem"], old_stem);
 
     // No attempt holds version 2 yet: a second edit changes it in place.
     edit["explanation"] = json!("再次修订的解析。");
-    let r = put(&admin, &format!("/api/v1/questions/{question}"), edit).await;
+    let r = admin
+        .put(&format!("/api/v1/questions/{question}"), edit)
+        .await;
     assert_eq!(r.json()["new_version"], false);
     assert_eq!(r.json()["version"], 2);
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["versions"].as_array().unwrap().len(), 1);
 
     // Loading the unchanged bank files again keeps the edit (the file did not change).
@@ -359,7 +350,7 @@ async fn editing_an_answered_question_keeps_past_results(app: TestApp) {
     backend::domain::question_bank::load(&app.db, &bank)
         .await
         .unwrap();
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["explanation"], "再次修订的解析。");
 }
 
@@ -397,10 +388,10 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
 
     // Staff find reported questions and read the report on the question.
     let admin = app.signed_in("admin").await;
-    let reported = ok(&admin, "/api/v1/questions?reported=true").await;
+    let reported = admin.get_ok("/api/v1/questions?reported=true").await;
     assert_eq!(ids(&reported), [question]);
     assert_eq!(reported["items"][0]["open_reports"], 1);
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["reports"][0]["comment"], "选项B的表述与原文不符");
     assert_eq!(d["reports"][0]["status"], "open");
     assert!(
@@ -417,23 +408,23 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
     let resolve = format!("/api/v1/question-reports/{report}");
     let answer = json!({ "status": "rejected", "reply": "经核对，表述与原文一致。" });
     assert_eq!(
-        put(&org1, &resolve, answer.clone()).await.status,
+        org1.put(&resolve, answer.clone()).await.status,
         StatusCode::FORBIDDEN
     );
-    let r = put(&admin, &resolve, json!({ "status": "open" })).await;
+    let r = admin.put(&resolve, json!({ "status": "open" })).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = put(&admin, &resolve, answer.clone()).await;
+    let r = admin.put(&resolve, answer.clone()).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     assert_eq!(
-        put(&admin, &resolve, answer).await.status,
+        admin.put(&resolve, answer).await.status,
         StatusCode::CONFLICT
     );
-    let d = ok(&admin, &format!("/api/v1/questions/{question}")).await;
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["reports"][0]["status"], "rejected");
     assert_eq!(d["reports"][0]["reply"], "经核对，表述与原文一致。");
     assert_eq!(d["open_reports"], 0);
     assert_eq!(
-        ok(&admin, "/api/v1/questions?reported=true").await["total"],
+        admin.get_ok("/api/v1/questions?reported=true").await["total"],
         0
     );
 }
