@@ -6,6 +6,7 @@ pub mod api;
 pub mod calendar;
 pub mod error;
 pub mod grading;
+pub mod item_analysis;
 pub mod points;
 pub mod question;
 pub mod study;
