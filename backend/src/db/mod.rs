@@ -10,6 +10,7 @@ pub mod org;
 pub mod points;
 pub mod questions;
 pub mod quiz;
+pub mod quiz_builder;
 pub mod sessions;
 pub mod study;
 pub mod users;

@@ -20,25 +20,37 @@ pub struct QuizRow {
     pub closes_at: Option<i64>,
     pub multiple_policy: String,
     pub reveal: String,
+    pub status: String,
+    pub audience: String,
+    pub required: i64,
+    pub owner_branch_id: Option<i64>,
+    pub owner_youth_group_id: Option<i64>,
+    pub shuffle_options: i64,
+    pub points_per_correct: Option<i64>,
 }
 
-const QUIZ_COLUMNS: &str = "q.id, q.slug, q.title, q.kind, q.module_id, q.question_count, \
+pub const QUIZ_COLUMNS: &str = "q.id, q.slug, q.title, q.kind, q.module_id, q.question_count, \
     q.time_limit_secs, q.pass_mark, q.max_attempts, q.opens_at, q.closes_at, \
-    q.multiple_policy, q.reveal";
+    q.multiple_policy, q.reveal, q.status, q.audience, q.required, q.owner_branch_id, \
+    q.owner_youth_group_id, q.shuffle_options, q.points_per_correct";
 
-/// Quizzes visible to `viewer`: addressed to everyone or their units, and if tied to a
-/// module, only when that module is visible too. System quizzes (mistake practice) excluded.
+/// Quizzes visible to `viewer`: published or closed (never drafts), addressed to everyone
+/// or to one of their units, and if tied to a module, only when that module is visible too.
 fn visible_sql(viewer: &Viewer) -> String {
     if viewer.all {
-        return "1 = 1".into();
+        return "q.status <> 'draft'".into();
     }
     let b = id_list(&viewer.branch_ids);
     let g = id_list(&viewer.youth_group_ids);
     format!(
-        "(q.audience = 'all' AND (q.module_id IS NULL OR EXISTS (SELECT 1 FROM modules m WHERE m.id = q.module_id AND \
+        "q.status <> 'draft' AND (\
+         (q.audience = 'units' AND (\
+           EXISTS (SELECT 1 FROM quiz_branches qb WHERE qb.quiz_id = q.id AND qb.branch_id IN ({b})) \
+           OR EXISTS (SELECT 1 FROM quiz_youth_groups qy WHERE qy.quiz_id = q.id AND qy.youth_group_id IN ({g})))) \
+         OR (q.audience = 'all' AND (q.module_id IS NULL OR EXISTS (SELECT 1 FROM modules m WHERE m.id = q.module_id AND \
           (m.audience = 'all' \
            OR EXISTS (SELECT 1 FROM module_branches mb WHERE mb.module_id = m.id AND mb.branch_id IN ({b})) \
-           OR EXISTS (SELECT 1 FROM module_youth_groups my WHERE my.module_id = m.id AND my.youth_group_id IN ({g}))))))"
+           OR EXISTS (SELECT 1 FROM module_youth_groups my WHERE my.module_id = m.id AND my.youth_group_id IN ({g})))))))"
     )
 }
 
@@ -311,26 +323,67 @@ pub async fn store_result(
     Ok(())
 }
 
+/// Which questions a draw may use and in what order of preference.
+#[derive(Debug, Clone, Default)]
+pub struct DrawFilter {
+    /// Empty: every category.
+    pub category_ids: Vec<i64>,
+    pub difficulty: Option<i64>,
+    /// The quiz's owning unit: its own questions join the organization's bank. A quiz of
+    /// the organization draws from the organization's bank only.
+    pub owner_branch_id: Option<i64>,
+    pub owner_youth_group_id: Option<i64>,
+}
+
 /// Candidate questions for a draw: id and whether the member answered it right in the
 /// last 30 days (those go last).
 pub async fn draw_candidates(
     conn: &mut AnyConnection,
     user_id: i64,
-    category_ids: &[i64],
+    filter: &DrawFilter,
     since: i64,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
-    let filter = if category_ids.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE q.category_id IN ({})", id_list(category_ids))
-    };
+    let mut cond = vec![format!(
+        "((q.owner_branch_id IS NULL AND q.owner_youth_group_id IS NULL){}{})",
+        filter
+            .owner_branch_id
+            .map(|b| format!(" OR q.owner_branch_id = {b}"))
+            .unwrap_or_default(),
+        filter
+            .owner_youth_group_id
+            .map(|g| format!(" OR q.owner_youth_group_id = {g}"))
+            .unwrap_or_default()
+    )];
+    if !filter.category_ids.is_empty() {
+        cond.push(format!(
+            "q.category_id IN ({})",
+            id_list(&filter.category_ids)
+        ));
+    }
+    if let Some(d) = filter.difficulty {
+        cond.push(format!("q.difficulty = {d}"));
+    }
     sqlx::query_as(&format!(
         "SELECT q.id, (SELECT COUNT(*) FROM attempt_questions aq JOIN attempts a ON a.id = aq.attempt_id \
            WHERE aq.question_id = q.id AND a.user_id = $1 AND aq.correct = 1 AND a.submitted_at > $2) \
-         FROM questions q {filter} ORDER BY q.id"
+         FROM questions q WHERE {} ORDER BY q.id",
+        cond.join(" AND ")
     ))
     .bind(user_id)
     .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// A quiz's draw rules: (category, count, difficulty), in order.
+pub async fn draw_rules(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+) -> sqlx::Result<Vec<(i64, i64, Option<i64>)>> {
+    sqlx::query_as(
+        "SELECT category_id, count, difficulty FROM quiz_draw_rules WHERE quiz_id = $1 ORDER BY position",
+    )
+    .bind(quiz_id)
     .fetch_all(conn)
     .await
 }

@@ -12,5 +12,6 @@ pub mod question_bank;
 pub mod question_io;
 pub mod questions;
 pub mod quiz;
+pub mod quiz_builder;
 pub mod seeds;
 pub mod study;

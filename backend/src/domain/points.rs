@@ -77,6 +77,8 @@ impl Earner {
 pub enum Amount {
     /// This many units (sign-ins, lessons, correct answers, modules) × the rule's points.
     Units(i64),
+    /// Units at the quiz's own points each, at most the rule's (organizers set it).
+    UnitsAt { units: i64, per_unit: i64 },
     /// A challenge run of this many correct answers (see `shared::points::challenge_points`).
     ChallengeRun(i64),
     /// Newly credited study time; points per whole 4 minutes of the day's total.
@@ -102,6 +104,14 @@ pub async fn award(
     let (granted, units_added, reference) = match amount {
         Amount::Units(n) => (
             rules::apply_cap(n.max(0) * per_unit, earned, cap),
+            1,
+            reference.to_string(),
+        ),
+        Amount::UnitsAt {
+            units,
+            per_unit: own,
+        } => (
+            rules::apply_cap(units.max(0) * own.clamp(0, per_unit), earned, cap),
             1,
             reference.to_string(),
         ),

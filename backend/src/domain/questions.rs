@@ -96,7 +96,7 @@ fn item(user: &SessionUser, row: &QuestionRow) -> AppResult<QuestionItem> {
 }
 
 /// Ids of `root` and every category below it.
-fn with_descendants(all: &[q_db::CategoryRow], root: i64) -> Vec<i64> {
+pub(crate) fn with_descendants(all: &[q_db::CategoryRow], root: i64) -> Vec<i64> {
     let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
     for c in all {
         if let Some(p) = c.parent_id {
@@ -250,7 +250,8 @@ fn draft_of(input: &QuestionInput) -> AppResult<QuestionDraft> {
 }
 
 /// Checks the owner named in an input: one unit at most, existing, and the caller's.
-async fn check_owner(
+/// Checks that `owner` names at most one existing unit that `user` may give things to.
+pub(crate) async fn check_owner(
     conn: &mut sqlx::AnyConnection,
     user: &SessionUser,
     owner: Owner,
@@ -262,7 +263,7 @@ async fn check_owner(
         } => {
             return Err(AppError::validation(
                 "owner",
-                "题目只能属于一个党支部或一个青年理论学习小组",
+                "只能属于一个党支部或一个青年理论学习小组",
             ))
         }
         Owner {

@@ -14,10 +14,12 @@ use shared::question::count_blanks;
 use sqlx::AnyConnection;
 
 use crate::auth::SessionUser;
-use crate::db::quiz::{AttemptQuestionRow, AttemptRow, QuizRow};
+use crate::db::questions::Visibility;
+use crate::db::quiz::{AttemptQuestionRow, AttemptRow, DrawFilter, QuizRow};
 use crate::db::study::Viewer;
 use crate::db::{self, is_unique_violation, now_ms, Db};
 use crate::domain::points::{self, Amount};
+use crate::domain::questions;
 use crate::error::{AppError, AppResult};
 
 /// Attempts allowed at an exam when the quiz does not say.
@@ -77,6 +79,9 @@ fn is_open(a: &AttemptRow, now: i64) -> bool {
 
 /// Why no attempt can be started now, if so.
 fn blocked(q: &QuizRow, attempts: &[AttemptRow], now: i64) -> Option<&'static str> {
+    if q.status == "closed" {
+        return Some("答题已结束");
+    }
     if q.opens_at.is_some_and(|o| now < o) {
         return Some("答题尚未开始");
     }
@@ -240,7 +245,9 @@ async fn start_attempt(
             .map(|o| o.len())
             .unwrap_or(0);
         let mut order: Vec<usize> = (0..n).collect();
-        order.shuffle(&mut rand::thread_rng());
+        if quiz.shuffle_options == 1 {
+            order.shuffle(&mut rand::thread_rng());
+        }
         let order = serde_json::to_string(&order).map_err(AppError::internal)?;
         db::quiz::insert_attempt_question(&mut tx, attempt_id, i as i64 + 1, *qid, &order).await?;
     }
@@ -248,24 +255,57 @@ async fn start_attempt(
     Ok(attempt_id)
 }
 
-/// Draws the quiz's questions: from its categories, in random order, questions the member
-/// has not answered right in the last 30 days first.
+/// Draws the quiz's questions in random order, questions the member has not answered right
+/// in the last 30 days first: by the quiz's draw rules (count per category and difficulty),
+/// else from its categories. Only the organization's bank and the owning unit's questions
+/// take part.
 async fn draw(
     conn: &mut AnyConnection,
     user_id: i64,
     quiz: &QuizRow,
     now: i64,
 ) -> AppResult<Vec<i64>> {
-    let categories = db::quiz::draw_categories(conn, quiz).await?;
     let since = now - RECENT_DAYS * 24 * 3600 * 1000;
-    let mut candidates = db::quiz::draw_candidates(conn, user_id, &categories, since).await?;
+    let base = DrawFilter {
+        owner_branch_id: quiz.owner_branch_id,
+        owner_youth_group_id: quiz.owner_youth_group_id,
+        ..DrawFilter::default()
+    };
+    let rules = db::quiz::draw_rules(conn, quiz.id).await?;
+    if rules.is_empty() {
+        let filter = DrawFilter {
+            category_ids: db::quiz::draw_categories(conn, quiz).await?,
+            ..base
+        };
+        let candidates = db::quiz::draw_candidates(conn, user_id, &filter, since).await?;
+        return Ok(prefer_unseen(candidates, quiz.question_count, &[]));
+    }
+    let tree = db::questions::categories(conn, &Visibility::All).await?;
+    let mut picked = Vec::new();
+    for (category, count, difficulty) in rules {
+        let filter = DrawFilter {
+            category_ids: questions::with_descendants(&tree, category),
+            difficulty,
+            ..base.clone()
+        };
+        let candidates = db::quiz::draw_candidates(conn, user_id, &filter, since).await?;
+        let more = prefer_unseen(candidates, count, &picked);
+        picked.extend(more);
+    }
+    picked.shuffle(&mut rand::thread_rng());
+    Ok(picked)
+}
+
+/// Up to `n` of the candidates not in `taken`, at random, recently-right ones last.
+fn prefer_unseen(mut candidates: Vec<(i64, i64)>, n: i64, taken: &[i64]) -> Vec<i64> {
+    candidates.retain(|(id, _)| !taken.contains(id));
     candidates.shuffle(&mut rand::thread_rng());
     candidates.sort_by_key(|(_, recent_right)| *recent_right > 0);
-    Ok(candidates
+    candidates
         .into_iter()
-        .take(quiz.question_count.max(1) as usize)
+        .take(n.max(1) as usize)
         .map(|(id, _)| id)
-        .collect())
+        .collect()
 }
 
 /// Loads an attempt of this member; anyone else's reads as "not found".
@@ -370,7 +410,7 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
     let now = now_ms();
     let revealed = match quiz.reveal.as_str() {
         "never" => false,
-        "after_close" => quiz.closes_at.is_none_or(|c| now > c),
+        "after_close" => quiz.status == "closed" || quiz.closes_at.is_some_and(|c| now > c),
         _ => true,
     };
     let mut questions = Vec::new();
@@ -561,10 +601,18 @@ async fn award_points(
 ) -> AppResult<()> {
     let who = points::Earner::from(user);
     let reference = format!("attempt:{}", attempt.id);
+    // A quiz's own points per correct answer never exceed the admin's rule.
+    let units = match quiz.points_per_correct {
+        Some(p) => Amount::UnitsAt {
+            units: correct,
+            per_unit: p,
+        },
+        None => Amount::Units(correct),
+    };
     let earned = match kind_of(quiz) {
-        QuizKind::Daily => Some((PointsSource::DailyQuiz, Amount::Units(correct))),
-        QuizKind::Weekly => Some((PointsSource::WeeklyQuiz, Amount::Units(correct))),
-        QuizKind::Special => Some((PointsSource::SpecialQuiz, Amount::Units(correct))),
+        QuizKind::Daily => Some((PointsSource::DailyQuiz, units)),
+        QuizKind::Weekly => Some((PointsSource::WeeklyQuiz, units)),
+        QuizKind::Special => Some((PointsSource::SpecialQuiz, units)),
         QuizKind::Challenge => Some((PointsSource::Challenge, Amount::ChallengeRun(correct))),
         QuizKind::Practice | QuizKind::Exam => None,
     };

@@ -9,6 +9,7 @@ pub mod org;
 pub mod points;
 pub mod questions;
 pub mod quiz;
+pub mod quiz_builder;
 pub mod study;
 
 use axum::Router;
@@ -26,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(quiz::router())
         .merge(points::router())
         .merge(questions::router())
+        .merge(quiz_builder::router())
 }

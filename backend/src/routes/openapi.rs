@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org, points, questions, quiz, study};
+use super::{auth, health, members, org, points, questions, quiz, quiz_builder, study};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,8 @@ use super::{auth, health, members, org, points, questions, quiz, study};
         questions::list, questions::show, questions::create, questions::update,
         questions::report, questions::resolve_report, questions::categories,
         questions::create_category,
+        quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
+        quiz_builder::set_status, quiz_builder::analysis,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -36,6 +38,7 @@ use super::{auth, health, members, org, points, questions, quiz, study};
         (name = "study", description = "学习专题、课程与学习时长"),
         (name = "quiz", description = "答题、作答记录与错题本"),
         (name = "questions", description = "题库编辑、分类与答题纠错"),
+        (name = "quiz-builder", description = "组卷：测验的题目、规则、发布与试题分析"),
         (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
         (name = "health", description = "运行状态"),
     )

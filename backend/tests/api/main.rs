@@ -12,5 +12,6 @@ mod points;
 mod question_bank;
 mod questions;
 mod quiz;
+mod quiz_builder;
 mod scope;
 mod study;

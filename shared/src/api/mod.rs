@@ -6,6 +6,7 @@ pub mod org;
 pub mod points;
 pub mod questions;
 pub mod quiz;
+pub mod quiz_builder;
 pub mod study;
 
 use serde::{Deserialize, Serialize};
