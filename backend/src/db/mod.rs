@@ -8,6 +8,7 @@
 
 pub mod org;
 pub mod points;
+pub mod question_imports;
 pub mod questions;
 pub mod quiz;
 pub mod quiz_builder;

@@ -40,43 +40,35 @@ pub async fn all_hashes(
     Ok(rows.into_iter().collect())
 }
 
-/// Rows per multi-row INSERT: 13 values each stays far below every driver's bind limit.
+/// Rows per multi-row INSERT: 15 values each stays far below every driver's bind limit.
 const INSERT_CHUNK: usize = 50;
 
-/// Inserts new questions, many rows per statement; `rows` are (question, category id, hash).
+/// Inserts new questions owned by `owner`, many rows per statement; `rows` are (question,
+/// category id, hash).
 pub async fn insert_many(
     conn: &mut AnyConnection,
     rows: &[(&BankQuestion, i64, String)],
+    owner: Owner,
 ) -> sqlx::Result<()> {
     let now = now_ms();
     for chunk in rows.chunks(INSERT_CHUNK) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let b = i * 12;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, $1, $1)",
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11,
-                    b + 12,
-                    b + 13
-                )
+                let b = 3 + i * 12;
+                let cols: Vec<String> = (1..=12).map(|k| format!("${}", b + k)).collect();
+                format!("({}, $1, $1, $2, $3)", cols.join(", "))
             })
             .collect();
         let sql = format!(
             "INSERT INTO questions (stable_id, category_id, kind, stem, options, answer_key, \
-             explanation, source, difficulty, tags, content_hash, origin, created_at, updated_at) \
-             VALUES {}",
+             explanation, source, difficulty, tags, content_hash, origin, created_at, updated_at, \
+             owner_branch_id, owner_youth_group_id) VALUES {}",
             values.join(", ")
         );
-        let mut query = sqlx::query(&sql).bind(now);
+        let mut query = sqlx::query(&sql)
+            .bind(now)
+            .bind(owner.branch_id)
+            .bind(owner.youth_group_id);
         for (q, category_id, hash) in chunk {
             query = query
                 .bind(&q.stable_id)
@@ -95,6 +87,54 @@ pub async fn insert_many(
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// A stored question as an import matches it: content hash and owner, by stable id.
+pub type StoredKey = (String, Option<i64>, Option<i64>);
+
+/// Every stored question's hash and owner, by stable id (one query for a whole import).
+pub async fn stored_keys(
+    conn: &mut AnyConnection,
+) -> sqlx::Result<std::collections::HashMap<String, StoredKey>> {
+    let rows: Vec<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT stable_id, content_hash, owner_branch_id, owner_youth_group_id FROM questions",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, h, b, g)| (id, (h, b, g)))
+        .collect())
+}
+
+/// Questions to export: visible to the caller, in the given categories and/or with the
+/// given ids, oldest first, at most `limit`.
+pub async fn for_export(
+    conn: &mut AnyConnection,
+    visibility: &Visibility,
+    category_ids: Option<&[i64]>,
+    ids: Option<&[i64]>,
+    limit: i64,
+) -> sqlx::Result<Vec<QuestionRow>> {
+    let mut conds: Vec<String> = visibility.condition().into_iter().collect();
+    if let Some(c) = category_ids {
+        conds.push(format!("q.category_id IN ({})", id_list(c)));
+    }
+    if let Some(i) = ids {
+        conds.push(format!("q.id IN ({})", id_list(i)));
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    sqlx::query_as(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM questions q \
+         JOIN question_categories c ON c.id = q.category_id {where_sql} ORDER BY q.id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {

@@ -9,6 +9,7 @@ pub mod members;
 pub mod org;
 pub mod points;
 pub mod question_bank;
+pub mod question_import;
 pub mod question_io;
 pub mod questions;
 pub mod quiz;

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use shared::api::questions::Owner;
 use shared::grading::{AnswerKey, QuestionKind};
 use shared::question::{self, QuestionDraft};
 
@@ -318,7 +319,7 @@ pub async fn load(db: &Db, questions: &[BankQuestion]) -> AppResult<LoadReport> 
         }
     }
     report.inserted = new_rows.len();
-    db::questions::insert_many(&mut tx, &new_rows).await?;
+    db::questions::insert_many(&mut tx, &new_rows, Owner::default()).await?;
     tx.commit().await?;
     Ok(report)
 }

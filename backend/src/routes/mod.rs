@@ -7,6 +7,7 @@ pub mod members;
 pub mod openapi;
 pub mod org;
 pub mod points;
+pub mod question_import;
 pub mod questions;
 pub mod quiz;
 pub mod quiz_builder;
@@ -27,5 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(quiz::router())
         .merge(points::router())
         .merge(questions::router())
+        .merge(question_import::router())
         .merge(quiz_builder::router())
 }

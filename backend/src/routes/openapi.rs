@@ -7,7 +7,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::state::AppState;
 
-use super::{auth, health, members, org, points, questions, quiz, quiz_builder, study};
+use super::{
+    auth, health, members, org, points, question_import, questions, quiz, quiz_builder, study,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +30,8 @@ use super::{auth, health, members, org, points, questions, quiz, quiz_builder, s
         questions::list, questions::show, questions::create, questions::update,
         questions::report, questions::resolve_report, questions::categories,
         questions::create_category,
+        question_import::upload, question_import::show, question_import::confirm,
+        question_import::template, question_import::export,
         quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
         quiz_builder::set_status, quiz_builder::analysis,
     ),

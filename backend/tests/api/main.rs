@@ -10,6 +10,7 @@ mod members;
 mod org;
 mod points;
 mod question_bank;
+mod question_import;
 mod questions;
 mod quiz;
 mod quiz_builder;

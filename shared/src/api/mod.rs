@@ -4,6 +4,7 @@ pub mod auth;
 pub mod members;
 pub mod org;
 pub mod points;
+pub mod question_import;
 pub mod questions;
 pub mod quiz;
 pub mod quiz_builder;
