@@ -14,7 +14,7 @@ mod spinner;
 mod top_bar;
 
 pub use bottom_nav::BottomNav;
-pub use error_banner::{error_text, ErrorBanner, ErrorLine};
+pub use error_banner::{error_text, ErrorBanner};
 pub use fetch::Fetch;
 pub use page::Page;
 pub use pager::pager_html;
