@@ -1,23 +1,24 @@
 //! Every HTTP call of the app, over the browser's `fetch` (same-origin credentials, so the
-//! HttpOnly session cookie goes along). Bodies and answers are the `shared` wire types;
-//! failures decode the shared `ErrorBody`, so pages can show its zh-CN `message` and, for
-//! imports, the row-numbered `details`.
+//! HttpOnly session cookie goes along). Bodies and answers are the `shared` wire types, but
+//! written and read by hand: bodies as JSON text (`*_json`, each tested against serde), answers
+//! parsed as `serde_json::Value` and read with `crate::json` (one deserializer for the whole
+//! app instead of a derived one per type, ~1 KB gzipped each). Failures decode the shared
+//! `ErrorBody`, so pages can show its zh-CN `message` and, for imports, the row-numbered
+//! `details`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
-use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
-use shared::api::members::{CreateMember, IssuedPassword, Member, MemberQuery, UpdateMember};
-use shared::api::org::NameRequest;
-use shared::api::questions::NewReport;
+use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me, Role, Scope};
+use shared::api::members::MemberQuery;
 use shared::api::quiz::SaveAnswer;
-use shared::api::study::{Heartbeat, LessonProgress};
-use shared::api::Created;
+use shared::api::study::LessonProgress;
 use shared::error::codes;
-use shared::{ErrorBody, ErrorDetail};
+use shared::ErrorDetail;
+
+use crate::json::{b, i, ids, list, obj, opt_i, opt_s, quote, s};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -66,20 +67,28 @@ impl ApiError {
 
 /// Turns a non-2xx answer into an [`ApiError`]: the server's `ErrorBody` when it sent one.
 pub fn decode_error(status: u16, body: &str) -> ApiError {
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(b) => ApiError {
+    let v = serde_json::from_str::<Value>(body).unwrap_or_default();
+    match (opt_s(&v, "code"), opt_s(&v, "message")) {
+        (Some(code), Some(message)) => ApiError {
             status,
-            code: b.code,
-            message: b.message,
-            details: b.details,
+            code: code.into(),
+            message: message.into(),
+            details: list(&v, "details")
+                .iter()
+                .map(|d| ErrorDetail {
+                    row: opt_i(d, "row").and_then(|r| u32::try_from(r).ok()),
+                    field: opt_s(d, "field").map(str::to_string),
+                    message: s(d, "message").into(),
+                })
+                .collect(),
         },
-        Err(_) if status == 413 => ApiError {
+        _ if status == 413 => ApiError {
             status,
             code: codes::PAYLOAD_TOO_LARGE.into(),
             message: "文件过大，单个文件不能超过5MB".into(),
             details: vec![],
         },
-        Err(_) => ApiError::bad_response(status),
+        _ => ApiError::bad_response(status),
     }
 }
 
@@ -194,33 +203,16 @@ async fn request(method: &str, url: &str, body: Body<'_>) -> Result<String, ApiE
     Err(err)
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+async fn get(url: &str) -> Result<Value, ApiError> {
     parse(request("GET", url, Body::Empty).await?)
 }
 
-async fn with_json<T: DeserializeOwned>(
-    method: &str,
-    url: &str,
-    body: &impl Serialize,
-) -> Result<T, ApiError> {
-    parse(request(method, url, json(body)?).await?)
+/// Sends a JSON body written by hand; the answer as `Value`.
+async fn with_json(method: &str, url: &str, body: String) -> Result<Value, ApiError> {
+    parse(request(method, url, Body::Json(body)).await?)
 }
 
-async fn no_content(method: &str, url: &str, body: Option<&NameRequest>) -> Result<(), ApiError> {
-    let body = match body {
-        Some(b) => json(b)?,
-        None => Body::Empty,
-    };
-    request(method, url, body).await.map(|_| ())
-}
-
-fn json(body: &impl Serialize) -> Result<Body<'static>, ApiError> {
-    serde_json::to_string(body)
-        .map(Body::Json)
-        .map_err(|_| ApiError::bad_response(0))
-}
-
-fn parse<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+fn parse(text: String) -> Result<Value, ApiError> {
     parse_text(&text)
 }
 
@@ -236,20 +228,63 @@ pub async fn get_text(url: &str) -> Result<String, ApiError> {
 
 // --- auth -------------------------------------------------------------------------------
 
+/// A `Me` read from its JSON.
+pub fn me_of(v: &Value) -> Me {
+    let scope = obj(v, "scope").unwrap_or(&Value::Null);
+    Me {
+        id: i(v, "id"),
+        username: s(v, "username").into(),
+        display_name: s(v, "display_name").into(),
+        role: Role::parse(s(v, "role")).unwrap_or(Role::Member),
+        branch_id: opt_i(v, "branch_id"),
+        branch_name: opt_s(v, "branch_name").map(str::to_string),
+        youth_group_id: opt_i(v, "youth_group_id"),
+        youth_group_name: opt_s(v, "youth_group_name").map(str::to_string),
+        organization_name: s(v, "organization_name").into(),
+        scope: Scope {
+            branch_ids: ids(scope, "branch_ids"),
+            youth_group_ids: ids(scope, "youth_group_ids"),
+        },
+        must_change_password: b(v, "must_change_password"),
+    }
+}
+
+pub fn login_json(r: &LoginRequest) -> String {
+    format!(
+        r#"{{"username":{},"password":{}}}"#,
+        quote(&r.username),
+        quote(&r.password)
+    )
+}
+
+pub fn password_json(r: &ChangePasswordRequest) -> String {
+    format!(
+        r#"{{"current_password":{},"new_password":{}}}"#,
+        quote(&r.current_password),
+        quote(&r.new_password)
+    )
+}
+
 pub async fn me() -> Result<Me, ApiError> {
-    get("/api/v1/auth/me").await
+    get("/api/v1/auth/me").await.map(|v| me_of(&v))
 }
 
 pub async fn login(req: &LoginRequest) -> Result<Me, ApiError> {
-    with_json("POST", "/api/v1/auth/login", req).await
+    with_json("POST", "/api/v1/auth/login", login_json(req))
+        .await
+        .map(|v| me_of(&v))
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    no_content("POST", "/api/v1/auth/logout", None).await
+    request("POST", "/api/v1/auth/logout", Body::Empty)
+        .await
+        .map(|_| ())
 }
 
 pub async fn change_password(req: &ChangePasswordRequest) -> Result<Me, ApiError> {
-    with_json("POST", "/api/v1/auth/password", req).await
+    with_json("POST", "/api/v1/auth/password", password_json(req))
+        .await
+        .map(|v| me_of(&v))
 }
 
 // --- organization -----------------------------------------------------------------------
@@ -286,22 +321,32 @@ pub fn unit_url(unit: Unit, id: i64) -> String {
     format!("{}/{id}", unit.collection())
 }
 
-pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<Created, ApiError> {
-    let body = NameRequest {
-        name: name.trim().to_string(),
-    };
-    with_json("POST", &create_url(unit, parent), &body).await
+/// A `NameRequest` body, written by hand.
+pub fn name_json(name: &str) -> String {
+    format!(r#"{{"name":{}}}"#, crate::json::quote(name.trim()))
+}
+
+/// Creates a unit (the answer, a `Created`, is not needed: the page reloads the tree).
+pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<(), ApiError> {
+    request(
+        "POST",
+        &create_url(unit, parent),
+        Body::Json(name_json(name)),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn rename_unit(unit: Unit, id: i64, name: &str) -> Result<(), ApiError> {
-    let body = NameRequest {
-        name: name.trim().to_string(),
-    };
-    no_content("PATCH", &unit_url(unit, id), Some(&body)).await
+    request("PATCH", &unit_url(unit, id), Body::Json(name_json(name)))
+        .await
+        .map(|_| ())
 }
 
 pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
-    no_content("DELETE", &unit_url(unit, id), None).await
+    request("DELETE", &unit_url(unit, id), Body::Empty)
+        .await
+        .map(|_| ())
 }
 
 // --- members ----------------------------------------------------------------------------
@@ -313,15 +358,21 @@ pub fn members_url(q: &MemberQuery) -> String {
     format!("/api/v1/members{}", members_query_string(q))
 }
 
-pub async fn create_member(req: &CreateMember) -> Result<IssuedPassword, ApiError> {
-    with_json("POST", "/api/v1/members", req).await
+/// Creates an account: `body` is a `CreateMember` (written by the page); the answer is an
+/// `IssuedPassword`.
+pub async fn create_member(body: String) -> Result<Value, ApiError> {
+    parse(request("POST", "/api/v1/members", Body::Json(body)).await?)
 }
 
-pub async fn update_member(id: i64, req: &UpdateMember) -> Result<Member, ApiError> {
-    with_json("PATCH", &format!("/api/v1/members/{id}"), req).await
+/// Changes an account: `body` is an `UpdateMember` (written by the page).
+pub async fn update_member(id: i64, body: String) -> Result<(), ApiError> {
+    request("PATCH", &format!("/api/v1/members/{id}"), Body::Json(body))
+        .await
+        .map(|_| ())
 }
 
-pub async fn reset_password(id: i64) -> Result<IssuedPassword, ApiError> {
+/// A new initial password: an `IssuedPassword`.
+pub async fn reset_password(id: i64) -> Result<Value, ApiError> {
     parse(
         request(
             "POST",
@@ -356,9 +407,20 @@ pub async fn heartbeat(id: i64, reached_end: bool) -> Result<LessonProgress, Api
     with_json(
         "POST",
         &format!("/api/v1/lessons/{id}/heartbeat"),
-        &Heartbeat { reached_end },
+        format!(r#"{{"reached_end":{reached_end}}}"#),
     )
     .await
+    .map(|v| progress_of(&v))
+}
+
+/// A `LessonProgress` read from its JSON.
+pub fn progress_of(p: &Value) -> LessonProgress {
+    LessonProgress {
+        credited_seconds: i(p, "credited_seconds"),
+        min_seconds: i(p, "min_seconds"),
+        reached_end: b(p, "reached_end"),
+        completed: b(p, "completed"),
+    }
 }
 
 // --- quizzes ----------------------------------------------------------------------------
@@ -403,7 +465,10 @@ pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Val
     with_json(
         "PUT",
         &format!("/api/v1/attempts/{id}/answers/{position}"),
-        req,
+        format!(
+            r#"{{"answer":{}}}"#,
+            crate::answers::answer_json(&req.answer)
+        ),
     )
     .await
 }
@@ -421,7 +486,7 @@ pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
 
 /// Starts a practice attempt over the mistake book.
 pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
-    let body = json(&NewReport { comment })?;
+    let body = Body::Json(format!(r#"{{"comment":{}}}"#, quote(&comment)));
     request("POST", &format!("/api/v1/questions/{id}/reports"), body)
         .await
         .map(|_| ())
@@ -492,6 +557,82 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(members_query_string(&blank), "");
+    }
+
+    #[test]
+    fn hand_written_bodies_are_the_shared_requests() {
+        use shared::api::questions::NewReport;
+        use shared::api::study::Heartbeat;
+        let login = LoginRequest {
+            username: "admin\"".into(),
+            password: "p\\w".into(),
+        };
+        assert_eq!(
+            serde_json::from_str::<LoginRequest>(&login_json(&login)).unwrap(),
+            login
+        );
+        let change = ChangePasswordRequest {
+            current_password: "旧".into(),
+            new_password: "新\n".into(),
+        };
+        assert_eq!(
+            serde_json::from_str::<ChangePasswordRequest>(&password_json(&change)).unwrap(),
+            change
+        );
+        let r: NewReport =
+            serde_json::from_str(&format!(r#"{{"comment":{}}}"#, quote("错\"了"))).unwrap();
+        assert_eq!(r.comment, "错\"了");
+        let h: Heartbeat = serde_json::from_str(&format!(r#"{{"reached_end":{}}}"#, true)).unwrap();
+        assert!(h.reached_end);
+    }
+
+    #[test]
+    fn answers_read_by_hand_are_the_shared_types() {
+        let me = Me {
+            id: 7,
+            username: "org1".into(),
+            display_name: "周立新".into(),
+            role: Role::Organizer,
+            branch_id: Some(1),
+            branch_name: Some("机关第一党支部".into()),
+            youth_group_id: None,
+            youth_group_name: None,
+            organization_name: "机关党委".into(),
+            scope: Scope {
+                branch_ids: vec![1, 2],
+                youth_group_ids: vec![3],
+            },
+            must_change_password: true,
+        };
+        assert_eq!(me_of(&serde_json::to_value(&me).unwrap()), me);
+        let p = LessonProgress {
+            credited_seconds: 240,
+            min_seconds: 300,
+            reached_end: true,
+            completed: false,
+        };
+        assert_eq!(progress_of(&serde_json::to_value(&p).unwrap()), p);
+        let body = serde_json::to_string(&shared::ErrorBody {
+            code: "x".into(),
+            message: "y".into(),
+            details: vec![ErrorDetail {
+                row: None,
+                field: Some("f".into()),
+                message: "m".into(),
+            }],
+        })
+        .unwrap();
+        let e = decode_error(400, &body);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("x", "y"));
+        assert_eq!(e.details[0].field.as_deref(), Some("f"));
+        assert_eq!(e.details[0].row, None);
+    }
+
+    #[test]
+    fn name_bodies_are_name_requests() {
+        use shared::api::org::NameRequest;
+        let b: NameRequest = serde_json::from_str(&name_json(" 第\"一\"支部\\ ")).unwrap();
+        assert_eq!(b.name, "第\"一\"支部\\");
     }
 
     #[test]

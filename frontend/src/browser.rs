@@ -109,8 +109,8 @@ pub fn scroll_metrics() -> (f64, f64, f64) {
     (w.scroll_y().unwrap_or(0.0), view, doc)
 }
 
-/// For a click inside HTML built as text: the `data-action` and `data-id` of the button
-/// (or other element) that was clicked, if any.
+/// For a click inside HTML built as text: the `data-action` and `data-id` (0 without one)
+/// of the button (or other element) that was clicked, if any.
 pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
     use wasm_bindgen::JsCast;
     let el = ev
@@ -120,7 +120,10 @@ pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
         .closest("[data-action]")
         .ok()??;
     let action = el.get_attribute("data-action")?;
-    let id = el.get_attribute("data-id")?.parse().ok()?;
+    let id = el
+        .get_attribute("data-id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     Some((action, id))
 }
 

@@ -8,6 +8,10 @@
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+use crate::components::error_text;
+use crate::i18n::{t, K};
+
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -52,6 +56,42 @@ pub fn button_link(href: &str, class: &str, id: &str, text: &str) -> String {
     )
 }
 
+/// Grey placeholder lines where a list will appear (as `components::Skeleton`).
+pub fn skeleton_html(lines: usize) -> String {
+    format!(
+        r#"<div class="skeleton" role="status" aria-label="{}">{}</div>"#,
+        t(K::Loading),
+        r#"<div class="skeleton-line"></div>"#.repeat(lines)
+    )
+}
+
+/// A failed load or action (as `components::ErrorBanner`): the message, the details that
+/// differ from it, and, with `retry`, a button with `data-action="retry"`.
+pub fn error_html(e: &ApiError, retry: bool) -> String {
+    let mut h = String::from(r#"<div class="banner error" role="alert">"#);
+    h += &el("p", "banner-text", &error_text(e));
+    let details: Vec<&str> = e
+        .details
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| *m != e.message)
+        .collect();
+    if !details.is_empty() {
+        h += r#"<ul class="banner-details">"#;
+        for d in details {
+            h += &el("li", "", d);
+        }
+        h += "</ul>";
+    }
+    if retry {
+        h += &format!(
+            r#"<button type="button" class="btn btn-small" data-action="retry">{}</button>"#,
+            t(K::Retry)
+        );
+    }
+    h + "</div>"
+}
+
 /// Puts trusted HTML (built with [`esc`]) on screen.
 #[component]
 pub fn Html(html: String, #[prop(optional)] class: &'static str) -> impl IntoView {
@@ -73,6 +113,21 @@ mod tests {
         assert!(
             button_link("/a?b=\"c", "btn-primary", "", "<go>").contains(r#"href="/a?b=&quot;c""#)
         );
+    }
+
+    #[test]
+    fn errors_and_placeholders() {
+        let e = crate::api::decode_error(
+            422,
+            r#"{"code":"x","message":"有2处问题","details":[{"message":"<a>"},{"message":"有2处问题"}]}"#,
+        );
+        let h = error_html(&e, true);
+        assert!(h.contains("有2处问题</p>"));
+        assert!(h.contains(">&lt;a&gt;</li>"));
+        assert_eq!(h.matches("<li").count(), 1);
+        assert!(h.contains(r#"data-action="retry""#));
+        assert!(!error_html(&e, false).contains("button"));
+        assert_eq!(skeleton_html(3).matches("skeleton-line").count(), 3);
     }
 
     #[test]

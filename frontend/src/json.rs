@@ -23,6 +23,46 @@ pub fn i(v: &Value, key: &str) -> i64 {
     v.get(key).and_then(Value::as_i64).unwrap_or_default()
 }
 
+/// An optional integer field (absent, null or not a number: `None`).
+pub fn opt_i(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(Value::as_i64)
+}
+
+/// An array-of-integers field (other items left out).
+pub fn ids(v: &Value, key: &str) -> Vec<i64> {
+    list(v, key).iter().filter_map(Value::as_i64).collect()
+}
+
+/// A string as a JSON string literal, for request bodies written by hand.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An optional id as JSON: the number or `null`.
+pub fn opt_id(id: Option<i64>) -> String {
+    id.map_or_else(|| "null".to_string(), |i| i.to_string())
+}
+
+/// A list of ids as a JSON array.
+pub fn id_list(ids: &[i64]) -> String {
+    let items: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", items.join(","))
+}
+
 /// A number field, or 0.
 pub fn f(v: &Value, key: &str) -> f64 {
     v.get(key).and_then(Value::as_f64).unwrap_or_default()
@@ -77,5 +117,26 @@ mod tests {
         assert!(list(&v, "a").is_empty());
         assert!(obj(&v, "o").is_none());
         assert_eq!(f(&v, "x"), 1.5);
+        assert_eq!(opt_i(&v, "n"), Some(3));
+        assert_eq!(opt_i(&v, "o"), None);
+        assert_eq!(ids(&v, "l"), vec![1, 2]);
+    }
+
+    #[test]
+    fn hand_written_json_is_what_serde_reads() {
+        for text in [
+            "",
+            "张三",
+            "a\"b\\c",
+            "line\nnext\ttab\r",
+            "\u{1}\u{1f}",
+            "'<&>'",
+        ] {
+            assert_eq!(serde_json::from_str::<String>(&quote(text)).unwrap(), text);
+        }
+        assert_eq!(opt_id(None), "null");
+        assert_eq!(opt_id(Some(-3)), "-3");
+        assert_eq!(id_list(&[]), "[]");
+        assert_eq!(id_list(&[1, 20]), "[1,20]");
     }
 }

@@ -86,3 +86,81 @@ test('an admin adds, renames and deletes a party cell on the organization page',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an admin adds, finds, edits, resets and deactivates a member', async () => {
+  const { page, errors, context } = await phonePage(browser);
+  page.on('dialog', (d) => d.accept());
+  await signIn(page, server.base, 'admin');
+  await page.locator('.page.home').waitFor();
+  await page.goto(server.base + '/admin/members');
+  await page.locator('.members-table').waitFor();
+
+  // A new organizer: the form checks before sending, the scope appears with the role,
+  // and the cells follow the branch without losing what was typed.
+  await page.click('[data-action="add"]');
+  await page.locator('#member-form').waitFor();
+  await page.click('#member-form button[type=submit]');
+  await page.locator('#member-form .form-error').waitFor();
+  await page.fill('#m-username', '20249901');
+  await page.fill('#m-name', '测试组织员');
+  await page.selectOption('#m-role', 'organizer');
+  await page.locator('#member-form .scope').waitFor();
+  const branch = await page.locator('#m-branch option').nth(1).getAttribute('value');
+  await page.selectOption('#m-branch', branch);
+  const tree = await page.evaluate(async () => (await fetch('/api/v1/org')).json());
+  const cells = tree.branches.find((b) => String(b.id) === branch).cells.map((c) => String(c.id));
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#m-cell option').length === n + 1,
+    cells.length,
+  );
+  assert.equal(await page.inputValue('#m-username'), '20249901');
+  assert.equal(await page.inputValue('#m-name'), '测试组织员');
+  await page.locator('#member-form input[name="scope_branch"]').first().check();
+  await screenshot(page, 'admin-member-add');
+  await page.click('#member-form button[type=submit]');
+  const issued = page.locator('.issued');
+  await issued.waitFor();
+  assert.match(await issued.innerText(), /20249901/);
+  assert.match(await issued.locator('code.pw').innerText(), /^[A-Za-z\d]{10}$/);
+  await screenshot(page, 'admin-member-issued');
+  await page.click('[data-action="close-issued"]');
+  await issued.waitFor({ state: 'detached' });
+
+  // Search goes into the URL; the row's edit button opens the form with its values.
+  await page.fill('#member-q', '20249901');
+  await page.press('#member-q', 'Enter');
+  await page.waitForURL(/q=20249901/);
+  const row = page.locator('.members-table tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('.members-table tbody tr').length === 1);
+  await row.locator('[data-action="edit"]').click();
+  await page.locator('#member-form').waitFor();
+  assert.equal(await page.inputValue('#m-name'), '测试组织员');
+  assert.equal(await page.inputValue('#m-role'), 'organizer');
+  await page.fill('#m-name', '测试组织员乙');
+  await page.click('#member-form button[type=submit]');
+  await page.locator('#member-form').waitFor({ state: 'detached' });
+  await row.getByText('测试组织员乙').waitFor();
+  const saved = await page.evaluate(async () => (await fetch('/api/v1/members?q=20249901')).json());
+  assert.equal(saved.items[0].role, 'organizer');
+  assert.equal(String(saved.items[0].branch_id), branch);
+  assert.equal(saved.items[0].scope.branch_ids.length, 1);
+
+  // Reset shows a new initial password; deactivating hides the row until the filter
+  // includes deactivated accounts.
+  await row.locator('[data-action="reset"]').click();
+  await issued.waitFor();
+  await row.locator('[data-action="deactivate"]').click();
+  await page.locator('.member-list .empty').waitFor();
+  await page.check('#member-inactive');
+  await page.waitForURL(/include_inactive=true/);
+  await page.locator('.members-table tr.inactive').waitFor();
+  await screenshot(page, 'admin-members-inactive');
+  await page.locator('.members-table tr.inactive [data-action="reactivate"]').click();
+  await page.locator('.members-table tr.inactive').waitFor({ state: 'detached' });
+  // Back walks through the filters.
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes('q='));
+  assert.equal(await page.inputValue('#member-q'), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -48,17 +48,3 @@ pub fn ErrorBanner(
         </div>
     }
 }
-
-/// A one-line error under a form, or nothing.
-#[component]
-pub fn ErrorLine(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        message.get().map(|m| {
-            view! {
-                <p class="form-error" role="alert">
-                    {m}
-                </p>
-            }
-        })
-    }
-}

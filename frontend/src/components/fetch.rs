@@ -4,6 +4,7 @@ use serde::de::DeserializeOwned;
 
 use super::{ErrorBanner, Skeleton};
 use crate::api::{self, ApiError};
+use crate::html::{error_html, skeleton_html};
 
 /// A page's GET: the answer is kept as text and parsed where it is shown.
 ///
@@ -47,7 +48,7 @@ impl Fetch {
 
     /// Loads again.
     pub fn reload(self) {
-        self.version.update(|v| *v = v.wrapping_add(1));
+        self.version.try_update(|v| *v = v.wrapping_add(1));
     }
 
     /// The answer as `T` (reactive); `None` until the first one arrives.
@@ -64,6 +65,16 @@ impl Fetch {
     /// The answer as `T`, without subscribing to changes.
     pub fn get_untracked<T: DeserializeOwned>(self) -> Option<Result<T, ApiError>> {
         untrack(|| self.get())
+    }
+
+    /// [`Fetch::show`] as HTML text, for a `region`: placeholder lines, the error with a
+    /// button `data-action="retry"`, or `ok` of the answer.
+    pub fn html<T: DeserializeOwned>(self, lines: usize, ok: impl FnOnce(T) -> String) -> String {
+        match self.get::<T>() {
+            None => skeleton_html(lines),
+            Some(Err(e)) => error_html(&e, true),
+            Some(Ok(v)) => ok(v),
+        }
     }
 
     /// What to show: placeholder lines while loading, the error with a retry button, or

@@ -1,5 +1,5 @@
 //! Reusable view pieces: the page frame (top bar, bottom navigation), loading and error
-//! states, and the modal sheet used for forms on phones.
+//! states, the modal sheet used for forms on phones, and `region`: interactive HTML text.
 
 mod bottom_nav;
 mod error_banner;
@@ -7,17 +7,19 @@ mod fetch;
 mod page;
 mod pager;
 mod question_review;
+mod region;
 mod report_sheet;
 mod sheet;
 mod spinner;
 mod top_bar;
 
 pub use bottom_nav::BottomNav;
-pub use error_banner::{error_text, ErrorBanner, ErrorLine};
+pub use error_banner::{error_text, ErrorBanner};
 pub use fetch::Fetch;
 pub use page::Page;
-pub use pager::Pager;
+pub use pager::pager_html;
 pub use question_review::{review_html, Review};
+pub use region::{chosen_file, region, Act, Fields};
 pub use report_sheet::Reviews;
 pub use sheet::Sheet;
 pub use spinner::{PageLoading, Skeleton, Spinner};

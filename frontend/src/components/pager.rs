@@ -1,5 +1,3 @@
-use leptos::prelude::*;
-
 use crate::i18n::{t, tf, K};
 
 /// How many pages `total` items fill, at least one.
@@ -9,38 +7,31 @@ pub fn page_count(total: i64, per_page: u32) -> u32 {
     u32::try_from(pages.max(1)).unwrap_or(u32::MAX)
 }
 
-/// Previous / "page x of y" / next, for a paged list. Hidden when everything fits one page.
-#[component]
-pub fn Pager(page: u32, total: i64, per_page: u32, on_go: Callback<u32>) -> impl IntoView {
+/// Previous / "page x of y" / next, for a paged list in a `region`: the buttons carry
+/// `data-action="page"` and the page to go to in `data-id`. Empty when everything fits
+/// one page.
+pub fn pager_html(page: u32, total: i64, per_page: u32) -> String {
     let pages = page_count(total, per_page);
+    if pages <= 1 {
+        return String::new();
+    }
     let page = page.clamp(1, pages);
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager">
-                <button
-                    type="button"
-                    class="btn btn-small"
-                    disabled={page <= 1}
-                    on:click=move |_| on_go.run(page - 1)
-                >
-                    {t(K::MembersPrev)}
-                </button>
-                <span class="pager-info">
-                    {move || {
-                        tf(K::MembersPageOf, &[("page", &page.to_string()), ("pages", &pages.to_string())])
-                    }}
-                </span>
-                <button
-                    type="button"
-                    class="btn btn-small"
-                    disabled={page >= pages}
-                    on:click=move |_| on_go.run(page + 1)
-                >
-                    {t(K::MembersNext)}
-                </button>
-            </nav>
-        }
-    })
+    let button = |to: u32, off: bool, label: K| {
+        format!(
+            r#"<button type="button" class="btn btn-small" data-action="page" data-id="{to}"{}>{}</button>"#,
+            if off { " disabled" } else { "" },
+            t(label)
+        )
+    };
+    format!(
+        r#"<nav class="pager">{}<span class="pager-info">{}</span>{}</nav>"#,
+        button(page - 1, page <= 1, K::MembersPrev),
+        tf(
+            K::MembersPageOf,
+            &[("page", &page.to_string()), ("pages", &pages.to_string())]
+        ),
+        button(page + 1, page >= pages, K::MembersNext)
+    )
 }
 
 #[cfg(test)]
@@ -56,5 +47,19 @@ mod tests {
         assert_eq!(page_count(45, 20), 3);
         assert_eq!(page_count(-3, 20), 1);
         assert_eq!(page_count(5, 0), 5);
+    }
+
+    #[test]
+    fn the_pager_links_its_neighbours() {
+        assert_eq!(pager_html(1, 20, 20), "");
+        let h = pager_html(1, 45, 20);
+        assert!(h.contains(r#"data-id="0" disabled>"#));
+        assert!(h.contains(r#"data-id="2">"#));
+        let h = pager_html(9, 45, 20);
+        assert!(
+            h.contains(r#"data-id="2">"#),
+            "clamped to the last page: {h}"
+        );
+        assert!(h.contains(r#"data-id="4" disabled>"#));
     }
 }

@@ -2,30 +2,32 @@
 //! branch / youth-group filters kept in the URL (so the back button walks through them).
 //! Admins add, edit, reset passwords, deactivate and reactivate accounts, and import members
 //! from a spreadsheet; organizers see the list read-only.
+//!
+//! Every part of the page is HTML text in a `region` (see `crate::components::region`); one
+//! handler, [`AdminMembers`]'s `act`, answers every submit, change and click. Answers are
+//! read as `Value` (`crate::json`) and request bodies are written by hand; the tests check
+//! both against the `shared` types.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
 use shared::api::auth::{Role, Scope};
-use shared::api::members::{
-    CreateMember, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember, IMPORT_COLUMNS,
-};
-use shared::api::org::OrgTree;
+use shared::api::members::{MemberQuery, IMPORT_COLUMNS};
 use shared::validation;
 
 use crate::api::{self, ApiError};
 use crate::app::use_session;
 use crate::browser;
 use crate::components::{
-    error_text, ErrorBanner, ErrorLine, Fetch, Page, Pager, Sheet, Skeleton, Spinner,
+    chosen_file, error_text, pager_html, region, Act, Fetch, Fields, Page, Sheet,
 };
 use crate::html::{el, esc};
 use crate::i18n::{msg, t, tf, Msg, K};
-use crate::json::{i, list, s};
+use crate::json::{b, i, id_list, ids, list, obj, opt_i, opt_id, quote, s};
 use crate::pages::home::role_key;
 use crate::router::{use_router, Nav};
 
 pub const PER_PAGE: u32 = 20;
-
 /// The list's filters, as they stand in the page's URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -102,16 +104,45 @@ impl Default for MemberForm {
 }
 
 impl MemberForm {
-    pub fn from_member(m: &Member) -> Self {
+    /// The form for a `Member` of the list.
+    pub fn from_member(m: &Value) -> Self {
+        let scope = obj(m, "scope").unwrap_or(&Value::Null);
         MemberForm {
-            username: m.username.clone(),
-            display_name: m.display_name.clone(),
-            role: m.role,
-            branch_id: m.branch_id,
-            cell_id: m.cell_id,
-            youth_group_id: m.youth_group_id,
-            phone: m.phone.clone().unwrap_or_default(),
-            scope: m.scope.clone(),
+            username: s(m, "username").to_string(),
+            display_name: s(m, "display_name").to_string(),
+            role: Role::parse(s(m, "role")).unwrap_or(Role::Member),
+            branch_id: opt_i(m, "branch_id"),
+            cell_id: opt_i(m, "cell_id"),
+            youth_group_id: opt_i(m, "youth_group_id"),
+            phone: s(m, "phone").to_string(),
+            scope: Scope {
+                branch_ids: ids(scope, "branch_ids"),
+                youth_group_ids: ids(scope, "youth_group_ids"),
+            },
+        }
+    }
+
+    /// What the form shows now; `prev` is what it was rendered from. The username is only
+    /// in the form of a new account, the scope only while the role was organizer; a new
+    /// branch drops the cell (cells belong to a branch).
+    pub fn read(f: &Fields, prev: &MemberForm) -> MemberForm {
+        let branch_id = f.id("branch_id");
+        MemberForm {
+            username: f.get("username").unwrap_or(&prev.username).to_string(),
+            display_name: f.text("display_name").to_string(),
+            role: Role::parse(f.text("role")).unwrap_or(Role::Member),
+            branch_id,
+            cell_id: f.id("cell_id").filter(|_| branch_id == prev.branch_id),
+            youth_group_id: f.id("youth_group_id"),
+            phone: f.text("phone").to_string(),
+            scope: if prev.role == Role::Organizer {
+                Scope {
+                    branch_ids: f.ids("scope_branch"),
+                    youth_group_ids: f.ids("scope_group"),
+                }
+            } else {
+                prev.scope.clone()
+            },
         }
     }
 
@@ -135,87 +166,83 @@ impl MemberForm {
         Ok(())
     }
 
-    fn phone(&self) -> Option<String> {
-        Some(self.phone.trim().to_string()).filter(|p| !p.is_empty())
+    fn phone_json(&self) -> String {
+        match self.phone.trim() {
+            "" => "null".into(),
+            p => quote(p),
+        }
     }
 
-    fn scope(&self) -> Scope {
-        if self.role == Role::Organizer {
-            self.scope.clone()
+    fn scope_json(&self) -> String {
+        format!(
+            r#"{{"branch_ids":{},"youth_group_ids":{}}}"#,
+            id_list(&self.scope.branch_ids),
+            id_list(&self.scope.youth_group_ids)
+        )
+    }
+
+    /// `POST /api/v1/members` body (a `CreateMember`; only organizers carry a scope).
+    pub fn create_json(&self) -> String {
+        let scope = if self.role == Role::Organizer {
+            self.scope_json()
         } else {
-            Scope::default()
-        }
+            r#"{"branch_ids":[],"youth_group_ids":[]}"#.into()
+        };
+        format!(
+            r#"{{"username":{},"display_name":{},"role":"{}","branch_id":{},"cell_id":{},"youth_group_id":{},"phone":{},"scope":{scope}}}"#,
+            quote(self.username.trim()),
+            quote(self.display_name.trim()),
+            self.role.as_str(),
+            opt_id(self.branch_id),
+            opt_id(self.cell_id),
+            opt_id(self.youth_group_id),
+            self.phone_json(),
+        )
     }
 
-    pub fn to_create(&self) -> CreateMember {
-        CreateMember {
-            username: self.username.trim().to_string(),
-            display_name: self.display_name.trim().to_string(),
-            role: self.role,
-            branch_id: self.branch_id,
-            cell_id: self.cell_id,
-            youth_group_id: self.youth_group_id,
-            phone: self.phone(),
-            scope: self.scope(),
-        }
-    }
-
-    /// Every editable field, so the account ends up exactly as the form shows it.
-    pub fn to_update(&self) -> UpdateMember {
-        UpdateMember {
-            display_name: Some(self.display_name.trim().to_string()),
-            role: Some(self.role),
-            branch_id: self.branch_id,
-            cell_id: Some(self.cell_id),
-            youth_group_id: Some(self.youth_group_id),
-            phone: Some(self.phone()),
-            scope: (self.role == Role::Organizer).then(|| self.scope.clone()),
-            active: None,
-        }
+    /// `PATCH /api/v1/members/{id}` body (an `UpdateMember`) with every editable field, so
+    /// the account ends up exactly as the form shows it (`null` clears a cell, group, phone).
+    pub fn update_json(&self) -> String {
+        let scope = if self.role == Role::Organizer {
+            self.scope_json()
+        } else {
+            "null".into()
+        };
+        format!(
+            r#"{{"display_name":{},"role":"{}","branch_id":{},"cell_id":{},"youth_group_id":{},"phone":{},"scope":{scope}}}"#,
+            quote(self.display_name.trim()),
+            self.role.as_str(),
+            opt_id(self.branch_id),
+            opt_id(self.cell_id),
+            opt_id(self.youth_group_id),
+            self.phone_json(),
+        )
     }
 }
 
-/// Adds `id` to `ids` or takes it out.
-pub fn toggle_id(ids: &mut Vec<i64>, id: i64, on: bool) {
-    ids.retain(|x| *x != id);
-    if on {
-        ids.push(id);
-        ids.sort_unstable();
-    }
+/// `PATCH /api/v1/members/{id}` body that only (de)activates the account.
+pub fn active_json(active: bool) -> String {
+    format!(r#"{{"active":{active}}}"#)
 }
 
-/// Names of branches, cells and youth groups by id, from the organization tree.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Names(pub Option<OrgTree>);
-
-impl Names {
-    fn branch(&self, id: Option<i64>) -> Option<String> {
-        let t = self.0.as_ref()?;
-        t.branches
-            .iter()
-            .find(|b| Some(b.id) == id)
-            .map(|b| b.name.clone())
-    }
-    fn cell(&self, id: Option<i64>) -> Option<String> {
-        let t = self.0.as_ref()?;
-        t.branches
-            .iter()
-            .flat_map(|b| &b.cells)
-            .find(|c| Some(c.id) == id)
-            .map(|c| c.name.clone())
-    }
-    fn youth_group(&self, id: Option<i64>) -> Option<String> {
-        let t = self.0.as_ref()?;
-        t.youth_groups
-            .iter()
-            .find(|g| Some(g.id) == id)
-            .map(|g| g.name.clone())
-    }
+/// The name of the unit with this id among `units` (`OrgTree` branches, cells or youth
+/// groups as `Value`s).
+fn unit_name<'a>(units: impl IntoIterator<Item = &'a Value>, id: Option<i64>) -> Option<&'a str> {
+    let id = id?;
+    units
+        .into_iter()
+        .find(|u| i(u, "id") == id)
+        .map(|u| s(u, "name"))
 }
 
-/// The member list as an HTML table (stacked as cards on phones). Admins get edit, reset
-/// and (de)activate buttons, marked with `data-action` and `data-id`.
-pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> String {
+fn cells(org: &Value) -> impl Iterator<Item = &Value> {
+    list(org, "branches").iter().flat_map(|b| list(b, "cells"))
+}
+
+/// The member list (a `MemberPage`'s `items`) as an HTML table, stacked as cards on
+/// phones, with names from the organization tree (`OrgTree`, `Null` while loading).
+/// Admins get edit, reset and (de)activate buttons, marked with `data-action` and `data-id`.
+pub fn members_table_html(members: &[Value], org: &Value, admin: bool) -> String {
     let heads = [
         K::MembersName,
         K::MembersRole,
@@ -232,9 +259,9 @@ pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> Str
         h += &el("th", "", t(K::MembersActions));
     }
     h += "</tr></thead><tbody>";
-    let dash = || "—".to_string();
     for m in members {
-        let (status, status_class) = match (m.active, m.must_change_password) {
+        let active = b(m, "active");
+        let (status, status_class) = match (active, b(m, "must_change_password")) {
             (false, _) => (K::MembersInactive, "badge muted-badge"),
             (true, true) => (K::MembersMustChange, "badge"),
             (true, false) => (K::MembersActive, "badge"),
@@ -245,7 +272,7 @@ pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> Str
                 t(label)
             )
         };
-        h += if m.active {
+        h += if active {
             "<tr>"
         } else {
             r#"<tr class="inactive">"#
@@ -253,27 +280,25 @@ pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> Str
         h += &td(
             "cell-name",
             K::MembersName,
-            el("strong", "", &m.display_name) + &el("span", "muted small", &m.username),
+            el("strong", "", s(m, "display_name")) + &el("span", "muted small", s(m, "username")),
         );
-        h += &td("nowrap", K::MembersRole, esc(t(role_key(m.role))));
-        let cell = names
-            .cell(m.cell_id)
-            .map(|c| el("span", "muted small", &c))
+        let role = Role::parse(s(m, "role")).unwrap_or(Role::Member);
+        h += &td("nowrap", K::MembersRole, esc(t(role_key(role))));
+        let cell = unit_name(cells(org), opt_i(m, "cell_id"))
+            .map(|c| el("span", "muted small", c))
             .unwrap_or_default();
+        let branch = unit_name(list(org, "branches"), opt_i(m, "branch_id"));
         h += &td(
             "nowrap",
             K::MembersBranch,
-            esc(&names.branch(m.branch_id).unwrap_or_else(dash)) + &cell,
+            esc(branch.unwrap_or("—")) + &cell,
         );
-        h += &td(
-            "",
-            K::MembersYouthGroup,
-            esc(&names.youth_group(m.youth_group_id).unwrap_or_else(dash)),
-        );
+        let group = unit_name(list(org, "youth_groups"), opt_i(m, "youth_group_id"));
+        h += &td("", K::MembersYouthGroup, esc(group.unwrap_or("—")));
         h += &td(
             "nowrap",
             K::MembersPhone,
-            esc(m.phone.as_deref().unwrap_or("—")),
+            esc(obj(m, "phone").and_then(Value::as_str).unwrap_or("—")),
         );
         h += &td(
             "nowrap",
@@ -281,14 +306,14 @@ pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> Str
             el("span", status_class, t(status)),
         );
         if admin {
+            let id = i(m, "id");
             let button = |action: &str, class: &str, label: K| {
                 format!(
-                    r#"<button type="button" class="btn btn-small btn-ghost{class}" data-action="{action}" data-id="{}">{}</button>"#,
-                    m.id,
+                    r#"<button type="button" class="btn btn-small btn-ghost{class}" data-action="{action}" data-id="{id}">{}</button>"#,
                     t(label)
                 )
             };
-            let toggle = if m.active {
+            let toggle = if active {
                 button("deactivate", " danger", K::MembersDeactivate)
             } else {
                 button("reactivate", "", K::MembersReactivate)
@@ -307,7 +332,7 @@ pub fn members_table_html(members: &[Member], names: &Names, admin: bool) -> Str
 
 /// A one-time initial password to hand out, after creating or resetting an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Issued {
+pub struct Issued {
     reset: bool,
     username: String,
     name: String,
@@ -315,43 +340,335 @@ struct Issued {
 }
 
 impl Issued {
-    fn new(i: IssuedPassword, reset: bool) -> Self {
+    /// From an `IssuedPassword`.
+    pub fn new(v: &Value, reset: bool) -> Self {
+        let m = obj(v, "member").unwrap_or(&Value::Null);
         Issued {
             reset,
-            username: i.member.username,
-            name: i.member.display_name,
-            password: i.initial_password,
+            username: s(m, "username").to_string(),
+            name: s(m, "display_name").to_string(),
+            password: s(v, "initial_password").to_string(),
         }
     }
 }
 
+/// The add / edit sheet: the account (0 for a new one) and the form as last rendered.
 #[derive(Debug, Clone, PartialEq)]
-enum Editor {
-    New,
-    Edit(Member),
+struct Editor {
+    id: i64,
+    form: MemberForm,
+    error: Option<String>,
+    pending: bool,
+}
+
+#[derive(Debug, Clone)]
+enum ImportState {
+    Idle,
+    NeedFile,
+    Uploading,
+    /// The `ImportReport`, read as `Value` (see `crate::json`): it is only displayed.
+    Done(Value),
+    Failed(ApiError),
+}
+
+/// Above the list: the password just issued, the last action's error, the read-only note.
+fn notices_html(issued: &Option<Issued>, error: &Option<String>, admin: bool) -> String {
+    let mut h = String::new();
+    if let Some(x) = issued {
+        let key = if x.reset {
+            K::MembersIssuedReset
+        } else {
+            K::MembersIssuedCreated
+        };
+        h += &format!(
+            r#"<div class="banner success issued" role="status"><p class="banner-text">{} {}</p>{}<button type="button" class="btn btn-small" data-action="close-issued">{}</button></div>"#,
+            esc(&tf(key, &[("username", &x.username), ("name", &x.name)])),
+            el("code", "pw", &x.password),
+            el("p", "small", t(K::MembersIssuedNote)),
+            t(K::Close)
+        );
+    }
+    if let Some(m) = error {
+        h += &format!(
+            r#"<div class="banner error" role="alert">{}</div>"#,
+            el("p", "banner-text", m)
+        );
+    }
+    if !admin {
+        h += &el("p", "banner info", t(K::MembersReadOnly));
+    }
+    h
+}
+
+/// `<option>`s for the units in `units`, after a first one (value "") labelled `none`.
+fn unit_options(units: &[Value], selected: Option<i64>, none: K) -> String {
+    let mut h = format!(
+        r#"<option value=""{}>{}</option>"#,
+        if selected.is_none() { " selected" } else { "" },
+        t(none)
+    );
+    for u in units {
+        let id = i(u, "id");
+        h += &format!(
+            r#"<option value="{id}"{}>{}</option>"#,
+            if selected == Some(id) {
+                " selected"
+            } else {
+                ""
+            },
+            esc(s(u, "name"))
+        );
+    }
+    h
+}
+
+/// The search box, the branch and youth-group filters (of `org`, an `OrgTree` or `Null`)
+/// and, for admins, the add button.
+fn filters_html(f: &Filter, org: &Value, admin: bool) -> String {
+    let mut h = format!(
+        r#"<section class="card filters"><form id="member-filters" role="search" novalidate><div class="search-row"><input id="member-q" class="input" type="search" name="q" enterkeyhint="search" placeholder="{0}" aria-label="{0}" value="{1}"><button type="submit" class="btn btn-primary">{2}</button></div>"#,
+        t(K::MembersSearch),
+        esc(&f.q),
+        t(K::MembersSearchButton)
+    );
+    h += &format!(
+        r#"<div class="filter-row"><select id="member-branch" class="input" name="branch_id" aria-label="{}">{}</select><select id="member-group" class="input" name="youth_group_id" aria-label="{}">{}</select><label class="check"><input id="member-inactive" type="checkbox" name="include_inactive" value="true"{}><span>{}</span></label></div></form>"#,
+        t(K::MembersBranch),
+        unit_options(list(org, "branches"), f.branch_id, K::MembersAllBranches),
+        t(K::MembersYouthGroup),
+        unit_options(
+            list(org, "youth_groups"),
+            f.youth_group_id,
+            K::MembersAllYouthGroups
+        ),
+        if f.include_inactive { " checked" } else { "" },
+        t(K::MembersIncludeInactive)
+    );
+    if admin {
+        h += &format!(
+            r#"<button type="button" class="btn btn-primary btn-block add-member" data-action="add">+ {}</button>"#,
+            t(K::MembersAdd)
+        );
+    }
+    h + "</section>"
+}
+
+/// One page of the list (a `MemberPage`): the count, the table and the pager.
+fn list_html(page: &Value, org: &Value, admin: bool, busy: bool) -> String {
+    let mut h = el(
+        "p",
+        "list-meta",
+        &tf(K::MembersTotal, &[("n", &i(page, "total").to_string())]),
+    );
+    let items = list(page, "items");
+    if items.is_empty() {
+        h += &el("p", "card empty", t(K::MembersEmpty));
+    } else {
+        h += &format!(
+            r#"<div class="table-wrap{}">{}</div>"#,
+            if busy { " busy" } else { "" },
+            members_table_html(items, org, admin)
+        );
+    }
+    h + &pager_html(
+        i(page, "page").clamp(1, u32::MAX as i64) as u32,
+        i(page, "total"),
+        i(page, "per_page").clamp(1, u32::MAX as i64) as u32,
+    )
+}
+
+fn text_input(id: &str, label: K, name: &str, kind: &str, value: &str, extra: &str) -> String {
+    format!(
+        r#"<label class="field"><span class="label">{}</span><input id="{id}" class="input" type="{kind}" name="{name}" value="{}"{extra}></label>"#,
+        t(label),
+        esc(value)
+    )
+}
+
+fn select(id: &str, label: K, name: &str, options: String) -> String {
+    format!(
+        r#"<label class="field"><span class="label">{}</span><select id="{id}" class="input" name="{name}">{options}</select></label>"#,
+        t(label)
+    )
+}
+
+/// The add / edit form over the organization tree (`OrgTree`).
+fn editor_html(e: &Editor, org: &Value) -> String {
+    let f = &e.form;
+    let mut h = String::from(r#"<form id="member-form" class="form" novalidate>"#);
+    if e.id == 0 {
+        h += &text_input(
+            "m-username",
+            K::MembersUsername,
+            "username",
+            "text",
+            &f.username,
+            &format!(
+                r#" autocapitalize="off" spellcheck="false" placeholder="{}""#,
+                t(K::MembersUsernameHint)
+            ),
+        );
+    } else {
+        h += &format!(
+            r#"<div class="field"><span class="label">{}</span>{}</div>"#,
+            t(K::MembersUsername),
+            el("span", "static", &f.username)
+        );
+    }
+    h += &text_input(
+        "m-name",
+        K::MembersName,
+        "display_name",
+        "text",
+        &f.display_name,
+        "",
+    );
+    let roles: String = [Role::Member, Role::Organizer, Role::Admin]
+        .into_iter()
+        .map(|r| {
+            format!(
+                r#"<option value="{}"{}>{}</option>"#,
+                r.as_str(),
+                if f.role == r { " selected" } else { "" },
+                t(role_key(r))
+            )
+        })
+        .collect();
+    h += &select("m-role", K::MembersRole, "role", roles);
+    let branches = list(org, "branches");
+    h += &select(
+        "m-branch",
+        K::MembersBranch,
+        "branch_id",
+        unit_options(branches, f.branch_id, K::MembersChooseBranch),
+    );
+    let branch_cells = branches
+        .iter()
+        .find(|b| Some(i(b, "id")) == f.branch_id)
+        .map(|b| list(b, "cells"))
+        .unwrap_or_default();
+    h += &select(
+        "m-cell",
+        K::MembersCell,
+        "cell_id",
+        unit_options(branch_cells, f.cell_id, K::MembersNoCell),
+    );
+    h += &select(
+        "m-group",
+        K::HomeYouthGroup,
+        "youth_group_id",
+        unit_options(
+            list(org, "youth_groups"),
+            f.youth_group_id,
+            K::MembersNoYouthGroup,
+        ),
+    );
+    h += &text_input("m-phone", K::MembersPhone, "phone", "tel", &f.phone, "");
+    if f.role == Role::Organizer {
+        h += &format!(
+            r#"<fieldset class="field scope"><legend class="label">{}</legend>{}<div class="check-grid">"#,
+            t(K::MembersScope),
+            el("p", "hint", t(K::MembersScopeHint))
+        );
+        for (key, units, chosen) in [
+            ("scope_branch", branches, &f.scope.branch_ids),
+            (
+                "scope_group",
+                list(org, "youth_groups"),
+                &f.scope.youth_group_ids,
+            ),
+        ] {
+            for u in units {
+                let id = i(u, "id");
+                h += &format!(
+                    r#"<label class="check"><input type="checkbox" name="{key}" value="{id}"{}><span>{}</span></label>"#,
+                    if chosen.contains(&id) { " checked" } else { "" },
+                    esc(s(u, "name"))
+                );
+            }
+        }
+        h += "</div></fieldset>";
+    }
+    if let Some(m) = &e.error {
+        h += &format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
+    }
+    h + &format!(
+        r#"<div class="form-actions"><button type="button" class="btn" data-action="cancel">{}</button><button type="submit" class="btn btn-primary"{}>{}{}</button></div></form>"#,
+        t(K::Cancel),
+        if e.pending { " disabled" } else { "" },
+        if e.pending { SPINNER } else { "" },
+        t(if e.pending { K::Saving } else { K::Save })
+    )
+}
+
+const SPINNER: &str = r#"<span class="spinner" aria-hidden="true"></span>"#;
+
+/// Template download, file choice, upload, and the report (or the rows to fix).
+fn import_html(state: &ImportState, file_name: Option<&str>) -> String {
+    let uploading = matches!(state, ImportState::Uploading);
+    let mut h = format!(
+        r#"<section class="card import">{}{}<div class="button-row">"#,
+        el("h2", "card-title", t(K::ImportTitle)),
+        el(
+            "p",
+            "hint",
+            &tf(K::ImportHelp, &[("columns", &IMPORT_COLUMNS.join("、"))])
+        ),
+    );
+    for (href, file, label) in [
+        (
+            api::TEMPLATE_XLSX,
+            "members-template.xlsx",
+            K::ImportTemplateXlsx,
+        ),
+        (
+            api::TEMPLATE_CSV,
+            "members-template.csv",
+            K::ImportTemplateCsv,
+        ),
+    ] {
+        h += &format!(
+            r#"<a class="btn btn-outline btn-small" href="{}" download="{file}" rel="external">{}</a>"#,
+            esc(href),
+            t(label)
+        );
+    }
+    h += &format!(
+        r#"</div><form id="import" novalidate><div class="file-row"><label class="btn file-pick"><input id="import-file" class="visually-hidden" type="file" name="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv">{}</label>{}</div><button id="import-submit" type="submit" class="btn btn-primary btn-block"{}>{}{}</button></form><div id="import-result" aria-live="polite">{}</div></section>"#,
+        t(K::ImportChooseFile),
+        el("span", "file-name", file_name.unwrap_or(t(K::ImportNoFile))),
+        if uploading { " disabled" } else { "" },
+        if uploading { SPINNER } else { "" },
+        t(if uploading {
+            K::ImportPending
+        } else {
+            K::ImportSubmit
+        }),
+        import_result_html(state)
+    );
+    h
 }
 
 #[component]
 pub fn AdminMembers() -> impl IntoView {
     let session = use_session();
     let router = use_router();
+    let admin = session.is_admin();
     let filter = Memo::new(move |_| {
         let url = router.url();
         Filter::from_params(|k| url.param(k))
     });
-    let version = RwSignal::new(0u32);
-    let list = Fetch::new(move || {
-        version.track();
-        api::members_url(&filter.get().to_query())
-    });
+    let list = Fetch::new(move || api::members_url(&filter.get().to_query()));
     let org = Fetch::new(|| api::ORG.into());
-    let org_tree = move || org.get::<OrgTree>();
-    let names = Memo::new(move |_| Names(org_tree().and_then(Result::ok)));
+    // The organization tree for names and choices; `Null` until it arrives.
+    let tree = move || org.get::<Value>().and_then(Result::ok).unwrap_or_default();
     let editor = RwSignal::new(None::<Editor>);
     let issued = RwSignal::new(None::<Issued>);
     let action_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(None::<i64>);
-    let admin = session.is_admin();
+    let busy = RwSignal::new(false);
+    let import = RwSignal::new(ImportState::Idle);
+    let file_name = RwSignal::new(None::<String>);
+    let file = StoredValue::new_local(None::<web_sys::File>);
 
     // Filters live in the URL: changing one replaces the history entry, paging adds one.
     let go = move |f: Filter, replace: bool| {
@@ -363,703 +680,235 @@ pub fn AdminMembers() -> impl IntoView {
             },
         )
     };
-    let search = RwSignal::new(filter.get_untracked().q);
-    // The back button can change the filter: the box follows.
-    Effect::new(move |_| search.set(filter.get().q));
-    let on_search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut f = filter.get_untracked();
-        f.q = search.get_untracked();
-        f.page = 1;
-        go(f, false);
-    };
-    let set_branch = move |ev: leptos::ev::Event| {
-        let mut f = filter.get_untracked();
-        f.branch_id = event_target_value(&ev).parse().ok();
-        f.page = 1;
-        go(f, true);
-    };
-    let set_group = move |ev: leptos::ev::Event| {
-        let mut f = filter.get_untracked();
-        f.youth_group_id = event_target_value(&ev).parse().ok();
-        f.page = 1;
-        go(f, true);
-    };
-    let set_inactive = move |ev: leptos::ev::Event| {
-        let mut f = filter.get_untracked();
-        f.include_inactive = event_target_checked(&ev);
-        f.page = 1;
-        go(f, true);
-    };
-    let go_page = Callback::new(move |page: u32| {
-        let mut f = filter.get_untracked();
-        f.page = page;
-        go(f, false);
-        browser::scroll_to_top();
-    });
 
-    let reset_password = move |m: Member| {
-        let message = tf(K::MembersConfirmReset, &[("name", &m.display_name)]);
-        if busy.get_untracked().is_some() || !browser::confirm(&message) {
+    // Reset, deactivate, reactivate: after a confirmation, one request for a row's member.
+    let row_action = move |action: &str, id: i64| {
+        let Some(m) = list
+            .get_untracked::<Value>()
+            .and_then(Result::ok)
+            .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id))
+        else {
             return;
-        }
-        busy.set(Some(m.id));
-        action_error.set(None);
-        spawn_local(async move {
-            match api::reset_password(m.id).await {
-                Ok(x) => {
-                    issued.try_set(Some(Issued::new(x, true)));
-                    version.try_update(|v| *v += 1);
-                }
-                Err(e) => {
-                    action_error.try_set(Some(error_text(&e)));
-                }
-            }
-            busy.try_set(None);
-            browser::scroll_to_top();
-        });
-    };
-    let set_active = move |m: Member, active: bool| {
-        let key = if active {
-            K::MembersConfirmReactivate
-        } else {
-            K::MembersConfirmDeactivate
         };
-        let message = tf(key, &[("name", &m.display_name)]);
-        if busy.get_untracked().is_some() || !browser::confirm(&message) {
+        let name = s(&m, "display_name");
+        let (key, body) = match action {
+            "reset" => (K::MembersConfirmReset, None),
+            "deactivate" => (K::MembersConfirmDeactivate, Some(active_json(false))),
+            _ => (K::MembersConfirmReactivate, Some(active_json(true))),
+        };
+        if busy.get_untracked() || !browser::confirm(&tf(key, &[("name", name)])) {
             return;
         }
-        busy.set(Some(m.id));
+        busy.set(true);
         action_error.set(None);
         spawn_local(async move {
-            let req = UpdateMember {
-                active: Some(active),
-                ..Default::default()
+            let done = match body {
+                None => api::reset_password(id)
+                    .await
+                    .map(|x| issued.try_set(Some(Issued::new(&x, true))))
+                    .map(|_| browser::scroll_to_top()),
+                Some(body) => api::update_member(id, body).await,
             };
-            match api::update_member(m.id, &req).await {
-                Ok(_) => {
-                    version.try_update(|v| *v += 1);
-                }
+            match done {
+                Ok(()) => list.reload(),
                 Err(e) => {
                     action_error.try_set(Some(error_text(&e)));
                     browser::scroll_to_top();
                 }
             }
-            busy.try_set(None);
+            busy.try_set(false);
         });
     };
 
-    let on_saved = Callback::new(move |x: Option<Issued>| {
-        editor.set(None);
-        if x.is_some() {
-            issued.set(x);
-        }
-        version.update(|v| *v += 1);
-        browser::scroll_to_top();
-    });
-    let on_close = Callback::new(move |_| editor.set(None));
-
-    // The table is plain HTML; its buttons say what they do in `data-action`/`data-id`,
-    // and one handler on the table acts on the member of that row.
-    let on_table_click = move |ev: leptos::ev::MouseEvent| {
-        let Some((action, id)) = browser::clicked_action(&ev) else {
+    let save = move |fields: &Fields| {
+        let Some(mut e) = editor.get_untracked() else {
             return;
         };
-        let member = list
-            .get_untracked::<MemberPage>()
-            .and_then(Result::ok)
-            .and_then(|p| p.items.into_iter().find(|m| m.id == id));
-        let Some(m) = member else {
+        if e.pending {
             return;
-        };
-        match action.as_str() {
-            "edit" => editor.set(Some(Editor::Edit(m))),
-            "reset" => reset_password(m),
-            "deactivate" => set_active(m, false),
-            "reactivate" => set_active(m, true),
-            _ => {}
         }
+        e.form = MemberForm::read(fields, &e.form);
+        let id = e.id;
+        if let Err(m) = e.form.check(id == 0) {
+            e.error = Some(msg(&m));
+            editor.set(Some(e));
+            return;
+        }
+        let body = if id == 0 {
+            e.form.create_json()
+        } else {
+            e.form.update_json()
+        };
+        e.error = None;
+        e.pending = true;
+        editor.set(Some(e));
+        spawn_local(async move {
+            let saved = if id == 0 {
+                api::create_member(body)
+                    .await
+                    .map(|x| Some(Issued::new(&x, false)))
+            } else {
+                api::update_member(id, body).await.map(|()| None)
+            };
+            match saved {
+                Ok(x) => {
+                    editor.try_set(None);
+                    if x.is_some() {
+                        issued.try_set(x);
+                    }
+                    list.reload();
+                    browser::scroll_to_top();
+                }
+                Err(err) => {
+                    editor.try_update(|e| {
+                        if let Some(e) = e {
+                            e.error = Some(error_text(&err));
+                            e.pending = false;
+                        }
+                    });
+                }
+            }
+        });
     };
 
-    let list_view = move || match list.get::<MemberPage>() {
-        None => view! { <Skeleton lines=6/> }.into_any(),
-        Some(Err(e)) => view! {
-            <ErrorBanner error=e on_retry=Callback::new(move |_| version.update(|v| *v += 1))/>
+    let upload = move || {
+        if matches!(import.get_untracked(), ImportState::Uploading) {
+            return;
         }
-        .into_any(),
-        Some(Ok(page)) => {
-            let total = page.total.to_string();
-            let empty = page.items.is_empty();
-            view! {
-                <p class="list-meta">{tf(K::MembersTotal, &[("n", &total)])}</p>
-                {if empty {
-                    view! { <p class="card empty">{t(K::MembersEmpty)}</p> }.into_any()
-                } else {
-                    view! {
-                        <div
-                            class="table-wrap"
-                            class:busy=move || busy.get().is_some()
-                            on:click=on_table_click
-                            inner_html=members_table_html(&page.items, &names.get(), admin)
-                        ></div>
-                    }
-                        .into_any()
-                }}
-                <Pager page=page.page total=page.total per_page=page.per_page on_go=go_page/>
+        let Some(f) = file.get_value() else {
+            import.set(ImportState::NeedFile);
+            return;
+        };
+        import.set(ImportState::Uploading);
+        spawn_local(async move {
+            let done = api::import_members(&f).await;
+            if done.is_ok() {
+                list.reload();
             }
-            .into_any()
-        }
+            import.try_set(match done {
+                Ok(report) => ImportState::Done(report),
+                Err(e) => ImportState::Failed(e),
+            });
+        });
+    };
+
+    // Everything the user does on the page.
+    let act = move |a: Act| match a {
+        Act::Submit(form, f) => match form.as_str() {
+            "member-filters" => {
+                let mut next = filter.get_untracked();
+                next.q = f.text("q").to_string();
+                next.page = 1;
+                go(next, false);
+            }
+            "member-form" => save(&f),
+            "import" => upload(),
+            _ => {}
+        },
+        Act::Change(form, name, f) => match (form.as_str(), name.as_str()) {
+            ("member-filters", "branch_id" | "youth_group_id" | "include_inactive") => {
+                let mut next = filter.get_untracked();
+                next.branch_id = f.id("branch_id");
+                next.youth_group_id = f.id("youth_group_id");
+                next.include_inactive = f.get("include_inactive").is_some();
+                next.page = 1;
+                go(next, true);
+            }
+            // The cells follow the branch; the scope shows for organizers.
+            ("member-form", "role" | "branch_id") => editor.update(|e| {
+                if let Some(e) = e {
+                    e.form = MemberForm::read(&f, &e.form);
+                }
+            }),
+            ("import", "file") => {
+                let chosen = chosen_file("import-file");
+                file_name.set(chosen.as_ref().map(web_sys::File::name));
+                file.set_value(chosen);
+                if matches!(import.get_untracked(), ImportState::NeedFile) {
+                    import.set(ImportState::Idle);
+                }
+            }
+            _ => {}
+        },
+        Act::Click(action, id) => match action.as_str() {
+            "page" => {
+                let mut next = filter.get_untracked();
+                next.page = u32::try_from(id).unwrap_or(1).max(1);
+                go(next, false);
+                browser::scroll_to_top();
+            }
+            "add" => editor.set(Some(Editor {
+                id: 0,
+                form: MemberForm::default(),
+                error: None,
+                pending: false,
+            })),
+            "edit" => {
+                let m = list
+                    .get_untracked::<Value>()
+                    .and_then(Result::ok)
+                    .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id));
+                if let Some(m) = m {
+                    editor.set(Some(Editor {
+                        id,
+                        form: MemberForm::from_member(&m),
+                        error: None,
+                        pending: false,
+                    }));
+                }
+            }
+            "reset" | "deactivate" | "reactivate" => row_action(&action, id),
+            "cancel" => editor.set(None),
+            "close-issued" => issued.set(None),
+            "retry" => {
+                list.reload();
+                org.reload();
+            }
+            _ => {}
+        },
+    };
+
+    // The sheet opens and closes; its form re-renders inside it.
+    let open = Memo::new(move |_| editor.with(|e| e.as_ref().map(|e| e.id == 0)));
+    let on_close = Callback::new(move |_| editor.set(None));
+    let sheet = move || {
+        open.get().map(|creating| {
+            let title = t(if creating {
+                K::MembersAddTitle
+            } else {
+                K::MembersEditTitle
+            });
+            let form = move || {
+                org.html(4, |tree: Value| {
+                    editor.with(|e| {
+                        e.as_ref()
+                            .map(|e| editor_html(e, &tree))
+                            .unwrap_or_default()
+                    })
+                })
+            };
+            view! { <Sheet title=title on_close=on_close>{region("", form, act)}</Sheet> }
+        })
     };
 
     view! {
         <Page class="admin-members" title=K::MembersTitle back=Some("/")>
-            {move || issued.get().map(|x| view! { <IssuedNotice issued=x on_close=move || issued.set(None)/> })}
-            {move || {
-                action_error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <div class="banner error" role="alert">
-                                <p class="banner-text">{m}</p>
-                            </div>
-                        }
-                    })
-            }}
-            {(!admin).then(|| view! { <p class="banner info">{t(K::MembersReadOnly)}</p> })}
-
-            <section class="card filters">
-                <form class="search-row" role="search" on:submit=on_search>
-                    <input
-                        class="input"
-                        type="search"
-                        enterkeyhint="search"
-                        placeholder=t(K::MembersSearch)
-                        aria-label=t(K::MembersSearch)
-                        prop:value=move || search.get()
-                        on:input=move |ev| search.set(event_target_value(&ev))
-                    />
-                    <button type="submit" class="btn btn-primary">
-                        {t(K::MembersSearchButton)}
-                    </button>
-                </form>
-                <div class="filter-row">
-                    <select class="input" aria-label=t(K::MembersBranch) on:change=set_branch>
-                        <option value="" prop:selected=move || filter.get().branch_id.is_none()>
-                            {t(K::MembersAllBranches)}
-                        </option>
-                        {move || {
-                            names
-                                .get()
-                                .0
-                                .map(|t| {
-                                    t.branches
-                                        .into_iter()
-                                        .map(|b| {
-                                            view! {
-                                                <option
-                                                    value=b.id
-                                                    prop:selected=move || filter.get().branch_id == Some(b.id)
-                                                >
-                                                    {b.name}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </select>
-                    <select class="input" aria-label=t(K::MembersYouthGroup) on:change=set_group>
-                        <option value="" prop:selected=move || filter.get().youth_group_id.is_none()>
-                            {t(K::MembersAllYouthGroups)}
-                        </option>
-                        {move || {
-                            names
-                                .get()
-                                .0
-                                .map(|t| {
-                                    t.youth_groups
-                                        .into_iter()
-                                        .map(|g| {
-                                            view! {
-                                                <option
-                                                    value=g.id
-                                                    prop:selected=move || filter.get().youth_group_id == Some(g.id)
-                                                >
-                                                    {g.name}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </select>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || filter.get().include_inactive
-                            on:change=set_inactive
-                        />
-                        <span>{t(K::MembersIncludeInactive)}</span>
-                    </label>
-                </div>
-                {admin
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="btn btn-primary btn-block add-member"
-                                on:click=move |_| editor.set(Some(Editor::New))
-                            >
-                                "+ "
-                                {t(K::MembersAdd)}
-                            </button>
-                        }
-                    })}
-            </section>
-
-            <section class="member-list">{list_view}</section>
-
-            {admin.then(|| view! { <ImportMembers version=version/> })}
-
-            {move || {
-                editor
-                    .get()
-                    .map(|target| {
-                        view! {
-                            <MemberEditor
-                                target=target
-                                org=org_tree()
-                                on_retry=Callback::new(move |_| org.reload())
-                                on_saved=on_saved
-                                on_close=on_close
-                            />
-                        }
-                    })
-            }}
+            {region("", move || notices_html(&issued.get(), &action_error.get(), admin), act)}
+            {region("", move || filters_html(&filter.get(), &tree(), admin), act)}
+            {region(
+                "member-list",
+                move || list.html(6, |page: Value| list_html(&page, &tree(), admin, busy.get())),
+                act,
+            )}
+            {admin.then(|| region("", move || import.with(|st| import_html(st, file_name.get().as_deref())), act))}
+            {sheet}
         </Page>
     }
 }
 
-/// The one-time initial password after creating or resetting an account.
-#[component]
-fn IssuedNotice(issued: Issued, on_close: impl Fn() + 'static) -> impl IntoView {
-    let key = if issued.reset {
-        K::MembersIssuedReset
-    } else {
-        K::MembersIssuedCreated
-    };
-    let (username, name) = (issued.username, issued.name);
-    view! {
-        <div class="banner success issued" role="status">
-            <p class="banner-text">
-                {tf(key, &[("username", &username), ("name", &name)])}
-                " "
-                <code class="pw">{issued.password}</code>
-            </p>
-            <p class="small">{t(K::MembersIssuedNote)}</p>
-            <button type="button" class="btn btn-small" on:click=move |_| on_close()>
-                {t(K::Close)}
-            </button>
-        </div>
-    }
-}
-
-/// The add / edit form, in a sheet.
-#[component]
-fn MemberEditor(
-    target: Editor,
-    org: Option<Result<OrgTree, ApiError>>,
-    on_retry: Callback<()>,
-    on_saved: Callback<Option<Issued>>,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let (creating, id, initial) = match &target {
-        Editor::New => (true, 0, MemberForm::default()),
-        Editor::Edit(m) => (false, m.id, MemberForm::from_member(m)),
-    };
-    let username = initial.username.clone();
-    let form = RwSignal::new(initial);
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let title = t(if creating {
-        K::MembersAddTitle
-    } else {
-        K::MembersEditTitle
-    });
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        let f = form.get_untracked();
-        if let Err(m) = f.check(creating) {
-            error.set(Some(msg(&m)));
-            return;
-        }
-        error.set(None);
-        pending.set(true);
-        spawn_local(async move {
-            let result: Result<Option<Issued>, ApiError> = if creating {
-                api::create_member(&f.to_create())
-                    .await
-                    .map(|x| Some(Issued::new(x, false)))
-            } else {
-                api::update_member(id, &f.to_update()).await.map(|_| None)
-            };
-            match result {
-                Ok(x) => on_saved.run(x),
-                Err(e) => {
-                    error.try_set(Some(error_text(&e)));
-                    pending.try_set(false);
-                }
-            }
-        });
-    };
-
-    let org = match org {
-        Some(Ok(org)) => org,
-        other => {
-            return view! {
-                <Sheet title=title on_close=on_close>
-                    {match other {
-                        Some(Err(e)) => view! { <ErrorBanner error=e on_retry=on_retry/> }.into_any(),
-                        _ => view! { <Skeleton lines=4/> }.into_any(),
-                    }}
-                </Sheet>
-            }
-            .into_any();
-        }
-    };
-    let org = StoredValue::new(org);
-    let text_field = move |label: K,
-                           value: fn(&MemberForm) -> String,
-                           set: fn(&mut MemberForm, String),
-                           kind: &'static str| {
-        view! {
-            <label class="field">
-                <span class="label">{t(label)}</span>
-                <input
-                    class="input"
-                    type=kind
-                    prop:value=move || form.with(value)
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        form.update(|f| set(f, v));
-                    }
-                />
-            </label>
-        }
-    };
-
-    view! {
-        <Sheet title=title on_close=on_close>
-            <form class="form" on:submit=submit novalidate>
-                {if creating {
-                    view! {
-                        <label class="field">
-                            <span class="label">{t(K::MembersUsername)}</span>
-                            <input
-                                class="input"
-                                type="text"
-                                autocapitalize="off"
-                                spellcheck="false"
-                                placeholder=t(K::MembersUsernameHint)
-                                prop:value=move || form.with(|f| f.username.clone())
-                                on:input=move |ev| {
-                                    let v = event_target_value(&ev);
-                                    form.update(|f| f.username = v);
-                                }
-                            />
-                        </label>
-                    }
-                        .into_any()
-                } else {
-                    view! {
-                        <div class="field">
-                            <span class="label">{t(K::MembersUsername)}</span>
-                            <span class="static">{username}</span>
-                        </div>
-                    }
-                        .into_any()
-                }}
-                {text_field(K::MembersName, |f| f.display_name.clone(), |f, v| f.display_name = v, "text")}
-                <label class="field">
-                    <span class="label">{t(K::MembersRole)}</span>
-                    <select
-                        class="input"
-                        on:change=move |ev| {
-                            let role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Member);
-                            form.update(|f| f.role = role);
-                        }
-                    >
-                        {[Role::Member, Role::Organizer, Role::Admin]
-                            .into_iter()
-                            .map(|r| {
-                                view! {
-                                    <option value=r.as_str() prop:selected=move || form.with(|f| f.role == r)>
-                                        {t(role_key(r))}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="label">{t(K::MembersBranch)}</span>
-                    <select
-                        class="input"
-                        on:change=move |ev| {
-                            let b = event_target_value(&ev).parse().ok();
-                            form.update(|f| {
-                                if f.branch_id != b {
-                                    f.cell_id = None;
-                                }
-                                f.branch_id = b;
-                            });
-                        }
-                    >
-                        <option value="" prop:selected=move || form.with(|f| f.branch_id.is_none())>
-                            {t(K::MembersChooseBranch)}
-                        </option>
-                        {org
-                            .with_value(|t| t.branches.clone())
-                            .into_iter()
-                            .map(|b| {
-                                view! {
-                                    <option value=b.id prop:selected=move || form.with(|f| f.branch_id == Some(b.id))>
-                                        {b.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="label">{t(K::MembersCell)}</span>
-                    <select
-                        class="input"
-                        on:change=move |ev| {
-                            let c = event_target_value(&ev).parse().ok();
-                            form.update(|f| f.cell_id = c);
-                        }
-                    >
-                        <option value="" prop:selected=move || form.with(|f| f.cell_id.is_none())>
-                            {t(K::MembersNoCell)}
-                        </option>
-                        {move || {
-                            let branch = form.with(|f| f.branch_id);
-                            org.with_value(|t| {
-                                    t.branches
-                                        .iter()
-                                        .find(|b| Some(b.id) == branch)
-                                        .map(|b| b.cells.clone())
-                                        .unwrap_or_default()
-                                })
-                                .into_iter()
-                                .map(|c| {
-                                    view! {
-                                        <option value=c.id prop:selected=move || form.with(|f| f.cell_id == Some(c.id))>
-                                            {c.name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
-                <label class="field">
-                    <span class="label">{t(K::HomeYouthGroup)}</span>
-                    <select
-                        class="input"
-                        on:change=move |ev| {
-                            let g = event_target_value(&ev).parse().ok();
-                            form.update(|f| f.youth_group_id = g);
-                        }
-                    >
-                        <option value="" prop:selected=move || form.with(|f| f.youth_group_id.is_none())>
-                            {t(K::MembersNoYouthGroup)}
-                        </option>
-                        {org
-                            .with_value(|t| t.youth_groups.clone())
-                            .into_iter()
-                            .map(|g| {
-                                view! {
-                                    <option value=g.id prop:selected=move || form.with(|f| f.youth_group_id == Some(g.id))>
-                                        {g.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                {text_field(K::MembersPhone, |f| f.phone.clone(), |f, v| f.phone = v, "tel")}
-                {move || {
-                    (form.with(|f| f.role == Role::Organizer))
-                        .then(|| view! { <ScopePicker org=org.get_value() form=form/> })
-                }}
-                <ErrorLine message=error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| on_close.run(())>
-                        {t(K::Cancel)}
-                    </button>
-                    <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {move || pending.get().then(|| view! { <Spinner/> })}
-                        {move || t(if pending.get() { K::Saving } else { K::Save })}
-                    </button>
-                </div>
-            </form>
-        </Sheet>
-    }
-    .into_any()
-}
-
-/// The branches and youth groups an organizer is responsible for.
-#[component]
-fn ScopePicker(org: OrgTree, form: RwSignal<MemberForm>) -> impl IntoView {
-    let branches = org
-        .branches
-        .into_iter()
-        .map(|b| {
-            view! {
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || form.with(|f| f.scope.branch_ids.contains(&b.id))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            form.update(|f| toggle_id(&mut f.scope.branch_ids, b.id, on));
-                        }
-                    />
-                    <span>{b.name}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    let groups = org
-        .youth_groups
-        .into_iter()
-        .map(|g| {
-            view! {
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || form.with(|f| f.scope.youth_group_ids.contains(&g.id))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            form.update(|f| toggle_id(&mut f.scope.youth_group_ids, g.id, on));
-                        }
-                    />
-                    <span>{g.name}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <fieldset class="field scope">
-            <legend class="label">{t(K::MembersScope)}</legend>
-            <p class="hint">{t(K::MembersScopeHint)}</p>
-            <div class="check-grid">{branches}{groups}</div>
-        </fieldset>
-    }
-}
-
-#[derive(Debug, Clone)]
-enum ImportState {
-    Idle,
-    NeedFile,
-    Uploading,
-    /// The `ImportReport`, read as `Value` (see `crate::json`): it is only displayed.
-    Done(serde_json::Value),
-    Failed(ApiError),
-}
-
-/// Template download, file choice, upload, and the report (or the rows to fix).
-#[component]
-fn ImportMembers(version: RwSignal<u32>) -> impl IntoView {
-    let file_input = NodeRef::<leptos::html::Input>::new();
-    let file_name = RwSignal::new(None::<String>);
-    let state = RwSignal::new(ImportState::Idle);
-    let chosen = move || {
-        file_input
-            .get_untracked()
-            .and_then(|el| el.files())
-            .and_then(|files| files.get(0))
-    };
-    let on_change = move |_| {
-        file_name.set(chosen().map(|f| f.name()));
-        if matches!(state.get_untracked(), ImportState::NeedFile) {
-            state.set(ImportState::Idle);
-        }
-    };
-    let on_import = move |_| {
-        if matches!(state.get_untracked(), ImportState::Uploading) {
-            return;
-        }
-        let Some(file) = chosen() else {
-            state.set(ImportState::NeedFile);
-            return;
-        };
-        state.set(ImportState::Uploading);
-        spawn_local(async move {
-            match api::import_members(&file).await {
-                Ok(report) => {
-                    state.try_set(ImportState::Done(report));
-                    version.try_update(|v| *v += 1);
-                }
-                Err(e) => {
-                    state.try_set(ImportState::Failed(e));
-                }
-            }
-        });
-    };
-    let uploading = move || matches!(state.get(), ImportState::Uploading);
-
-    view! {
-        <section class="card import">
-            <h2 class="card-title">{t(K::ImportTitle)}</h2>
-            <p class="hint">{tf(K::ImportHelp, &[("columns", &IMPORT_COLUMNS.join("、"))])}</p>
-            <div class="button-row">
-                <a class="btn btn-outline btn-small" href=api::TEMPLATE_XLSX download="members-template.xlsx" rel="external">
-                    {t(K::ImportTemplateXlsx)}
-                </a>
-                <a class="btn btn-outline btn-small" href=api::TEMPLATE_CSV download="members-template.csv" rel="external">
-                    {t(K::ImportTemplateCsv)}
-                </a>
-            </div>
-            <div class="file-row">
-                <label class="btn file-pick">
-                    <input
-                        id="import-file"
-                        class="visually-hidden"
-                        type="file"
-                        accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-                        node_ref=file_input
-                        on:change=on_change
-                    />
-                    {t(K::ImportChooseFile)}
-                </label>
-                <span class="file-name">
-                    {move || file_name.get().unwrap_or_else(|| t(K::ImportNoFile).to_string())}
-                </span>
-            </div>
-            <button
-                id="import-submit"
-                type="button"
-                class="btn btn-primary btn-block"
-                disabled=uploading
-                on:click=on_import
-            >
-                {move || uploading().then(|| view! { <Spinner/> })}
-                {move || t(if uploading() { K::ImportPending } else { K::ImportSubmit })}
-            </button>
-            <div
-                id="import-result"
-                aria-live="polite"
-                inner_html=move || state.with(import_result_html)
-            ></div>
-        </section>
-    }
+/// The members of a `MemberPage`.
+fn list_of(page: &Value) -> Vec<Value> {
+    list(page, "items").to_vec()
 }
 
 /// The import's outcome as HTML: the counts and issued passwords, or every problem with
@@ -1069,7 +918,7 @@ fn import_result_html(state: &ImportState) -> String {
         ImportState::Idle => String::new(),
         ImportState::NeedFile => el("p", "form-error", t(K::ImportNeedFile)),
         ImportState::Uploading => format!(
-            r#"<p class="progress"><span class="spinner" aria-hidden="true"></span>{}</p>"#,
+            r#"<p class="progress">{SPINNER}{}</p>"#,
             t(K::ImportPending)
         ),
         ImportState::Done(r) => {
@@ -1141,6 +990,11 @@ fn import_result_html(state: &ImportState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::api::members::{
+        CreateMember, ImportReport, ImportedAccount, IssuedPassword, Member, MemberPage,
+        UpdateMember,
+    };
+    use shared::api::org::{Branch, Cell, OrgTree, Organization, YouthGroup};
 
     fn params<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| {
@@ -1197,6 +1051,60 @@ mod tests {
         }
     }
 
+    fn tree() -> Value {
+        let cell = |id, branch_id, name: &str| Cell {
+            id,
+            branch_id,
+            name: name.into(),
+            member_count: 0,
+        };
+        serde_json::to_value(OrgTree {
+            organization: Organization {
+                id: 1,
+                name: "机关党委".into(),
+            },
+            branches: vec![
+                Branch {
+                    id: 1,
+                    name: "第一党支部".into(),
+                    cells: vec![cell(11, 1, "第一党小组")],
+                    member_count: 3,
+                },
+                Branch {
+                    id: 2,
+                    name: "第二<党支部>".into(),
+                    cells: vec![cell(21, 2, "二组")],
+                    member_count: 1,
+                },
+            ],
+            youth_groups: vec![YouthGroup {
+                id: 5,
+                name: "青年一组".into(),
+                member_count: 2,
+            }],
+        })
+        .unwrap()
+    }
+
+    fn member(id: i64, active: bool) -> Member {
+        Member {
+            id,
+            username: format!("2024010{id}"),
+            display_name: "韩雪".into(),
+            role: Role::Organizer,
+            branch_id: Some(2),
+            cell_id: Some(21),
+            youth_group_id: Some(5),
+            phone: Some("13800138000".into()),
+            active,
+            must_change_password: true,
+            scope: Scope {
+                branch_ids: vec![2],
+                youth_group_ids: vec![5],
+            },
+        }
+    }
+
     #[test]
     fn member_form_checks_follow_the_server_rules() {
         assert_eq!(valid_form().check(true), Ok(()));
@@ -1225,35 +1133,241 @@ mod tests {
     }
 
     #[test]
-    fn member_form_builds_requests() {
+    fn hand_written_bodies_are_what_the_server_reads() {
         let mut f = valid_form();
         f.username = " 20240101 ".into();
+        f.display_name = " 韩\"雪 ".into();
         f.phone = " ".into();
         f.scope.branch_ids.push(1);
-        let c = f.to_create();
-        assert_eq!(c.username, "20240101");
-        assert_eq!(c.phone, None);
-        assert!(c.scope.is_empty(), "only organizers carry a scope");
-        let u = f.to_update();
-        assert_eq!(u.cell_id, Some(None), "clearing the cell is explicit");
-        assert_eq!(u.phone, Some(None));
-        assert_eq!(u.scope, None);
-        assert_eq!(u.active, None);
+        let c: CreateMember = serde_json::from_str(&f.create_json()).unwrap();
+        assert_eq!(
+            c,
+            CreateMember {
+                username: "20240101".into(),
+                display_name: "韩\"雪".into(),
+                role: Role::Member,
+                branch_id: Some(1),
+                cell_id: None,
+                youth_group_id: None,
+                phone: None,
+                scope: Scope::default(),
+            },
+            "only organizers carry a scope"
+        );
+        let u: UpdateMember = serde_json::from_str(&f.update_json()).unwrap();
+        assert_eq!(
+            u,
+            UpdateMember {
+                display_name: Some("韩\"雪".into()),
+                role: Some(Role::Member),
+                branch_id: Some(1),
+                cell_id: Some(None),
+                youth_group_id: Some(None),
+                phone: Some(None),
+                scope: None,
+                active: None,
+            },
+            "clearing the cell, group and phone is explicit"
+        );
         f.role = Role::Organizer;
-        assert_eq!(f.to_update().scope.unwrap().branch_ids, vec![1]);
-        let json = serde_json::to_value(f.to_update()).unwrap();
-        assert_eq!(json["cell_id"], serde_json::Value::Null);
-        assert!(json.get("cell_id").is_some());
+        f.cell_id = Some(11);
+        f.youth_group_id = Some(5);
+        f.phone = "13800138000".into();
+        let c: CreateMember = serde_json::from_str(&f.create_json()).unwrap();
+        assert_eq!(c.scope.branch_ids, vec![1]);
+        assert_eq!(c.phone.as_deref(), Some("13800138000"));
+        assert_eq!(c.cell_id, Some(11));
+        let u: UpdateMember = serde_json::from_str(&f.update_json()).unwrap();
+        assert_eq!(u.scope.unwrap().branch_ids, vec![1]);
+        assert_eq!(u.cell_id, Some(Some(11)));
+        assert_eq!(u.youth_group_id, Some(Some(5)));
+        // And the same JSON as serde writes for these values.
+        let same = |a: &str, b: String| {
+            assert_eq!(
+                serde_json::from_str::<Value>(a).unwrap(),
+                serde_json::from_str::<Value>(&b).unwrap()
+            )
+        };
+        same(&f.create_json(), serde_json::to_string(&c).unwrap());
+        let u: UpdateMember = serde_json::from_str(&active_json(false)).unwrap();
+        assert_eq!(
+            u,
+            UpdateMember {
+                active: Some(false),
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
-    fn scope_ids_toggle() {
-        let mut ids = vec![3];
-        toggle_id(&mut ids, 1, true);
-        assert_eq!(ids, vec![1, 3]);
-        toggle_id(&mut ids, 1, true);
-        assert_eq!(ids, vec![1, 3]);
-        toggle_id(&mut ids, 3, false);
-        assert_eq!(ids, vec![1]);
+    fn the_form_reads_back_what_it_shows() {
+        let org = tree();
+        let m = serde_json::to_value(member(3, true)).unwrap();
+        let form = MemberForm::from_member(&m);
+        assert_eq!(form.role, Role::Organizer);
+        assert_eq!(form.scope.youth_group_ids, vec![5]);
+        assert_eq!(form.phone, "13800138000");
+        let e = Editor {
+            id: 3,
+            form: form.clone(),
+            error: Some("<错>".into()),
+            pending: false,
+        };
+        let h = editor_html(&e, &org);
+        assert!(
+            !h.contains(r#"name="username""#),
+            "the username is not edited"
+        );
+        assert!(h.contains(r#"<option value="organizer" selected>"#));
+        assert!(h.contains(r#"<option value="2" selected>第二&lt;党支部&gt;</option>"#));
+        assert!(h.contains(r#"<option value="21" selected>二组</option>"#));
+        assert!(!h.contains(r#"value="11""#), "only the branch's cells");
+        assert!(h.contains(r#"name="scope_group" value="5" checked"#));
+        assert!(h.contains(r#"name="scope_branch" value="1">"#));
+        assert!(h.contains("&lt;错&gt;"));
+        // What the browser would submit for that form.
+        let fields = Fields::of(&[
+            ("display_name", "韩雪"),
+            ("role", "organizer"),
+            ("branch_id", "2"),
+            ("cell_id", "21"),
+            ("youth_group_id", "5"),
+            ("phone", "13800138000"),
+            ("scope_branch", "2"),
+            ("scope_group", "5"),
+        ]);
+        assert_eq!(MemberForm::read(&fields, &form), form);
+        // A new branch drops the cell; a role that was not organizer keeps the scope.
+        let moved = Fields::of(&[("role", "member"), ("branch_id", "1"), ("cell_id", "21")]);
+        let next = MemberForm::read(&moved, &form);
+        assert_eq!((next.branch_id, next.cell_id), (Some(1), None));
+        assert_eq!(next.scope, Scope::default(), "scope boxes were on screen");
+        let back = MemberForm::read(
+            &Fields::of(&[("role", "organizer")]),
+            &MemberForm {
+                scope: form.scope.clone(),
+                ..next.clone()
+            },
+        );
+        assert_eq!(back.scope, form.scope);
+        assert!(!editor_html(
+            &Editor {
+                form: next,
+                ..e.clone()
+            },
+            &org
+        )
+        .contains("scope_"));
+        let new = Editor {
+            id: 0,
+            form: MemberForm::default(),
+            error: None,
+            pending: true,
+        };
+        let h = editor_html(&new, &org);
+        assert!(h.contains(r#"name="username""#));
+        assert!(h.contains(" disabled>"));
+        assert_eq!(
+            MemberForm::read(&Fields::of(&[("username", "x")]), &MemberForm::default()).username,
+            "x"
+        );
+    }
+
+    #[test]
+    fn the_list_shows_names_and_row_actions() {
+        let org = tree();
+        let page = serde_json::to_value(MemberPage {
+            items: vec![member(1, true), member(2, false)],
+            total: 45,
+            page: 2,
+            per_page: 20,
+        })
+        .unwrap();
+        let h = list_html(&page, &org, true, true);
+        assert!(h.contains("共45人"));
+        assert!(h.contains("table-wrap busy"));
+        assert!(h.contains("第二&lt;党支部&gt;<span class=\"muted small\">二组</span>"));
+        assert!(h.contains("青年一组"));
+        assert!(h.contains(r#"data-action="edit" data-id="1""#));
+        assert!(h.contains(r#"data-action="deactivate" data-id="1""#));
+        assert!(h.contains(r#"data-action="reactivate" data-id="2""#));
+        assert!(h.contains(r#"<tr class="inactive">"#));
+        assert!(h.contains(r#"data-action="page" data-id="3""#));
+        let read_only = list_html(&page, &Value::Null, false, false);
+        assert!(!read_only.contains("data-action=\"edit"));
+        assert!(read_only.contains("—"), "names wait for the tree");
+        let empty = serde_json::to_value(MemberPage {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 20,
+        })
+        .unwrap();
+        assert!(list_html(&empty, &org, true, false).contains(t(K::MembersEmpty)));
+    }
+
+    #[test]
+    fn filters_and_notices() {
+        let f = Filter {
+            q: "\"张".into(),
+            branch_id: Some(1),
+            include_inactive: true,
+            page: 1,
+            ..Filter::default()
+        };
+        let h = filters_html(&f, &tree(), true);
+        assert!(h.contains(r#"value="&quot;张""#));
+        assert!(h.contains(r#"<option value="1" selected>第一党支部</option>"#));
+        assert!(h.contains(r#"<option value="" selected>全部青年理论学习小组</option>"#));
+        assert!(h.contains(r#"value="true" checked>"#));
+        assert!(h.contains(r#"data-action="add""#));
+        assert!(!filters_html(&f, &Value::Null, false).contains("data-action"));
+        let issued = serde_json::to_value(IssuedPassword {
+            member: member(1, true),
+            initial_password: "Ab3dEf7hJk".into(),
+        })
+        .unwrap();
+        let x = Issued::new(&issued, true);
+        assert_eq!(x.username, "20240101");
+        let h = notices_html(&Some(x), &Some("失败".into()), false);
+        assert!(h.contains(r#"<code class="pw">Ab3dEf7hJk</code>"#));
+        assert!(h.contains("重置密码"));
+        assert!(h.contains("失败"));
+        assert!(h.contains(t(K::MembersReadOnly)));
+    }
+
+    #[test]
+    fn import_reports_and_problems() {
+        let report = serde_json::to_value(ImportReport {
+            created: 1,
+            updated: 2,
+            issued: vec![ImportedAccount {
+                username: "20240104".into(),
+                display_name: "<李>".into(),
+                initial_password: "Ab3dEf7hJk".into(),
+            }],
+        })
+        .unwrap();
+        let h = import_html(&ImportState::Done(report), Some("m.xlsx"));
+        assert!(h.contains("新增1人，更新2人"));
+        assert!(h.contains("&lt;李&gt;"));
+        assert!(h.contains(r#"<code class="pw">Ab3dEf7hJk</code>"#));
+        assert!(h.contains(r#"id="import-file""#));
+        assert!(h.contains("m.xlsx"));
+        let e = crate::api::decode_error(
+            422,
+            r#"{"code":"import_invalid","message":"文件中有1处问题","details":[{"row":3,"field":"党支部","message":"党支部不存在"}]}"#,
+        );
+        let h = import_html(&ImportState::Failed(e), None);
+        assert!(h.contains("第3行"));
+        assert!(h.contains("党支部：党支部不存在"));
+        assert!(h.contains(t(K::ImportNoFile)));
+        let h = import_html(&ImportState::Uploading, None);
+        assert!(h.contains(
+            r#"id="import-submit" type="submit" class="btn btn-primary btn-block" disabled>"#
+        ));
+        assert!(import_html(&ImportState::NeedFile, None).contains(t(K::ImportNeedFile)));
+        assert!(import_html(&ImportState::Idle, None)
+            .contains(r#"<div id="import-result" aria-live="polite"></div>"#));
     }
 }

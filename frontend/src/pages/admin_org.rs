@@ -1,23 +1,28 @@
 //! `/admin/org`: the organization tree: branches (党支部) with their cells (党小组) and
 //! member counts, and the youth groups (青年理论学习小组). Admins create, rename and delete
 //! units (a small form sheet for names, a confirmation for deletes); organizers see the
-//! tree read-only. The tree is HTML text; its buttons name their action in `data-action`.
+//! tree read-only. The tree (an `OrgTree`, read as `Value`) and the name form are HTML text
+//! in `region`s; the tree's buttons name their action in `data-action`.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::org::OrgTree;
+use serde_json::Value;
 use shared::validation;
 
 use crate::api::{self, Unit};
 use crate::app::use_session;
 use crate::browser;
-use crate::components::{error_text, ErrorLine, Fetch, Page, Sheet};
+use crate::components::{error_text, region, Act, Fetch, Page, Sheet};
 use crate::html::{el, esc};
 use crate::i18n::{t, tf, K};
+use crate::json::{i, list, obj, s};
 
 /// Total active members: everyone belongs to exactly one branch.
-pub fn member_total(tree: &OrgTree) -> i64 {
-    tree.branches.iter().map(|b| b.member_count).sum()
+pub fn member_total(tree: &Value) -> i64 {
+    list(tree, "branches")
+        .iter()
+        .map(|b| i(b, "member_count"))
+        .sum()
 }
 
 /// What an admin asked for on the tree.
@@ -64,22 +69,16 @@ impl OrgAction {
 }
 
 /// The current name of a unit in the tree.
-pub fn unit_name(tree: &OrgTree, unit: Unit, id: i64) -> Option<String> {
-    let name = match unit {
-        Unit::Branch => tree.branches.iter().find(|b| b.id == id).map(|b| &b.name),
-        Unit::Cell => tree
-            .branches
-            .iter()
-            .flat_map(|b| &b.cells)
-            .find(|c| c.id == id)
-            .map(|c| &c.name),
-        Unit::YouthGroup => tree
-            .youth_groups
-            .iter()
-            .find(|g| g.id == id)
-            .map(|g| &g.name),
+pub fn unit_name(tree: &Value, unit: Unit, id: i64) -> Option<String> {
+    let branches = list(tree, "branches");
+    let mut units: Box<dyn Iterator<Item = &Value>> = match unit {
+        Unit::Branch => Box::new(branches.iter()),
+        Unit::Cell => Box::new(branches.iter().flat_map(|b| list(b, "cells"))),
+        Unit::YouthGroup => Box::new(list(tree, "youth_groups").iter()),
     };
-    name.cloned()
+    units
+        .find(|u| i(u, "id") == id)
+        .map(|u| s(u, "name").to_string())
 }
 
 fn action_button(action: OrgAction, class: &str, label: &str) -> String {
@@ -121,17 +120,19 @@ fn add_button(action: OrgAction, label: K) -> String {
 }
 
 /// The whole tree as HTML.
-pub fn org_html(tree: &OrgTree, admin: bool) -> String {
+pub fn org_html(tree: &Value, admin: bool) -> String {
+    let (branches, groups) = (list(tree, "branches"), list(tree, "youth_groups"));
     let summary = tf(
         K::OrgSummary,
         &[
-            ("b", &tree.branches.len().to_string()),
-            ("g", &tree.youth_groups.len().to_string()),
+            ("b", &branches.len().to_string()),
+            ("g", &groups.len().to_string()),
             ("n", &member_total(tree).to_string()),
         ],
     );
+    let organization = obj(tree, "organization").unwrap_or(&Value::Null);
     let mut h = String::from(r#"<section class="card org-summary">"#);
-    h += &el("h2", "card-title", &tree.organization.name);
+    h += &el("h2", "card-title", s(organization, "name"));
     h += &el("p", "muted", &summary);
     if !admin {
         h += &el("p", "muted small", t(K::OrgReadOnly));
@@ -142,26 +143,29 @@ pub fn org_html(tree: &OrgTree, admin: bool) -> String {
     if admin {
         h += &add_button(OrgAction::Add(Unit::Branch, None), K::OrgAddBranch);
     }
-    if tree.branches.is_empty() {
+    if branches.is_empty() {
         h += &el("p", "card empty", t(K::OrgNoBranches));
     }
-    for b in &tree.branches {
+    let row =
+        |unit, u: &Value| unit_row(unit, i(u, "id"), s(u, "name"), i(u, "member_count"), admin);
+    for b in branches {
         h += r#"<div class="card unit-card">"#;
-        h += &unit_row(Unit::Branch, b.id, &b.name, b.member_count, admin);
+        h += &row(Unit::Branch, b);
         h += r#"<div class="cells">"#;
         h += &el("h3", "sub-title", t(K::OrgCells));
-        if b.cells.is_empty() {
+        let cells = list(b, "cells");
+        if cells.is_empty() {
             h += &el("p", "muted small", t(K::OrgNoCells));
         }
         h += r#"<ul class="unit-list">"#;
-        for c in &b.cells {
+        for c in cells {
             h += "<li>";
-            h += &unit_row(Unit::Cell, c.id, &c.name, c.member_count, admin);
+            h += &row(Unit::Cell, c);
             h += "</li>";
         }
         h += "</ul>";
         if admin {
-            h += &add_button(OrgAction::Add(Unit::Cell, Some(b.id)), K::OrgAddCell);
+            h += &add_button(OrgAction::Add(Unit::Cell, Some(i(b, "id"))), K::OrgAddCell);
         }
         h += "</div></div>";
     }
@@ -172,17 +176,53 @@ pub fn org_html(tree: &OrgTree, admin: bool) -> String {
         h += &add_button(OrgAction::Add(Unit::YouthGroup, None), K::OrgAddYouthGroup);
     }
     h += r#"<div class="card">"#;
-    if tree.youth_groups.is_empty() {
+    if groups.is_empty() {
         h += &el("p", "muted", t(K::OrgNoYouthGroups));
     }
     h += r#"<ul class="unit-list">"#;
-    for g in &tree.youth_groups {
+    for g in groups {
         h += "<li>";
-        h += &unit_row(Unit::YouthGroup, g.id, &g.name, g.member_count, admin);
+        h += &row(Unit::YouthGroup, g);
         h += "</li>";
     }
     h += "</ul></div></section>";
     h
+}
+
+/// The name form: what it does, the name as last rendered, the error, whether it is saving.
+#[derive(Debug, Clone, PartialEq)]
+struct NameForm {
+    action: OrgAction,
+    name: String,
+    error: Option<String>,
+    pending: bool,
+}
+
+/// The sheet's form that names a new unit or renames one.
+fn name_form_html(f: &NameForm) -> String {
+    let mut h = format!(
+        r#"<form class="form" id="unit-form" novalidate><label class="field"><span class="label">{}</span><input class="input" id="unit-name" type="text" name="name" maxlength="60" value="{}"></label>"#,
+        t(K::OrgNamePlaceholder),
+        esc(&f.name)
+    );
+    if let Some(m) = &f.error {
+        h += &format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
+    }
+    h + &format!(
+        r#"<div class="form-actions"><button type="button" class="btn" data-action="cancel">{}</button><button type="submit" class="btn btn-primary"{}>{}</button></div></form>"#,
+        t(K::Cancel),
+        if f.pending { " disabled" } else { "" },
+        t(K::Save)
+    )
+}
+
+fn sheet_title(action: OrgAction) -> &'static str {
+    match action {
+        OrgAction::Add(Unit::Branch, _) => t(K::OrgAddBranch),
+        OrgAction::Add(Unit::Cell, _) => t(K::OrgAddCell),
+        OrgAction::Add(Unit::YouthGroup, _) => t(K::OrgAddYouthGroup),
+        _ => t(K::Rename),
+    }
 }
 
 #[component]
@@ -190,8 +230,7 @@ pub fn AdminOrg() -> impl IntoView {
     let session = use_session();
     let admin = session.is_admin();
     let tree = Fetch::new(|| api::ORG.into());
-    // The name form: what it does and the name it starts with.
-    let form = RwSignal::new(None::<(OrgAction, String)>);
+    let form = RwSignal::new(None::<NameForm>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
@@ -213,131 +252,113 @@ pub fn AdminOrg() -> impl IntoView {
             busy.try_set(false);
         });
     };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(action) =
-            browser::clicked_action(&ev).and_then(|(a, id)| OrgAction::parse(&a, id))
-        else {
+    let save = move |name: String| {
+        let Some(mut f) = form.get_untracked() else {
             return;
         };
-        let name = |unit, id| {
-            tree.get_untracked::<OrgTree>()
-                .and_then(Result::ok)
-                .and_then(|t| unit_name(&t, unit, id))
-                .unwrap_or_default()
-        };
-        match action {
-            OrgAction::Add(..) => form.set(Some((action, String::new()))),
-            OrgAction::Rename(unit, id) => form.set(Some((action, name(unit, id)))),
-            OrgAction::Delete(unit, id) => delete(unit, id, name(unit, id)),
-        }
-    };
-    let on_done = Callback::new(move |_| {
-        form.set(None);
-        tree.reload();
-    });
-    let on_close = Callback::new(move |_| form.set(None));
-
-    view! {
-        <Page class="admin-org" title=K::OrgTitle back=Some("/")>
-            <ErrorLine message=error/>
-            {tree
-                .show(
-                    6,
-                    move |t: OrgTree| {
-                        view! {
-                            <div class:busy=move || busy.get() on:click=on_click inner_html=org_html(&t, admin)></div>
-                        }
-                            .into_any()
-                    },
-                )}
-            {move || {
-                form.get()
-                    .map(|(action, initial)| {
-                        view! { <UnitForm action=action initial=initial on_done=on_done on_close=on_close/> }
-                    })
-            }}
-        </Page>
-    }
-}
-
-/// The sheet that names a new unit or renames one.
-#[component]
-fn UnitForm(
-    action: OrgAction,
-    initial: String,
-    on_done: Callback<()>,
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let title = match action {
-        OrgAction::Add(Unit::Branch, _) => t(K::OrgAddBranch),
-        OrgAction::Add(Unit::Cell, _) => t(K::OrgAddCell),
-        OrgAction::Add(Unit::YouthGroup, _) => t(K::OrgAddYouthGroup),
-        _ => t(K::Rename),
-    };
-    let draft = RwSignal::new(initial);
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
+        if f.pending {
             return;
         }
-        let name = draft.get_untracked();
-        if let Err(e) = validation::org_unit_name(&name) {
-            error.set(Some(e.message));
+        f.name = name;
+        if let Err(e) = validation::org_unit_name(&f.name) {
+            f.error = Some(e.message);
+            form.set(Some(f));
             return;
         }
-        pending.set(true);
-        error.set(None);
+        let (action, name) = (f.action, f.name.clone());
+        f.error = None;
+        f.pending = true;
+        form.set(Some(f));
         spawn_local(async move {
             let done = match action {
-                OrgAction::Add(unit, parent) => {
-                    api::create_unit(unit, parent, &name).await.map(|_| ())
-                }
+                OrgAction::Add(unit, parent) => api::create_unit(unit, parent, &name).await,
                 OrgAction::Rename(unit, id) => api::rename_unit(unit, id, &name).await,
                 OrgAction::Delete(..) => Ok(()),
             };
             match done {
-                Ok(()) => on_done.run(()),
+                Ok(()) => {
+                    form.try_set(None);
+                    tree.reload();
+                }
                 Err(e) => {
-                    error.try_set(Some(error_text(&e)));
-                    pending.try_set(false);
+                    form.try_update(|f| {
+                        if let Some(f) = f {
+                            f.error = Some(error_text(&e));
+                            f.pending = false;
+                        }
+                    });
                 }
             }
         });
     };
+    let act = move |a: Act| match a {
+        Act::Submit(_, fields) => save(fields.text("name").to_string()),
+        Act::Click(action, id) => {
+            let name = |unit, id| {
+                tree.get_untracked::<Value>()
+                    .and_then(Result::ok)
+                    .and_then(|t| unit_name(&t, unit, id))
+                    .unwrap_or_default()
+            };
+            let open = |action, name| {
+                form.set(Some(NameForm {
+                    action,
+                    name,
+                    error: None,
+                    pending: false,
+                }))
+            };
+            match (action.as_str(), OrgAction::parse(&action, id)) {
+                ("retry", _) => tree.reload(),
+                ("cancel", _) => form.set(None),
+                (_, Some(a @ OrgAction::Add(..))) => open(a, String::new()),
+                (_, Some(a @ OrgAction::Rename(unit, id))) => open(a, name(unit, id)),
+                (_, Some(OrgAction::Delete(unit, id))) => delete(unit, id, name(unit, id)),
+                _ => {}
+            }
+        }
+        Act::Change(..) => {}
+    };
+
+    // The sheet opens and closes; its form re-renders inside it.
+    let open = Memo::new(move |_| form.with(|f| f.as_ref().map(|f| f.action)));
+    let on_close = Callback::new(move |_| form.set(None));
+    let sheet = move || {
+        open.get().map(|action| {
+            let html = move || form.with(|f| f.as_ref().map(name_form_html).unwrap_or_default());
+            view! {
+                <Sheet title=sheet_title(action) on_close=on_close>
+                    {region("", html, act)}
+                </Sheet>
+            }
+        })
+    };
+    let page = move || {
+        let mut h = error
+            .get()
+            .map(|m| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(&m)))
+            .unwrap_or_default();
+        h += &tree.html(6, |t: Value| {
+            format!(
+                r#"<div class="{}">{}</div>"#,
+                if busy.get() { "busy" } else { "" },
+                org_html(&t, admin)
+            )
+        });
+        h
+    };
     view! {
-        <Sheet title=title on_close=on_close>
-            <form class="form" id="unit-form" on:submit=save>
-                <label class="field">
-                    <span class="label">{t(K::OrgNamePlaceholder)}</span>
-                    <input
-                        class="input"
-                        id="unit-name"
-                        type="text"
-                        maxlength="60"
-                        prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))
-                    />
-                </label>
-                <ErrorLine message=error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| on_close.run(())>
-                        {t(K::Cancel)}
-                    </button>
-                    <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                        {t(K::Save)}
-                    </button>
-                </div>
-            </form>
-        </Sheet>
+        <Page class="admin-org" title=K::OrgTitle back=Some("/")>
+            {region("", page, act)}
+            {sheet}
+        </Page>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::org::{Branch, Organization};
+    use shared::api::org::{Branch, OrgTree, Organization};
 
     #[test]
     fn members_are_counted_once_through_their_branch() {
@@ -355,6 +376,7 @@ mod tests {
             branches: vec![branch(1, 10), branch(2, 12)],
             youth_groups: vec![],
         };
+        let tree = serde_json::to_value(tree).unwrap();
         assert_eq!(member_total(&tree), 22);
         assert_eq!(
             unit_name(&tree, Unit::Branch, 2).as_deref(),
@@ -368,6 +390,26 @@ mod tests {
         let read_only = org_html(&tree, false);
         assert!(!read_only.contains("data-action"));
         assert!(read_only.contains("22名成员"));
+        assert!(read_only.contains("机关党委"));
+    }
+
+    #[test]
+    fn the_name_form_shows_its_state() {
+        let mut f = NameForm {
+            action: OrgAction::Rename(Unit::Cell, 3),
+            name: "第\"三\"组".into(),
+            error: None,
+            pending: false,
+        };
+        let h = name_form_html(&f);
+        assert!(h.contains(r#"id="unit-form""#));
+        assert!(h.contains(r#"value="第&quot;三&quot;组""#));
+        assert!(!h.contains("form-error") && !h.contains("disabled"));
+        f.error = Some("<名称>".into());
+        f.pending = true;
+        let h = name_form_html(&f);
+        assert!(h.contains(r#"<p class="form-error" role="alert">&lt;名称&gt;</p>"#));
+        assert!(h.contains(" disabled>"));
     }
 
     #[test]

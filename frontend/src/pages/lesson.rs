@@ -17,7 +17,7 @@ use crate::components::{Fetch, Page};
 use crate::format::duration;
 use crate::html::{button_link, el, Html};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, obj, s};
+use crate::json::{i, obj, s};
 
 /// How far through the text the reader is, 0–100: scrolled pixels over scrollable pixels
 /// (a lesson that fits the screen is read through).
@@ -111,14 +111,7 @@ fn Reader(l: Value) -> impl IntoView {
 
 /// The reader's progress on the lesson (`LessonView.progress`).
 pub fn progress_of(l: &Value) -> LessonProgress {
-    let empty = Value::Null;
-    let p = obj(l, "progress").unwrap_or(&empty);
-    LessonProgress {
-        credited_seconds: i(p, "credited_seconds"),
-        min_seconds: i(p, "min_seconds"),
-        reached_end: b(p, "reached_end"),
-        completed: b(p, "completed"),
-    }
+    crate::api::progress_of(obj(l, "progress").unwrap_or(&Value::Null))
 }
 
 /// The lesson text (`LessonView`) with its place and source. `l.html` comes rendered and sanitized from
