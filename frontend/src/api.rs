@@ -484,6 +484,48 @@ pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
     )
 }
 
+// --- organizers' tools -------------------------------------------------------------------
+// Bodies are JSON text written where the form is read (see `crate::json::quote`) and
+// answers are read as `Value`; every call goes through one non-generic future.
+
+pub const QUESTIONS: &str = "/api/v1/questions";
+pub const QUESTION_CATEGORIES: &str = "/api/v1/question-categories";
+pub const QUESTION_IMPORTS: &str = "/api/v1/question-imports";
+pub const MANAGED_QUIZZES: &str = "/api/v1/manage/quizzes";
+
+/// Sends a JSON body (none: an empty one) and reads the answer as a JSON value (`Null`
+/// when the answer is empty).
+pub async fn call(method: &str, url: &str, body: Option<String>) -> Result<Value, ApiError> {
+    let text = request(method, url, body.map_or(Body::Empty, Body::Json)).await?;
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    parse(text)
+}
+
+/// What [`spawn_call`] hands its outcome to.
+pub type Done = Box<dyn FnOnce(Result<Value, ApiError>)>;
+
+/// [`call`] in the background; `done` gets the outcome (unless the page has gone, which the
+/// closure's `try_set`s take care of).
+pub fn spawn_call(
+    method: &'static str,
+    url: String,
+    body: Option<String>,
+    done: impl FnOnce(Result<Value, ApiError>) + 'static,
+) {
+    spawn_boxed(method, url, body, Box::new(done))
+}
+
+fn spawn_boxed(method: &'static str, url: String, body: Option<String>, done: Done) {
+    leptos::task::spawn_local(async move { done(call(method, &url, body).await) });
+}
+
+/// Uploads a file as the raw request body; the answer as a JSON value.
+pub async fn upload(url: &str, file: &web_sys::File) -> Result<Value, ApiError> {
+    parse(request("POST", url, Body::File(file)).await?)
+}
+
 /// Starts a practice attempt over the mistake book.
 pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
     let body = Body::Json(format!(r#"{{"comment":{}}}"#, quote(&comment)));

@@ -10,9 +10,15 @@ use shared::api::auth::{Me, Role};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorBanner, PageLoading};
 use crate::pages::{
+    admin_analysis::AdminAnalysis,
+    admin_import::AdminImport,
     admin_members::AdminMembers,
     admin_org::AdminOrg,
     admin_points::AdminPoints,
+    admin_question::AdminQuestion,
+    admin_questions::AdminQuestions,
+    admin_quiz::AdminQuiz,
+    admin_quizzes::AdminQuizzes,
     attempt::Attempt,
     change_password::ChangePassword,
     history::History,
@@ -38,6 +44,16 @@ pub enum Page {
     AdminOrg,
     AdminMembers,
     AdminPoints,
+    /// The question bank (organizers, admins).
+    AdminQuestions,
+    /// The question editor; `None` for a new question.
+    AdminQuestion(Option<i64>),
+    AdminImport,
+    AdminQuizzes,
+    /// The quiz builder; `None` for a new quiz.
+    AdminQuiz(Option<i64>),
+    /// Item analysis of a quiz.
+    AdminAnalysis(i64),
     Study,
     Module(i64),
     Lesson(i64),
@@ -61,6 +77,20 @@ pub fn page_for(path: &str) -> Page {
             .and_then(|id| id.parse::<i64>().ok())
             .filter(|id| *id > 0)
     };
+    if let Some(id) = with_id("/admin/questions/") {
+        return Page::AdminQuestion(Some(id));
+    }
+    if let Some(id) = with_id("/admin/quizzes/") {
+        return Page::AdminQuiz(Some(id));
+    }
+    if let Some(id) = path
+        .strip_suffix("/analysis")
+        .and_then(|p| p.strip_prefix("/admin/quizzes/"))
+        .and_then(|id| id.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+    {
+        return Page::AdminAnalysis(id);
+    }
     if let Some(id) = with_id("/modules/") {
         return Page::Module(id);
     }
@@ -85,6 +115,11 @@ pub fn page_for(path: &str) -> Page {
         "/admin/org" => Page::AdminOrg,
         "/admin/members" => Page::AdminMembers,
         "/admin/points" => Page::AdminPoints,
+        "/admin/questions" => Page::AdminQuestions,
+        "/admin/questions/new" => Page::AdminQuestion(None),
+        "/admin/import" => Page::AdminImport,
+        "/admin/quizzes" => Page::AdminQuizzes,
+        "/admin/quizzes/new" => Page::AdminQuiz(None),
         "/study" => Page::Study,
         "/quizzes" => Page::Quizzes,
         "/history" => Page::History,
@@ -246,6 +281,12 @@ pub fn App() -> impl IntoView {
                 Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
                 Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
                 Page::AdminPoints => view! { <AdminPoints/> }.into_any(),
+                Page::AdminQuestions => view! { <AdminQuestions/> }.into_any(),
+                Page::AdminQuestion(id) => view! { <AdminQuestion id=id/> }.into_any(),
+                Page::AdminImport => view! { <AdminImport/> }.into_any(),
+                Page::AdminQuizzes => view! { <AdminQuizzes/> }.into_any(),
+                Page::AdminQuiz(id) => view! { <AdminQuiz id=id/> }.into_any(),
+                Page::AdminAnalysis(id) => view! { <AdminAnalysis id=id/> }.into_any(),
                 Page::Study => view! { <Study/> }.into_any(),
                 Page::Module(id) => view! { <Module id=id/> }.into_any(),
                 Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),

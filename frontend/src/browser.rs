@@ -127,6 +127,27 @@ pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
     Some((action, id))
 }
 
+/// The value of the input with this id ("" when there is none).
+pub fn input_value(id: &str) -> String {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|e| e.value())
+        .unwrap_or_default()
+}
+
+/// Waits `ms` milliseconds (for polling).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Milliseconds since the epoch by this device's clock.
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64

@@ -114,3 +114,54 @@ mod tests {
         assert_eq!(percent(1, 0), 0);
     }
 }
+
+/// `ms` as a `datetime-local` input value in Beijing time (`2023-05-04T09:30`).
+pub fn input_datetime(ms: i64) -> String {
+    let local = ms + shared::calendar::OFFSET_MS;
+    let day = local.div_euclid(86_400_000);
+    let (y, m, d) = shared::calendar::civil(day);
+    let mins = local.rem_euclid(86_400_000) / 60_000;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", mins / 60, mins % 60)
+}
+
+/// A `datetime-local` value (Beijing time) as milliseconds; `None` if it is not one.
+pub fn parse_datetime(s: &str) -> Option<i64> {
+    let (date, time) = s.trim().split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut tm = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, min) = (tm.next()??, tm.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 {
+        return None;
+    }
+    // Days from the civil date (H. Hinnant's algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400_000 + (h * 60 + min) * 60_000 - shared::calendar::OFFSET_MS)
+}
+
+#[cfg(test)]
+mod datetime_tests {
+    use super::*;
+
+    #[test]
+    fn datetime_inputs_round_trip_in_beijing_time() {
+        // 2023-05-04 01:30 UTC = 09:30 in Beijing.
+        let ms = 1_683_163_800_000;
+        assert_eq!(input_datetime(ms), "2023-05-04T09:30");
+        assert_eq!(parse_datetime("2023-05-04T09:30"), Some(ms));
+        assert_eq!(
+            parse_datetime("2024-02-29T23:59")
+                .map(input_datetime)
+                .as_deref(),
+            Some("2024-02-29T23:59")
+        );
+        assert_eq!(parse_datetime(""), None);
+        assert_eq!(parse_datetime("2023-13-01T00:00"), None);
+    }
+}

@@ -92,6 +92,71 @@ pub fn error_html(e: &ApiError, retry: bool) -> String {
     h + "</div>"
 }
 
+/// A labelled form control.
+pub fn field(label: &str, control: &str) -> String {
+    format!(
+        r#"<label class="field"><span class="label">{}</span>{control}</label>"#,
+        esc(label)
+    )
+}
+
+/// `<input>` of a type with a value; `extra` is trusted attribute text (`required`, …).
+pub fn input(name: &str, kind: &str, value: &str, extra: &str) -> String {
+    format!(
+        r#"<input class="input" type="{kind}" name="{name}" value="{}" {extra}>"#,
+        esc(value)
+    )
+}
+
+/// `<textarea>` holding `value`.
+pub fn textarea(name: &str, value: &str, extra: &str) -> String {
+    format!(
+        r#"<textarea class="input" name="{name}" rows="3" {extra}>{}</textarea>"#,
+        esc(value)
+    )
+}
+
+/// `<select>` of (value, label) options with `selected` chosen.
+pub fn select(name: &str, options: &[(String, String)], selected: &str) -> String {
+    let mut h = format!(r#"<select class="input" name="{name}">"#);
+    for (v, label) in options {
+        h += &format!(
+            r#"<option value="{}"{}>{}</option>"#,
+            esc(v),
+            if v == selected { " selected" } else { "" },
+            esc(label)
+        );
+    }
+    h + "</select>"
+}
+
+/// A checkbox with its label.
+pub fn check(name: &str, value: &str, label: &str, checked: bool) -> String {
+    format!(
+        r#"<label class="check"><input type="checkbox" name="{name}" value="{}"{}><span>{}</span></label>"#,
+        esc(value),
+        if checked { " checked" } else { "" },
+        esc(label)
+    )
+}
+
+/// A success or error banner.
+pub fn banner(ok: bool, message: &str) -> String {
+    el(
+        "p",
+        if ok { "banner success" } else { "banner error" },
+        message,
+    )
+}
+
+/// A button for the page's click handler (`data-action`, `data-id`).
+pub fn action(action: &str, id: i64, class: &str, text: &str) -> String {
+    format!(
+        r#"<button type="button" class="btn {class}" data-action="{action}" data-id="{id}">{}</button>"#,
+        esc(text)
+    )
+}
+
 /// Puts trusted HTML (built with [`esc`]) on screen.
 #[component]
 pub fn Html(html: String, #[prop(optional)] class: &'static str) -> impl IntoView {
@@ -128,6 +193,24 @@ mod tests {
         assert!(h.contains(r#"data-action="retry""#));
         assert!(!error_html(&e, false).contains("button"));
         assert_eq!(skeleton_html(3).matches("skeleton-line").count(), 3);
+    }
+
+    #[test]
+    fn form_controls_escape_and_select() {
+        let opts = vec![
+            ("1".to_string(), "甲".to_string()),
+            ("2".into(), "<乙>".into()),
+        ];
+        let h = select("k", &opts, "2");
+        assert!(h.contains(r#"<option value="2" selected>&lt;乙&gt;</option>"#));
+        assert!(h.contains(r#"<option value="1">甲</option>"#));
+        assert!(
+            input("t", "text", "\"x\"", "required").contains(r#"value="&quot;x&quot;" required"#)
+        );
+        assert!(textarea("s", "a<b", "").contains(">a&lt;b</textarea>"));
+        assert!(check("c", "1", "选", true).contains(r#"value="1" checked"#));
+        assert!(field("<标签>", "X").contains("&lt;标签&gt;</span>X"));
+        assert!(action("go", 7, "btn-primary", "走").contains(r#"data-action="go" data-id="7""#));
     }
 
     #[test]

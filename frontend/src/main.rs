@@ -7,6 +7,7 @@ mod answers;
 mod api;
 mod app;
 mod browser;
+mod choices;
 mod components;
 mod format;
 mod html;

@@ -52,6 +52,15 @@ impl Fields {
         self.get(name).and_then(|v| v.trim().parse().ok())
     }
 
+    /// Every value of `name`, in order (repeated inputs, checkbox groups).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// Every value of `name` read as ids (a group of checkboxes).
     pub fn ids(&self, name: &str) -> Vec<i64> {
         self.0

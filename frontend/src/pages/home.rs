@@ -260,6 +260,18 @@ pub fn Home() -> impl IntoView {
                                             <span class="link-desc">{t(K::HomeManageMembersDesc)}</span>
                                         </a>
                                     </li>
+                                    <li>
+                                        <a href="/admin/questions" class="link-row" id="to-bank">
+                                            <span class="link-title">{t(K::ManageQuestions)}</span>
+                                            <span class="link-desc">{t(K::ManageQuestionsDesc)}</span>
+                                        </a>
+                                    </li>
+                                    <li>
+                                        <a href="/admin/quizzes" class="link-row" id="to-quizzes">
+                                            <span class="link-title">{t(K::ManageQuizzes)}</span>
+                                            <span class="link-desc">{t(K::ManageQuizzesDesc)}</span>
+                                        </a>
+                                    </li>
                                     {session
                                         .is_admin()
                                         .then(|| {

@@ -1,8 +1,14 @@
 //! One module per routed page.
 
+pub mod admin_analysis;
+pub mod admin_import;
 pub mod admin_members;
 pub mod admin_org;
 pub mod admin_points;
+pub mod admin_question;
+pub mod admin_questions;
+pub mod admin_quiz;
+pub mod admin_quizzes;
 pub mod attempt;
 pub mod change_password;
 pub mod history;

@@ -1,0 +1,265 @@
+//! `/admin/questions`: the question bank in the organizer's scope — search by text, category
+//! (with sub-categories), kind, difficulty or open error reports (the report inbox), page
+//! through, open a question in the editor; import and export files.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::answers::{question_kind, question_kind_key};
+use crate::api;
+use crate::choices::category_options;
+use crate::components::{region, Act, Fetch, Page};
+use crate::html::{action, check, el, esc, field, input, select};
+use crate::i18n::{t, tf, K};
+use crate::json::{b, i, list, s};
+
+pub const PER_PAGE: i64 = 20;
+
+/// The search as the list URL's query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub q: String,
+    pub category: String,
+    pub kind: String,
+    pub difficulty: String,
+    pub reported: bool,
+    pub page: i64,
+}
+
+impl Filter {
+    pub fn url(&self) -> String {
+        let mut u = format!(
+            "{}?per_page={PER_PAGE}&page={}",
+            api::QUESTIONS,
+            self.page.max(1)
+        );
+        for (k, v) in [
+            ("q", &self.q),
+            ("category_id", &self.category),
+            ("kind", &self.kind),
+            ("difficulty", &self.difficulty),
+        ] {
+            if !v.trim().is_empty() {
+                u += &format!("&{k}={}", api::encode_component(v.trim()));
+            }
+        }
+        if self.reported {
+            u += "&reported=true";
+        }
+        u
+    }
+}
+
+/// The difficulty choices, with a first "any" entry labelled `any`.
+pub fn difficulty_options(any: K) -> Vec<(String, String)> {
+    [
+        ("", any),
+        ("1", K::DifficultyEasy),
+        ("2", K::DifficultyMedium),
+        ("3", K::DifficultyHard),
+    ]
+    .iter()
+    .map(|(v, k)| (v.to_string(), t(*k).to_string()))
+    .collect()
+}
+
+/// The kind choices, with a first entry labelled `first` (empty value) when given.
+pub fn kind_options(first: Option<K>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = first
+        .map(|k| vec![(String::new(), t(k).to_string())])
+        .unwrap_or_default();
+    for k in ["single", "multiple", "true_false", "fill_in"] {
+        if let Some(kind) = question_kind(k) {
+            out.push((k.to_string(), t(question_kind_key(kind)).to_string()));
+        }
+    }
+    out
+}
+
+/// The search form and the tools above the list.
+pub fn filter_html(f: &Filter, categories: &[(String, String)]) -> String {
+    let mut h = String::from(r#"<section class="card form"><div class="actions">"#);
+    h += &format!(
+        r#"<a class="btn btn-primary" id="new-question" href="/admin/questions/new">{}</a><a class="btn btn-ghost" id="to-import" href="/admin/import">{}</a>"#,
+        t(K::QuestionNew),
+        t(K::QImportTitle)
+    );
+    h += "</div>";
+    h += r#"<form id="filter" novalidate>"#;
+    h += &field(
+        t(K::Search),
+        &input("q", "search", &f.q, r#"maxlength="64""#),
+    );
+    h += &field(
+        t(K::QuestionCategory),
+        &select("category", categories, &f.category),
+    );
+    h += r#"<div class="row">"#;
+    h += &select("kind", &kind_options(Some(K::AllKinds)), &f.kind);
+    h += &select(
+        "difficulty",
+        &difficulty_options(K::DifficultyAny),
+        &f.difficulty,
+    );
+    h += "</div>";
+    h += &check("reported", "1", t(K::QuestionReportedOnly), f.reported);
+    h += &format!(
+        r#"<button type="submit" class="btn btn-block">{}</button></form>"#,
+        t(K::Search)
+    );
+    // Exports follow the chosen category (none: the whole bank in scope).
+    h += r#"<p class="small export">"#;
+    h += t(K::Export);
+    for (code, label) in [
+        ("xlsx", "Excel"),
+        ("csv", "CSV"),
+        ("toml", "TOML"),
+        ("gift", "GIFT"),
+        ("moodle_xml", "Moodle XML"),
+    ] {
+        let cat = if f.category.is_empty() {
+            String::new()
+        } else {
+            format!("&category_id={}", esc(&f.category))
+        };
+        h += &format!(
+            r#" <a href="/api/v1/question-exports?format={code}{cat}" download>{label}</a>"#
+        );
+    }
+    h + "</p></section>"
+}
+
+/// One page of questions (`QuestionPage`).
+pub fn list_html(page: &Value, current: i64) -> String {
+    let total = i(page, "total");
+    let mut h = el(
+        "p",
+        "muted small",
+        &tf(K::QuestionTotal, &[("n", &total.to_string())]),
+    );
+    h += r#"<ul class="link-list card questions">"#;
+    for q in list(page, "items") {
+        let kind = question_kind(s(q, "kind"))
+            .map(|k| t(question_kind_key(k)))
+            .unwrap_or("");
+        h += &format!(
+            r#"<li><a class="link-row" href="/admin/questions/{}"><span class="link-title">{}</span><span class="link-desc">{} · {} · {}"#,
+            i(q, "id"),
+            esc(s(q, "stem")),
+            esc(kind),
+            esc(s(q, "category")),
+            t(match i(q, "difficulty") {
+                1 => K::DifficultyEasy,
+                3 => K::DifficultyHard,
+                _ => K::DifficultyMedium,
+            })
+        );
+        if i(q, "open_reports") > 0 {
+            h += &format!(
+                r#" <span class="badge warn">{}</span>"#,
+                tf(
+                    K::QuestionOpenReports,
+                    &[("n", &i(q, "open_reports").to_string())]
+                )
+            );
+        }
+        if !b(q, "editable") {
+            h += &format!(r#" <span class="badge">{}</span>"#, t(K::ReadOnly));
+        }
+        h += "</span></a></li>";
+    }
+    h += "</ul>";
+    let pages = (total + PER_PAGE - 1) / PER_PAGE;
+    if pages > 1 {
+        h += r#"<nav class="pager">"#;
+        if current > 1 {
+            h += &action("page", current - 1, "btn-small", t(K::MembersPrev));
+        }
+        h += &el("span", "small", &format!("{current} / {pages}"));
+        if current < pages {
+            h += &action("page", current + 1, "btn-small", t(K::MembersNext));
+        }
+        h += "</nav>";
+    }
+    h
+}
+
+#[component]
+pub fn AdminQuestions() -> impl IntoView {
+    let filter = RwSignal::new(Filter {
+        page: 1,
+        ..Filter::default()
+    });
+    let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
+    let questions = Fetch::new(move || filter.with(Filter::url));
+    let act = move |a: Act| match a {
+        Act::Submit(_, f) => filter.set(Filter {
+            q: f.text("q").into(),
+            category: f.text("category").into(),
+            kind: f.text("kind").into(),
+            difficulty: f.text("difficulty").into(),
+            reported: f.get("reported").is_some(),
+            page: 1,
+        }),
+        Act::Click(what, n) if what == "page" => filter.update(|f| f.page = n),
+        Act::Click(..) => questions.reload(),
+        Act::Change(..) => {}
+    };
+    let html = move || {
+        let categories = match cats.get::<Value>() {
+            Some(Ok(c)) => category_options(&c, &[(String::new(), t(K::AllCategories).into())]),
+            _ => Vec::new(),
+        };
+        let mut h = filter.with(|f| filter_html(f, &categories));
+        h += &questions.html(5, |p: Value| list_html(&p, filter.with(|f| f.page)));
+        h
+    };
+    view! {
+        <Page class="admin-questions" title=K::ManageQuestions back=Some("/")>
+            {region("", html, act)}
+        </Page>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_filter_becomes_the_query() {
+        let f = Filter {
+            q: " 四个 意识 ".into(),
+            category: "3".into(),
+            kind: "single".into(),
+            difficulty: String::new(),
+            reported: true,
+            page: 2,
+        };
+        assert_eq!(
+            f.url(),
+            "/api/v1/questions?per_page=20&page=2&q=%E5%9B%9B%E4%B8%AA%20%E6%84%8F%E8%AF%86&category_id=3&kind=single&reported=true"
+        );
+        let h = filter_html(&f, &[("3".into(), "党章".into())]);
+        assert!(h.contains(r#"format=xlsx&category_id=3"#));
+        assert!(h.contains(r#"name="reported" value="1" checked"#));
+    }
+
+    #[test]
+    fn rows_show_kind_category_reports_and_pages() {
+        let page = json!({
+            "total": 45, "page": 2, "per_page": 20,
+            "items": [{
+                "id": 8, "stem": "题<干>", "kind": "multiple", "category": "党章",
+                "difficulty": 3, "open_reports": 2, "editable": false,
+            }],
+        });
+        let h = list_html(&page, 2);
+        assert!(h.contains(r#"href="/admin/questions/8""#));
+        assert!(h.contains("题&lt;干&gt;"));
+        assert!(h.contains("2 / 3"));
+        assert!(h.contains(r#"data-action="page" data-id="1""#));
+        assert!(h.contains(r#"data-action="page" data-id="3""#));
+        assert!(h.contains("badge warn"));
+    }
+}
