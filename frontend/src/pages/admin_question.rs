@@ -353,11 +353,13 @@ pub fn AdminQuestion(id: Option<i64>) -> impl IntoView {
     }
 
     let act = move |a: Act| match a {
-        Act::Change(_, _, f) => {
-            if let Some(before) = question.get_untracked() {
-                question.set(Some(read(&f, &before)));
+        // Kept without re-rendering (see the quiz builder): a re-render would swallow the
+        // click that moved the focus.
+        Act::Change(_, _, f) => question.update_untracked(|q| {
+            if let Some(before) = q.take() {
+                *q = Some(read(&f, &before));
             }
-        }
+        }),
         Act::Submit(_, f) => {
             if let Some(before) = question.get_untracked() {
                 question.set(Some(read(&f, &before)));

@@ -433,11 +433,13 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
     }
 
     let act = move |a: Act| match a {
-        Act::Change(_, _, f) => {
-            if let Some(before) = quiz.get_untracked() {
-                quiz.set(Some(read(&f, &before)));
+        // Kept without re-rendering: the change event of a field comes as the focus moves,
+        // often onto a button, whose click a re-render would swallow.
+        Act::Change(_, _, f) => quiz.update_untracked(|q| {
+            if let Some(before) = q.take() {
+                *q = Some(read(&f, &before));
             }
-        }
+        }),
         Act::Submit(_, f) => {
             let Some(before) = quiz.get_untracked() else {
                 return;
