@@ -381,6 +381,10 @@ catalogue! {
     Search => "搜索", "Search";
     Saved => "已保存", "Saved";
     Export => "导出：", "Export:";
+    ExportSelected => "导出所选{n}道：", "Export {n} selected:";
+    Select => "选择", "Select";
+    CategoryNew => "新建分类", "New category";
+    CategoryName => "分类名称", "Category name";
     ReadOnly => "只读", "Read-only";
     ReadOnlyHint => "这道题属于组织题库或其他单位，您只能查看。", "This question belongs to another bank; you can only read it.";
     AllCategories => "全部分类", "All categories";

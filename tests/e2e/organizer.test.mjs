@@ -70,6 +70,12 @@ test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads 
   await page.click('#filter button[type="submit"]');
   const row = page.locator('.questions a', { hasText: '支部学习题库' });
   await row.waitFor();
+  // A selection exports on its own.
+  await page.locator('.pick-row input[name="sel"]').first().check();
+  const link = page.locator('#export-selection a', { hasText: 'CSV' });
+  await link.waitFor();
+  const csv = await page.evaluate(async (u) => (await fetch(u)).text(), await link.getAttribute('href'));
+  assert.equal(csv.trim().split('\n').length, 2, csv);
   await screenshot(page, 'question-bank');
   await row.click();
   await page.locator('.page.admin-question .review').waitFor();

@@ -8,10 +8,10 @@ use serde_json::Value;
 use crate::answers::{question_kind, question_kind_key};
 use crate::api;
 use crate::choices::category_options;
-use crate::components::{region, Act, Fetch, Page};
-use crate::html::{action, check, el, esc, field, input, select};
+use crate::components::{error_text, region, Act, Fetch, Page};
+use crate::html::{action, banner, check, el, esc, field, input, select};
 use crate::i18n::{t, tf, K};
-use crate::json::{b, i, list, s};
+use crate::json::{b, i, list, opt_id, quote, s};
 
 pub const PER_PAGE: i64 = 20;
 
@@ -110,6 +110,35 @@ pub fn filter_html(f: &Filter, categories: &[(String, String)]) -> String {
     // Exports follow the chosen category (none: the whole bank in scope).
     h += r#"<p class="small export">"#;
     h += t(K::Export);
+    let cat = if f.category.is_empty() {
+        String::new()
+    } else {
+        format!("&category_id={}", esc(&f.category))
+    };
+    h += &export_links(&cat);
+    h += "</p>";
+    // A new category, at the top or under another.
+    h += &format!(
+        r#"<details><summary class="small">{}</summary><form id="new-category" class="row">{}{}<button type="submit" class="btn btn-small">{}</button></form></details>"#,
+        t(K::CategoryNew),
+        input(
+            "name",
+            "text",
+            "",
+            &format!(
+                r#"maxlength="40" required placeholder="{}""#,
+                t(K::CategoryName)
+            )
+        ),
+        select("parent", categories, ""),
+        t(K::Add)
+    );
+    h + "</section>"
+}
+
+/// Links that download the export in every format; `query` narrows it (`&ids=…`).
+fn export_links(query: &str) -> String {
+    let mut h = String::new();
     for (code, label) in [
         ("xlsx", "Excel"),
         ("csv", "CSV"),
@@ -117,33 +146,48 @@ pub fn filter_html(f: &Filter, categories: &[(String, String)]) -> String {
         ("gift", "GIFT"),
         ("moodle_xml", "Moodle XML"),
     ] {
-        let cat = if f.category.is_empty() {
-            String::new()
-        } else {
-            format!("&category_id={}", esc(&f.category))
-        };
         h += &format!(
-            r#" <a href="/api/v1/question-exports?format={code}{cat}" download>{label}</a>"#
+            r#" <a href="/api/v1/question-exports?format={code}{query}" download>{label}</a>"#
         );
     }
-    h + "</p></section>"
+    h
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// One page of questions (`QuestionPage`).
-pub fn list_html(page: &Value, current: i64) -> String {
+pub fn list_html(page: &Value, current: i64, selected: &[i64]) -> String {
     let total = i(page, "total");
     let mut h = el(
         "p",
         "muted small",
         &tf(K::QuestionTotal, &[("n", &total.to_string())]),
     );
-    h += r#"<ul class="link-list card questions">"#;
+    if !selected.is_empty() {
+        h += r#"<p class="small export" id="export-selection">"#;
+        h += &tf(K::ExportSelected, &[("n", &selected.len().to_string())]);
+        h += &export_links(&format!("&ids={}", join_ids(selected)));
+        h += "</p>";
+    }
+    h += r#"<form id="selection"><ul class="link-list card questions">"#;
     for q in list(page, "items") {
+        let id = i(q, "id");
+        h += &format!(
+            r#"<li class="pick-row"><input type="checkbox" name="sel" value="{id}"{} aria-label="{}">"#,
+            if selected.contains(&id) {
+                " checked"
+            } else {
+                ""
+            },
+            t(K::Select)
+        );
         let kind = question_kind(s(q, "kind"))
             .map(|k| t(question_kind_key(k)))
             .unwrap_or("");
         h += &format!(
-            r#"<li><a class="link-row" href="/admin/questions/{}"><span class="link-title">{}</span><span class="link-desc">{} · {} · {}"#,
+            r#"<a class="link-row" href="/admin/questions/{}"><span class="link-title">{}</span><span class="link-desc">{} · {} · {}"#,
             i(q, "id"),
             esc(s(q, "stem")),
             esc(kind),
@@ -168,7 +212,7 @@ pub fn list_html(page: &Value, current: i64) -> String {
         }
         h += "</span></a></li>";
     }
-    h += "</ul>";
+    h += "</ul></form>";
     let pages = (total + PER_PAGE - 1) / PER_PAGE;
     if pages > 1 {
         h += r#"<nav class="pager">"#;
@@ -190,9 +234,30 @@ pub fn AdminQuestions() -> impl IntoView {
         page: 1,
         ..Filter::default()
     });
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let notice = RwSignal::new(None::<(bool, String)>);
     let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
     let questions = Fetch::new(move || filter.with(Filter::url));
     let act = move |a: Act| match a {
+        Act::Submit(form, f) if form == "new-category" => {
+            let body = format!(
+                r#"{{"name":{},"parent_id":{}}}"#,
+                quote(f.text("name").trim()),
+                opt_id(f.id("parent"))
+            );
+            api::spawn_call(
+                "POST",
+                api::QUESTION_CATEGORIES.into(),
+                Some(body),
+                move |r| {
+                    notice.try_set(Some(match r {
+                        Ok(_) => (true, t(K::Saved).to_string()),
+                        Err(e) => (false, error_text(&e)),
+                    }));
+                    cats.reload();
+                },
+            );
+        }
         Act::Submit(_, f) => filter.set(Filter {
             q: f.text("q").into(),
             category: f.text("category").into(),
@@ -201,6 +266,19 @@ pub fn AdminQuestions() -> impl IntoView {
             reported: f.get("reported").is_some(),
             page: 1,
         }),
+        // The selection spans pages: this page's boxes replace this page's part of it.
+        Act::Change(form, _, f) if form == "selection" => {
+            let on_page: Vec<i64> = questions
+                .get_untracked::<Value>()
+                .and_then(Result::ok)
+                .map(|p| list(&p, "items").iter().map(|q| i(q, "id")).collect())
+                .unwrap_or_default();
+            let ticked = f.ids("sel");
+            selected.update(|s| {
+                s.retain(|id| !on_page.contains(id));
+                s.extend(ticked);
+            });
+        }
         Act::Click(what, n) if what == "page" => filter.update(|f| f.page = n),
         Act::Click(..) => questions.reload(),
         Act::Change(..) => {}
@@ -210,8 +288,11 @@ pub fn AdminQuestions() -> impl IntoView {
             Some(Ok(c)) => category_options(&c, &[(String::new(), t(K::AllCategories).into())]),
             _ => Vec::new(),
         };
-        let mut h = filter.with(|f| filter_html(f, &categories));
-        h += &questions.html(5, |p: Value| list_html(&p, filter.with(|f| f.page)));
+        let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
+        h += &filter.with(|f| filter_html(f, &categories));
+        h += &questions.html(5, |p: Value| {
+            selected.with(|sel| list_html(&p, filter.with(|f| f.page), sel))
+        });
         h
     };
     view! {
@@ -254,7 +335,10 @@ mod tests {
                 "difficulty": 3, "open_reports": 2, "editable": false,
             }],
         });
-        let h = list_html(&page, 2);
+        let h = list_html(&page, 2, &[8, 30]);
+        assert!(h.contains(r#"name="sel" value="8" checked"#));
+        assert!(h.contains("ids=8,30"));
+        assert!(!list_html(&page, 2, &[]).contains("export-selection"));
         assert!(h.contains(r#"href="/admin/questions/8""#));
         assert!(h.contains("题&lt;干&gt;"));
         assert!(h.contains("2 / 3"));
