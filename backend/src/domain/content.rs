@@ -16,6 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::db::{self, Db};
+use crate::domain::question_io::LineIndex;
 use crate::error::{AppError, AppResult};
 
 /// The folder of module files, inside the seeds folder.
@@ -110,14 +111,6 @@ struct RawLesson {
     body: String,
 }
 
-fn line_at(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 fn valid_slug(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.chars()
@@ -137,11 +130,12 @@ fn check_text(errors: &mut Vec<String>, at: &str, field: &str, value: &str, max:
 /// Parses one module file. `name` is how errors refer to it (a path relative to the
 /// repository); the file's stem must be the module's slug.
 pub fn parse_file(name: &str, text: &str) -> Result<ModuleFile, Vec<String>> {
+    let lines = LineIndex::new(text);
     let raw: RawModule = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
+        let line = e.span().map(|s| lines.line(s.start)).unwrap_or(1);
         vec![format!("{name}:{line}: {}", e.message())]
     })?;
-    let at = |span: std::ops::Range<usize>| format!("{name}:{}", line_at(text, span.start));
+    let at = |span: std::ops::Range<usize>| format!("{name}:{}", lines.line(span.start));
     let mut errors = Vec::new();
 
     let slug = raw.slug.get_ref().trim().to_string();

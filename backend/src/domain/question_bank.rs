@@ -14,6 +14,7 @@ use shared::grading::{AnswerKey, QuestionKind};
 use shared::question::{self, QuestionDraft};
 
 use crate::db::{self, Db};
+use crate::domain::question_io::LineIndex;
 use crate::error::AppResult;
 
 /// One question read from a file, with where it was written.
@@ -78,14 +79,6 @@ enum RawBlank {
     Many(Vec<String>),
 }
 
-fn line_at(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 fn parse_kind(s: &str) -> Option<QuestionKind> {
     match s.trim() {
         "single" | "单选" | "单选题" => Some(QuestionKind::Single),
@@ -141,8 +134,9 @@ fn valid_id(id: &str) -> bool {
 
 /// Parses one file. `name` is how errors refer to it (a path relative to the repository).
 pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<String>> {
+    let lines = LineIndex::new(text);
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_at(text, s.start)).unwrap_or(1);
+        let line = e.span().map(|s| lines.line(s.start)).unwrap_or(1);
         vec![format!("{name}:{line}: {}", e.message())]
     })?;
     let category = raw.category.trim().to_string();
@@ -152,7 +146,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<Strin
     }
     let mut out = Vec::new();
     for spanned in raw.questions {
-        let line = line_at(text, spanned.span().start);
+        let line = lines.line(spanned.span().start);
         let q = spanned.into_inner();
         let at = format!("{name}:{line}");
         if !valid_id(&q.id) {

@@ -24,6 +24,8 @@ mod sheet_xlsx;
 mod text;
 mod toml_bank;
 
+pub use text::LineIndex;
+
 use std::collections::HashMap;
 use std::fmt;
 
