@@ -18,6 +18,7 @@ on_both_databases!(
     ten_thousand_questions_import_in_the_background,
     exports_in_every_format_import_back_unchanged,
     imports_and_exports_stay_in_scope,
+    confirming_checks_the_bank_again_and_writes_nothing_on_a_conflict,
 );
 
 const HEADER: [&str; 12] = [
@@ -540,4 +541,53 @@ async fn imports_and_exports_stay_in_scope(app: TestApp) {
             .status,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn confirming_checks_the_bank_again_and_writes_nothing_on_a_conflict(app: TestApp) {
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let org1 = app.signed_in("org1").await;
+    let admin = app.signed_in("admin").await;
+    let csv = "\u{feff}编号,题型,题干,选项A,选项B,答案,解析,出处,分类\n\
+               imp-1,单选,第一题？,甲,乙,A,解析。,出处,冲突测试\n\
+               imp-2,单选,第二题？,甲,乙,B,解析。,出处,冲突测试\n";
+    let mine = upload(
+        &org1,
+        &format!("file_name=a.csv&branch_id={branch}"),
+        csv.as_bytes().to_vec(),
+    )
+    .await
+    .json();
+    assert_eq!(mine["problems"], json!([]), "{mine}");
+    // Meanwhile the admin imports the same ids into the organization's bank.
+    let theirs = upload(&admin, "file_name=a.csv", csv.as_bytes().to_vec())
+        .await
+        .json();
+    let done = confirm_and_wait(&admin, theirs["id"].as_i64().unwrap()).await;
+    assert_eq!(done["state"], "done");
+    let before = app.count("questions").await;
+    let r = org1
+        .post(
+            &format!("/api/v1/question-imports/{}/confirm", mine["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "import_has_problems");
+    assert_eq!(app.count("questions").await, before);
+    assert_eq!(branch_questions(&app, branch).await, 0);
+    // The import stays a preview; a fresh upload lists the conflicts by line.
+    let again = upload(
+        &org1,
+        &format!("file_name=a.csv&branch_id={branch}"),
+        csv.as_bytes().to_vec(),
+    )
+    .await
+    .json();
+    let lines: Vec<i64> = again["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3], "{again}");
 }
