@@ -92,7 +92,17 @@ test('an admin adds, finds, edits, resets and deactivates a member', async () =>
   page.on('dialog', (d) => d.accept());
   await signIn(page, server.base, 'admin');
   await page.locator('.page.home').waitFor();
+  // On a slow network the filters' choices arrive late: what is being typed stays.
+  await page.route('**/api/v1/org', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
   await page.goto(server.base + '/admin/members');
+  await page.locator('#member-q').fill('韩');
+  await page.waitForFunction(() => document.querySelectorAll('#member-branch option').length > 1);
+  assert.equal(await page.inputValue('#member-q'), '韩');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'member-q');
+  await page.unroute('**/api/v1/org');
   await page.locator('.members-table').waitFor();
 
   // A new organizer: the form checks before sending, the scope appears with the role,

@@ -8,9 +8,9 @@
 //! file input, or a click on an element carrying `data-action` (and `data-id`).
 //!
 //! Re-rendering replaces the region's content (only when the text changed) and gives the
-//! focus back to the element with the id that had it. Inputs keep what was typed only if
-//! the page wrote it into its state first, so a page re-renders a form from the fields
-//! of the [`Act`] that made it change.
+//! focus back to the element with the id that had it, with what was being typed there.
+//! Other inputs keep what was typed only if the page wrote it into its state first, so a
+//! page re-renders a form from the fields of the [`Act`] that made it change.
 
 use std::rc::Rc;
 
@@ -142,10 +142,20 @@ fn region_dyn(class: &'static str, html: Box<dyn Fn() -> String>, on: Rc<dyn Fn(
         let focused = doc
             .active_element()
             .filter(|a| el.contains(Some(a)))
-            .map(|a| a.id())
-            .filter(|id| !id.is_empty());
+            .filter(|a| !a.id().is_empty());
+        // What is being typed in the focused text field survives (say, a list of choices
+        // arrived meanwhile).
+        let typing = focused
+            .as_ref()
+            .and_then(|a| a.dyn_ref::<web_sys::HtmlInputElement>())
+            .filter(|i| !matches!(i.type_().as_str(), "checkbox" | "radio" | "file"))
+            .map(|i| i.value());
+        let focused = focused.map(|a| a.id());
         el.set_inner_html(&h);
         if let Some(x) = focused.and_then(|id| doc.get_element_by_id(&id)) {
+            if let (Some(v), Some(i)) = (typing, x.dyn_ref::<web_sys::HtmlInputElement>()) {
+                i.set_value(&v);
+            }
             if let Ok(x) = x.dyn_into::<web_sys::HtmlElement>() {
                 let _ = x.focus();
             }

@@ -2,16 +2,16 @@
 //! the organization's settings: the measure group leaderboards show by default, initials
 //! outside the top 10, and the weekly goal. Admins edit; the server checks every value.
 //!
-//! The form is HTML text (see `crate::html`); saving reads it back with `FormData`.
+//! The form is HTML text in a `region` (see `crate::components::region`); saving reads its
+//! submitted fields.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use shared::api::points::{Measure, PointsRule, PointsSettings, PointsSource, WeeklyGoalKind};
-use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::{error_text, Fetch, Page};
+use crate::components::{error_text, region, Act, Fetch, Page};
 use crate::html::{el, esc};
 use crate::i18n::{t, K};
 use crate::json::{b, i, items, s};
@@ -206,22 +206,15 @@ pub fn AdminPoints() -> impl IntoView {
     let settings = Fetch::new(|| api::POINTS_SETTINGS.into());
     let pending = RwSignal::new(false);
     let notice = RwSignal::new(None::<(bool, String)>);
-    // The form is HTML text: its submit event bubbles up to this handler.
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+    // The form is HTML text in a region: its submit arrives here with the fields.
+    let act = move |a: Act| {
+        let Act::Submit(_, fields) = a else {
             return;
         };
         if pending.get_untracked() {
             return;
         }
-        let (r, st) = read_form(|name| data.get(name).as_string());
+        let (r, st) = read_form(|name| fields.get(name).map(str::to_string));
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
@@ -249,7 +242,7 @@ pub fn AdminPoints() -> impl IntoView {
     };
     view! {
         <Page class="admin-points" title=K::PointsRulesTitle back=Some("/")>
-            <div on:submit=save inner_html=html></div>
+            {region("", html, act)}
         </Page>
     }
 }
