@@ -11,6 +11,8 @@ use crate::api::{self, ApiError};
 use crate::components::{ErrorBanner, PageLoading};
 use crate::pages::{
     admin_analysis::AdminAnalysis,
+    admin_audit::AdminAudit,
+    admin_dashboard::AdminDashboard,
     admin_import::AdminImport,
     admin_members::AdminMembers,
     admin_org::AdminOrg,
@@ -19,6 +21,8 @@ use crate::pages::{
     admin_questions::AdminQuestions,
     admin_quiz::AdminQuiz,
     admin_quizzes::AdminQuizzes,
+    admin_report::AdminReport,
+    admin_unit::AdminUnit,
     attempt::Attempt,
     change_password::ChangePassword,
     history::History,
@@ -28,6 +32,7 @@ use crate::pages::{
     mistakes::Mistakes,
     module::Module,
     not_found::NotFound,
+    notifications::Notifications,
     quizzes::Quizzes,
     ranking::Ranking,
     start::{Start, StartAttempt},
@@ -54,6 +59,14 @@ pub enum Page {
     AdminQuiz(Option<i64>),
     /// Item analysis of a quiz.
     AdminAnalysis(i64),
+    /// The completion dashboard (organizers, admins).
+    AdminDashboard,
+    /// A branch's (`false`) or youth group's (`true`) members in the dashboard.
+    AdminUnit(bool, i64),
+    /// The quarterly, half-year and annual reports.
+    AdminReport,
+    AdminAudit,
+    Notifications,
     Study,
     Module(i64),
     Lesson(i64),
@@ -77,6 +90,12 @@ pub fn page_for(path: &str) -> Page {
             .and_then(|id| id.parse::<i64>().ok())
             .filter(|id| *id > 0)
     };
+    if let Some(id) = with_id("/admin/dashboard/branches/") {
+        return Page::AdminUnit(false, id);
+    }
+    if let Some(id) = with_id("/admin/dashboard/youth-groups/") {
+        return Page::AdminUnit(true, id);
+    }
     if let Some(id) = with_id("/admin/questions/") {
         return Page::AdminQuestion(Some(id));
     }
@@ -120,6 +139,10 @@ pub fn page_for(path: &str) -> Page {
         "/admin/import" => Page::AdminImport,
         "/admin/quizzes" => Page::AdminQuizzes,
         "/admin/quizzes/new" => Page::AdminQuiz(None),
+        "/admin/dashboard" => Page::AdminDashboard,
+        "/admin/reports" => Page::AdminReport,
+        "/admin/audit" => Page::AdminAudit,
+        "/notifications" => Page::Notifications,
         "/study" => Page::Study,
         "/quizzes" => Page::Quizzes,
         "/history" => Page::History,
@@ -287,6 +310,11 @@ pub fn App() -> impl IntoView {
                 Page::AdminQuizzes => view! { <AdminQuizzes/> }.into_any(),
                 Page::AdminQuiz(id) => view! { <AdminQuiz id=id/> }.into_any(),
                 Page::AdminAnalysis(id) => view! { <AdminAnalysis id=id/> }.into_any(),
+                Page::AdminDashboard => view! { <AdminDashboard/> }.into_any(),
+                Page::AdminUnit(g, id) => view! { <AdminUnit youth_group=g id=id/> }.into_any(),
+                Page::AdminReport => view! { <AdminReport/> }.into_any(),
+                Page::AdminAudit => view! { <AdminAudit/> }.into_any(),
+                Page::Notifications => view! { <Notifications/> }.into_any(),
                 Page::Study => view! { <Study/> }.into_any(),
                 Page::Module(id) => view! { <Module id=id/> }.into_any(),
                 Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),

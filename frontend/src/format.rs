@@ -165,3 +165,55 @@ mod datetime_tests {
         assert_eq!(parse_datetime("2023-13-01T00:00"), None);
     }
 }
+
+/// The start (Beijing time) of the current month, quarter, half year or year at `now`, by
+/// name (`month`, `quarter`, `half`, `year`); `None` for anything else (all time).
+pub fn period_start(period: &str, now: i64) -> Option<i64> {
+    let (y, m, _) = shared::calendar::civil(shared::calendar::local_day(now));
+    let first = match period {
+        "month" => m,
+        "quarter" => (m - 1) / 3 * 3 + 1,
+        "half" => {
+            if m <= 6 {
+                1
+            } else {
+                7
+            }
+        }
+        "year" => 1,
+        _ => return None,
+    };
+    parse_datetime(&format!("{y:04}-{first:02}-01T00:00"))
+}
+
+/// The period before the one starting at `start` (same name): its start and end.
+pub fn previous_period(period: &str, start: i64) -> Option<(i64, i64)> {
+    // A moment inside the previous period: one day before this one starts.
+    let before = period_start(period, start - 86_400_000)?;
+    Some((before, start))
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods_start_on_beijing_calendar_boundaries() {
+        // 2026-05-20 10:00 in Beijing.
+        let now = parse_datetime("2026-05-20T10:00").unwrap();
+        let at = |s: &str| parse_datetime(s).unwrap();
+        assert_eq!(period_start("month", now), Some(at("2026-05-01T00:00")));
+        assert_eq!(period_start("quarter", now), Some(at("2026-04-01T00:00")));
+        assert_eq!(period_start("half", now), Some(at("2026-01-01T00:00")));
+        assert_eq!(period_start("year", now), Some(at("2026-01-01T00:00")));
+        assert_eq!(period_start("all", now), None);
+        assert_eq!(
+            previous_period("quarter", at("2026-04-01T00:00")),
+            Some((at("2026-01-01T00:00"), at("2026-04-01T00:00")))
+        );
+        assert_eq!(
+            previous_period("half", at("2026-01-01T00:00")),
+            Some((at("2025-07-01T00:00"), at("2026-01-01T00:00")))
+        );
+    }
+}

@@ -484,6 +484,56 @@ catalogue! {
     AnalysisSummary => "已交卷{attempts}人次，平均得分{mean}", "{attempts} attempts, mean score {mean}";
     AnalysisHint => "通过率：答对的比例；区分度：该题与其余题目得分的相关系数，越高越能区分掌握好与差的成员。", "Facility: share right. Discrimination: correlation with the rest of the score.";
     AnalysisFigures => "通过率{facility} · 区分度{discrimination} · {n}人次", "Facility {facility} · discrimination {discrimination} · {n} responses";
+
+    // Completion dashboard, reports, notifications, audit log
+    DashTitle => "完成率看板", "Completion dashboard";
+    DashDesc => "各支部、小组的学习与答题完成情况，提醒未完成成员", "Who has finished what; remind the rest";
+    DashPeriod => "统计周期", "Period";
+    PeriodQuarter => "本季度", "This quarter";
+    PeriodHalf => "本半年", "This half year";
+    DashTotal => "总完成率", "Overall completion";
+    DashStats => "应完成{assigned} · 已开始{started} · 已完成{completed} · 完成率{rate}% · 平均分{avg}", "Assigned {assigned} · started {started} · done {completed} · {rate}% · average {avg}";
+    DashBranches => "各党支部完成率", "Completion by branch";
+    DashYouthGroups => "各青年理论学习小组完成率", "Completion by youth group";
+    DashTimeline => "完成率趋势", "Completion over time";
+    DashHeatmap => "各分类正确率（薄弱环节）", "Correctness by category";
+    DashHeatmapHint => "行是题目分类，列是党支部；颜色越红正确率越低。", "Rows: categories; columns: branches; red is weak.";
+    DashItems => "学习专题与答题活动", "Modules and quizzes";
+    DashNoItems => "本周期没有布置的学习或答题。", "Nothing assigned in this period.";
+    DashModule => "学习专题", "Module";
+    DashQuiz => "答题", "Quiz";
+    DashRemind => "提醒未完成成员", "Remind the unfinished";
+    DashReminded => "已提醒{n}名未完成的成员", "Reminded {n} members";
+    UnitTitle => "成员完成情况", "Members";
+    UnitSummary => "{members}名成员 · {items}项学习和答题", "{members} members · {items} items";
+    UnitMemberLine => "已完成{done}/{all} · 积分{points} · 最近活动{last}", "Done {done}/{all} · {points} points · last active {last}";
+    UnitNever => "无", "never";
+    UnitUnfinished => "未完成：{items}", "Unfinished: {items}";
+    ReportQuarter => "季度督导报告", "Quarterly supervision";
+    ReportHalf => "半年研究报告", "Half-year review";
+    ReportYear => "全年考核报告", "Annual assessment";
+    ReportUnit => "单位", "Unit";
+    ReportRate => "完成率", "Completion";
+    ReportTrend => "较上期", "vs previous";
+    ReportAverage => "平均分", "Average";
+    ReportDone => "已完成/应完成", "Done/assigned";
+    ReportBehind => "未完成人次", "Open";
+    ReportPrint => "打印", "Print";
+    NoticeTitle => "消息通知", "Notifications";
+    NoticeUnread => "{n}条未读", "{n} unread";
+    NoticeDue => "待完成", "Due";
+    NoticeNothingDue => "暂无待完成的学习和答题。", "Nothing due.";
+    NoticeStarted => "已开始", "Started";
+    NoticeNotStarted => "未开始", "Not started";
+    NoticeNone => "暂无消息。", "No notifications.";
+    NoticeReadAll => "全部标为已读", "Mark all read";
+    AuditTitle => "操作日志", "Audit log";
+    AuditDesc => "账号、组织、题库、测验与积分规则的每一次修改", "Every change, by whom and when";
+    AuditAllEntities => "全部对象", "All records";
+    AuditAllActions => "全部操作", "All actions";
+    AuditTotal => "共{n}条", "{n} entries";
+    AuditBefore => "修改前", "Before";
+    AuditAfter => "修改后", "After";
 }
 
 /// Replaces each `{name}` in `template` by its value.

@@ -7,6 +7,7 @@ mod answers;
 mod api;
 mod app;
 mod browser;
+mod charts;
 mod choices;
 mod components;
 mod format;

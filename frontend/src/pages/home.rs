@@ -201,6 +201,14 @@ pub fn Home() -> impl IntoView {
         Some(q.and_then(|q| m.map(|m| today_tasks(&q, m, n))))
     };
     let points = Fetch::new(|| api::MY_POINTS.into());
+    let unread = Fetch::new(|| format!("{}?limit=1&unread_only=true", api::NOTIFICATIONS));
+    let unread_text = move || match unread.get::<Value>() {
+        Some(Ok(v)) if crate::json::i(&v, "unread") > 0 => tf(
+            K::NoticeUnread,
+            &[("n", &crate::json::i(&v, "unread").to_string())],
+        ),
+        _ => t(K::NoticeDue).to_string(),
+    };
     let retry = Callback::new(move |_| {
         quizzes.reload();
         modules.reload();
@@ -267,6 +275,12 @@ pub fn Home() -> impl IntoView {
                                         </a>
                                     </li>
                                     <li>
+                                        <a href="/admin/dashboard" class="link-row" id="to-dashboard">
+                                            <span class="link-title">{t(K::DashTitle)}</span>
+                                            <span class="link-desc">{t(K::DashDesc)}</span>
+                                        </a>
+                                    </li>
+                                    <li>
                                         <a href="/admin/quizzes" class="link-row" id="to-quizzes">
                                             <span class="link-title">{t(K::ManageQuizzes)}</span>
                                             <span class="link-desc">{t(K::ManageQuizzesDesc)}</span>
@@ -276,6 +290,12 @@ pub fn Home() -> impl IntoView {
                                         .is_admin()
                                         .then(|| {
                                             view! {
+                                                <li>
+                                                    <a href="/admin/audit" class="link-row" id="to-audit">
+                                                        <span class="link-title">{t(K::AuditTitle)}</span>
+                                                        <span class="link-desc">{t(K::AuditDesc)}</span>
+                                                    </a>
+                                                </li>
                                                 <li>
                                                     <a href="/admin/points" class="link-row">
                                                         <span class="link-title">{t(K::HomeManagePoints)}</span>
@@ -293,6 +313,12 @@ pub fn Home() -> impl IntoView {
             <section class="card">
                 <h2 class="card-title">{t(K::HomeAccount)}</h2>
                 <ul class="link-list">
+                    <li>
+                        <a href="/notifications" class="link-row" id="to-notifications">
+                            <span class="link-title">{t(K::NoticeTitle)}</span>
+                            <span class="link-desc">{unread_text}</span>
+                        </a>
+                    </li>
                     <li>
                         <a href="/password" class="link-row">
                             <span class="link-title">{t(K::PasswordTitle)}</span>

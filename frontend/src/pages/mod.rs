@@ -1,6 +1,8 @@
 //! One module per routed page.
 
 pub mod admin_analysis;
+pub mod admin_audit;
+pub mod admin_dashboard;
 pub mod admin_import;
 pub mod admin_members;
 pub mod admin_org;
@@ -9,6 +11,8 @@ pub mod admin_question;
 pub mod admin_questions;
 pub mod admin_quiz;
 pub mod admin_quizzes;
+pub mod admin_report;
+pub mod admin_unit;
 pub mod attempt;
 pub mod change_password;
 pub mod history;
@@ -18,6 +22,7 @@ pub mod login;
 pub mod mistakes;
 pub mod module;
 pub mod not_found;
+pub mod notifications;
 pub mod quizzes;
 pub mod ranking;
 pub mod start;
