@@ -6,6 +6,7 @@
 //! milliseconds; flags as BIGINT 0/1 (the Any driver maps no SQLite boolean); aggregates
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
+pub mod audit;
 pub mod org;
 pub mod points;
 pub mod question_imports;

@@ -1,6 +1,7 @@
 //! Domain logic, one module per resource: what each request means, with its validation and
 //! its explicit role and scope checks. Handlers in `routes/` call these; these call `db/`.
 
+pub mod audit;
 pub mod auth;
 pub mod content;
 pub mod demo;

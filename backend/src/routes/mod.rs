@@ -1,6 +1,7 @@
 //! HTTP routes, one module per resource, each with its `router()` and thin handlers
 //! (extract, call `domain`, respond). `openapi` collects their documentation.
 
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod members;
@@ -30,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(questions::router())
         .merge(question_import::router())
         .merge(quiz_builder::router())
+        .merge(audit::router())
 }

@@ -8,7 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    auth, health, members, org, points, question_import, questions, quiz, quiz_builder, study,
+    audit, auth, health, members, org, points, question_import, questions, quiz, quiz_builder,
+    study,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +35,7 @@ use super::{
         question_import::template, question_import::export,
         quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
         quiz_builder::set_status, quiz_builder::analysis,
+        audit::list,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -44,6 +46,7 @@ use super::{
         (name = "questions", description = "题库编辑、分类与答题纠错"),
         (name = "quiz-builder", description = "组卷：测验的题目、规则、发布与试题分析"),
         (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
+        (name = "audit", description = "操作日志"),
         (name = "health", description = "运行状态"),
     )
 )]

@@ -1,5 +1,6 @@
 //! Request and response types of the JSON API under `/api/v1`, one module per resource.
 
+pub mod audit;
 pub mod auth;
 pub mod members;
 pub mod org;
