@@ -7,6 +7,7 @@
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
 pub mod audit;
+pub mod dashboard;
 pub mod org;
 pub mod points;
 pub mod question_imports;

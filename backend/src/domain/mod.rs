@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod content;
+pub mod dashboard;
 pub mod demo;
 pub mod member_import;
 pub mod members;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod health;
 pub mod members;
 pub mod openapi;
@@ -32,4 +33,5 @@ pub fn router() -> Router<AppState> {
         .merge(question_import::router())
         .merge(quiz_builder::router())
         .merge(audit::router())
+        .merge(dashboard::router())
 }

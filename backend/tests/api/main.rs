@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod content;
+mod dashboard;
 mod errors;
 mod members;
 mod org;
