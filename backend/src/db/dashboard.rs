@@ -155,8 +155,8 @@ pub async fn member_pairs(
 pub struct Bucket {
     pub kind: String,
     pub item_id: i64,
-    pub branch_id: i64,
-    pub youth_group_id: i64,
+    pub branch_id: Option<i64>,
+    pub youth_group_id: Option<i64>,
     pub started: i64,
     pub completed: i64,
     /// Members whose latest graded submission is in the period, and their best scores.
@@ -164,7 +164,10 @@ pub struct Bucket {
     pub score_milli_sum: i64,
 }
 
-/// Progress of active members (not admins) on `items` in `[from, to)`, per item and pair.
+/// Progress of counted members (active, not admins) on `items` in `[from, to)`, per item
+/// and pair. Rows whose last activity is before `from` cannot count (completions and
+/// submissions are activity), so they are skipped; grouping by the raw columns lets both
+/// databases read `item_progress_units` in order instead of sorting two million rows.
 pub async fn buckets(
     conn: &mut AnyConnection,
     items: &str,
@@ -173,18 +176,15 @@ pub async fn buckets(
     to: i64,
 ) -> sqlx::Result<Vec<Bucket>> {
     sqlx::query_as(&format!(
-        "SELECT kind, item_id, COALESCE(branch_id, 0) AS branch_id, \
-           COALESCE(youth_group_id, 0) AS youth_group_id, \
-           CAST(SUM(CASE WHEN last_active_at >= $1 \
-             OR (completed_at >= $1 AND completed_at < $2) THEN 1 ELSE 0 END) AS BIGINT) AS started, \
+        "SELECT kind, item_id, branch_id, youth_group_id, \
+           CAST(COUNT(*) AS BIGINT) AS started, \
            CAST(SUM(CASE WHEN completed_at >= $1 AND completed_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
            CAST(SUM(CASE WHEN last_submitted_at >= $1 AND last_submitted_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS scored, \
            CAST(SUM(CASE WHEN last_submitted_at >= $1 AND last_submitted_at < $2 \
              THEN best_score_milli ELSE 0 END) AS BIGINT) AS score_milli_sum \
          FROM item_progress \
-         WHERE active = 1 AND started_at < $2 AND {items} AND {scope} \
-           AND user_id NOT IN (SELECT id FROM users WHERE role = 'admin') \
-         GROUP BY kind, item_id, COALESCE(branch_id, 0), COALESCE(youth_group_id, 0)"
+         WHERE active = 1 AND last_active_at >= $1 AND started_at < $2 AND {items} AND {scope} \
+         GROUP BY kind, item_id, branch_id, youth_group_id"
     ))
     .bind(from)
     .bind(to)
@@ -204,7 +204,6 @@ pub async fn completions_per_day(
     sqlx::query_as(&format!(
         "SELECT (completed_at + 28800000) / 86400000 AS day, COUNT(*) FROM item_progress \
          WHERE completed_at >= $1 AND completed_at < $2 AND active = 1 AND {audience} AND {scope} \
-           AND user_id NOT IN (SELECT id FROM users WHERE role = 'admin') \
          GROUP BY (completed_at + 28800000) / 86400000 ORDER BY day"
     ))
     .bind(from)
@@ -318,7 +317,9 @@ pub async fn unit_points(
     .await
 }
 
-/// Answers and correct answers per branch and category over days `[first, last]`.
+/// Answers and correct answers per branch and category over days `[first, last]`: whole
+/// weeks from `answer_stats_weekly`, the days of partial weeks at either end from
+/// `answer_stats`, so a year reads about 60 rows per branch and category, not 366.
 pub async fn heat(
     conn: &mut AnyConnection,
     branch_scope: Option<&[i64]>,
@@ -329,14 +330,29 @@ pub async fn heat(
         None => "1 = 1".to_string(),
         Some(b) => format!("branch_id IN ({})", id_list(b)),
     };
+    // Week w (Monday-based) covers days 7w - 3 ..= 7w + 3.
+    let first_week = (first_day + 3 + 6).div_euclid(7);
+    let last_week = (last_day + 3 + 1).div_euclid(7) - 1;
+    let (weeks, days) = if first_week <= last_week {
+        (
+            (first_week, last_week),
+            [
+                (first_day, 7 * first_week - 4),
+                (7 * last_week + 4, last_day),
+            ],
+        )
+    } else {
+        ((1, 0), [(first_day, last_day), (1, 0)])
+    };
     sqlx::query_as(&format!(
-        "SELECT branch_id, category_id, CAST(SUM(answered) AS BIGINT), \
-           CAST(SUM(correct) AS BIGINT) FROM answer_stats \
-         WHERE day >= $1 AND day <= $2 AND branch_id <> 0 AND {scope} \
-         GROUP BY branch_id, category_id"
+        "SELECT branch_id, category_id, CAST(SUM(answered) AS BIGINT),            CAST(SUM(correct) AS BIGINT) FROM (            SELECT branch_id, category_id, answered, correct FROM answer_stats_weekly              WHERE week >= $1 AND week <= $2 AND branch_id <> 0 AND {scope}            UNION ALL            SELECT branch_id, category_id, answered, correct FROM answer_stats              WHERE ((day >= $3 AND day <= $4) OR (day >= $5 AND day <= $6))                AND branch_id <> 0 AND {scope}) x          GROUP BY branch_id, category_id"
     ))
-    .bind(first_day)
-    .bind(last_day)
+    .bind(weeks.0)
+    .bind(weeks.1)
+    .bind(days[0].0)
+    .bind(days[0].1)
+    .bind(days[1].0)
+    .bind(days[1].1)
     .fetch_all(conn)
     .await
 }

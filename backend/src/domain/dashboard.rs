@@ -201,8 +201,9 @@ async fn fold(
             continue;
         };
         let item = &items[n];
+        let (b, g) = (k.branch_id.unwrap_or(0), k.youth_group_id.unwrap_or(0));
         // Progress of someone no longer in the audience (moved units) does not count.
-        if !item.assigned_to(k.branch_id, k.youth_group_id) {
+        if !item.assigned_to(b, g) {
             continue;
         }
         let a = Acc {
@@ -212,7 +213,7 @@ async fn fold(
             scored: k.scored,
             score_milli_sum: k.score_milli_sum,
         };
-        accs[n].add(scope, k.branch_id, k.youth_group_id, &a);
+        accs[n].add(scope, b, g, &a);
         // A module's average score is that of its required quizzes.
         if item.required {
             if let Some(&m) = item.module_id.and_then(|m| index.get(&("module", m))) {
@@ -221,7 +222,7 @@ async fn fold(
                     score_milli_sum: k.score_milli_sum,
                     ..Acc::default()
                 };
-                accs[m].add(scope, k.branch_id, k.youth_group_id, &s);
+                accs[m].add(scope, b, g, &s);
             }
         }
     }

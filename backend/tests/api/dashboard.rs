@@ -546,6 +546,34 @@ async fn drill_down_timeline_and_heatmap(app: TestApp) {
     expected.sort_by_key(|c| (c.0, c.1));
     assert_eq!(cells, expected);
     assert_eq!(h["categories"].as_array().unwrap().len(), 2);
+    // The same from a Saturday to a Tuesday around the week (whole weeks and edge days
+    // are read from different tables), and from inside it (days only).
+    for (from, to) in [(P0 - 2 * DAY, P0 + 9 * DAY), (P0 + DAY, P0 + 6 * DAY)] {
+        let h = admin
+            .get_ok(&format!("/api/v1/dashboard/heatmap?from={from}&to={to}"))
+            .await;
+        let n: i64 = h["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["answered"].as_i64().unwrap())
+            .sum();
+        assert_eq!(n, 5, "{from}..{to}");
+    }
+    let h = admin
+        .get_ok(&format!(
+            "/api/v1/dashboard/heatmap?from={}&to={}",
+            P0 - 20 * DAY,
+            P0 + 14 * DAY
+        ))
+        .await;
+    let n: i64 = h["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["answered"].as_i64().unwrap())
+        .sum();
+    assert_eq!(n, 6, "with a3's answer ten days before");
     assert_eq!(h["branches"].as_array().unwrap().len(), 6);
 }
 
