@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_imports;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod member_import;
 pub mod members;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_bank;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod health;
 pub mod members;
+pub mod notifications;
 pub mod openapi;
 pub mod org;
 pub mod points;
@@ -34,4 +35,5 @@ pub fn router() -> Router<AppState> {
         .merge(quiz_builder::router())
         .merge(audit::router())
         .merge(dashboard::router())
+        .merge(notifications::router())
 }

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    audit, auth, dashboard, health, members, org, points, question_import, questions, quiz,
-    quiz_builder, study,
+    audit, auth, dashboard, health, members, notifications, org, points, question_import,
+    questions, quiz, quiz_builder, study,
 };
 
 #[derive(OpenApi)]
@@ -38,6 +38,8 @@ use super::{
         audit::list,
         dashboard::dashboard, dashboard::branch_members, dashboard::youth_group_members,
         dashboard::timeline, dashboard::heatmap,
+        notifications::list, notifications::mark_read, notifications::due,
+        notifications::send_reminder,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -50,6 +52,7 @@ use super::{
         (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
         (name = "audit", description = "操作日志"),
         (name = "dashboard", description = "完成率看板、成员明细与图表数据"),
+        (name = "notifications", description = "消息通知、待完成任务与学习提醒"),
         (name = "health", description = "运行状态"),
     )
 )]

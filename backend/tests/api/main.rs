@@ -9,6 +9,7 @@ mod content;
 mod dashboard;
 mod errors;
 mod members;
+mod notifications;
 mod org;
 mod points;
 mod question_bank;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod members;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_import;
