@@ -28,6 +28,10 @@ CREATE INDEX item_progress_completed ON item_progress (completed_at, active, kin
 -- Covers the dashboard's GROUP BY (item, branch, youth group) in index order.
 CREATE INDEX item_progress_units ON item_progress (kind, item_id, branch_id, youth_group_id,
     active, last_active_at, started_at, completed_at, last_submitted_at, best_score_milli);
+-- Without it the planner guesses a group per few rows, sorts two million rows to disk and
+-- aggregates them in order; knowing there are a few thousand groups, it hashes them.
+CREATE STATISTICS item_progress_groups (ndistinct)
+    ON kind, item_id, branch_id, youth_group_id FROM item_progress;
 
 -- Answers graded per day (Asia/Shanghai, days since 1970-01-01), branch (0: none; the branch
 -- when answered) and question category: the correctness heatmap reads only this.
@@ -49,9 +53,6 @@ CREATE TABLE answer_stats_weekly (
     correct     BIGINT NOT NULL,
     PRIMARY KEY (week, branch_id, category_id)
 );
-
--- Attempts of one quiz in time order (the dashboard's drill-down and reminders).
-CREATE INDEX attempts_quiz ON attempts (quiz_id, started_at);
 
 CREATE FUNCTION item_progress_lesson_start() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -50,9 +50,6 @@ CREATE TABLE answer_stats_weekly (
     PRIMARY KEY (week, branch_id, category_id)
 );
 
--- Attempts of one quiz in time order (the dashboard's drill-down and reminders).
-CREATE INDEX attempts_quiz ON attempts (quiz_id, started_at);
-
 CREATE TRIGGER item_progress_lesson_start AFTER INSERT ON lesson_progress BEGIN
     INSERT INTO item_progress (kind, item_id, user_id, branch_id, youth_group_id, active,
                                started_at, last_active_at)

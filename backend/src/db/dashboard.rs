@@ -8,12 +8,12 @@ use std::collections::HashMap;
 
 use sqlx::AnyConnection;
 
-use super::id_list;
+use super::{id_list, DbKind};
 
-/// Quizzes that are assignments rather than everyday practice.
-const ASSIGNED_QUIZ: &str =
-    "(q.required = 1 OR q.kind IN ('special', 'exam')) AND q.audience = 'all' \
-     AND (q.slug IS NULL OR q.slug <> 'mistake-practice')";
+/// Quizzes that are assignments rather than everyday practice: required, special or exams,
+/// published or closed (never drafts).
+const ASSIGNED_QUIZ: &str = "(q.required = 1 OR q.kind IN ('special', 'exam')) \
+     AND q.status <> 'draft' AND (q.slug IS NULL OR q.slug <> 'mistake-practice')";
 
 /// A module or assigned quiz and who it is addressed to.
 #[derive(Debug, Clone)]
@@ -38,11 +38,12 @@ impl ItemRow {
     }
 }
 
-/// id, title, module, closes_at, required.
-type QuizLine = (i64, String, Option<i64>, Option<i64>, i64);
+/// id, title, module, closes_at, required, audience.
+type QuizLine = (i64, String, Option<i64>, Option<i64>, i64, String);
 
-/// Every module and assigned quiz, in the order the study pages show them. A quiz of a
-/// module is addressed to the module's audience; one of its own to everyone.
+/// Every module and assigned quiz, in the order the study pages show them. A quiz addressed
+/// to units (the quiz builder's audience) reaches those; otherwise a quiz of a module is
+/// addressed to the module's audience, one of its own to everyone.
 pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRow>> {
     let modules: Vec<(i64, String, Option<i64>, String)> =
         sqlx::query_as("SELECT id, title, due_at, audience FROM modules ORDER BY position, id")
@@ -56,11 +57,18 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
             .fetch_all(&mut *conn)
             .await?;
     let quizzes: Vec<QuizLine> = sqlx::query_as(&format!(
-        "SELECT q.id, q.title, q.module_id, q.closes_at, q.required FROM quizzes q \
+        "SELECT q.id, q.title, q.module_id, q.closes_at, q.required, q.audience FROM quizzes q \
          WHERE {ASSIGNED_QUIZ} ORDER BY q.id"
     ))
     .fetch_all(&mut *conn)
     .await?;
+    let qb: Vec<(i64, i64)> = sqlx::query_as("SELECT quiz_id, branch_id FROM quiz_branches")
+        .fetch_all(&mut *conn)
+        .await?;
+    let qg: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT quiz_id, youth_group_id FROM quiz_youth_groups")
+            .fetch_all(&mut *conn)
+            .await?;
     let links = |pairs: &[(i64, i64)], id: i64| -> Vec<i64> {
         pairs.iter().filter(|p| p.0 == id).map(|p| p.1).collect()
     };
@@ -87,10 +95,15 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
             )
         })
         .collect();
-    for (id, title, module_id, closes_at, required) in quizzes {
-        let (all, branch_ids, youth_group_ids) = match module_id.and_then(|m| audience.get(&m)) {
-            Some(a) => a.clone(),
-            None => (true, vec![], vec![]),
+    for (id, title, module_id, closes_at, required, quiz_audience) in quizzes {
+        // A quiz addressed to units reaches those; one for everyone follows its module.
+        let (all, branch_ids, youth_group_ids) = if quiz_audience == "units" {
+            (false, links(&qb, id), links(&qg, id))
+        } else {
+            match module_id.and_then(|m| audience.get(&m)) {
+                Some(a) => a.clone(),
+                None => (true, vec![], vec![]),
+            }
         };
         out.push(ItemRow {
             kind: "quiz",
@@ -105,6 +118,15 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
         });
     }
     Ok(out)
+}
+
+/// Prepares a transaction for the dashboard's scans: on PostgreSQL without JIT, whose
+/// compilation costs more (~100 ms) than it saves on a scan of a few million rows.
+pub async fn prepare_scan(conn: &mut AnyConnection, kind: DbKind) -> sqlx::Result<()> {
+    if kind == DbKind::Postgres {
+        sqlx::query("SET LOCAL jit = off").execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// SQL condition on `item_progress` rows: one of `items` (which are few).

@@ -259,10 +259,13 @@ async fn names(conn: &mut AnyConnection, kind: &str) -> AppResult<HashMap<i64, S
 pub async fn dashboard(db: &Db, user: &SessionUser, p: PeriodQuery) -> AppResult<Dashboard> {
     let scope = ViewScope::of(user)?;
     let (from, to) = period(p.from, p.to, now_ms())?;
-    let mut conn = db.pool.acquire().await?;
+    // One read transaction: every figure from the same snapshot.
+    let mut conn = db.pool.begin().await?;
+    q::prepare_scan(&mut conn, db.kind).await?;
     let (items, accs) = fold(&mut conn, &scope, from, to).await?;
     let branch_names = names(&mut conn, "branch").await?;
     let group_names = names(&mut conn, "youth_group").await?;
+    conn.commit().await?;
     let mut total = Acc::default();
     let mut branches: BTreeMap<i64, Acc> = BTreeMap::new();
     let mut groups: BTreeMap<i64, Acc> = BTreeMap::new();
@@ -431,7 +434,8 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
             ),
         ));
     }
-    let mut conn = db.pool.acquire().await?;
+    let mut conn = db.pool.begin().await?;
+    q::prepare_scan(&mut conn, db.kind).await?;
     let items = q::assigned_items(&mut conn).await?;
     let scope_sql = scope.sql();
     let pairs = q::member_pairs(&mut conn, &scope_sql).await?;
@@ -447,6 +451,7 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
         .sum();
     let per_day =
         q::completions_per_day(&mut conn, &q::audience_sql(&items), &scope_sql, from, to).await?;
+    conn.commit().await?;
     let mut counts = vec![0i64; count as usize];
     for (day, n) in per_day {
         let idx = (start_of(day) - first) / width;

@@ -17,6 +17,7 @@ on_both_databases!(
     drill_down_timeline_and_heatmap,
     real_activity_and_moves_reach_the_figures,
     bad_periods_are_refused,
+    unit_quizzes_count_for_their_units_and_drafts_not_at_all,
 );
 
 /// 2026-03-02 00:00 in Shanghai (a Monday): the period is the week from here.
@@ -731,4 +732,39 @@ async fn bad_periods_are_refused(app: TestApp) {
         ))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn unit_quizzes_count_for_their_units_and_drafts_not_at_all(app: TestApp) {
+    let b3 = app.id_of("branches", "机关第三党支部").await;
+    let unit_quiz = id(&app, "INSERT INTO quizzes (title, kind, audience, question_count, status, created_at, updated_at) \
+        VALUES ('第三支部专项', 'special', 'units', 5, 'published', 0, 0) RETURNING id").await;
+    exec(
+        &app,
+        &format!("INSERT INTO quiz_branches (quiz_id, branch_id) VALUES ({unit_quiz}, {b3})"),
+    )
+    .await;
+    let draft = id(&app, "INSERT INTO quizzes (title, kind, audience, question_count, status, created_at, updated_at) \
+        VALUES ('草稿测验', 'exam', 'all', 5, 'draft', 0, 0) RETURNING id").await;
+    let admin = app.signed_in("admin").await;
+    let d = admin.get_ok("/api/v1/dashboard").await;
+    let q = item(&d, "quiz", unit_quiz);
+    // The ten members of the third branch only.
+    assert_eq!(q["total"]["assigned"], 10);
+    assert_eq!(q["branches"].as_array().unwrap().len(), 1);
+    assert!(d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| !(i["item"]["kind"] == "quiz" && i["item"]["id"] == draft)));
+    // org1 (first two branches) does not see the third branch's quiz.
+    let d = app
+        .signed_in("org1")
+        .await
+        .get_ok("/api/v1/dashboard")
+        .await;
+    assert!(d["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| !(i["item"]["kind"] == "quiz" && i["item"]["id"] == unit_quiz)));
 }

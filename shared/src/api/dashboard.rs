@@ -49,8 +49,10 @@ pub struct ItemKey {
     pub id: i64,
 }
 
-/// An assigned module or quiz: modules, and quizzes that are required, special (专项) or
-/// exams (daily, weekly, practice and challenge quizzes are not assignments).
+/// An assigned module or quiz: modules, and published or closed quizzes that are required,
+/// special (专项) or exams (daily, weekly, practice and challenge quizzes are not
+/// assignments). A quiz addressed to units reaches those; otherwise it follows its module's
+/// audience (none: everyone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemRef {
