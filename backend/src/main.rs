@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use backend::config::{Cli, Command, ServeArgs};
 use backend::db::Db;
-use backend::domain::{content, demo, question_bank, seeds};
+use backend::domain::{content, demo, notifications, question_bank, seeds};
 use backend::{app, AppState, Settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -64,6 +64,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
         static_dir: Some(args.static_dir.clone()),
         ..Settings::default()
     };
+    // Each month's reminder is generated once, by whichever instance's timer gets there first.
+    tokio::spawn(notifications::monthly_timer(db.clone()));
     let app = app(AppState::new(db, settings));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Beacon is listening on http://{}", args.addr);

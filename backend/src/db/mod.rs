@@ -6,6 +6,9 @@
 //! milliseconds; flags as BIGINT 0/1 (the Any driver maps no SQLite boolean); aggregates
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
+pub mod audit;
+pub mod dashboard;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_imports;

@@ -103,6 +103,15 @@ impl Unit {
         }
     }
 
+    /// The unit's name as an audit log entity.
+    pub fn entity(self) -> &'static str {
+        match self {
+            Unit::Branch => "branch",
+            Unit::Cell => "cell",
+            Unit::YouthGroup => "youth_group",
+        }
+    }
+
     /// The zh-CN name of the unit, for messages.
     pub fn label(self) -> &'static str {
         match self {
@@ -174,6 +183,20 @@ pub async fn count_users_in(conn: &mut AnyConnection, unit: Unit, id: i64) -> sq
     .fetch_one(conn)
     .await?;
     Ok(n)
+}
+
+/// A unit's name, if it exists.
+pub async fn unit_name(
+    conn: &mut AnyConnection,
+    unit: Unit,
+    id: i64,
+) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as(&format!("SELECT name FROM {} WHERE id = $1", unit.table()))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(n,)| n))
 }
 
 pub async fn unit_exists(conn: &mut AnyConnection, unit: Unit, id: i64) -> sqlx::Result<bool> {

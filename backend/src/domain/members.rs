@@ -14,6 +14,7 @@ use sqlx::AnyConnection;
 
 use crate::auth::{hash_password, SessionUser};
 use crate::db::{self, is_unique_violation, org::Unit, users::UserRow, Db};
+use crate::domain::audit;
 use crate::domain::member_import::{self, ImportRow};
 use crate::error::{AppError, AppResult};
 
@@ -115,6 +116,17 @@ pub async fn create(db: &Db, user: &SessionUser, req: CreateMember) -> AppResult
     .await
     .map_err(|e| username_taken(e, &username))?;
     db::users::set_scope(&mut tx, id, &scope).await?;
+    let after = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "create",
+        "member",
+        Some(id.to_string()),
+        None,
+        Some(audit::json(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(IssuedPassword {
         member: get(db, user, id).await?,
@@ -130,6 +142,7 @@ pub async fn update(db: &Db, user: &SessionUser, id: i64, req: UpdateMember) -> 
     let mut row = db::users::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("成员"))?;
+    let before = to_member(&mut tx, row.clone()).await?;
     let was_admin = row.role == "admin" && row.active == 1;
     if let Some(name) = req.display_name {
         row.display_name = name.trim().to_string();
@@ -181,6 +194,19 @@ pub async fn update(db: &Db, user: &SessionUser, id: i64, req: UpdateMember) -> 
     if row.active == 0 {
         db::sessions::delete_for_user(&mut tx, id, None).await?;
     }
+    let after = snapshot(&mut tx, id).await?;
+    if after != before {
+        audit::record(
+            &mut tx,
+            user,
+            "update",
+            "member",
+            Some(id.to_string()),
+            Some(audit::json(&before)),
+            Some(audit::json(&after)),
+        )
+        .await?;
+    }
     tx.commit().await?;
     get(db, user, id).await
 }
@@ -195,8 +221,21 @@ pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<I
     db::users::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("成员"))?;
+    let before = snapshot(&mut tx, id).await?;
     db::users::set_password(&mut tx, id, &hash, true).await?;
     db::sessions::delete_for_user(&mut tx, id, None).await?;
+    // The account as shown (no password in it): the change is the pending password change.
+    let after = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "reset_password",
+        "member",
+        Some(id.to_string()),
+        Some(audit::json(&before)),
+        Some(audit::json(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(IssuedPassword {
         member: get(db, user, id).await?,
@@ -241,12 +280,26 @@ pub async fn import(db: &Db, user: &SessionUser, bytes: &[u8]) -> AppResult<Impo
     };
     for (_, mut row, exists) in resolved {
         if exists {
+            let before = snapshot(&mut tx, row.id).await?;
             db::users::update(&mut tx, &row).await?;
+            let after = snapshot(&mut tx, row.id).await?;
+            if after != before {
+                audit::record(
+                    &mut tx,
+                    user,
+                    "import",
+                    "member",
+                    Some(row.id.to_string()),
+                    Some(audit::json(&before)),
+                    Some(audit::json(&after)),
+                )
+                .await?;
+            }
             report.updated += 1;
         } else {
             let password = initial_password();
             row.password_hash = hash_password(password.clone()).await?;
-            db::users::insert(
+            let id = db::users::insert(
                 &mut tx,
                 &db::users::NewUser {
                     username: &row.username,
@@ -259,6 +312,17 @@ pub async fn import(db: &Db, user: &SessionUser, bytes: &[u8]) -> AppResult<Impo
                     phone: row.phone.as_deref(),
                     must_change_password: true,
                 },
+            )
+            .await?;
+            let after = snapshot(&mut tx, id).await?;
+            audit::record(
+                &mut tx,
+                user,
+                "import",
+                "member",
+                Some(id.to_string()),
+                None,
+                Some(audit::json(&after)),
             )
             .await?;
             report.created += 1;
@@ -422,6 +486,14 @@ pub fn initial_password() -> String {
     }
     chars.shuffle(&mut rng);
     String::from_utf8(chars).unwrap_or_default()
+}
+
+/// An account as the audit log records it: the wire type, which has no password hash.
+async fn snapshot(conn: &mut AnyConnection, id: i64) -> AppResult<Member> {
+    let row = db::users::find_by_id(conn, id)
+        .await?
+        .ok_or(AppError::NotFound("成员"))?;
+    to_member(conn, row).await
 }
 
 async fn to_member(conn: &mut AnyConnection, row: UserRow) -> AppResult<Member> {

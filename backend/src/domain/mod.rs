@@ -1,11 +1,14 @@
 //! Domain logic, one module per resource: what each request means, with its validation and
 //! its explicit role and scope checks. Handlers in `routes/` call these; these call `db/`.
 
+pub mod audit;
 pub mod auth;
 pub mod content;
+pub mod dashboard;
 pub mod demo;
 pub mod member_import;
 pub mod members;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_bank;

@@ -1,11 +1,13 @@
 //! The organization tree: reading it (every signed-in user) and changing it (admins only).
 
+use serde_json::json;
 use shared::api::org::{NameRequest, OrgTree};
 use shared::error::codes;
 use shared::validation;
 
 use crate::auth::SessionUser;
 use crate::db::{self, is_unique_violation, org::Unit, Db};
+use crate::domain::audit;
 use crate::error::{AppError, AppResult};
 
 /// The whole tree. Unit names are not private within an organization (leaderboards show
@@ -51,6 +53,17 @@ pub async fn create(
     let id = db::org::insert_unit(&mut tx, unit, parent_id, name)
         .await
         .map_err(|e| duplicate_name(e, unit, name))?;
+    let parent = (unit == Unit::Cell).then_some(parent_id);
+    audit::record(
+        &mut tx,
+        user,
+        "create",
+        unit.entity(),
+        Some(id.to_string()),
+        None,
+        Some(json!({"name": name, "branch_id": parent})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -66,11 +79,23 @@ pub async fn rename(
     let name = req.name.trim();
     validation::org_unit_name(name)?;
     let mut tx = db.begin_write().await?;
-    let found = db::org::rename_unit(&mut tx, unit, id, name)
+    let old = db::org::unit_name(&mut tx, unit, id)
+        .await?
+        .ok_or(AppError::NotFound(unit.label()))?;
+    db::org::rename_unit(&mut tx, unit, id, name)
         .await
         .map_err(|e| duplicate_name(e, unit, name))?;
-    if !found {
-        return Err(AppError::NotFound(unit.label()));
+    if old != name {
+        audit::record(
+            &mut tx,
+            user,
+            "update",
+            unit.entity(),
+            Some(id.to_string()),
+            Some(json!({"name": old})),
+            Some(json!({"name": name})),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -81,9 +106,9 @@ pub async fn rename(
 pub async fn remove(db: &Db, user: &SessionUser, unit: Unit, id: i64) -> AppResult<()> {
     user.require_admin()?;
     let mut tx = db.begin_write().await?;
-    if !db::org::unit_exists(&mut tx, unit, id).await? {
+    let Some(old) = db::org::unit_name(&mut tx, unit, id).await? else {
         return Err(AppError::NotFound(unit.label()));
-    }
+    };
     let n = db::org::count_users_in(&mut tx, unit, id).await?;
     if n > 0 {
         return Err(AppError::conflict(
@@ -96,6 +121,16 @@ pub async fn remove(db: &Db, user: &SessionUser, unit: Unit, id: i64) -> AppResu
         ));
     }
     db::org::delete_unit(&mut tx, unit, id).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "delete",
+        unit.entity(),
+        Some(id.to_string()),
+        Some(json!({"name": old})),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -352,10 +352,23 @@ pub async fn put_rules(
     }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let before = rule_list(db::points::rules(&mut tx).await?);
     for r in &changes {
         db::points::upsert_rule(&mut tx, r.source.as_str(), r.points, r.daily_cap, now).await?;
     }
     let out = rule_list(db::points::rules(&mut tx).await?);
+    if out != before {
+        crate::domain::audit::record(
+            &mut tx,
+            user,
+            "update",
+            "points_rules",
+            None,
+            Some(crate::domain::audit::json(&before)),
+            Some(crate::domain::audit::json(&out)),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(out)
 }
@@ -397,6 +410,7 @@ pub async fn put_settings(
         message,
     })?;
     let mut tx = db.begin_write().await?;
+    let before = load_settings(&mut tx).await?;
     db::points::save_settings(
         &mut tx,
         &SettingsRow {
@@ -409,6 +423,18 @@ pub async fn put_settings(
     )
     .await?;
     let out = load_settings(&mut tx).await?;
+    if out != before {
+        crate::domain::audit::record(
+            &mut tx,
+            user,
+            "update",
+            "points_settings",
+            None,
+            Some(crate::domain::audit::json(&before)),
+            Some(crate::domain::audit::json(&out)),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(out)
 }

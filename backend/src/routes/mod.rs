@@ -1,9 +1,12 @@
 //! HTTP routes, one module per resource, each with its `router()` and thin handlers
 //! (extract, call `domain`, respond). `openapi` collects their documentation.
 
+pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod health;
 pub mod members;
+pub mod notifications;
 pub mod openapi;
 pub mod org;
 pub mod points;
@@ -30,4 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(questions::router())
         .merge(question_import::router())
         .merge(quiz_builder::router())
+        .merge(audit::router())
+        .merge(dashboard::router())
+        .merge(notifications::router())
 }

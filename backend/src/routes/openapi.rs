@@ -8,7 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    auth, health, members, org, points, question_import, questions, quiz, quiz_builder, study,
+    audit, auth, dashboard, health, members, notifications, org, points, question_import,
+    questions, quiz, quiz_builder, study,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +35,11 @@ use super::{
         question_import::template, question_import::export,
         quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
         quiz_builder::set_status, quiz_builder::analysis,
+        audit::list,
+        dashboard::dashboard, dashboard::branch_members, dashboard::youth_group_members,
+        dashboard::timeline, dashboard::heatmap,
+        notifications::list, notifications::mark_read, notifications::due,
+        notifications::send_reminder,
     ),
     tags(
         (name = "auth", description = "登录、退出与密码"),
@@ -44,6 +50,9 @@ use super::{
         (name = "questions", description = "题库编辑、分类与答题纠错"),
         (name = "quiz-builder", description = "组卷：测验的题目、规则、发布与试题分析"),
         (name = "points", description = "积分、学习任务、连续学习、每周目标与排行榜"),
+        (name = "audit", description = "操作日志"),
+        (name = "dashboard", description = "完成率看板、成员明细与图表数据"),
+        (name = "notifications", description = "消息通知、待完成任务与学习提醒"),
         (name = "health", description = "运行状态"),
     )
 )]

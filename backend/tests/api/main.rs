@@ -3,10 +3,13 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
 mod content;
+mod dashboard;
 mod errors;
 mod members;
+mod notifications;
 mod org;
 mod points;
 mod question_bank;

@@ -1,7 +1,10 @@
 //! Request and response types of the JSON API under `/api/v1`, one module per resource.
 
+pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod members;
+pub mod notifications;
 pub mod org;
 pub mod points;
 pub mod question_import;
