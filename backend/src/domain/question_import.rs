@@ -30,6 +30,7 @@ use crate::auth::SessionUser;
 use crate::db::question_imports::{self as import_db, NewImport};
 use crate::db::questions::{QuestionRow, Visibility};
 use crate::db::{self, Db};
+use crate::domain::audit;
 use crate::domain::question_bank::{content_hash, BankQuestion};
 use crate::domain::question_io::{self, ExportQuestion, Format, ParsedImport};
 use crate::domain::questions::{check_owner, with_descendants};
@@ -364,8 +365,9 @@ pub async fn confirm(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJo
     let job = plan.job.clone();
     let db = db.clone();
     let owner = row.owner();
+    let user = user.clone();
     tokio::spawn(async move {
-        let outcome = write(&db, id, &plan, owner).await;
+        let outcome = write(&db, &user, id, &plan, owner).await;
         if let Err(e) = &outcome {
             tracing::error!(import = id, error = %e, "question import failed; rolled back");
         }
@@ -387,7 +389,7 @@ pub async fn confirm(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJo
 }
 
 /// Writes a plan in one transaction, reporting progress as it goes.
-async fn write(db: &Db, id: i64, plan: &Plan, owner: Owner) -> AppResult<()> {
+async fn write(db: &Db, user: &SessionUser, id: i64, plan: &Plan, owner: Owner) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
     let mut categories: HashMap<&str, i64> = HashMap::new();
     for q in plan.added.iter().chain(&plan.updated) {
@@ -419,6 +421,21 @@ async fn write(db: &Db, id: i64, plan: &Plan, owner: Owner) -> AppResult<()> {
             set_progress(id, Some(done));
         }
     }
+    let summary = serde_json::json!({
+        "file_name": plan.job.file_name, "format": plan.job.format, "owner": owner,
+        "added": plan.job.added, "updated": plan.job.updated,
+        "new_categories": plan.job.new_categories,
+    });
+    audit::record(
+        &mut tx,
+        user,
+        "import",
+        "question_import",
+        Some(id.to_string()),
+        None,
+        Some(summary),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -21,6 +21,7 @@ use shared::question::{self, QuestionDraft};
 use crate::auth::SessionUser;
 use crate::db::questions::{self as q_db, QuestionRow, SearchFilter, Visibility};
 use crate::db::{self, is_unique_violation, org::Unit, Db};
+use crate::domain::audit;
 use crate::domain::question_bank::draft_hash;
 use crate::error::{AppError, AppResult};
 
@@ -324,11 +325,32 @@ pub async fn create(db: &Db, user: &SessionUser, input: QuestionInput) -> AppRes
         &origin,
     )
     .await?;
+    audit::record(
+        &mut tx,
+        user,
+        "create",
+        "question",
+        Some(id.to_string()),
+        None,
+        Some(audit::json(&input)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(QuestionSaved {
         id,
         version: 1,
         new_version: false,
+    })
+}
+
+/// A stored question as the audit log keeps it (the fields an edit can change).
+fn audit_view(row: &QuestionRow) -> serde_json::Value {
+    let parsed = |t: &str| serde_json::from_str(t).unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "category_id": row.category_id, "kind": row.kind, "stem": row.stem,
+        "options": parsed(&row.options), "key": parsed(&row.answer_key),
+        "explanation": row.explanation, "source": row.source, "difficulty": row.difficulty,
+        "tags": parsed(&row.tags), "owner": owner_of(row), "version": row.version,
     })
 }
 
@@ -354,6 +376,16 @@ pub async fn update(
     category_name(&mut tx, input.category_id).await?;
     let (version, new_version) =
         q_db::write_content(&mut tx, id, &draft, input.category_id, None).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "update",
+        "question",
+        Some(id.to_string()),
+        Some(audit_view(&row)),
+        Some(audit::json(&input)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(QuestionSaved {
         id,
@@ -432,6 +464,16 @@ pub async fn create_category(
         }
         Err(e) => return Err(e.into()),
     };
+    audit::record(
+        &mut tx,
+        user,
+        "create",
+        "question_category",
+        Some(id.to_string()),
+        None,
+        Some(audit::json(&input)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Created { id })
 }
@@ -499,6 +541,16 @@ pub async fn resolve_report(
     if !q_db::resolve_report(&mut tx, report_id, input.status.as_str(), reply, user.id).await? {
         return Err(AppError::conflict("report_closed", "该纠错已处理"));
     }
+    audit::record(
+        &mut tx,
+        user,
+        "update",
+        "question_report",
+        Some(report_id.to_string()),
+        Some(serde_json::json!({ "status": "open", "question_id": found.question_id })),
+        Some(audit::json(&input)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -24,6 +24,7 @@ use crate::db::questions::Visibility;
 use crate::db::quiz::{DrawFilter, QuizRow};
 use crate::db::quiz_builder::{self as qb_db, ItemRow};
 use crate::db::{self, now_ms, org::Unit, Db};
+use crate::domain::audit;
 use crate::domain::questions::{can_edit, check_owner, with_descendants};
 use crate::error::{AppError, AppResult};
 
@@ -263,6 +264,16 @@ pub async fn create(db: &Db, user: &SessionUser, input: QuizInput) -> AppResult<
     check_scope(&mut tx, user, &input).await?;
     let id = qb_db::insert(&mut tx, &input, question_count(&input), user.id, now_ms()).await?;
     qb_db::replace_parts(&mut tx, id, &input).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "create",
+        "quiz",
+        Some(id.to_string()),
+        None,
+        Some(audit::json(&input)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Created { id })
 }
@@ -349,9 +360,9 @@ pub async fn update(
     let mut tx = db.begin_write().await?;
     let quiz = managed(&mut tx, user, id).await?;
     check_scope(&mut tx, user, &input).await?;
+    let fixed = db::quiz::fixed_questions(&mut tx, id).await?;
+    let before = input_of(&mut tx, &quiz, fixed).await?;
     if qb_db::attempt_count(&mut tx, id).await? > 0 {
-        let fixed = db::quiz::fixed_questions(&mut tx, id).await?;
-        let before = input_of(&mut tx, &quiz, fixed).await?;
         let same = before.kind == input.kind
             && before.questions == input.questions
             && before.draw_rules == input.draw_rules
@@ -366,6 +377,16 @@ pub async fn update(
     }
     qb_db::update(&mut tx, id, &input, question_count(&input), now_ms()).await?;
     qb_db::replace_parts(&mut tx, id, &input).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "update",
+        "quiz",
+        Some(id.to_string()),
+        Some(audit::json(&before)),
+        Some(audit::json(&input)),
+    )
+    .await?;
     let quiz = db::quiz::quiz_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("测验"))?;
@@ -395,6 +416,16 @@ pub async fn set_status(
         check_publishable(&mut tx, &quiz).await?;
     }
     qb_db::set_status(&mut tx, id, status, now_ms()).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "status",
+        "quiz",
+        Some(id.to_string()),
+        Some(serde_json::json!({ "status": quiz.status })),
+        Some(serde_json::json!({ "status": status })),
+    )
+    .await?;
     let quiz = db::quiz::quiz_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("测验"))?;

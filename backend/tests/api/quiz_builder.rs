@@ -16,6 +16,7 @@ on_both_databases!(
     organizers_cannot_see_or_reach_other_units,
     invalid_quizzes_name_the_field_and_write_nothing,
     item_analysis_on_a_worked_example,
+    question_and_quiz_changes_are_in_the_audit_log,
 );
 
 /// Members (usernames) of a branch, by username.
@@ -403,4 +404,40 @@ async fn item_analysis_on_a_worked_example(app: TestApp) {
     assert_eq!(items[1]["flags"][0], "negative_discrimination");
     assert_eq!(items[1]["flag_labels"][0], "区分度为负：请检查答案");
     assert_eq!(items[2]["options"], json!(["甲", "乙", "丙", "丁"]));
+}
+
+async fn question_and_quiz_changes_are_in_the_audit_log(app: TestApp) {
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let org1 = app.signed_in("org1").await;
+    let (_, qs) = bank(&org1, "审计测试", branch, 2).await;
+    let id = create(&org1, quiz(branch, &qs[..1])).await;
+    let r = org1
+        .put(&format!("/api/v1/manage/quizzes/{id}"), quiz(branch, &qs))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(status(&org1, id, "published").await.status, StatusCode::OK);
+    let admin = app.signed_in("admin").await;
+    let log = admin
+        .get_ok(&format!("/api/v1/audit?entity=quiz&entity_id={id}"))
+        .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["status", "update", "create"], "{log}");
+    let update = &log["items"][1];
+    assert_eq!(update["actor_name"].as_str().is_some(), true);
+    let before: Value = serde_json::from_str(update["before"].as_str().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(update["after"].as_str().unwrap()).unwrap();
+    assert_eq!(before["questions"], json!(&qs[..1]));
+    assert_eq!(after["questions"], json!(qs));
+    // Each question created through the editor is there too, with what was saved.
+    let log = admin
+        .get_ok("/api/v1/audit?entity=question&action=create")
+        .await;
+    assert_eq!(log["total"], 2, "{log}");
+    let after: Value = serde_json::from_str(log["items"][0]["after"].as_str().unwrap()).unwrap();
+    assert_eq!(after["stem"], "审计测试第2题");
 }
