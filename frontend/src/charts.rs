@@ -69,7 +69,7 @@ pub fn line_svg(title: &str, points: &[(String, f64)]) -> String {
         })
         .collect();
     let mut s = format!(
-        r#"<svg class="chart line" viewBox="0 0 310 135" role="img" aria-label="{}"><line x1="30" y1="110" x2="300" y2="110" class="axis"/><line x1="30" y1="10" x2="30" y2="110" class="axis"/><text x="26" y="14" text-anchor="end" class="val">100%</text><text x="26" y="110" text-anchor="end" class="val">0</text><polyline points="{}" class="stroke"/>"#,
+        r#"<svg class="chart line" viewBox="-12 0 322 135" role="img" aria-label="{}"><line x1="30" y1="110" x2="300" y2="110" class="axis"/><line x1="30" y1="10" x2="30" y2="110" class="axis"/><text x="26" y="14" text-anchor="end" class="val">100%</text><text x="26" y="110" text-anchor="end" class="val">0</text><polyline points="{}" class="stroke"/>"#,
         esc(title),
         path.join(" ")
     );

@@ -1,6 +1,5 @@
-//! `/notifications`: what is due and unfinished, and the member's notifications (reminders
-//! from their organizers and the monthly reminder), newest first; opening the page marks
-//! them read.
+//! `/notifications`: the member's notifications (reminders from their organizers and the
+//! monthly reminder), newest first, then what is due and unfinished.
 
 use leptos::prelude::*;
 use serde_json::Value;
@@ -111,8 +110,8 @@ pub fn Notifications() -> impl IntoView {
         }
     };
     let html = move || {
-        due.html(3, |d: Value| due_html(crate::json::items(&d)))
-            + &notices.html(4, |n: Value| notices_html(&n))
+        notices.html(4, |n: Value| notices_html(&n))
+            + &due.html(3, |d: Value| due_html(crate::json::items(&d)))
     };
     view! {
         <Page class="notifications" title=K::NoticeTitle back=Some("/")>
