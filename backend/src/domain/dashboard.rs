@@ -49,7 +49,7 @@ impl ViewScope {
         })
     }
 
-    fn shows_branch(&self, b: i64) -> bool {
+    pub fn shows_branch(&self, b: i64) -> bool {
         b != 0 && (self.all || self.branch_ids.contains(&b))
     }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod exports;
 pub mod health;
 pub mod members;
 pub mod notifications;
@@ -24,6 +25,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
+        .merge(exports::router())
         .merge(auth::router())
         .merge(org::router())
         .merge(members::router())

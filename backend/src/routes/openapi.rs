@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    audit, auth, dashboard, health, members, notifications, org, points, question_import,
+    audit, auth, dashboard, exports, health, members, notifications, org, points, question_import,
     questions, quiz, quiz_builder, study,
 };
 
@@ -35,6 +35,7 @@ use super::{
         question_import::template, question_import::export,
         quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
         quiz_builder::set_status, quiz_builder::analysis,
+        exports::dashboard, exports::members, exports::report,
         audit::list,
         dashboard::dashboard, dashboard::branch_members, dashboard::youth_group_members,
         dashboard::timeline, dashboard::heatmap,

@@ -8,6 +8,7 @@ mod auth;
 mod content;
 mod dashboard;
 mod errors;
+mod exports;
 mod members;
 mod notifications;
 mod org;

@@ -1,0 +1,205 @@
+//! Exports of the dashboard, the members' progress and the reports: opened with a real
+//! XLSX reader (calamine) and as CSV, and their numbers checked against the dashboard's.
+
+use std::io::Cursor;
+
+use axum::http::StatusCode;
+use calamine::{Data, Reader, Xlsx};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use crate::on_both_databases;
+
+on_both_databases!(
+    dashboard_xlsx_and_csv_match_the_dashboard,
+    members_export_streams_every_member_in_scope,
+    report_export_matches_the_dashboard_of_both_periods,
+    exports_check_role_scope_and_format,
+);
+
+fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<Data>>)> {
+    let mut book = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an XLSX file");
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = book.worksheet_range(&n).unwrap();
+            (n, range.rows().map(|r| r.to_vec()).collect())
+        })
+        .collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn num(d: &Data) -> f64 {
+    match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        _ => f64::NAN,
+    }
+}
+
+async fn dashboard_xlsx_and_csv_match_the_dashboard(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let period = "from=0&to=4102444800000";
+    let d = admin.get_ok(&format!("/api/v1/dashboard?{period}")).await;
+    let r = admin
+        .get(&format!("/api/v1/exports/dashboard?format=xlsx&{period}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    let book = sheets(&r.bytes);
+    assert_eq!(book[0].0, "各单位完成率");
+    let rows = &book[0].1;
+    assert_eq!(text(&rows[0][1]), "单位");
+    assert_eq!(text(&rows[1][0]), "合计");
+    assert_eq!(num(&rows[1][2]), d["total"]["assigned"].as_f64().unwrap());
+    // Every branch's row carries the dashboard's figures.
+    for b in d["branches"].as_array().unwrap() {
+        let row = rows
+            .iter()
+            .find(|r| text(&r[1]) == b["name"].as_str().unwrap())
+            .expect("a row per branch");
+        assert_eq!(num(&row[2]), b["stats"]["assigned"].as_f64().unwrap());
+        assert_eq!(num(&row[4]), b["stats"]["completed"].as_f64().unwrap());
+        assert_eq!(
+            num(&row[5]),
+            b["stats"]["completion_rate"].as_f64().unwrap()
+        );
+    }
+    // The items sheet: one total row per item at least.
+    let items = &book[1].1;
+    for it in d["items"].as_array().unwrap() {
+        assert!(
+            items
+                .iter()
+                .any(|r| text(&r[1]) == it["item"]["title"].as_str().unwrap()
+                    && text(&r[2]) == "全部")
+        );
+    }
+    let r = admin
+        .get(&format!("/api/v1/exports/dashboard?format=csv&{period}"))
+        .await;
+    let csv = String::from_utf8(r.bytes.clone()).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "Excel needs the BOM");
+    assert!(csv.contains("各单位完成率\r\n类别,单位,应完成"));
+}
+
+async fn members_export_streams_every_member_in_scope(app: TestApp) {
+    let org1 = app.signed_in("org1").await;
+    let r = org1.get("/api/v1/exports/members?format=csv").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let csv = String::from_utf8(r.bytes.clone()).unwrap();
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert!(lines[0].starts_with("\u{feff}单位类别,单位,姓名,账号"));
+    // org1 looks after the first two branches: every active account of those (organizers
+    // are members of their branch too), once.
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users u JOIN branches b ON b.id = u.branch_id \
+         WHERE u.role <> 'admin' AND u.active = 1 AND b.name IN ('机关第一党支部', '机关第二党支部')",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(lines.len() as i64 - 1, n, "{csv}");
+    assert!(lines[1..]
+        .iter()
+        .all(|l| l.contains("机关第一党支部") || l.contains("机关第二党支部")));
+    // One unit as XLSX: the same members as its drill-down.
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let unit = org1
+        .get_ok(&format!("/api/v1/dashboard/branches/{branch}/members"))
+        .await;
+    let r = org1
+        .get(&format!(
+            "/api/v1/exports/members?format=xlsx&unit=branch&unit_id={branch}"
+        ))
+        .await;
+    let book = sheets(&r.bytes);
+    let rows = &book[0].1;
+    assert_eq!(rows.len() - 1, unit["members"].as_array().unwrap().len());
+    let first = &unit["members"][0];
+    assert_eq!(text(&rows[1][3]), first["username"].as_str().unwrap());
+    assert_eq!(
+        num(&rows[1][5]),
+        first["unfinished"].as_array().unwrap().len() as f64
+    );
+}
+
+async fn report_export_matches_the_dashboard_of_both_periods(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let (prev, from, to) = (1_000i64, 2_000_000i64, 4_102_444_800_000i64);
+    let now: Value = admin
+        .get_ok(&format!("/api/v1/dashboard?from={from}&to={to}"))
+        .await;
+    let r = admin
+        .get(&format!(
+            "/api/v1/exports/report?format=xlsx&kind=quarter&from={from}&to={to}&previous_from={prev}"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let book = sheets(&r.bytes);
+    assert_eq!(book[0].0, "季度督导报告");
+    let rows = &book[0].1;
+    assert_eq!(text(&rows[0][7]), "未完成人次");
+    let total = &now["total"];
+    assert_eq!(num(&rows[1][2]), total["assigned"].as_f64().unwrap());
+    assert_eq!(
+        num(&rows[1][7]),
+        total["assigned"].as_f64().unwrap() - total["completed"].as_f64().unwrap()
+    );
+    assert_eq!(
+        rows.len() - 1,
+        1 + now["branches"].as_array().unwrap().len()
+            + now["youth_groups"].as_array().unwrap().len()
+    );
+}
+
+async fn exports_check_role_scope_and_format(app: TestApp) {
+    let member = app.signed_in("m001").await;
+    assert_eq!(
+        member
+            .get("/api/v1/exports/dashboard?format=csv")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let org2 = app.signed_in("org2").await;
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let r = org2
+        .get(&format!(
+            "/api/v1/exports/members?format=csv&unit=branch&unit_id={branch}"
+        ))
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        r.text()
+    );
+    let admin = app.signed_in("admin").await;
+    for q in [
+        "dashboard?format=pdf",
+        "members?format=csv&unit=cell&unit_id=1",
+        "report?format=xlsx&kind=decade&from=2&to=3&previous_from=1",
+        "report?format=xlsx&kind=quarter&from=3&to=2&previous_from=1",
+    ] {
+        let r = admin.get(&format!("/api/v1/exports/{q}")).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {}",
+            r.text()
+        );
+    }
+}
