@@ -487,6 +487,9 @@ catalogue! {
 
     // Completion dashboard, reports, notifications, audit log
     DashTitle => "完成率看板", "Completion dashboard";
+    ExportTables => "导出本页表格：", "Export the tables: ";
+    ExportMembers => "导出成员完成情况：", "Export members' progress: ";
+    ExportReport => "导出报告：", "Export the report: ";
     DashDesc => "各支部、小组的学习与答题完成情况，提醒未完成成员", "Who has finished what; remind the rest";
     DashPeriod => "统计周期", "Period";
     PeriodQuarter => "本季度", "This quarter";

@@ -182,11 +182,22 @@ pub fn items_html(d: &Value) -> String {
     h + "</section>"
 }
 
+/// Links that download an export (`what`: `dashboard`, `members`, `report`) as XLSX and
+/// CSV, with `query` (the period and what else it needs).
+pub fn export_links(label: K, what: &str, query: &str) -> String {
+    format!(
+        r#"<p class="small export">{}<a href="/api/v1/exports/{what}?format=xlsx&{query}" download>Excel</a> <a href="/api/v1/exports/{what}?format=csv&{query}" download>CSV</a></p>"#,
+        t(label)
+    )
+}
+
 /// The period form, the links to the reports and the exports.
-pub fn tools_html(period: &str) -> String {
+pub fn tools_html(period: &str, query: &str) -> String {
     let mut h = String::from(r#"<section class="card form"><form id="period">"#);
     h += &field(t(K::DashPeriod), &select("p", &period_options(), period));
     h += "</form>";
+    h += &export_links(K::ExportTables, "dashboard", query);
+    h += &export_links(K::ExportMembers, "members", query);
     h += &format!(
         r#"<p class="small"><a href="/admin/reports?kind=quarter">{}</a> · <a href="/admin/reports?kind=half">{}</a> · <a href="/admin/reports?kind=year">{}</a></p>"#,
         t(K::ReportQuarter),
@@ -244,7 +255,7 @@ pub fn AdminDashboard() -> impl IntoView {
     let html = move || {
         let p = period();
         let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
-        h += &tools_html(&p);
+        h += &tools_html(&p, &query());
         h += &dash.html(6, |d: Value| dashboard_html(&d, &p));
         if let Some(Ok(tl)) = timeline.get::<Value>() {
             h += &timeline_html(&tl);
@@ -322,6 +333,8 @@ mod tests {
             format!("from={from}&to={now}")
         );
         assert_eq!(period_query("all", now), format!("to={now}"));
-        assert!(tools_html("half").contains(r#"<option value="half" selected>"#));
+        let h = tools_html("half", "to=5");
+        assert!(h.contains(r#"<option value="half" selected>"#));
+        assert!(h.contains(r#"href="/api/v1/exports/members?format=csv&to=5" download"#));
     }
 }

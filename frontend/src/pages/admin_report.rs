@@ -15,6 +15,7 @@ use crate::format::{date, period_start, previous_period};
 use crate::html::{action, el, esc};
 use crate::i18n::{locale, t, K};
 use crate::json::{f, i, list, s};
+use crate::pages::admin_dashboard::export_links;
 use crate::router::use_router;
 
 /// The report's title key of a kind.
@@ -132,9 +133,14 @@ pub fn AdminReport() -> impl IntoView {
     let now = Fetch::new(move || format!("{}?from={from}&to={to}", api::DASHBOARD));
     let before = Fetch::new(move || format!("{}?from={prev_from}&to={prev_to}", api::DASHBOARD));
     let k = kind.clone();
+    let links = export_links(
+        K::ExportReport,
+        "report",
+        &format!("kind={kind}&from={from}&to={to}&previous_from={prev_from}"),
+    );
     let html = move || {
         now.html(6, |n: Value| {
-            before.html(2, |b: Value| report_html(&k, &n, &b, from, to))
+            before.html(2, |b: Value| report_html(&k, &n, &b, from, to) + &links)
         })
     };
     let act = move |a: Act| {

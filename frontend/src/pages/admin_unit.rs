@@ -12,7 +12,7 @@ use crate::format::date_time;
 use crate::html::{el, esc};
 use crate::i18n::{locale, t, tf, K};
 use crate::json::{i, list, s};
-use crate::pages::admin_dashboard::period_query;
+use crate::pages::admin_dashboard::{export_links, period_query};
 use crate::router::use_router;
 
 /// The unit's members (`UnitMembers` JSON).
@@ -107,9 +107,19 @@ pub fn AdminUnit(youth_group: bool, id: i64) -> impl IntoView {
         period_query(&period, now_ms())
     );
     let data = Fetch::new(move || url.clone());
+    let links = export_links(
+        K::ExportMembers,
+        "members",
+        &format!(
+            "unit={}&unit_id={id}&{}",
+            if youth_group { "youth_group" } else { "branch" },
+            period_query(&period, now_ms())
+        ),
+    );
+    let html = move || links.clone() + &data.html(6, |u: Value| unit_html(&u));
     view! {
         <Page class="admin-unit" title=K::UnitTitle back=Some("/admin/dashboard")>
-            {region("", move || data.html(6, |u: Value| unit_html(&u)), move |_| data.reload())}
+            {region("", html, move |_| data.reload())}
         </Page>
     }
 }
