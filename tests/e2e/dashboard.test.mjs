@@ -68,6 +68,16 @@ test('an admin reads the dashboard, drills down, reminds, and opens the report a
   assert.match(text, /各党支部完成率/);
   assert.match(text, new RegExp(special.title));
   await screenshot(page, 'dashboard-phone');
+  // The members' progress downloads as CSV (BOM first, a line per member).
+  const href = await page.locator('.export a', { hasText: 'CSV' }).nth(1).getAttribute('href');
+  assert.match(href, /exports\/members/);
+  const [bom, csv] = await page.evaluate(async (u) => {
+    const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    return [Array.from(bytes.slice(0, 3)), new TextDecoder().decode(bytes)];
+  }, href);
+  assert.deepEqual(bom, [0xef, 0xbb, 0xbf]);
+  assert.ok(csv.startsWith('单位类别'), csv.slice(0, 40));
+  assert.ok(csv.trim().split('\n').length > 40);
 
   // Drill down to the first branch's members.
   await page.locator('.units a').first().click();
