@@ -12,6 +12,7 @@ use crate::components::{error_text, region, Act, Fetch, Page};
 use crate::html::{action, banner, check, el, esc, field, input, select};
 use crate::i18n::{t, tf, K};
 use crate::json::{b, i, list, opt_id, quote, s};
+use crate::router::{use_router, Nav};
 
 pub const PER_PAGE: i64 = 20;
 
@@ -228,16 +229,44 @@ pub fn list_html(page: &Value, current: i64, selected: &[i64]) -> String {
     h
 }
 
+impl Filter {
+    /// The filter a page URL's query holds (`?q=…&category=…&kind=…&difficulty=…&reported=1&page=2`).
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Filter {
+        Filter {
+            q: get("q").unwrap_or_default(),
+            category: get("category").unwrap_or_default(),
+            kind: get("kind").unwrap_or_default(),
+            difficulty: get("difficulty").unwrap_or_default(),
+            reported: get("reported").is_some(),
+            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+        }
+    }
+
+    /// This page's own URL for the filter.
+    pub fn page_url(&self) -> String {
+        format!(
+            "/admin/questions?q={}&category={}&kind={}&difficulty={}{}&page={}",
+            api::encode_component(&self.q),
+            api::encode_component(&self.category),
+            self.kind,
+            self.difficulty,
+            if self.reported { "&reported=1" } else { "" },
+            self.page
+        )
+    }
+}
+
 #[component]
 pub fn AdminQuestions() -> impl IntoView {
-    let filter = RwSignal::new(Filter {
-        page: 1,
-        ..Filter::default()
-    });
-    let selected = RwSignal::new(Vec::<i64>::new());
+    // The filter lives in the URL (back and reload keep it); the selection spans pages, as
+    // ids separated by commas.
+    let router = use_router();
+    let filter = move || Filter::from_params(|k| router.url().param(k));
+    let selected = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<(bool, String)>);
     let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
-    let questions = Fetch::new(move || filter.with(Filter::url));
+    let questions = Fetch::new(move || filter().url());
+    let go = move |f: Filter| router.navigate(&f.page_url(), Nav::REPLACE);
     let act = move |a: Act| match a {
         Act::Submit(form, f) if form == "new-category" => {
             let body = format!(
@@ -258,7 +287,7 @@ pub fn AdminQuestions() -> impl IntoView {
                 },
             );
         }
-        Act::Submit(_, f) => filter.set(Filter {
+        Act::Submit(_, f) => go(Filter {
             q: f.text("q").into(),
             category: f.text("category").into(),
             kind: f.text("kind").into(),
@@ -273,13 +302,15 @@ pub fn AdminQuestions() -> impl IntoView {
                 .and_then(Result::ok)
                 .map(|p| list(&p, "items").iter().map(|q| i(q, "id")).collect())
                 .unwrap_or_default();
-            let ticked = f.ids("sel");
-            selected.update(|s| {
-                s.retain(|id| !on_page.contains(id));
-                s.extend(ticked);
-            });
+            let mut ids: Vec<i64> = selected.with_untracked(|s| parse_ids(s));
+            ids.retain(|id| !on_page.contains(id));
+            ids.extend(f.ids("sel"));
+            selected.set(join_ids(&ids));
         }
-        Act::Click(what, n) if what == "page" => filter.update(|f| f.page = n),
+        Act::Click(what, n) if what == "page" => go(Filter {
+            page: n,
+            ..filter()
+        }),
         Act::Click(..) => questions.reload(),
         Act::Change(..) => {}
     };
@@ -288,10 +319,11 @@ pub fn AdminQuestions() -> impl IntoView {
             Some(Ok(c)) => category_options(&c, &[(String::new(), t(K::AllCategories).into())]),
             _ => Vec::new(),
         };
+        let f = filter();
         let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
-        h += &filter.with(|f| filter_html(f, &categories));
+        h += &filter_html(&f, &categories);
         h += &questions.html(5, |p: Value| {
-            selected.with(|sel| list_html(&p, filter.with(|f| f.page), sel))
+            selected.with(|sel| list_html(&p, f.page, &parse_ids(sel)))
         });
         h
     };
@@ -300,6 +332,10 @@ pub fn AdminQuestions() -> impl IntoView {
             {region("", html, act)}
         </Page>
     }
+}
+
+fn parse_ids(s: &str) -> Vec<i64> {
+    s.split(',').filter_map(|x| x.parse().ok()).collect()
 }
 
 #[cfg(test)]
@@ -321,6 +357,8 @@ mod tests {
             f.url(),
             "/api/v1/questions?per_page=20&page=2&q=%E5%9B%9B%E4%B8%AA%20%E6%84%8F%E8%AF%86&category_id=3&kind=single&reported=true"
         );
+        let back = Filter::from_params(|k| crate::router::Url::parse(&f.page_url()).param(k));
+        assert_eq!(back, f);
         let h = filter_html(&f, &[("3".into(), "党章".into())]);
         assert!(h.contains(r#"format=xlsx&category_id=3"#));
         assert!(h.contains(r#"name="reported" value="1" checked"#));

@@ -404,7 +404,8 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
     let tree = Fetch::new(|| api::ORG.into());
     let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
     let quiz = RwSignal::new(None::<Value>);
-    let found = RwSignal::new(Vec::<Value>::new());
+    // The picker's last search answer (a `QuestionPage`).
+    let found = RwSignal::new(None::<Value>);
     let notice = RwSignal::new(None::<(bool, String)>);
     let pending = RwSignal::new(false);
     // Shows a saved quiz, or why not.
@@ -477,7 +478,7 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
                 );
                 api::spawn_call("GET", url, None, move |r| {
                     if let Ok(v) = r {
-                        found.try_set(list(&v, "items").to_vec());
+                        found.try_set(Some(v));
                     }
                 });
             }
@@ -496,7 +497,10 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
                 );
             }
             _ => {
-                let picked = found.with_untracked(|f| f.iter().find(|q| i(q, "id") == n).cloned());
+                let picked = found.with_untracked(|f| {
+                    f.as_ref()
+                        .and_then(|f| list(f, "items").iter().find(|q| i(q, "id") == n).cloned())
+                });
                 quiz.update(|q| {
                     if let Some(q) = q.as_mut() {
                         restructure(q, &what, n, picked);
@@ -534,12 +538,12 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
                 };
                 h += &status_html(&q);
                 h += &quiz_form_html(&q, &choices);
-                h += &found.with(|f| {
-                    if f.is_empty() {
-                        String::new()
-                    } else {
-                        el("h3", "sub-title", t(K::QuizSearchResults)) + &picks_html(f, &q)
+                h += &found.with(|f| match f {
+                    Some(f) if !list(f, "items").is_empty() => {
+                        el("h3", "sub-title", t(K::QuizSearchResults))
+                            + &picks_html(list(f, "items"), &q)
                     }
+                    _ => String::new(),
                 });
                 h
             })
