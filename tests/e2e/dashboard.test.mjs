@@ -4,7 +4,7 @@
 // opens the quarterly report and the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, phonePage, screenshot, signIn } from './support.mjs';
+import { api, startServer, launchBrowser, phonePage, screenshot, signIn } from './support.mjs';
 
 let server;
 let browser;
@@ -16,19 +16,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-const api = (page, url, method = 'GET', body) =>
-  page.evaluate(
-    async ([url, method, body]) => {
-      const r = await fetch(url, {
-        method,
-        headers: body ? { 'Content-Type': 'application/json' } : {},
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, json: await r.json().catch(() => null) };
-    },
-    [url, method, body],
-  );
 
 test('an admin reads the dashboard, drills down, reminds, and opens the report and the audit log', async () => {
   // m001 takes the special quiz (through the API; the quiz test covers the runner).

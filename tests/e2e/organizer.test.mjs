@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { root, startServer, launchBrowser, phonePage, screenshot, signIn } from './support.mjs';
+import { api, root, startServer, launchBrowser, phonePage, screenshot, signIn } from './support.mjs';
 
 let server;
 let browser;
@@ -16,19 +16,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-const api = (page, url, method = 'GET', body) =>
-  page.evaluate(
-    async ([url, method, body]) => {
-      const r = await fetch(url, {
-        method,
-        headers: body ? { 'Content-Type': 'application/json' } : {},
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, json: await r.json().catch(() => null) };
-    },
-    [url, method, body],
-  );
 
 test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads its analysis', async () => {
   const { page, errors, context } = await phonePage(browser);

@@ -120,3 +120,18 @@ export async function signIn(page, base, username, password = 'Beacon2023') {
   await page.fill('#password', password);
   await page.click('#login-submit');
 }
+
+/** A request from inside the page, with its session cookie: `{ status, json }`. */
+export function api(page, url, method = 'GET', body) {
+  return page.evaluate(
+    async ([url, method, body]) => {
+      const r = await fetch(url, {
+        method,
+        headers: body ? { 'Content-Type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: r.status, json: await r.json().catch(() => null) };
+    },
+    [url, method, body],
+  );
+}

@@ -3,7 +3,6 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -38,29 +37,6 @@ pub struct ExportQuery {
     pub previous_from: Option<i64>,
 }
 
-fn attachment(sheet: Sheet, name: &str) -> [(header::HeaderName, String); 2] {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    [
-        (header::CONTENT_TYPE, sheet.content_type().to_string()),
-        (
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"export.{}\"; filename*=UTF-8''{encoded}",
-                sheet.extension()
-            ),
-        ),
-    ]
-}
-
 async fn file(sheet: Sheet, name: &str, tables: Vec<Table>) -> AppResult<Response> {
     let bytes = match sheet {
         Sheet::Csv => exports::csv(&tables),
@@ -69,7 +45,7 @@ async fn file(sheet: Sheet, name: &str, tables: Vec<Table>) -> AppResult<Respons
             .map_err(AppError::internal)??,
     };
     let name = format!("{name}.{}", sheet.extension());
-    Ok((attachment(sheet, &name), bytes).into_response())
+    Ok((super::attachment(sheet.content_type(), &name), bytes).into_response())
 }
 
 fn period(q: &ExportQuery) -> PeriodQuery {
@@ -125,7 +101,7 @@ pub async fn members(
             .map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), rx))
     });
     Ok((
-        attachment(sheet, "成员完成情况.csv"),
+        super::attachment(sheet.content_type(), "成员完成情况.csv"),
         Body::from_stream(stream),
     )
         .into_response())

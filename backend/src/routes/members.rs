@@ -111,19 +111,7 @@ pub async fn import(
     user: CurrentUser,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<Json<ImportReport>> {
-    let body = body.map_err(|r| crate::error::AppError::Body {
-        status: r.status(),
-        code: if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            shared::error::codes::PAYLOAD_TOO_LARGE
-        } else {
-            shared::error::codes::BAD_REQUEST
-        },
-        message: if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "文件过大，单个文件不能超过5MB".into()
-        } else {
-            "无法读取上传的文件".into()
-        },
-    })?;
+    let body = super::uploaded(body, "文件过大，单个文件不能超过5MB")?;
     Ok(Json(
         domain::members::import(&state.db, &user, &body).await?,
     ))

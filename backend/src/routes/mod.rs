@@ -17,7 +17,12 @@ pub mod quiz;
 pub mod quiz_builder;
 pub mod study;
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{header, HeaderName, StatusCode};
 use axum::Router;
+
+use crate::error::AppError;
 
 use crate::state::AppState;
 
@@ -38,4 +43,47 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(dashboard::router())
         .merge(notifications::router())
+}
+
+/// The headers of a file download named `name` (UTF-8, RFC 5987; an ASCII fallback for
+/// old clients).
+pub fn attachment(content_type: &str, name: &str) -> [(HeaderName, String); 2] {
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    [
+        (header::CONTENT_TYPE, content_type.to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ),
+    ]
+}
+
+/// An uploaded file's bytes, or why the body could not be read (`too_large` says the limit
+/// in the organizer's words).
+pub fn uploaded(body: Result<Bytes, BytesRejection>, too_large: &str) -> Result<Bytes, AppError> {
+    body.map_err(|r| {
+        let large = r.status() == StatusCode::PAYLOAD_TOO_LARGE;
+        AppError::Body {
+            status: r.status(),
+            code: if large {
+                shared::error::codes::PAYLOAD_TOO_LARGE
+            } else {
+                shared::error::codes::BAD_REQUEST
+            },
+            message: if large { too_large } else { "无法读取上传的文件" }.into(),
+        }
+    })
 }

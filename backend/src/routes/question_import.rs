@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use shared::ErrorBody;
 use crate::auth::CurrentUser;
 use crate::domain::question_import;
 use crate::domain::question_io::{Format, MAX_FILE_BYTES};
-use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
+use crate::error::{ApiPath, ApiQuery, AppResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -31,44 +31,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/question-exports", get(export))
 }
 
-/// A file download with a UTF-8 file name.
+/// A question file download.
 fn download(format: Format, name: &str, bytes: Vec<u8>) -> Response {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
     let content_type = if name.ends_with(".zip") {
         "application/zip"
     } else {
         format.content_type()
     };
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    (super::attachment(content_type, name), bytes).into_response()
 }
 
 /// Reads an uploaded question file (the raw body) and answers with what importing it would
@@ -86,19 +56,7 @@ pub async fn upload(
     ApiQuery(params): ApiQuery<ImportParams>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<(StatusCode, Json<ImportJob>)> {
-    let body = body.map_err(|r| AppError::Body {
-        status: r.status(),
-        code: if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            shared::error::codes::PAYLOAD_TOO_LARGE
-        } else {
-            shared::error::codes::BAD_REQUEST
-        },
-        message: if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "文件超过20MB，请拆分后分批导入".into()
-        } else {
-            "无法读取上传的文件".into()
-        },
-    })?;
+    let body = super::uploaded(body, "文件超过20MB，请拆分后分批导入")?;
     let job = question_import::preview(&state.db, &user, params, &body).await?;
     Ok((StatusCode::CREATED, Json(job)))
 }
