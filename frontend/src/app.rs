@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 use shared::api::auth::{Me, Role};
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorBanner, PageLoading};
+use crate::components::region;
+use crate::html::{error_html, page_loading_html, Html};
 use crate::pages::{
     admin_analysis::AdminAnalysis,
     admin_audit::AdminAudit,
@@ -283,19 +284,18 @@ pub fn App() -> impl IntoView {
     let allowed = Memo::new(move |_| redirect_for(&router.path(), session.viewer()).is_none());
     let page = Memo::new(move |_| page_for(&router.path()));
 
-    move || match session.state.get() {
-        AuthState::Loading => view! { <PageLoading/> }.into_any(),
+    move || {
+        match session.state.get() {
+        AuthState::Loading => view! { <Html html=page_loading_html()/> }.into_any(),
         AuthState::Failed(e) => view! {
             <div class="page boot-failed">
-                <main class="container">
-                    <ErrorBanner error=e on_retry=Callback::new(move |_| session.load())/>
-                </main>
+                <main class="container">{region("", move || error_html(&e, true), move |_| session.load())}</main>
             </div>
         }
         .into_any(),
         AuthState::Ready => (move || {
             if !allowed.get() {
-                return view! { <PageLoading/> }.into_any();
+                return view! { <Html html=page_loading_html()/> }.into_any();
             }
             match page.get() {
                 Page::Login => view! { <Login/> }.into_any(),
@@ -329,6 +329,7 @@ pub fn App() -> impl IntoView {
             }
         })
         .into_any(),
+    }
     }
 }
 

@@ -56,7 +56,18 @@ pub fn button_link(href: &str, class: &str, id: &str, text: &str) -> String {
     )
 }
 
-/// Grey placeholder lines where a list will appear (as `components::Skeleton`).
+/// A small spinning ring, for buttons and inline waits.
+pub const SPINNER: &str = r#"<span class="spinner" aria-hidden="true"></span>"#;
+
+/// The whole-page wait, shown while the first data of a page arrives.
+pub fn page_loading_html() -> String {
+    format!(
+        r#"<div class="page-loading" role="status" aria-live="polite">{SPINNER}<span>{}</span></div>"#,
+        t(K::Loading)
+    )
+}
+
+/// Grey placeholder lines where a list will appear.
 pub fn skeleton_html(lines: usize) -> String {
     format!(
         r#"<div class="skeleton" role="status" aria-label="{}">{}</div>"#,
@@ -65,7 +76,7 @@ pub fn skeleton_html(lines: usize) -> String {
     )
 }
 
-/// A failed load or action (as `components::ErrorBanner`): the message, the details that
+/// A failed load or action: the message, the details that
 /// differ from it, and, with `retry`, a button with `data-action="retry"`.
 pub fn error_html(e: &ApiError, retry: bool) -> String {
     let mut h = String::from(r#"<div class="banner error" role="alert">"#);

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::landmark;
 use crate::app::use_session;
 use crate::i18n::{t, K};
 use crate::router::use_router;
@@ -23,40 +24,45 @@ pub fn nav_active(path: &str, href: &str, exact: bool) -> bool {
 
 /// Thumb-reach navigation along the bottom of the screen (a row under the content on
 /// desktops): home, study, quizzes, rankings, mistake book; staff also get the admin pages.
-#[component]
-pub fn BottomNav() -> impl IntoView {
+/// Nothing before the initial password is changed (there is nowhere to go).
+pub fn bottom_nav() -> AnyView {
     let session = use_session();
     let router = use_router();
-    // `section`: the paths under which this item is the current one.
-    let item = move |href: &'static str, section: &'static str, icon: &'static str, label: K| {
-        view! {
-            <a
-                href=href
-                class="nav-item"
-                aria-current=move || section_active(&router.path(), section).then_some("page")
-            >
-                <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
-                    <path d=icon fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"></path>
-                </svg>
-                <span>{t(label)}</span>
-            </a>
-        }
-    };
-    // Nothing to navigate to before the initial password is changed.
     if session.with_me(|m| m.must_change_password) {
         return ().into_any();
     }
-    view! {
-        <nav class="bottom-nav">
-            {item("/", "/", ICON_HOME, K::NavHome)}
-            {item("/study", "/study", ICON_BOOK, K::NavStudy)}
-            {item("/quizzes", "/quizzes", ICON_QUIZ, K::NavQuiz)}
-            {item("/ranking", "/ranking", ICON_RANK, K::NavRanking)}
-            {item("/mistakes", "/mistakes", ICON_MISTAKE, K::NavMistakes)}
-            {move || session.is_staff().then(|| item("/admin/org", "/admin", ICON_ORG, K::NavManage))}
-        </nav>
+    landmark(
+        "bottom-nav",
+        "navigation",
+        move || bottom_nav_html(&router.path(), session.is_staff()),
+        |_| {},
+    )
+}
+
+/// The navigation's links, the current section marked.
+pub fn bottom_nav_html(path: &str, staff: bool) -> String {
+    let items = [
+        ("/", "/", ICON_HOME, K::NavHome),
+        ("/study", "/study", ICON_BOOK, K::NavStudy),
+        ("/quizzes", "/quizzes", ICON_QUIZ, K::NavQuiz),
+        ("/ranking", "/ranking", ICON_RANK, K::NavRanking),
+        ("/mistakes", "/mistakes", ICON_MISTAKE, K::NavMistakes),
+        ("/admin/org", "/admin", ICON_ORG, K::NavManage),
+    ];
+    let mut h = String::new();
+    // `section`: the paths under which this item is the current one.
+    for (href, section, icon, label) in &items[..if staff { 6 } else { 5 }] {
+        h += &format!(
+            r#"<a href="{href}" class="nav-item"{}><svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="{icon}" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"></path></svg><span>{}</span></a>"#,
+            if section_active(path, section) {
+                r#" aria-current="page""#
+            } else {
+                ""
+            },
+            t(*label)
+        );
     }
-    .into_any()
+    h
 }
 
 /// Which bottom-navigation section a path belongs to: lessons and modules are study,
@@ -77,7 +83,17 @@ pub fn section_active(path: &str, section: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{nav_active, section_active};
+    use super::{bottom_nav_html, nav_active, section_active};
+
+    #[test]
+    fn the_current_section_is_marked_and_staff_see_admin() {
+        let h = bottom_nav_html("/lessons/4", false);
+        assert_eq!(h.matches("nav-item").count(), 5);
+        assert!(h.contains(r#"href="/study" class="nav-item" aria-current="page""#));
+        assert_eq!(h.matches("aria-current").count(), 1);
+        let h = bottom_nav_html("/admin/members", true);
+        assert!(h.contains(r#"href="/admin/org" class="nav-item" aria-current="page""#));
+    }
 
     #[test]
     fn sections_cover_their_pages() {

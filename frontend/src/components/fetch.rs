@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use super::{ErrorBanner, Skeleton};
+use super::region;
 use crate::api::{self, ApiError};
 use crate::html::{error_html, skeleton_html};
 
@@ -21,6 +21,10 @@ pub struct Fetch {
 impl Fetch {
     /// Starts loading `url` (read reactively).
     pub fn new(url: impl Fn() -> String + 'static) -> Fetch {
+        Fetch::new_dyn(Box::new(url))
+    }
+
+    fn new_dyn(url: Box<dyn Fn() -> String>) -> Fetch {
         let f = Fetch {
             state: RwSignal::new(None),
             version: RwSignal::new(0),
@@ -51,8 +55,8 @@ impl Fetch {
         self.version.try_update(|v| *v = v.wrapping_add(1));
     }
 
-    /// The answer as `T` (reactive); `None` until the first one arrives.
-    pub fn get<T: DeserializeOwned>(self) -> Option<Result<T, ApiError>> {
+    /// The answer as JSON (reactive); `None` until the first one arrives.
+    pub fn get(self) -> Option<Result<Value, ApiError>> {
         self.state.with(|s| {
             s.as_ref().map(|r| {
                 r.as_ref()
@@ -62,35 +66,50 @@ impl Fetch {
         })
     }
 
-    /// The answer as `T`, without subscribing to changes.
-    pub fn get_untracked<T: DeserializeOwned>(self) -> Option<Result<T, ApiError>> {
+    /// The answer, without subscribing to changes.
+    pub fn get_untracked(self) -> Option<Result<Value, ApiError>> {
         untrack(|| self.get())
+    }
+
+    /// The answer, or what to show instead: placeholder lines while loading, the error
+    /// with a button `data-action="retry"`.
+    fn value_or_html(self, lines: usize) -> Result<Value, String> {
+        match self.get() {
+            None => Err(skeleton_html(lines)),
+            Some(Err(e)) => Err(error_html(&e, true)),
+            Some(Ok(v)) => Ok(v),
+        }
     }
 
     /// [`Fetch::show`] as HTML text, for a `region`: placeholder lines, the error with a
     /// button `data-action="retry"`, or `ok` of the answer.
-    pub fn html<T: DeserializeOwned>(self, lines: usize, ok: impl FnOnce(T) -> String) -> String {
-        match self.get::<T>() {
-            None => skeleton_html(lines),
-            Some(Err(e)) => error_html(&e, true),
-            Some(Ok(v)) => ok(v),
-        }
+    pub fn html(self, lines: usize, ok: impl FnOnce(Value) -> String) -> String {
+        self.value_or_html(lines).map_or_else(|h| h, ok)
+    }
+
+    /// A region showing [`Fetch::html`] whose retry button loads again.
+    pub fn region(self, lines: usize, ok: impl Fn(Value) -> String + 'static) -> AnyView {
+        region("", move || self.html(lines, &ok), move |_| self.reload())
     }
 
     /// What to show: placeholder lines while loading, the error with a retry button, or
     /// `ok` of the answer.
-    pub fn show<T: DeserializeOwned>(
+    pub fn show(
         self,
         lines: usize,
-        ok: impl Fn(T) -> AnyView + 'static,
+        ok: impl Fn(Value) -> AnyView + Send + Sync + 'static,
     ) -> impl Fn() -> AnyView {
-        move || match self.get::<T>() {
-            None => view! { <Skeleton lines=lines/> }.into_any(),
-            Some(Err(e)) => {
-                view! { <ErrorBanner error=e on_retry=Callback::new(move |_| self.reload())/> }
-                    .into_any()
-            }
+        self.show_dyn(lines, Box::new(ok))
+    }
+
+    fn show_dyn(
+        self,
+        lines: usize,
+        ok: Box<dyn Fn(Value) -> AnyView + Send + Sync>,
+    ) -> impl Fn() -> AnyView {
+        move || match self.get() {
             Some(Ok(v)) => ok(v),
+            _ => self.region(lines, |_| String::new()),
         }
     }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{BottomNav, TopBar};
+use super::{bottom_nav, top_bar};
 use crate::i18n::{t, K};
 
 /// The frame of a signed-in page: top bar, a centred content column, bottom navigation.
@@ -18,9 +18,9 @@ pub fn Page(
     crate::browser::set_title(&format!("{} · {}", t(title), t(K::AppName)));
     view! {
         <div class=format!("page {class}")>
-            <TopBar title=title back=back/>
+            {top_bar(title, back)}
             <main class="container">{children()}</main>
-            <BottomNav/>
+            {bottom_nav()}
         </div>
     }
 }

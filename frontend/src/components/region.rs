@@ -119,7 +119,17 @@ pub fn region(
     html: impl Fn() -> String + 'static,
     on: impl Fn(Act) + 'static,
 ) -> AnyView {
-    region_dyn(class, Box::new(html), Rc::new(on))
+    region_dyn(class, None, Box::new(html), Rc::new(on))
+}
+
+/// A [`region`] that is a landmark of the page (`role="banner"`, `"navigation"`).
+pub fn landmark(
+    class: &'static str,
+    role: &'static str,
+    html: impl Fn() -> String + 'static,
+    on: impl Fn(Act) + 'static,
+) -> AnyView {
+    region_dyn(class, Some(role), Box::new(html), Rc::new(on))
 }
 
 fn form_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::HtmlFormElement> {
@@ -128,7 +138,12 @@ fn form_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::HtmlFormElem
 }
 
 // One copy for every page: the closures come in boxed.
-fn region_dyn(class: &'static str, html: Box<dyn Fn() -> String>, on: Rc<dyn Fn(Act)>) -> AnyView {
+fn region_dyn(
+    class: &'static str,
+    role: Option<&'static str>,
+    html: Box<dyn Fn() -> String>,
+    on: Rc<dyn Fn(Act)>,
+) -> AnyView {
     let node = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |last: Option<String>| {
         let h = html();
@@ -166,6 +181,7 @@ fn region_dyn(class: &'static str, html: Box<dyn Fn() -> String>, on: Rc<dyn Fn(
     view! {
         <div
             class=class
+            role=role
             node_ref=node
             on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();

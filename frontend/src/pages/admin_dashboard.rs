@@ -257,13 +257,13 @@ pub fn AdminDashboard() -> impl IntoView {
         let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
         h += &tools_html(&p, &query());
         h += &dash.html(6, |d: Value| dashboard_html(&d, &p));
-        if let Some(Ok(tl)) = timeline.get::<Value>() {
+        if let Some(Ok(tl)) = timeline.get() {
             h += &timeline_html(&tl);
         }
-        if let Some(Ok(hm)) = heat.get::<Value>() {
+        if let Some(Ok(hm)) = heat.get() {
             h += &heat_html(&hm);
         }
-        if let Some(Ok(d)) = dash.get::<Value>() {
+        if let Some(Ok(d)) = dash.get() {
             h += &items_html(&d);
         }
         h

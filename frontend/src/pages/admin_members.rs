@@ -661,7 +661,7 @@ pub fn AdminMembers() -> impl IntoView {
     let list = Fetch::new(move || api::members_url(&filter.get().to_query()));
     let org = Fetch::new(|| api::ORG.into());
     // The organization tree for names and choices; `Null` until it arrives.
-    let tree = move || org.get::<Value>().and_then(Result::ok).unwrap_or_default();
+    let tree = move || org.get().and_then(Result::ok).unwrap_or_default();
     let editor = RwSignal::new(None::<Editor>);
     let issued = RwSignal::new(None::<Issued>);
     let action_error = RwSignal::new(None::<String>);
@@ -684,7 +684,7 @@ pub fn AdminMembers() -> impl IntoView {
     // Reset, deactivate, reactivate: after a confirmation, one request for a row's member.
     let row_action = move |action: &str, id: i64| {
         let Some(m) = list
-            .get_untracked::<Value>()
+            .get_untracked()
             .and_then(Result::ok)
             .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id))
         else {
@@ -845,7 +845,7 @@ pub fn AdminMembers() -> impl IntoView {
             })),
             "edit" => {
                 let m = list
-                    .get_untracked::<Value>()
+                    .get_untracked()
                     .and_then(Result::ok)
                     .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id));
                 if let Some(m) = m {

@@ -295,7 +295,7 @@ pub fn AdminOrg() -> impl IntoView {
         Act::Submit(_, fields) => save(fields.text("name").to_string()),
         Act::Click(action, id) => {
             let name = |unit, id| {
-                tree.get_untracked::<Value>()
+                tree.get_untracked()
                     .and_then(Result::ok)
                     .and_then(|t| unit_name(&t, unit, id))
                     .unwrap_or_default()

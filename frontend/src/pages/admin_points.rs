@@ -235,7 +235,7 @@ pub fn AdminPoints() -> impl IntoView {
             crate::browser::scroll_to_top();
         });
     };
-    let html = move || match (rules.get::<Value>(), settings.get::<Value>()) {
+    let html = move || match (rules.get(), settings.get()) {
         (Some(Ok(r)), Some(Ok(st))) => notice.with(|n| page_html(&r, &st, n, pending.get())),
         (Some(Err(e)), _) | (_, Some(Err(e))) => el("p", "banner error", &error_text(&e)),
         _ => String::new(),

@@ -298,7 +298,7 @@ pub fn AdminQuestions() -> impl IntoView {
         // The selection spans pages: this page's boxes replace this page's part of it.
         Act::Change(form, _, f) if form == "selection" => {
             let on_page: Vec<i64> = questions
-                .get_untracked::<Value>()
+                .get_untracked()
                 .and_then(Result::ok)
                 .map(|p| list(&p, "items").iter().map(|q| i(q, "id")).collect())
                 .unwrap_or_default();
@@ -315,7 +315,7 @@ pub fn AdminQuestions() -> impl IntoView {
         Act::Change(..) => {}
     };
     let html = move || {
-        let categories = match cats.get::<Value>() {
+        let categories = match cats.get() {
             Some(Ok(c)) => category_options(&c, &[(String::new(), t(K::AllCategories).into())]),
             _ => Vec::new(),
         };

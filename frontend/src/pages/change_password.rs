@@ -8,7 +8,8 @@ use shared::validation;
 
 use crate::api;
 use crate::app::use_session;
-use crate::components::{error_text, Page, Spinner};
+use crate::components::{error_text, region, Act, Page};
+use crate::html::{el, esc, field, SPINNER};
 use crate::i18n::{msg, t, Msg, K};
 use crate::router::{use_router, Nav};
 
@@ -47,24 +48,26 @@ pub fn ChangePassword() -> impl IntoView {
     let session = use_session();
     let router = use_router();
     let mandatory = session.with_me(|m| m.must_change_password);
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    // What was typed, kept for re-rendering: current, new, confirmation.
+    let typed = RwSignal::new([String::new(), String::new(), String::new()]);
     let pending = RwSignal::new(false);
     let problem = RwSignal::new(None::<(PwField, Msg)>);
     let server_error = RwSignal::new(None::<String>);
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move |act: Act| {
+        let Act::Submit(_, fields) = act else {
+            return;
+        };
         if pending.get_untracked() {
             return;
         }
         let username = session
             .user
             .with_untracked(|u| u.as_ref().map(|m| m.username.clone()).unwrap_or_default());
-        let (c, n) = (current.get_untracked(), new.get_untracked());
+        let [c, n, f] = ["current", "new", "confirm"].map(|k| fields.text(k).to_string());
+        typed.set([c.clone(), n.clone(), f.clone()]);
         server_error.set(None);
-        if let Err(p) = check_password_form(&c, &n, &confirm.get_untracked(), &username) {
+        if let Err(p) = check_password_form(&c, &n, &f, &username) {
             problem.set(Some(p));
             return;
         }
@@ -87,86 +90,100 @@ pub fn ChangePassword() -> impl IntoView {
             }
         });
     };
-
-    let field_error = move |f: PwField| {
-        move || {
-            problem.with(|p| match p {
-                Some((field, pr)) if *field == f => Some(view! {
-                    <p class="form-error" role="alert">
-                        {msg(pr)}
-                    </p>
-                }),
-                _ => None,
+    let html = move || {
+        typed.with(|typed| {
+            problem.with(|p| {
+                password_html(
+                    mandatory,
+                    typed,
+                    p.as_ref().map(|(f, m)| (*f, msg(m))),
+                    server_error.get().as_deref(),
+                    pending.get(),
+                )
             })
-        }
+        })
     };
 
     let back = (!mandatory).then_some("/");
     view! {
         <Page class="password" title=K::PasswordTitle back=back>
-            <form class="card form" on:submit=submit novalidate>
-                {mandatory
-                    .then(|| {
-                        view! { <p class="banner info">{t(K::PasswordMandatory)}</p> }
-                    })}
-                <p class="hint">{t(K::PasswordRules)}</p>
-                <label class="field">
-                    <span class="label">{t(K::PasswordCurrent)}</span>
-                    <input
-                        id="current-password"
-                        type="password"
-                        autocomplete="current-password"
-                        placeholder=move || if mandatory { t(K::PasswordCurrentHint) } else { "" }
-                        prop:value=move || current.get()
-                        on:input=move |ev| current.set(event_target_value(&ev))
-                    />
-                </label>
-                {field_error(PwField::Current)}
-                <label class="field">
-                    <span class="label">{t(K::PasswordNew)}</span>
-                    <input
-                        id="new-password"
-                        type="password"
-                        autocomplete="new-password"
-                        prop:value=move || new.get()
-                        on:input=move |ev| new.set(event_target_value(&ev))
-                    />
-                </label>
-                {field_error(PwField::New)}
-                <label class="field">
-                    <span class="label">{t(K::PasswordConfirm)}</span>
-                    <input
-                        id="confirm-password"
-                        type="password"
-                        autocomplete="new-password"
-                        prop:value=move || confirm.get()
-                        on:input=move |ev| confirm.set(event_target_value(&ev))
-                    />
-                </label>
-                {field_error(PwField::Confirm)}
-                {move || {
-                    server_error
-                        .get()
-                        .map(|m| {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {m}
-                                </p>
-                            }
-                        })
-                }}
-                <button
-                    id="password-submit"
-                    type="submit"
-                    class="btn btn-primary btn-block"
-                    disabled=move || pending.get()
-                >
-                    {move || pending.get().then(|| view! { <Spinner/> })}
-                    {move || t(if pending.get() { K::Saving } else { K::PasswordSubmit })}
-                </button>
-            </form>
+            {region("", html, submit)}
         </Page>
     }
+}
+
+/// The form: what was typed, the problem under its field, the server's error, a spinner
+/// while saving.
+pub fn password_html(
+    mandatory: bool,
+    typed: &[String; 3],
+    problem: Option<(PwField, String)>,
+    server_error: Option<&str>,
+    pending: bool,
+) -> String {
+    let mut h = String::from(r#"<form id="password-form" class="card form" novalidate>"#);
+    if mandatory {
+        h += &el("p", "banner info", t(K::PasswordMandatory));
+    }
+    h += &el("p", "hint", t(K::PasswordRules));
+    let error = |m: &str| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
+    for (i, (f, label, id, name, auto)) in [
+        (
+            PwField::Current,
+            K::PasswordCurrent,
+            "current-password",
+            "current",
+            "current-password",
+        ),
+        (
+            PwField::New,
+            K::PasswordNew,
+            "new-password",
+            "new",
+            "new-password",
+        ),
+        (
+            PwField::Confirm,
+            K::PasswordConfirm,
+            "confirm-password",
+            "confirm",
+            "new-password",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let placeholder = if mandatory && f == PwField::Current {
+            t(K::PasswordCurrentHint)
+        } else {
+            ""
+        };
+        h += &field(
+            t(label),
+            &format!(
+                r#"<input id="{id}" name="{name}" type="password" autocomplete="{auto}" placeholder="{}" value="{}">"#,
+                esc(placeholder),
+                esc(&typed[i])
+            ),
+        );
+        if let Some((_, m)) = problem.as_ref().filter(|(p, _)| *p == f) {
+            h += &error(m);
+        }
+    }
+    if let Some(m) = server_error {
+        h += &error(m);
+    }
+    h += &format!(
+        r#"<button id="password-submit" type="submit" class="btn btn-primary btn-block"{}>{}{}</button>"#,
+        if pending { " disabled" } else { "" },
+        if pending { SPINNER } else { "" },
+        t(if pending {
+            K::Saving
+        } else {
+            K::PasswordSubmit
+        })
+    );
+    h + "</form>"
 }
 
 #[cfg(test)]
@@ -182,6 +199,26 @@ mod tests {
         assert_eq!(check("abc12345", "abc12345", "abc12345"), Err(PwField::New));
         assert_eq!(check("old", "abc12345", "abc12346"), Err(PwField::Confirm));
         assert_eq!(check("old", "abc12345", "abc12345"), Ok(()));
+    }
+
+    #[test]
+    fn problems_sit_under_their_field() {
+        let typed = ["a".to_string(), "b<".to_string(), String::new()];
+        let h = password_html(
+            true,
+            &typed,
+            Some((PwField::New, "太短".into())),
+            None,
+            false,
+        );
+        assert!(h.contains("banner info"));
+        let new_at = h.find(r#"id="new-password""#).unwrap();
+        let problem_at = h.find("太短").unwrap();
+        assert!(problem_at > new_at && problem_at < h.find(r#"id="confirm-password""#).unwrap());
+        assert!(h.contains(r#"value="b&lt;""#));
+        assert!(h.contains(r#"id="password-submit""#));
+        let h = password_html(false, &typed, None, Some("服务器错误"), true);
+        assert!(!h.contains("banner info") && h.contains("服务器错误") && h.contains("spinner"));
     }
 
     #[test]

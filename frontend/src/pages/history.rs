@@ -9,9 +9,9 @@ use crate::answers::quiz_kind_key;
 use crate::api;
 use crate::components::{Fetch, Page};
 use crate::format::when;
-use crate::html::{el, Html};
+use crate::html::el;
 use crate::i18n::{t, tf, K};
-use crate::json::{i, obj, s};
+use crate::json::{i, items, obj, s};
 
 /// The attempts (`AttemptSummary`s) as a list of links.
 pub fn history_html(items: &[Value]) -> String {
@@ -56,7 +56,7 @@ pub fn History() -> impl IntoView {
     let list = Fetch::new(|| api::ATTEMPTS.into());
     view! {
         <Page class="history" title=K::HistoryTitle back=Some("/quizzes")>
-            {list.show(5, |items: Vec<Value>| view! { <Html html=history_html(&items)/> }.into_any())}
+            {list.region(5, |v| history_html(items(&v)))}
         </Page>
     }
 }

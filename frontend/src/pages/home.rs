@@ -4,18 +4,18 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
-use shared::api::auth::Role;
+use shared::api::auth::{Me, Role};
 use shared::api::points::{PointsSource, WeeklyGoalKind};
 use shared::api::quiz::QuizKind;
 
 use crate::answers::quiz_kind_key;
 use crate::api::{self, ApiError};
 use crate::app::use_session;
-use crate::components::{ErrorBanner, Fetch, Page, Skeleton};
+use crate::components::{region, Fetch, Page};
 use crate::format::{date, percent};
-use crate::html::{bar, el, esc, Html};
+use crate::html::{bar, el, error_html, esc, skeleton_html};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b as jb, i, list, obj, s};
+use crate::json::{b as jb, i, items, list, obj, s};
 use crate::pages::study::lessons_done;
 
 /// The catalogue key naming a points source.
@@ -174,161 +174,171 @@ pub fn role_key(role: Role) -> K {
 #[component]
 pub fn Home() -> impl IntoView {
     let session = use_session();
-    let name = move || session.with_me(|m| m.display_name.clone());
-    let org = move || session.with_me(|m| m.organization_name.clone());
-    let role = move || session.with_me(|m| Some(m.role)).map(|r| t(role_key(r)));
-    let branch = move || {
-        session
-            .with_me(|m| m.branch_name.clone())
-            .unwrap_or_else(|| t(K::HomeNoBranch).to_string())
-    };
-    let youth_group = move || {
-        session
-            .with_me(|m| m.youth_group_name.clone())
-            .unwrap_or_else(|| t(K::HomeNoYouthGroup).to_string())
-    };
     let quizzes = Fetch::new(|| api::QUIZZES.into());
     let modules = Fetch::new(|| api::MODULES.into());
     let mistakes = Fetch::new(|| api::MISTAKES.into());
-    let today = move || -> Option<Result<Today, ApiError>> {
-        let q = quizzes.get::<Vec<Value>>()?;
-        let m = modules.get::<Vec<Value>>()?;
-        // The mistake count is a bonus: the tasks show without it.
-        let n = mistakes
-            .get::<Vec<Value>>()
-            .and_then(Result::ok)
-            .map_or(0, |v| v.len());
-        Some(q.and_then(|q| m.map(|m| today_tasks(&q, m, n))))
-    };
     let points = Fetch::new(|| api::MY_POINTS.into());
     let unread = Fetch::new(|| format!("{}?limit=1&unread_only=true", api::NOTIFICATIONS));
-    let unread_text = move || match unread.get::<Value>() {
-        Some(Ok(v)) if crate::json::i(&v, "unread") > 0 => tf(
-            K::NoticeUnread,
-            &[("n", &crate::json::i(&v, "unread").to_string())],
-        ),
-        _ => t(K::NoticeDue).to_string(),
+    let html = move || {
+        let today = (|| -> Option<Result<Today, ApiError>> {
+            let q = quizzes.get()?;
+            let m = modules.get()?;
+            // The mistake count is a bonus: the tasks show without it.
+            let n = mistakes
+                .get()
+                .and_then(Result::ok)
+                .map_or(0, |v| items(&v).len());
+            Some(q.and_then(|q| m.map(|m| today_tasks(items(&q), items(&m).to_vec(), n))))
+        })();
+        let points = points.get().and_then(Result::ok);
+        let unread = unread
+            .get()
+            .and_then(Result::ok)
+            .map_or(0, |v| i(&v, "unread"));
+        session
+            .user
+            .with(|me| home_html(me.as_ref(), today, points.as_ref(), unread))
     };
-    let retry = Callback::new(move |_| {
-        quizzes.reload();
-        modules.reload();
-    });
-
     view! {
         <Page class="home" title=K::AppName>
-            <section class="card hero">
-                <p class="hero-org">{org}</p>
-                <h2 class="hero-name">{move || tf(K::HomeGreeting, &[("name", &name())])}</h2>
-                <span class="badge">{role}</span>
-                <dl class="facts">
-                    <div>
-                        <dt>{t(K::HomeBranch)}</dt>
-                        <dd>{branch}</dd>
-                    </div>
-                    <div>
-                        <dt>{t(K::HomeYouthGroup)}</dt>
-                        <dd>{youth_group}</dd>
-                    </div>
-                </dl>
-            </section>
-
-            <section class="card today">
-                <h2 class="card-title">{t(K::HomeTodayTasks)}</h2>
-                {move || match today() {
-                    None => view! { <Skeleton lines=3/> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorBanner error=e on_retry=retry/> }.into_any(),
-                    Some(Ok(tasks)) => view! { <Html html=tasks_html(&tasks)/> }.into_any(),
-                }}
-            </section>
-
-            {move || {
-                points
-                    .get::<Value>()
-                    .and_then(Result::ok)
-                    .map(|p| view! { <Html html=points_html(&p)/> })
-            }}
-
-            {move || {
-                session
-                    .is_staff()
-                    .then(|| {
-                        view! {
-                            <section class="card">
-                                <h2 class="card-title">{t(K::HomeManage)}</h2>
-                                <ul class="link-list">
-                                    <li>
-                                        <a href="/admin/org" class="link-row">
-                                            <span class="link-title">{t(K::HomeManageOrg)}</span>
-                                            <span class="link-desc">{t(K::HomeManageOrgDesc)}</span>
-                                        </a>
-                                    </li>
-                                    <li>
-                                        <a href="/admin/members" class="link-row">
-                                            <span class="link-title">{t(K::HomeManageMembers)}</span>
-                                            <span class="link-desc">{t(K::HomeManageMembersDesc)}</span>
-                                        </a>
-                                    </li>
-                                    <li>
-                                        <a href="/admin/questions" class="link-row" id="to-bank">
-                                            <span class="link-title">{t(K::ManageQuestions)}</span>
-                                            <span class="link-desc">{t(K::ManageQuestionsDesc)}</span>
-                                        </a>
-                                    </li>
-                                    <li>
-                                        <a href="/admin/dashboard" class="link-row" id="to-dashboard">
-                                            <span class="link-title">{t(K::DashTitle)}</span>
-                                            <span class="link-desc">{t(K::DashDesc)}</span>
-                                        </a>
-                                    </li>
-                                    <li>
-                                        <a href="/admin/quizzes" class="link-row" id="to-quizzes">
-                                            <span class="link-title">{t(K::ManageQuizzes)}</span>
-                                            <span class="link-desc">{t(K::ManageQuizzesDesc)}</span>
-                                        </a>
-                                    </li>
-                                    {session
-                                        .is_admin()
-                                        .then(|| {
-                                            view! {
-                                                <li>
-                                                    <a href="/admin/audit" class="link-row" id="to-audit">
-                                                        <span class="link-title">{t(K::AuditTitle)}</span>
-                                                        <span class="link-desc">{t(K::AuditDesc)}</span>
-                                                    </a>
-                                                </li>
-                                                <li>
-                                                    <a href="/admin/points" class="link-row">
-                                                        <span class="link-title">{t(K::HomeManagePoints)}</span>
-                                                        <span class="link-desc">{t(K::HomeManagePointsDesc)}</span>
-                                                    </a>
-                                                </li>
-                                            }
-                                        })}
-                                </ul>
-                            </section>
-                        }
-                    })
-            }}
-
-            <section class="card">
-                <h2 class="card-title">{t(K::HomeAccount)}</h2>
-                <ul class="link-list">
-                    <li>
-                        <a href="/notifications" class="link-row" id="to-notifications">
-                            <span class="link-title">{t(K::NoticeTitle)}</span>
-                            <span class="link-desc">{unread_text}</span>
-                        </a>
-                    </li>
-                    <li>
-                        <a href="/password" class="link-row">
-                            <span class="link-title">{t(K::PasswordTitle)}</span>
-                            <span class="link-desc">{t(K::PasswordRules)}</span>
-                        </a>
-                    </li>
-                </ul>
-            </section>
+            {region(
+                "",
+                html,
+                move |_| {
+                    quizzes.reload();
+                    modules.reload();
+                },
+            )}
         </Page>
     }
+}
+
+/// A link of the home page's lists.
+fn link_row(href: &str, id: &str, title: K, desc: &str) -> String {
+    format!(
+        r#"<li><a href="{href}" class="link-row"{id}>{}{}</a></li>"#,
+        el("span", "link-title", t(title)),
+        el("span", "link-desc", desc)
+    )
+}
+
+/// The whole home page: who and where the member is, today's tasks (placeholder lines
+/// while loading, the error with a retry button), the points card, the admin pages for
+/// staff, the notifications (how many are unread) and the account.
+pub fn home_html(
+    me: Option<&Me>,
+    today: Option<Result<Today, ApiError>>,
+    points: Option<&Value>,
+    unread: i64,
+) -> String {
+    let role = me.map_or(Role::Member, |m| m.role);
+    let text =
+        |f: fn(&Me) -> Option<&str>, none: K| me.and_then(f).unwrap_or_else(|| t(none)).to_string();
+    let mut h = String::from(r#"<section class="card hero">"#);
+    h += &el("p", "hero-org", me.map_or("", |m| &m.organization_name));
+    h += &el(
+        "h2",
+        "hero-name",
+        &tf(
+            K::HomeGreeting,
+            &[("name", me.map_or("", |m| &m.display_name))],
+        ),
+    );
+    h += &el(
+        "span",
+        "badge",
+        if me.is_some() { t(role_key(role)) } else { "" },
+    );
+    h += r#"<dl class="facts">"#;
+    for (label, value) in [
+        (
+            K::HomeBranch,
+            text(|m| m.branch_name.as_deref(), K::HomeNoBranch),
+        ),
+        (
+            K::HomeYouthGroup,
+            text(|m| m.youth_group_name.as_deref(), K::HomeNoYouthGroup),
+        ),
+    ] {
+        h += &format!(
+            "<div>{}{}</div>",
+            el("dt", "", t(label)),
+            el("dd", "", &value)
+        );
+    }
+    h += r#"</dl></section><section class="card today">"#;
+    h += &el("h2", "card-title", t(K::HomeTodayTasks));
+    h += &match today {
+        None => skeleton_html(3),
+        Some(Err(e)) => error_html(&e, true),
+        Some(Ok(tasks)) => tasks_html(&tasks),
+    };
+    h += "</section>";
+    if let Some(p) = points {
+        h += &points_html(p);
+    }
+    if matches!(role, Role::Admin | Role::Organizer) && me.is_some() {
+        h += r#"<section class="card">"#;
+        h += &el("h2", "card-title", t(K::HomeManage));
+        h += r#"<ul class="link-list">"#;
+        h += &link_row("/admin/org", "", K::HomeManageOrg, t(K::HomeManageOrgDesc));
+        h += &link_row(
+            "/admin/members",
+            "",
+            K::HomeManageMembers,
+            t(K::HomeManageMembersDesc),
+        );
+        h += &link_row(
+            "/admin/questions",
+            r#" id="to-bank""#,
+            K::ManageQuestions,
+            t(K::ManageQuestionsDesc),
+        );
+        h += &link_row(
+            "/admin/dashboard",
+            r#" id="to-dashboard""#,
+            K::DashTitle,
+            t(K::DashDesc),
+        );
+        h += &link_row(
+            "/admin/quizzes",
+            r#" id="to-quizzes""#,
+            K::ManageQuizzes,
+            t(K::ManageQuizzesDesc),
+        );
+        if role == Role::Admin {
+            h += &link_row(
+                "/admin/audit",
+                r#" id="to-audit""#,
+                K::AuditTitle,
+                t(K::AuditDesc),
+            );
+            h += &link_row(
+                "/admin/points",
+                "",
+                K::HomeManagePoints,
+                t(K::HomeManagePointsDesc),
+            );
+        }
+        h += "</ul></section>";
+    }
+    h += r#"<section class="card">"#;
+    h += &el("h2", "card-title", t(K::HomeAccount));
+    h += r#"<ul class="link-list">"#;
+    let notices = if unread > 0 {
+        tf(K::NoticeUnread, &[("n", &unread.to_string())])
+    } else {
+        t(K::NoticeDue).to_string()
+    };
+    h += &link_row(
+        "/notifications",
+        r#" id="to-notifications""#,
+        K::NoticeTitle,
+        &notices,
+    );
+    h += &link_row("/password", "", K::PasswordTitle, t(K::PasswordRules));
+    h += "</ul></section>";
+    h
 }
 
 /// Today's tasks as a list of links, each with its state.
@@ -478,6 +488,42 @@ mod tests {
         assert!(h.contains(r#"href="/quizzes/4/start""#));
         assert!(h.contains("错题本中有2道题待巩固"));
         assert!(!h.contains("banner success"));
+    }
+
+    #[test]
+    fn the_page_shows_who_the_tasks_and_staff_links() {
+        let me = |role| Me {
+            id: 1,
+            username: "m001".into(),
+            display_name: "张<三>".into(),
+            role,
+            branch_id: None,
+            branch_name: Some("机关第一党支部".into()),
+            youth_group_id: None,
+            youth_group_name: None,
+            organization_name: "市委".into(),
+            scope: Default::default(),
+            must_change_password: false,
+        };
+        let member = me(Role::Member);
+        let h = home_html(Some(&member), None, None, 2);
+        assert!(h.contains("张&lt;三&gt;"));
+        assert!(h.contains(">机关第一党支部</dd>"));
+        assert!(h.contains("skeleton"));
+        assert!(!h.contains("/admin/"));
+        assert!(h.contains(r#"href="/password""#));
+        assert!(h.contains(r#"id="to-notifications""#));
+        let organizer = me(Role::Organizer);
+        let today = today_tasks(&[quiz(4, QuizKind::Daily, true, None)], vec![], 0);
+        let h = home_html(Some(&organizer), Some(Ok(today)), None, 0);
+        assert!(h.contains(r#"id="to-bank""#) && h.contains(r#"id="to-quizzes""#));
+        assert!(!h.contains("/admin/points"));
+        assert!(h.contains(r#"<ul class="tasks">"#));
+        let admin = me(Role::Admin);
+        let err = crate::api::decode_error(500, "");
+        let h = home_html(Some(&admin), Some(Err(err)), None, 0);
+        assert!(h.contains("/admin/points") && h.contains(r#"data-action="retry""#));
+        assert!(h.contains(r#"id="to-audit""#) && h.contains(r#"id="to-dashboard""#));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub fn Lesson(id: i64) -> impl IntoView {
     let lesson = Fetch::new(move || api::lesson_url(id));
     view! {
         <Page class="lesson" title=K::LessonTitle back=Some("/study")>
-            {lesson.show(8, |l: Value| view! { <Reader l=l/> }.into_any())}
+            {lesson.show(8, |l| view! { <Reader l=l/> }.into_any())}
         </Page>
     }
 }

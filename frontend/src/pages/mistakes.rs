@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::{review_html, Fetch, Page, Review, Reviews};
 use crate::html::{button_link, el};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, opt_s, s, strings};
+use crate::json::{i, items, opt_s, s, strings};
 
 /// The heading of a mistake's group: "module · category", or the category alone.
 fn group_of(m: &Value) -> String {
@@ -89,7 +89,7 @@ pub fn Mistakes() -> impl IntoView {
     let book = Fetch::new(|| api::MISTAKES.into());
     view! {
         <Page class="mistakes" title=K::MistakesTitle>
-            {book.show(4, |items: Vec<Value>| view! { <Reviews html=mistakes_html(&items)/> }.into_any())}
+            {book.show(4, |v| view! { <Reviews html=mistakes_html(items(&v))/> }.into_any())}
         </Page>
     }
 }

@@ -8,9 +8,9 @@ use shared::api::quiz::QuizKind;
 use crate::api;
 use crate::components::{Fetch, Page};
 use crate::format::duration;
-use crate::html::{el, esc, Html};
+use crate::html::{el, esc};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, list, obj, s};
+use crate::json::{b, i, items, list, obj, s};
 use crate::pages::quizzes::quiz_card_html;
 use crate::pages::study::module_card_html;
 
@@ -77,12 +77,8 @@ pub fn Module(id: i64) -> impl IntoView {
     let quizzes = Fetch::new(|| api::QUIZZES.into());
     view! {
         <Page class="module" title=K::ModuleTitle back=Some("/study")>
-            {detail.show(5, |d: Value| view! { <Html html=module_html(&d)/> }.into_any())}
-            {quizzes
-                .show(
-                    2,
-                    move |qs: Vec<Value>| view! { <Html html=module_quizzes_html(id, &qs)/> }.into_any(),
-                )}
+            {detail.region(5, |d| module_html(&d))}
+            {quizzes.region(2, move |v| module_quizzes_html(id, items(&v)))}
         </Page>
     }
 }

@@ -10,9 +10,9 @@ use crate::answers::quiz_kind_key;
 use crate::api;
 use crate::components::{Fetch, Page};
 use crate::format::{date, duration};
-use crate::html::{button_link, el, Html};
+use crate::html::{button_link, el};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, obj, opt_s, s};
+use crate::json::{b, i, items, obj, opt_s, s};
 
 /// The small facts under a quiz's title (`QuizSummary`): size, time limit, pass mark,
 /// attempts, closing.
@@ -100,7 +100,7 @@ pub fn Quizzes() -> impl IntoView {
     let list = Fetch::new(|| api::QUIZZES.into());
     view! {
         <Page class="quizzes" title=K::QuizzesTitle>
-            {list.show(5, |qs: Vec<Value>| view! { <Html html=quizzes_html(&qs)/> }.into_any())}
+            {list.region(5, |v| quizzes_html(items(&v)))}
         </Page>
     }
 }

@@ -10,8 +10,8 @@ use serde_json::Value;
 use shared::api::points::{BoardScope, GroupKind, Measure, Period};
 
 use crate::app::use_session;
-use crate::components::{Fetch, Page};
-use crate::html::{el, esc, Html};
+use crate::components::{region, Fetch, Page};
+use crate::html::{el, esc};
 use crate::i18n::{t, tf, K};
 use crate::json::{b, f, i, list, obj, opt_s, s};
 use crate::router::{use_router, Url};
@@ -317,21 +317,18 @@ pub fn Ranking() -> impl IntoView {
     let board = Fetch::new(move || choice().api_url());
     view! {
         <Page class="ranking" title=K::RankingTitle>
-            {move || view! { <Html html=choices_html(choice(), has_group)/> }}
-            {move || {
-                let c = choice();
-                board
-                    .show(
-                        6,
-                        move |v: Value| {
-                            let html = match c.board {
-                                Board::Individuals(_) => individual_html(&v),
-                                Board::Groups(_) => group_html(&v, c),
-                            };
-                            view! { <Html html=html/> }.into_any()
-                        },
-                    )()
-            }}
+            {region(
+                "",
+                move || {
+                    let c = choice();
+                    choices_html(c, has_group)
+                        + &board.html(6, |v| match c.board {
+                            Board::Individuals(_) => individual_html(&v),
+                            Board::Groups(_) => group_html(&v, c),
+                        })
+                },
+                move |_| board.reload(),
+            )}
         </Page>
     }
 }

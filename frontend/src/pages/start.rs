@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::{ErrorBanner, Page, PageLoading};
+use crate::components::{region, Page};
+use crate::html::{error_html, page_loading_html};
 use crate::i18n::K;
 use crate::json;
 use crate::router::{use_router, Nav};
@@ -44,10 +45,11 @@ pub fn StartAttempt(what: Start) -> impl IntoView {
     };
     view! {
         <Page class="start" title=K::QuizzesTitle back=Some(back)>
-            {move || match error.get() {
-                None => view! { <PageLoading/> }.into_any(),
-                Some(e) => view! { <ErrorBanner error=e on_retry=Callback::new(move |_| run())/> }.into_any(),
-            }}
+            {region(
+                "",
+                move || error.with(|e| e.as_ref().map_or_else(page_loading_html, |e| error_html(e, true))),
+                move |_| run(),
+            )}
         </Page>
     }
 }

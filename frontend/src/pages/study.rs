@@ -8,9 +8,9 @@ use shared::api::study::Track as StudyTrack;
 use crate::api;
 use crate::components::{Fetch, Page};
 use crate::format::{date, percent};
-use crate::html::{bar, el, esc, Html};
+use crate::html::{bar, el, esc};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, obj, s};
+use crate::json::{b, i, items, obj, s};
 
 /// The catalogue key naming a track.
 pub fn track_key(track: StudyTrack) -> K {
@@ -89,7 +89,7 @@ pub fn Study() -> impl IntoView {
     let modules = Fetch::new(|| api::MODULES.into());
     view! {
         <Page class="study" title=K::StudyTitle>
-            {modules.show(4, |list: Vec<Value>| view! { <Html html=modules_html(&list)/> }.into_any())}
+            {modules.region(4, |v| modules_html(items(&v)))}
         </Page>
     }
 }
