@@ -50,7 +50,13 @@ pub fn router() -> Router<AppState> {
 pub fn attachment(content_type: &str, name: &str) -> [(HeaderName, String); 2] {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = name
         .bytes()
@@ -83,7 +89,12 @@ pub fn uploaded(body: Result<Bytes, BytesRejection>, too_large: &str) -> Result<
             } else {
                 shared::error::codes::BAD_REQUEST
             },
-            message: if large { too_large } else { "无法读取上传的文件" }.into(),
+            message: if large {
+                too_large
+            } else {
+                "无法读取上传的文件"
+            }
+            .into(),
         }
     })
 }
