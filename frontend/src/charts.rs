@@ -15,6 +15,13 @@ pub fn tenths(x: f64) -> String {
     )
 }
 
+/// Two decimals (−0.67), likewise.
+pub fn hundredths(x: f64) -> String {
+    let n = (x * 100.0).round() as i64;
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", n.abs() / 100, n.abs() % 100)
+}
+
 /// Horizontal bars of percentages (0–100), one per row, labelled with the value.
 pub fn bars_svg(title: &str, rows: &[(String, f64)]) -> String {
     if rows.is_empty() {

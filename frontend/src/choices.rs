@@ -9,6 +9,14 @@ use shared::api::auth::Scope;
 use crate::i18n::{t, K};
 use crate::json::{i, list, opt_id, s};
 
+/// (form value, label) choices of fixed values with catalogue labels.
+pub fn keyed(pairs: &[(&str, K)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(v, k)| (v.to_string(), t(*k).to_string()))
+        .collect()
+}
+
 /// (form value, label) of every unit `scope` covers (admins: every unit), branches first.
 pub fn unit_options(tree: &Value, scope: &Scope, admin: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();

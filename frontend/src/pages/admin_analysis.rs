@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::api;
+use crate::charts::hundredths;
 use crate::components::{region, Fetch, Page};
 use crate::html::{bar, el, esc};
 use crate::i18n::{t, tf, K};
@@ -99,13 +100,6 @@ pub fn analysis_html(a: &Value) -> String {
         h += "</article>";
     }
     h
-}
-
-/// `x` with two decimals (−0.67), without the float formatter's weight in the wasm.
-pub fn hundredths(x: f64) -> String {
-    let n = (x * 100.0).round() as i64;
-    let sign = if n < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", n.abs() / 100, n.abs() % 100)
 }
 
 #[component]

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::api;
-use crate::components::{region, Act, Fetch, Page};
+use crate::components::{pager_html, region, Act, Fetch, Page};
 use crate::format::date_time;
-use crate::html::{action, el, esc, select};
+use crate::html::{el, esc, select};
 use crate::i18n::{locale, t, tf, K};
 use crate::json::{i, list, s};
 use crate::router::{use_router, Nav};
@@ -98,18 +98,7 @@ pub fn entries_html(p: &Value, page: i64) -> String {
         h += "</li>";
     }
     h += "</ul>";
-    let pages = (total + PER_PAGE - 1) / PER_PAGE;
-    if pages > 1 {
-        h += r#"<nav class="pager">"#;
-        if page > 1 {
-            h += &action("page", page - 1, "btn-small", t(K::MembersPrev));
-        }
-        h += &el("span", "small", &format!("{page} / {pages}"));
-        if page < pages {
-            h += &action("page", page + 1, "btn-small", t(K::MembersNext));
-        }
-        h += "</nav>";
-    }
+    h += &pager_html(page as u32, total, PER_PAGE as u32);
     h
 }
 
@@ -164,7 +153,7 @@ mod tests {
         assert!(h.contains("<code>member#7</code>"));
         assert!(h.contains("{&quot;name&quot;:&quot;&lt;a&gt;&quot;}"));
         assert!(!h.contains(t(K::AuditAfter)));
-        assert!(h.contains("2 / 3"));
+        assert!(h.contains("2/3"));
         assert!(filter_html("member", "").contains(r#"<option value="member" selected>"#));
     }
 }

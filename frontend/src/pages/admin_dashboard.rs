@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::api;
 use crate::browser::now_ms;
 use crate::charts::{bars_svg, heatmap_html, line_svg, tenths};
+use crate::choices::keyed;
 use crate::components::{error_text, region, Act, Fetch, Page};
 use crate::format::period_start;
 use crate::html::{action, banner, el, esc, field, select};
@@ -20,16 +21,13 @@ use crate::router::{use_router, Nav};
 
 /// The period choices, by the name the URL carries (`?p=quarter`).
 pub fn period_options() -> Vec<(String, String)> {
-    [
+    keyed(&[
         ("month", K::PeriodMonth),
         ("quarter", K::PeriodQuarter),
         ("half", K::PeriodHalf),
         ("year", K::PeriodYear),
         ("all", K::PeriodAll),
-    ]
-    .iter()
-    .map(|(v, k)| (v.to_string(), t(*k).to_string()))
-    .collect()
+    ])
 }
 
 /// `?from=…&to=…` of a period name at `now` (all time: only `to`).

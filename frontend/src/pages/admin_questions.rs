@@ -7,9 +7,9 @@ use serde_json::Value;
 
 use crate::answers::{question_kind, question_kind_key};
 use crate::api;
-use crate::choices::category_options;
-use crate::components::{error_text, region, Act, Fetch, Page};
-use crate::html::{action, banner, check, el, esc, field, input, select};
+use crate::choices::{category_options, keyed};
+use crate::components::{error_text, pager_html, region, Act, Fetch, Page};
+use crate::html::{banner, check, el, esc, field, input, select};
 use crate::i18n::{t, tf, K};
 use crate::json::{b, i, list, opt_id, quote, s};
 use crate::router::{use_router, Nav};
@@ -53,15 +53,12 @@ impl Filter {
 
 /// The difficulty choices, with a first "any" entry labelled `any`.
 pub fn difficulty_options(any: K) -> Vec<(String, String)> {
-    [
+    keyed(&[
         ("", any),
         ("1", K::DifficultyEasy),
         ("2", K::DifficultyMedium),
         ("3", K::DifficultyHard),
-    ]
-    .iter()
-    .map(|(v, k)| (v.to_string(), t(*k).to_string()))
-    .collect()
+    ])
 }
 
 /// The kind choices, with a first entry labelled `first` (empty value) when given.
@@ -214,18 +211,7 @@ pub fn list_html(page: &Value, current: i64, selected: &[i64]) -> String {
         h += "</span></a></li>";
     }
     h += "</ul></form>";
-    let pages = (total + PER_PAGE - 1) / PER_PAGE;
-    if pages > 1 {
-        h += r#"<nav class="pager">"#;
-        if current > 1 {
-            h += &action("page", current - 1, "btn-small", t(K::MembersPrev));
-        }
-        h += &el("span", "small", &format!("{current} / {pages}"));
-        if current < pages {
-            h += &action("page", current + 1, "btn-small", t(K::MembersNext));
-        }
-        h += "</nav>";
-    }
+    h += &pager_html(current as u32, total, PER_PAGE as u32);
     h
 }
 
@@ -379,7 +365,7 @@ mod tests {
         assert!(!list_html(&page, 2, &[]).contains("export-selection"));
         assert!(h.contains(r#"href="/admin/questions/8""#));
         assert!(h.contains("题&lt;干&gt;"));
-        assert!(h.contains("2 / 3"));
+        assert!(h.contains("2/3"));
         assert!(h.contains(r#"data-action="page" data-id="1""#));
         assert!(h.contains(r#"data-action="page" data-id="3""#));
         assert!(h.contains("badge warn"));

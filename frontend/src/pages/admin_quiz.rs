@@ -17,13 +17,14 @@ use crate::api;
 use crate::app::use_session;
 use crate::browser::input_value;
 use crate::choices::{
-    category_options, owner_json, owner_options, owner_value, parse_unit, unit_options,
+    category_options, keyed, owner_json, owner_options, owner_value, parse_unit, unit_options,
 };
 use crate::components::{error_text, region, Act, Fetch, Fields, Page};
 use crate::format::{input_datetime, parse_datetime};
 use crate::html::{action, banner, check, el, esc, field, input, select};
 use crate::i18n::{t, K};
 use crate::json::{b, i, id_list, list, opt_id, quote, s};
+use crate::pages::admin_questions::difficulty_options;
 use crate::router::{use_router, Nav};
 
 const QUIZ_KINDS: [(&str, K); 6] = [
@@ -34,13 +35,6 @@ const QUIZ_KINDS: [(&str, K); 6] = [
     ("challenge", K::KindChallenge),
     ("practice", K::KindPractice),
 ];
-
-fn keyed(pairs: &[(&str, K)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(v, k)| (v.to_string(), t(*k).to_string()))
-        .collect()
-}
 
 /// A new quiz's starting state.
 pub fn blank(owner: &str) -> Value {
@@ -120,12 +114,7 @@ pub fn quiz_form_html(q: &Value, c: &Choices) -> String {
         );
     }
     h += &el("h3", "sub-title", t(K::QuizDraw));
-    let levels = keyed(&[
-        ("", K::DifficultyAny),
-        ("1", K::DifficultyEasy),
-        ("2", K::DifficultyMedium),
-        ("3", K::DifficultyHard),
-    ]);
+    let levels = difficulty_options(K::DifficultyAny);
     for (n, r) in list(q, "draw_rules").iter().enumerate() {
         let diff = opt_num(r, "difficulty");
         if locked {
