@@ -1,6 +1,7 @@
-//! Queries of the completion dashboard. They read the read models of migration 0011
-//! (`item_progress`, `answer_stats`, kept by triggers) and the accounts, never lessons or
-//! attempts, so a dashboard over 100,000 members is a few GROUP BYs. Audience and scope
+//! Queries of the completion dashboard. They read the read models of migrations 0011 and
+//! 0013 (`item_counts_*` per item, unit pair and day or week; `item_progress` per member for
+//! the drill-down; `answer_stats`), kept by triggers, and the accounts — never lessons or
+//! attempts — so a dashboard over 100,000 members and a year sums about 50 weeks of counts. Audience and scope
 //! rules are applied by the domain (`domain::dashboard`) over (branch, youth group) pairs,
 //! which keeps them exact without repeating them in SQL.
 
@@ -120,8 +121,8 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
     Ok(out)
 }
 
-/// Prepares a transaction for the dashboard's scans: on PostgreSQL without JIT, whose
-/// compilation costs more (~100 ms) than it saves on a scan of a few million rows.
+/// Prepares a transaction for the dashboard's reads: on PostgreSQL without JIT, whose
+/// compilation costs more (~100 ms) than it saves on these small aggregates.
 pub async fn prepare_scan(conn: &mut AnyConnection, kind: DbKind) -> sqlx::Result<()> {
     if kind == DbKind::Postgres {
         sqlx::query("SET LOCAL jit = off").execute(conn).await?;
@@ -129,7 +130,7 @@ pub async fn prepare_scan(conn: &mut AnyConnection, kind: DbKind) -> sqlx::Resul
     Ok(())
 }
 
-/// SQL condition on `item_progress` rows: one of `items` (which are few).
+/// SQL condition on count rows: one of `items` (which are few).
 pub fn items_sql(items: &[ItemRow]) -> String {
     let ids = |kind: &str| -> Vec<i64> {
         items
@@ -172,98 +173,186 @@ pub async fn member_pairs(
     .await
 }
 
-/// Progress figures of one item among the members of one (branch, youth group) pair.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Bucket {
+/// A day number beyond any activity: `[day, FOREVER)` is "from that day on".
+pub const FOREVER: i64 = 1 << 40;
+
+/// Local days `[first, end)` (days since 1970-01-01, Asia/Shanghai) as the whole Monday-based
+/// weeks within them (week = (day + 3) / 7) plus the days of the partial weeks at either
+/// end, so that a long period reads weekly counts and at most twelve days of daily ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Whole weeks, inclusive; empty when the first is after the last.
+    pub weeks: (i64, i64),
+    /// The days before the first whole week and after the last, each `[a, b)`.
+    pub days: [(i64, i64); 2],
+}
+
+impl Span {
+    pub fn new(first: i64, end: i64) -> Span {
+        // Week w runs from day 7w − 3 (a Monday) to day 7w + 3.
+        let first_week = (first + 9).div_euclid(7);
+        let last_week = (end + 3).div_euclid(7) - 1;
+        if first_week <= last_week {
+            Span {
+                weeks: (first_week, last_week),
+                days: [(first, 7 * first_week - 3), (7 * last_week + 4, end)],
+            }
+        } else {
+            Span::days(first, end)
+        }
+    }
+
+    /// Every day on its own (daily buckets).
+    pub fn days(first: i64, end: i64) -> Span {
+        Span {
+            weeks: (1, 0),
+            days: [(first, end), (end, end)],
+        }
+    }
+
+    fn has_weeks(&self) -> bool {
+        self.weeks.0 <= self.weeks.1
+    }
+
+    fn has_days(&self) -> bool {
+        self.days.iter().any(|(a, b)| a < b)
+    }
+}
+
+const IN_DAYS: &str = "((day >= $1 AND day < $2) OR (day >= $3 AND day < $4))";
+
+/// Counted members' progress events of one item in one (branch, youth group) pair (0 for
+/// none): started, completed and scored (with the sum of those best scores) on days of a
+/// span, or over all time (`totals`, which leaves `scored` at 0).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Counts {
     pub kind: String,
     pub item_id: i64,
-    pub branch_id: Option<i64>,
-    pub youth_group_id: Option<i64>,
+    pub branch_id: i64,
+    pub youth_group_id: i64,
     pub started: i64,
     pub completed: i64,
-    /// Members whose latest graded submission is in the period, and their best scores.
     pub scored: i64,
     pub score_milli_sum: i64,
 }
 
-/// Progress of counted members (active, not admins) on `items` in `[from, to)`, per item
-/// and pair. Rows whose last activity is before `from` cannot count (completions and
-/// submissions are activity), so they are skipped; grouping by the raw columns lets both
-/// databases read `item_progress_units` in order instead of sorting two million rows.
-pub async fn buckets(
+/// All-time started and completed counts of `items` within `scope`.
+pub async fn totals(
     conn: &mut AnyConnection,
     items: &str,
     scope: &str,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<Vec<Bucket>> {
+) -> sqlx::Result<Vec<Counts>> {
     sqlx::query_as(&format!(
-        "SELECT kind, item_id, branch_id, youth_group_id, \
-           CAST(COUNT(*) AS BIGINT) AS started, \
-           CAST(SUM(CASE WHEN completed_at >= $1 AND completed_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
-           CAST(SUM(CASE WHEN last_submitted_at >= $1 AND last_submitted_at < $2 THEN 1 ELSE 0 END) AS BIGINT) AS scored, \
-           CAST(SUM(CASE WHEN last_submitted_at >= $1 AND last_submitted_at < $2 \
-             THEN best_score_milli ELSE 0 END) AS BIGINT) AS score_milli_sum \
-         FROM item_progress \
-         WHERE active = 1 AND last_active_at >= $1 AND started_at < $2 AND {items} AND {scope} \
-         GROUP BY kind, item_id, branch_id, youth_group_id"
+        "SELECT kind, item_id, branch_id, youth_group_id, started, completed, \
+           CAST(0 AS BIGINT) AS scored, CAST(0 AS BIGINT) AS score_milli_sum \
+         FROM item_counts_total WHERE {items} AND {scope}"
     ))
-    .bind(from)
-    .bind(to)
     .fetch_all(conn)
     .await
 }
 
-/// Completions in `[from, to)` per Asia/Shanghai day (days since 1970-01-01). `audience`
-/// is a condition keeping only items assigned to the row's member.
-pub async fn completions_per_day(
+/// Counts of `items` within `scope` summed over the days of `span`, per item and pair: the
+/// whole weeks from `item_counts_weekly` (read in key order, so grouping needs no sort) and
+/// the edge days from `item_counts_daily`.
+pub async fn counts(
+    conn: &mut AnyConnection,
+    items: &str,
+    scope: &str,
+    span: Span,
+) -> sqlx::Result<Vec<Counts>> {
+    let sums = "CAST(SUM(started) AS BIGINT) AS started, \
+        CAST(SUM(completed) AS BIGINT) AS completed, CAST(SUM(scored) AS BIGINT) AS scored, \
+        CAST(SUM(score_milli_sum) AS BIGINT) AS score_milli_sum";
+    let group = "GROUP BY kind, item_id, branch_id, youth_group_id";
+    let mut out: Vec<Counts> = vec![];
+    if span.has_weeks() {
+        out = sqlx::query_as(&format!(
+            "SELECT kind, item_id, branch_id, youth_group_id, {sums} FROM item_counts_weekly \
+             WHERE week >= $1 AND week <= $2 AND {items} AND {scope} {group}"
+        ))
+        .bind(span.weeks.0)
+        .bind(span.weeks.1)
+        .fetch_all(&mut *conn)
+        .await?;
+    }
+    if span.has_days() {
+        let days: Vec<Counts> = sqlx::query_as(&format!(
+            "SELECT kind, item_id, branch_id, youth_group_id, {sums} FROM item_counts_daily \
+             WHERE {IN_DAYS} AND {items} AND {scope} {group}"
+        ))
+        .bind(span.days[0].0)
+        .bind(span.days[0].1)
+        .bind(span.days[1].0)
+        .bind(span.days[1].1)
+        .fetch_all(&mut *conn)
+        .await?;
+        out.extend(days);
+    }
+    Ok(out)
+}
+
+/// Completions of the days of `span` per day (the first day of each whole week for weekly
+/// counts). `audience` is a condition keeping only items assigned to the row's members.
+pub async fn completions(
     conn: &mut AnyConnection,
     audience: &str,
     scope: &str,
-    from: i64,
-    to: i64,
+    span: Span,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
-    sqlx::query_as(&format!(
-        "SELECT (completed_at + 28800000) / 86400000 AS day, COUNT(*) FROM item_progress \
-         WHERE completed_at >= $1 AND completed_at < $2 AND active = 1 AND {audience} AND {scope} \
-         GROUP BY (completed_at + 28800000) / 86400000 ORDER BY day"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(conn)
-    .await
+    let mut out: Vec<(i64, i64)> = vec![];
+    if span.has_weeks() {
+        out = sqlx::query_as(&format!(
+            "SELECT week * 7 - 3, CAST(SUM(completed) AS BIGINT) FROM item_counts_weekly \
+             WHERE week >= $1 AND week <= $2 AND completed <> 0 AND {audience} AND {scope} \
+             GROUP BY week"
+        ))
+        .bind(span.weeks.0)
+        .bind(span.weeks.1)
+        .fetch_all(&mut *conn)
+        .await?;
+    }
+    if span.has_days() {
+        let days: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT day, CAST(SUM(completed) AS BIGINT) FROM item_counts_daily \
+             WHERE {IN_DAYS} AND completed <> 0 AND {audience} AND {scope} GROUP BY day"
+        ))
+        .bind(span.days[0].0)
+        .bind(span.days[0].1)
+        .bind(span.days[1].0)
+        .bind(span.days[1].1)
+        .fetch_all(&mut *conn)
+        .await?;
+        out.extend(days);
+    }
+    Ok(out)
 }
 
-/// SQL condition on `item_progress` rows: the item is assigned to the row's member.
+/// SQL condition on count rows: the item is assigned to the row's member.
 pub fn audience_sql(items: &[ItemRow]) -> String {
-    let mut all_modules = vec![];
-    let mut all_quizzes = vec![];
-    let mut parts = vec![];
-    for i in items {
-        if i.all {
-            if i.kind == "module" {
-                all_modules.push(i.id);
-            } else {
-                all_quizzes.push(i.id);
-            }
-        } else {
-            parts.push(format!(
-                "(kind = '{}' AND item_id = {} AND (branch_id IN ({}) OR youth_group_id IN ({})))",
-                i.kind,
-                i.id,
-                id_list(&i.branch_ids),
-                id_list(&i.youth_group_ids)
-            ));
-        }
+    let all = |kind: &str| -> Vec<i64> {
+        items
+            .iter()
+            .filter(|i| i.all && i.kind == kind)
+            .map(|i| i.id)
+            .collect()
+    };
+    // Items for everyone first: most rows are theirs and stop at the first test.
+    let mut parts = vec![
+        format!(
+            "(kind = 'module' AND item_id IN ({}))",
+            id_list(&all("module"))
+        ),
+        format!("(kind = 'quiz' AND item_id IN ({}))", id_list(&all("quiz"))),
+    ];
+    for i in items.iter().filter(|i| !i.all) {
+        parts.push(format!(
+            "(kind = '{}' AND item_id = {} AND (branch_id IN ({}) OR youth_group_id IN ({})))",
+            i.kind,
+            i.id,
+            id_list(&i.branch_ids),
+            id_list(&i.youth_group_ids)
+        ));
     }
-    parts.push(format!(
-        "(kind = 'module' AND item_id IN ({}))",
-        id_list(&all_modules)
-    ));
-    parts.push(format!(
-        "(kind = 'quiz' AND item_id IN ({}))",
-        id_list(&all_quizzes)
-    ));
     format!("({})", parts.join(" OR "))
 }
 
@@ -339,42 +428,34 @@ pub async fn unit_points(
     .await
 }
 
-/// Answers and correct answers per branch and category over days `[first, last]`: whole
+/// Answers and correct answers per branch and category over the days of `span`: whole
 /// weeks from `answer_stats_weekly`, the days of partial weeks at either end from
 /// `answer_stats`, so a year reads about 60 rows per branch and category, not 366.
 pub async fn heat(
     conn: &mut AnyConnection,
     branch_scope: Option<&[i64]>,
-    first_day: i64,
-    last_day: i64,
+    span: Span,
 ) -> sqlx::Result<Vec<(i64, i64, i64, i64)>> {
     let scope = match branch_scope {
         None => "1 = 1".to_string(),
         Some(b) => format!("branch_id IN ({})", id_list(b)),
     };
-    // Week w (Monday-based) covers days 7w - 3 ..= 7w + 3.
-    let first_week = (first_day + 3 + 6).div_euclid(7);
-    let last_week = (last_day + 3 + 1).div_euclid(7) - 1;
-    let (weeks, days) = if first_week <= last_week {
-        (
-            (first_week, last_week),
-            [
-                (first_day, 7 * first_week - 4),
-                (7 * last_week + 4, last_day),
-            ],
-        )
-    } else {
-        ((1, 0), [(first_day, last_day), (1, 0)])
-    };
     sqlx::query_as(&format!(
-        "SELECT branch_id, category_id, CAST(SUM(answered) AS BIGINT),            CAST(SUM(correct) AS BIGINT) FROM (            SELECT branch_id, category_id, answered, correct FROM answer_stats_weekly              WHERE week >= $1 AND week <= $2 AND branch_id <> 0 AND {scope}            UNION ALL            SELECT branch_id, category_id, answered, correct FROM answer_stats              WHERE ((day >= $3 AND day <= $4) OR (day >= $5 AND day <= $6))                AND branch_id <> 0 AND {scope}) x          GROUP BY branch_id, category_id"
+        "SELECT branch_id, category_id, CAST(SUM(answered) AS BIGINT), \
+           CAST(SUM(correct) AS BIGINT) FROM ( \
+           SELECT branch_id, category_id, answered, correct FROM answer_stats_weekly \
+             WHERE week >= $5 AND week <= $6 AND branch_id <> 0 AND {scope} \
+           UNION ALL \
+           SELECT branch_id, category_id, answered, correct FROM answer_stats \
+             WHERE {IN_DAYS} AND branch_id <> 0 AND {scope}) x \
+         GROUP BY branch_id, category_id"
     ))
-    .bind(weeks.0)
-    .bind(weeks.1)
-    .bind(days[0].0)
-    .bind(days[0].1)
-    .bind(days[1].0)
-    .bind(days[1].1)
+    .bind(span.days[0].0)
+    .bind(span.days[0].1)
+    .bind(span.days[1].0)
+    .bind(span.days[1].1)
+    .bind(span.weeks.0)
+    .bind(span.weeks.1)
     .fetch_all(conn)
     .await
 }
@@ -396,4 +477,59 @@ pub async fn unit_names(conn: &mut AnyConnection, kind: &str) -> sqlx::Result<Ve
     sqlx::query_as(&format!("SELECT id, name FROM {table} ORDER BY id"))
         .fetch_all(conn)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Day 20514 is Monday 2026-03-02; its week is (20514 + 3) / 7 = 2931.
+    const MONDAY: i64 = 20_514;
+
+    #[test]
+    fn spans_split_into_whole_weeks_and_edge_days() {
+        // Wednesday to the Tuesday two weeks later (exclusive): one whole week in between.
+        let s = Span::new(MONDAY + 2, MONDAY + 15);
+        assert_eq!(s.weeks, (2932, 2932));
+        assert_eq!(
+            s.days,
+            [(MONDAY + 2, MONDAY + 7), (MONDAY + 14, MONDAY + 15)]
+        );
+        // Whole weeks only: the edge ranges are empty.
+        let s = Span::new(MONDAY, MONDAY + 14);
+        assert_eq!(s.weeks, (2931, 2932));
+        assert_eq!(s.days, [(MONDAY, MONDAY), (MONDAY + 14, MONDAY + 14)]);
+        // Less than a whole week: days only.
+        assert_eq!(
+            Span::new(MONDAY + 1, MONDAY + 7),
+            Span::days(MONDAY + 1, MONDAY + 7)
+        );
+        assert!(!Span::new(MONDAY + 1, MONDAY + 7).has_weeks());
+        // From a day on: every later week.
+        let s = Span::new(MONDAY + 3, FOREVER);
+        assert_eq!(s.weeks.0, 2932);
+        assert_eq!(s.days[0], (MONDAY + 3, MONDAY + 7));
+        // Every day is covered exactly once.
+        for (first, end) in [
+            (MONDAY - 9, MONDAY + 40),
+            (MONDAY + 5, MONDAY + 6),
+            (3, 400),
+        ] {
+            let s = Span::new(first, end);
+            for day in first - 10..end + 10 {
+                let in_weeks = s.has_weeks() && (s.weeks.0..=s.weeks.1).contains(&((day + 3) / 7));
+                let in_days = s
+                    .days
+                    .iter()
+                    .filter(|(a, b)| (*a..*b).contains(&day))
+                    .count();
+                let expected = usize::from((first..end).contains(&day));
+                assert_eq!(
+                    usize::from(in_weeks) + in_days,
+                    expected,
+                    "day {day} of {first}..{end}"
+                );
+            }
+        }
+    }
 }

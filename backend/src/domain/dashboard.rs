@@ -93,7 +93,9 @@ fn unit_db(unit: UnitKind) -> &'static str {
     }
 }
 
-/// The period `[from, to)`: from the beginning and to now unless given.
+/// The period `[from, to)` in whole local days, as the counts are kept per day: from the
+/// start of `from`'s day (default: the beginning) to the end of the day before `to`
+/// (default: now, so today counts whole).
 pub fn period(from: Option<i64>, to: Option<i64>, now: i64) -> AppResult<(i64, i64)> {
     let from = from.unwrap_or(0);
     let to = to.unwrap_or(now);
@@ -103,7 +105,16 @@ pub fn period(from: Option<i64>, to: Option<i64>, now: i64) -> AppResult<(i64, i
     if to <= from {
         return Err(AppError::validation("to", "结束时间须晚于开始时间"));
     }
-    Ok((from, to))
+    let start = |day: i64| day * DAY_MS - calendar::OFFSET_MS;
+    Ok((
+        start(calendar::local_day(from)).max(0),
+        start(calendar::local_day(to - 1) + 1),
+    ))
+}
+
+/// The local days `[first, end)` of a period from `period`.
+fn days_of(from: i64, to: i64) -> (i64, i64) {
+    (calendar::local_day(from), calendar::local_day(to - 1) + 1)
 }
 
 /// Counts summed over members (or member × item pairs).
@@ -168,7 +179,10 @@ fn item_ref(i: &ItemRow) -> ItemRef {
     }
 }
 
-/// Every assigned item's counts for `scope` over `[from, to)`.
+/// Every assigned item's counts for `scope` over `[from, to)` (whole days), folded from
+/// per-(item, unit pair) counts. "Started" is begun before the period ends and not completed
+/// before it starts: all-time starts less those after the period, less all-time
+/// completions before it (all-time completions less those since its start).
 async fn fold(
     conn: &mut AnyConnection,
     scope: &ViewScope,
@@ -177,8 +191,34 @@ async fn fold(
 ) -> AppResult<(Vec<ItemRow>, Vec<ItemAcc>)> {
     let items = q::assigned_items(conn).await?;
     let scope_sql = scope.sql();
+    let items_sql = q::items_sql(&items);
     let pairs = q::member_pairs(conn, &scope_sql).await?;
-    let buckets = q::buckets(conn, &q::items_sql(&items), &scope_sql, from, to).await?;
+    let (first, end) = days_of(from, to);
+    type Key = (String, i64, i64, i64);
+    let key = |c: &q::Counts| (c.kind.clone(), c.item_id, c.branch_id, c.youth_group_id);
+    // started, completed; then the same after the period.
+    let mut cells: HashMap<Key, (Acc, i64, i64)> = HashMap::new();
+    for c in q::totals(conn, &items_sql, &scope_sql).await? {
+        let cell = cells.entry(key(&c)).or_default();
+        cell.0.started += c.started;
+        cell.0.started -= c.completed;
+    }
+    for c in q::counts(conn, &items_sql, &scope_sql, q::Span::new(first, end)).await? {
+        let cell = cells.entry(key(&c)).or_default();
+        cell.0.started += c.completed;
+        cell.0.completed += c.completed;
+        cell.0.scored += c.scored;
+        cell.0.score_milli_sum += c.score_milli_sum;
+    }
+    // Nothing has happened after a period that ends today.
+    if end <= calendar::local_day(now_ms()) {
+        let after = q::Span::new(end, q::FOREVER);
+        for c in q::counts(conn, &items_sql, &scope_sql, after).await? {
+            let cell = cells.entry(key(&c)).or_default();
+            cell.1 += c.started;
+            cell.2 += c.completed;
+        }
+    }
     let index: HashMap<(&str, i64), usize> = items
         .iter()
         .enumerate()
@@ -196,30 +236,23 @@ async fn fold(
             }
         }
     }
-    for k in &buckets {
-        let Some(&n) = index.get(&(k.kind.as_str(), k.item_id)) else {
+    for ((kind, item_id, b, g), (mut a, started_after, completed_after)) in cells {
+        let Some(&n) = index.get(&(kind.as_str(), item_id)) else {
             continue;
         };
         let item = &items[n];
-        let (b, g) = (k.branch_id.unwrap_or(0), k.youth_group_id.unwrap_or(0));
         // Progress of someone no longer in the audience (moved units) does not count.
         if !item.assigned_to(b, g) {
             continue;
         }
-        let a = Acc {
-            assigned: 0,
-            started: k.started,
-            completed: k.completed,
-            scored: k.scored,
-            score_milli_sum: k.score_milli_sum,
-        };
+        a.started += completed_after - started_after;
         accs[n].add(scope, b, g, &a);
         // A module's average score is that of its required quizzes.
         if item.required {
             if let Some(&m) = item.module_id.and_then(|m| index.get(&("module", m))) {
                 let s = Acc {
-                    scored: k.scored,
-                    score_milli_sum: k.score_milli_sum,
+                    scored: a.scored,
+                    score_milli_sum: a.score_milli_sum,
                     ..Acc::default()
                 };
                 accs[m].add(scope, b, g, &s);
@@ -449,8 +482,13 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
                 .sum::<i64>()
         })
         .sum();
-    let per_day =
-        q::completions_per_day(&mut conn, &q::audience_sql(&items), &scope_sql, from, to).await?;
+    let (first_day, end) = days_of(from, to);
+    let span = if width == 7 {
+        q::Span::new(first_day, end)
+    } else {
+        q::Span::days(first_day, end)
+    };
+    let per_day = q::completions(&mut conn, &q::audience_sql(&items), &scope_sql, span).await?;
     conn.commit().await?;
     let mut counts = vec![0i64; count as usize];
     for (day, n) in per_day {
@@ -490,13 +528,8 @@ pub async fn heatmap(db: &Db, user: &SessionUser, p: PeriodQuery) -> AppResult<H
     let (from, to) = period(p.from, p.to, now_ms())?;
     let mut conn = db.pool.acquire().await?;
     let branch_scope = (!scope.all).then_some(scope.branch_ids.as_slice());
-    let rows = q::heat(
-        &mut conn,
-        branch_scope,
-        calendar::local_day(from),
-        calendar::local_day(to - 1),
-    )
-    .await?;
+    let (first, end) = days_of(from, to);
+    let rows = q::heat(&mut conn, branch_scope, q::Span::new(first, end)).await?;
     let used: BTreeSet<i64> = rows.iter().map(|r| r.1).collect();
     let categories = q::category_names(&mut conn)
         .await?

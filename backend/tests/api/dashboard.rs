@@ -5,6 +5,8 @@
 
 use axum::http::StatusCode;
 use backend::domain::points::{self, Amount};
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 use shared::api::points::PointsSource;
 
@@ -17,6 +19,7 @@ on_both_databases!(
     drill_down_timeline_and_heatmap,
     real_activity_and_moves_reach_the_figures,
     bad_periods_are_refused,
+    started_counts_members_still_working_and_periods_are_whole_days,
     unit_quizzes_count_for_their_units_and_drafts_not_at_all,
 );
 
@@ -646,6 +649,7 @@ async fn real_activity_and_moves_reach_the_figures(app: TestApp) {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
+    assert_counts_match_progress(&app).await;
     let d = admin.get_ok("/api/v1/dashboard").await;
     // 42 members; m001 started and passed the special quiz (no pass mark) with 100%.
     assert_eq!(
@@ -690,14 +694,141 @@ async fn real_activity_and_moves_reach_the_figures(app: TestApp) {
     let q = item(&d, "quiz", special);
     assert_eq!(unit(&q["branches"], b1)["completed"], 0);
     assert_eq!(unit(&q["branches"], other)["completed"], 1);
+    assert_counts_match_progress(&app).await;
     let r = admin
         .patch(&format!("/api/v1/members/{m001}"), json!({"active": false}))
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    assert_counts_match_progress(&app).await;
     let d = admin.get_ok("/api/v1/dashboard").await;
     assert_eq!(
         item(&d, "quiz", special)["total"],
         stats(41, 0, 0, 0.0, None)
+    );
+}
+
+type CountKey = (String, i64, i64, i64, i64);
+
+/// The pre-aggregated counts (migration 0013) equal what the counted members' progress rows
+/// add up to: per day and week (started, completed, scored, score sum) and in total
+/// (started, completed). Rows of zeros left by moves are ignored.
+async fn assert_counts_match_progress(app: &TestApp) {
+    type Row = (
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT kind, item_id, branch_id, youth_group_id, started_at, completed_at, \
+         last_submitted_at, best_score_milli FROM item_progress WHERE active = 1",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let local_day = |ms: i64| (ms + 8 * HOUR).div_euclid(DAY);
+    let mut daily: BTreeMap<CountKey, [i64; 4]> = BTreeMap::new();
+    let mut totals: BTreeMap<CountKey, [i64; 4]> = BTreeMap::new();
+    for (kind, item, b, g, started, completed, submitted, best) in rows {
+        let (b, g) = (b.unwrap_or(0), g.unwrap_or(0));
+        let mut add = |at: i64, delta: [i64; 4]| {
+            let cell = daily
+                .entry((kind.clone(), item, b, g, local_day(at)))
+                .or_default();
+            for (c, d) in cell.iter_mut().zip(delta) {
+                *c += d;
+            }
+        };
+        add(started, [1, 0, 0, 0]);
+        if let Some(c) = completed {
+            add(c, [0, 1, 0, 0]);
+        }
+        if let Some(s) = submitted {
+            add(s, [0, 0, 1, best.unwrap_or(0)]);
+        }
+        let t = totals.entry((kind.clone(), item, b, g, 0)).or_default();
+        t[0] += 1;
+        t[1] += i64::from(completed.is_some());
+    }
+    let mut weekly: BTreeMap<CountKey, [i64; 4]> = BTreeMap::new();
+    for ((kind, item, b, g, day), v) in &daily {
+        let cell = weekly
+            .entry((kind.clone(), *item, *b, *g, (day + 3) / 7))
+            .or_default();
+        for (c, d) in cell.iter_mut().zip(v) {
+            *c += d;
+        }
+    }
+    for (table, bucket, expected) in [
+        ("item_counts_daily", "day", daily),
+        ("item_counts_weekly", "week", weekly),
+        ("item_counts_total", "0", totals),
+    ] {
+        let sums = if table == "item_counts_total" {
+            "started, completed, 0, 0"
+        } else {
+            "started, completed, scored, score_milli_sum"
+        };
+        let found: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64)> =
+            sqlx::query_as(&format!(
+            "SELECT kind, item_id, branch_id, youth_group_id, CAST({bucket} AS BIGINT), {sums} \
+             FROM {table}"
+        ))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+        let found: BTreeMap<CountKey, [i64; 4]> = found
+            .into_iter()
+            .map(|(k, i, b, g, t, s, c, n, v)| ((k, i, b, g, t), [s, c, n, v]))
+            .filter(|(_, v)| v.iter().any(|x| *x != 0))
+            .collect();
+        assert_eq!(found, expected, "{table}");
+    }
+}
+
+/// "Started" is begun before the period ends and not completed before it starts, whatever
+/// the member did in the period; and a period's bounds widen to whole local days.
+async fn started_counts_members_still_working_and_periods_are_whole_days(app: TestApp) {
+    let e = example(&app).await;
+    // a4 began M five days before the period and has not finished; a3, who completed it
+    // ten days before, reads it again on day 3.
+    read(&app, e.a4, e.lesson, day(-5), day(-5)).await;
+    sqlx::query("UPDATE lesson_progress SET last_heartbeat_at = $1 WHERE user_id = $2")
+        .bind(day(3))
+        .bind(e.a3)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_counts_match_progress(&app).await;
+    let admin = app.signed_in("admin").await;
+    let d = admin
+        .get_ok(&format!("/api/v1/dashboard?{}", period()))
+        .await;
+    // Started: a1, a2, b1 as before, and a4 (still working on it); not a3.
+    assert_eq!(
+        item(&d, "module", e.module)["total"],
+        stats(5, 4, 2, 40.0, Some(76.7))
+    );
+    // The same period given as day 0 10:00 to day 6 10:00 covers days 0…6 whole.
+    let d2 = admin
+        .get_ok(&format!("/api/v1/dashboard?from={}&to={}", day(0), day(6)))
+        .await;
+    assert_eq!(d2["from"], P0);
+    assert_eq!(d2["to"], P0 + 7 * DAY);
+    assert_eq!(d2["items"], d["items"]);
+    // Days 3…4 only: a2's read and failed attempt; b1 still working (completes on day 5).
+    let d3 = admin
+        .get_ok(&format!("/api/v1/dashboard?from={}&to={}", day(3), day(4)))
+        .await;
+    // Started before day 5 and not completed before day 3: a2, a4, b1 (a1 completed on
+    // day 2). Completed: nobody. Scored: a2 (50).
+    assert_eq!(
+        item(&d3, "module", e.module)["total"],
+        stats(5, 3, 0, 0.0, Some(50.0))
     );
 }
 

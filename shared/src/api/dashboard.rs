@@ -5,10 +5,13 @@
 //! the data of its charts (completion over time, correctness by category and branch).
 //!
 //! Counting rules, the same in every view and report:
+//! - periods are whole local days (Asia/Shanghai): `from` counts from the start of its day,
+//!   `to` to the end of the day before it (the response gives the days' bounds);
 //! - assigned: active members (not admins) in the item's audience, by their current units;
 //! - completed: the member's completion (a module: every lesson read and its required quiz
 //!   passed; a quiz: the first submission at or above its pass mark) falls in the period;
-//! - started: completed, or the member's activity on the item spans into the period;
+//! - started: begun before the period ends and not completed before it starts (so everyone
+//!   who completed in the period, and everyone still working on it);
 //! - completion rate: completed / assigned, in percent with one decimal;
 //! - average score: the mean best score (percent) of the members who submitted in the
 //!   period (a module: over its required quizzes); `None` when nobody did.
@@ -111,8 +114,8 @@ pub struct Dashboard {
     pub items: Vec<ItemCompletion>,
 }
 
-/// The period of a dashboard view: `[from, to)` in Unix ms. Defaults: from the beginning,
-/// to now.
+/// The period of a dashboard view: `[from, to)` in Unix ms, widened to whole local days.
+/// Defaults: from the beginning, to now (today counts whole).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 pub struct PeriodQuery {
