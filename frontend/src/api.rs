@@ -493,6 +493,7 @@ pub const QUESTION_CATEGORIES: &str = "/api/v1/question-categories";
 pub const QUESTION_IMPORTS: &str = "/api/v1/question-imports";
 pub const MANAGED_QUIZZES: &str = "/api/v1/manage/quizzes";
 pub const DASHBOARD: &str = "/api/v1/dashboard";
+pub const EXPORTS: &str = "/api/v1/exports";
 pub const REMINDERS: &str = "/api/v1/reminders";
 pub const NOTIFICATIONS: &str = "/api/v1/notifications";
 pub const AUDIT: &str = "/api/v1/audit";

@@ -490,6 +490,9 @@ catalogue! {
     ExportTables => "导出本页表格：", "Export the tables: ";
     ExportMembers => "导出成员完成情况：", "Export members' progress: ";
     ExportReport => "导出报告：", "Export the report: ";
+    ExportRunning => "正在导出", "Exporting";
+    ExportProgress => "已导出{done}/{total}个单位，共{rows}行", "{done}/{total} units, {rows} rows written";
+    ExportReady => "导出完成，共{rows}行。", "Export ready: {rows} rows.";
     DashDesc => "各支部、小组的学习与答题完成情况，提醒未完成成员", "Who has finished what; remind the rest";
     DashPeriod => "统计周期", "Period";
     PeriodQuarter => "本季度", "This quarter";

@@ -55,9 +55,15 @@ test('an admin reads the dashboard, drills down, reminds, and opens the report a
   assert.match(text, /各党支部完成率/);
   assert.match(text, new RegExp(special.title));
   await screenshot(page, 'dashboard-phone');
-  // The members' progress downloads as CSV (BOM first, a line per member).
-  const href = await page.locator('.export a', { hasText: 'CSV' }).nth(1).getAttribute('href');
-  assert.match(href, /exports\/members/);
+  // The members' progress exports as CSV in the background (a progress bar while it runs),
+  // then a link to the file (BOM first, a line per member).
+  await page.locator('[data-action="export-csv"]').click();
+  const link = page.locator('#export-file');
+  await link.waitFor();
+  assert.match(await page.locator('.export-job').innerText(), /导出完成，共\d+行/);
+  await screenshot(page, 'dashboard-export');
+  const href = await link.getAttribute('href');
+  assert.match(href, /exports\/jobs\/\d+\/file/);
   const [bom, csv] = await page.evaluate(async (u) => {
     const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
     return [Array.from(bytes.slice(0, 3)), new TextDecoder().decode(bytes)];

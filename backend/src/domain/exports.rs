@@ -2,18 +2,16 @@
 //! a BOM, so Excel opens Chinese correctly). The figures are the dashboard's own: every
 //! export is built from `domain::dashboard`, so a report and the dashboard always agree.
 //!
-//! The members table can hold the whole organization (100,000 rows): as CSV it is streamed
-//! unit by unit, one short read per unit and no long transaction, so the download starts at
-//! once, the browser shows its progress, and other users are not held up. XLSX has to be
-//! complete before it is sent (it is a ZIP); it is built off the async threads.
+//! The members table can hold the whole organization (100,000 rows): it is written to disk
+//! unit by unit, as a job with progress, by `domain::export_jobs`. The other tables are a
+//! few hundred rows, built in memory (XLSX off the async threads).
 
 use shared::api::dashboard::{
     CompletionStats, Dashboard, ItemKind, PeriodQuery, UnitKind, UnitMembers, UnitStats,
 };
-use tokio::sync::mpsc;
 
 use crate::auth::SessionUser;
-use crate::db::{self, now_ms, Db};
+use crate::db::{self, Db};
 use crate::domain::dashboard::{self, ViewScope};
 use crate::error::{AppError, AppResult};
 
@@ -295,7 +293,7 @@ pub async fn report(
     }])
 }
 
-const MEMBER_HEADER: [&str; 9] = [
+pub(crate) const MEMBER_HEADER: [&str; 9] = [
     "单位类别",
     "单位",
     "姓名",
@@ -307,7 +305,7 @@ const MEMBER_HEADER: [&str; 9] = [
     "最近活动",
 ];
 
-fn member_rows(u: &UnitMembers, kind: &str) -> Vec<Vec<Cell>> {
+pub(crate) fn member_rows(u: &UnitMembers, kind: &str) -> Vec<Vec<Cell>> {
     let title = |k: &shared::api::dashboard::ItemKey| {
         u.items
             .iter()
@@ -349,7 +347,7 @@ fn local_time(ms: i64) -> String {
 }
 
 /// The units whose members an export covers: one, or every branch in the caller's scope.
-async fn member_units(
+pub(crate) async fn member_units(
     db: &Db,
     user: &SessionUser,
     unit: Option<(UnitKind, i64)>,
@@ -368,75 +366,11 @@ async fn member_units(
         .collect())
 }
 
-fn kind_name(kind: UnitKind) -> &'static str {
+pub(crate) fn kind_name(kind: UnitKind) -> &'static str {
     match kind {
         UnitKind::Branch => "党支部",
         UnitKind::YouthGroup => "青年理论学习小组",
     }
-}
-
-/// Every member of one unit or of every branch in scope, as one table (for XLSX).
-pub async fn members_table(
-    db: &Db,
-    user: &SessionUser,
-    unit: Option<(UnitKind, i64)>,
-    p: PeriodQuery,
-) -> AppResult<Table> {
-    let mut rows = Vec::new();
-    for (kind, id) in member_units(db, user, unit).await? {
-        let u = dashboard::unit_members(db, user, kind, id, p.clone()).await?;
-        rows.extend(member_rows(&u, kind_name(kind)));
-    }
-    Ok(Table {
-        title: "成员完成情况".into(),
-        header: MEMBER_HEADER.to_vec(),
-        rows,
-    })
-}
-
-/// The same rows as CSV, streamed: the first chunk (the header) is ready at once and each
-/// unit follows as it is read. Errors after the start end the file early (logged).
-pub async fn members_csv(
-    db: &Db,
-    user: &SessionUser,
-    unit: Option<(UnitKind, i64)>,
-    p: PeriodQuery,
-) -> AppResult<mpsc::Receiver<String>> {
-    let units = member_units(db, user, unit).await?;
-    // The period is checked before the download starts.
-    dashboard::period(p.from, p.to, now_ms())?;
-    let (tx, rx) = mpsc::channel(4);
-    let (db, user) = (db.clone(), user.clone());
-    tokio::spawn(async move {
-        let header: Vec<Cell> = MEMBER_HEADER
-            .iter()
-            .map(|h| Cell::Text(h.to_string()))
-            .collect();
-        if tx
-            .send(format!("{BOM}{}", csv_line(&header)))
-            .await
-            .is_err()
-        {
-            return;
-        }
-        for (kind, id) in units {
-            let chunk = match dashboard::unit_members(&db, &user, kind, id, p.clone()).await {
-                Ok(u) => member_rows(&u, kind_name(kind))
-                    .iter()
-                    .map(|r| csv_line(r))
-                    .collect::<String>(),
-                Err(e) => {
-                    tracing::error!(error = %e, "members export stopped");
-                    return;
-                }
-            };
-            // The download was cancelled: stop reading.
-            if tx.send(chunk).await.is_err() {
-                return;
-            }
-        }
-    });
-    Ok(rx)
 }
 
 #[cfg(test)]

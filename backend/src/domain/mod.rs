@@ -6,6 +6,7 @@ pub mod auth;
 pub mod content;
 pub mod dashboard;
 pub mod demo;
+pub mod export_jobs;
 pub mod exports;
 pub mod member_import;
 pub mod members;

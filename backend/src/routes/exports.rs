@@ -1,16 +1,20 @@
 //! `/api/v1/exports/*`: the dashboard's tables, the members' progress and the periodic
-//! reports as XLSX or CSV downloads (staff, within their scope).
+//! reports as XLSX or CSV downloads (staff, within their scope); the members' progress also
+//! as a background job whose progress the page shows (`/exports/members/jobs`, `/exports/jobs`).
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum::Json;
 use axum::Router;
 use serde::Deserialize;
-use shared::api::dashboard::{PeriodQuery, UnitKind};
+use shared::api::dashboard::{ExportJob, PeriodQuery, UnitKind};
 use shared::ErrorBody;
 
 use crate::auth::CurrentUser;
+use crate::domain::export_jobs;
 use crate::domain::exports::{self, Sheet, Table};
 use crate::error::{ApiQuery, AppError, AppResult};
 use crate::state::AppState;
@@ -20,6 +24,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/exports/dashboard", get(dashboard))
         .route("/api/v1/exports/members", get(members))
         .route("/api/v1/exports/report", get(report))
+        .route("/api/v1/exports/members/jobs", post(start_members_job))
+        .route("/api/v1/exports/jobs/{id}", get(job))
+        .route("/api/v1/exports/jobs/{id}/file", get(job_file))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -69,7 +76,34 @@ pub async fn dashboard(
     file(sheet, "完成率看板", tables).await
 }
 
-/// Every member's progress in one unit or in every branch in scope; CSV is streamed.
+fn member_unit(q: &ExportQuery) -> AppResult<Option<(UnitKind, i64)>> {
+    match (q.unit.as_deref(), q.unit_id) {
+        (None, _) => Ok(None),
+        (Some("branch"), Some(id)) => Ok(Some((UnitKind::Branch, id))),
+        (Some("youth_group"), Some(id)) => Ok(Some((UnitKind::YouthGroup, id))),
+        _ => Err(AppError::validation(
+            "unit",
+            "单位应为 branch 或 youth_group，并给出 unit_id",
+        )),
+    }
+}
+
+/// Streams a file from disk with its length (so the browser shows the download's progress).
+async fn send_file(path: &std::path::Path, sheet: Sheet, name: &str) -> AppResult<Response> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(AppError::internal)?;
+    let len = file.metadata().await.map_err(AppError::internal)?.len();
+    Ok((
+        super::attachment(sheet.content_type(), name),
+        [(axum::http::header::CONTENT_LENGTH, len.to_string())],
+        Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+    )
+        .into_response())
+}
+
+/// Every member's progress in one unit or in every branch in scope, written to disk first
+/// (for programs; the page uses the job below and shows its progress).
 #[utoipa::path(get, path = "/api/v1/exports/members", tag = "dashboard", params(ExportQuery),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -79,32 +113,44 @@ pub async fn members(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> AppResult<Response> {
     let sheet = Sheet::parse(&q.format)?;
-    let unit = match (q.unit.as_deref(), q.unit_id) {
-        (None, _) => None,
-        (Some("branch"), Some(id)) => Some((UnitKind::Branch, id)),
-        (Some("youth_group"), Some(id)) => Some((UnitKind::YouthGroup, id)),
-        _ => {
-            return Err(AppError::validation(
-                "unit",
-                "单位应为 branch 或 youth_group，并给出 unit_id",
-            ))
-        }
-    };
-    if sheet == Sheet::Xlsx {
-        let table = exports::members_table(&state.db, &user, unit, period(&q)).await?;
-        return file(sheet, "成员完成情况", vec![table]).await;
-    }
-    let rx = exports::members_csv(&state.db, &user, unit, period(&q)).await?;
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), rx))
-    });
-    Ok((
-        super::attachment(sheet.content_type(), "成员完成情况.csv"),
-        Body::from_stream(stream),
-    )
-        .into_response())
+    let unit = member_unit(&q)?;
+    let path = export_jobs::write_now(&state.db, &user, unit, period(&q), sheet).await?;
+    let sent = send_file(&path, sheet, &format!("成员完成情况.{}", sheet.extension())).await;
+    // The open file stays readable after its name is gone.
+    let _ = tokio::fs::remove_file(&path).await;
+    sent
+}
+
+/// Starts writing the members export in the background; poll the job for its progress.
+#[utoipa::path(post, path = "/api/v1/exports/members/jobs", tag = "dashboard", params(ExportQuery),
+    responses((status = 202, body = ExportJob), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn start_members_job(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> AppResult<(StatusCode, Json<ExportJob>)> {
+    let sheet = Sheet::parse(&q.format)?;
+    let unit = member_unit(&q)?;
+    let job = export_jobs::start(&state.db, &user, unit, period(&q), sheet).await?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// An export job's progress (the caller's own jobs only).
+#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}", tag = "dashboard",
+    responses((status = 200, body = ExportJob), (status = 404, body = ErrorBody)))]
+pub async fn job(user: CurrentUser, Path(id): Path<u64>) -> AppResult<Json<ExportJob>> {
+    Ok(Json(export_jobs::status(&user, id)?))
+}
+
+/// A finished export job's file.
+#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}/file", tag = "dashboard",
+    responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn job_file(user: CurrentUser, Path(id): Path<u64>) -> AppResult<Response> {
+    let (path, name, sheet) = export_jobs::finished_file(&user, id)?;
+    send_file(&path, sheet, &name).await
 }
 
 /// A periodic report (季度督导 / 半年研究 / 全年考核) with the trend against the period before.

@@ -708,6 +708,8 @@ async fn real_activity_and_moves_reach_the_figures(app: TestApp) {
 }
 
 type CountKey = (String, i64, i64, i64, i64);
+/// A counts table's row: kind, item, branch, youth group, day or week, four counts.
+type CountRow = (String, i64, i64, i64, i64, i64, i64, i64, i64);
 
 /// The pre-aggregated counts (migration 0013) equal what the counted members' progress rows
 /// add up to: per day and week (started, completed, scored, score sum) and in total
@@ -773,14 +775,13 @@ async fn assert_counts_match_progress(app: &TestApp) {
         } else {
             "started, completed, scored, score_milli_sum"
         };
-        let found: Vec<(String, i64, i64, i64, i64, i64, i64, i64, i64)> =
-            sqlx::query_as(&format!(
+        let found: Vec<CountRow> = sqlx::query_as(&format!(
             "SELECT kind, item_id, branch_id, youth_group_id, CAST({bucket} AS BIGINT), {sums} \
              FROM {table}"
         ))
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap();
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
         let found: BTreeMap<CountKey, [i64; 4]> = found
             .into_iter()
             .map(|(k, i, b, g, t, s, c, n, v)| ((k, i, b, g, t), [s, c, n, v]))

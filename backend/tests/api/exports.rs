@@ -13,6 +13,7 @@ use crate::on_both_databases;
 on_both_databases!(
     dashboard_xlsx_and_csv_match_the_dashboard,
     members_export_streams_every_member_in_scope,
+    members_export_job_reports_progress_and_serves_its_file,
     report_export_matches_the_dashboard_of_both_periods,
     exports_check_role_scope_and_format,
 );
@@ -135,6 +136,104 @@ async fn members_export_streams_every_member_in_scope(app: TestApp) {
         num(&rows[1][5]),
         first["unfinished"].as_array().unwrap().len() as f64
     );
+}
+
+/// Polls an export job until it has ended.
+async fn finished(user: &crate::helpers::Client<'_>, id: i64) -> Value {
+    for _ in 0..200 {
+        let job = user.get_ok(&format!("/api/v1/exports/jobs/{id}")).await;
+        if job["state"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("export job {id} did not end");
+}
+
+async fn members_export_job_reports_progress_and_serves_its_file(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let direct = admin.get("/api/v1/exports/members?format=csv").await;
+    assert_eq!(direct.status, StatusCode::OK, "{}", direct.text());
+    let r = admin
+        .post(
+            "/api/v1/exports/members/jobs?format=csv",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+    let started = r.json();
+    assert_eq!(started["state"], "running");
+    assert_eq!(started["file_name"], "成员完成情况.csv");
+    let (branches,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM branches")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(started["units_total"], branches);
+    let id = started["id"].as_i64().unwrap();
+    let job = finished(&admin, id).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["units_done"], branches);
+    // Every member of every branch, the same file as the plain download.
+    let file = admin.get(&format!("/api/v1/exports/jobs/{id}/file")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes, direct.bytes);
+    let lines = String::from_utf8(file.bytes.clone()).unwrap();
+    assert_eq!(
+        job["rows"].as_i64().unwrap(),
+        lines.trim_end().split("\r\n").count() as i64 - 1
+    );
+    // Someone else's job is not there for them.
+    let org1 = app.signed_in("org1").await;
+    assert_eq!(
+        org1.get(&format!("/api/v1/exports/jobs/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        org1.get(&format!("/api/v1/exports/jobs/{id}/file"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // XLSX for one of org1's branches: opened by calamine, one row per member.
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let r = org1
+        .post(
+            &format!("/api/v1/exports/members/jobs?format=xlsx&unit=branch&unit_id={branch}"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let job = finished(&org1, id).await;
+    assert_eq!(
+        (job["state"].as_str(), job["units_total"].as_i64()),
+        (Some("done"), Some(1))
+    );
+    let file = org1.get(&format!("/api/v1/exports/jobs/{id}/file")).await;
+    let rows = &sheets(&file.bytes)[0].1;
+    assert_eq!(text(&rows[0][0]), "单位类别");
+    assert_eq!(rows.len() as i64 - 1, job["rows"].as_i64().unwrap());
+    let unit = org1
+        .get_ok(&format!("/api/v1/dashboard/branches/{branch}/members"))
+        .await;
+    assert_eq!(rows.len() - 1, unit["members"].as_array().unwrap().len());
+    // A unit outside org2's scope cannot be exported; a bad format is refused.
+    let org2 = app.signed_in("org2").await;
+    let r = org2
+        .post(
+            &format!("/api/v1/exports/members/jobs?format=csv&unit=branch&unit_id={branch}"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let r = admin
+        .post(
+            "/api/v1/exports/members/jobs?format=pdf",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["code"], "validation_failed");
 }
 
 async fn report_export_matches_the_dashboard_of_both_periods(app: TestApp) {

@@ -3,6 +3,7 @@
 
 mod bottom_nav;
 mod error_banner;
+mod export_job;
 mod fetch;
 mod page;
 mod pager;
@@ -15,6 +16,7 @@ mod top_bar;
 
 pub use bottom_nav::bottom_nav;
 pub use error_banner::error_text;
+pub use export_job::Exporter;
 pub use fetch::Fetch;
 pub use page::Page;
 pub use pager::pager_html;

@@ -12,7 +12,7 @@ use crate::api;
 use crate::browser::now_ms;
 use crate::charts::{bars_svg, heatmap_html, line_svg, tenths};
 use crate::choices::keyed;
-use crate::components::{error_text, region, Act, Fetch, Page};
+use crate::components::{error_text, region, Act, Exporter, Fetch, Page};
 use crate::format::period_start;
 use crate::html::{action, banner, el, esc, field, select};
 use crate::i18n::{t, tf, K};
@@ -189,13 +189,14 @@ pub fn export_links(label: K, what: &str, query: &str) -> String {
     )
 }
 
-/// The period form, the links to the reports and the exports.
-pub fn tools_html(period: &str, query: &str) -> String {
+/// The period form, the links to the reports and the exports (`members`: the members
+/// export's buttons and job, from [`Exporter`]).
+pub fn tools_html(period: &str, query: &str, members: &str) -> String {
     let mut h = String::from(r#"<section class="card form"><form id="period">"#);
     h += &field(t(K::DashPeriod), &select("p", &period_options(), period));
     h += "</form>";
     h += &export_links(K::ExportTables, "dashboard", query);
-    h += &export_links(K::ExportMembers, "members", query);
+    h += members;
     h += &format!(
         r#"<p class="small"><a href="/admin/reports?kind=quarter">{}</a> · <a href="/admin/reports?kind=half">{}</a> · <a href="/admin/reports?kind=year">{}</a></p>"#,
         t(K::ReportQuarter),
@@ -224,12 +225,14 @@ pub fn AdminDashboard() -> impl IntoView {
     });
     let heat = Fetch::new(move || format!("{}/heatmap?{}", api::DASHBOARD, query()));
     let notice = RwSignal::new(None::<(bool, String)>);
+    let exporter = Exporter::new();
 
     let act = move |a: Act| match a {
         Act::Change(_, _, fields) => router.navigate(
             &format!("/admin/dashboard?p={}", fields.text("p")),
             Nav::REPLACE,
         ),
+        Act::Click(what, _) if exporter.click(&what, &query()) => {}
         Act::Click(what, id) => {
             let Some(kind) = what.strip_prefix("remind-") else {
                 dash.reload();
@@ -253,7 +256,7 @@ pub fn AdminDashboard() -> impl IntoView {
     let html = move || {
         let p = period();
         let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
-        h += &tools_html(&p, &query());
+        h += &tools_html(&p, &query(), &exporter.html());
         h += &dash.html(6, |d: Value| dashboard_html(&d, &p));
         if let Some(Ok(tl)) = timeline.get() {
             h += &timeline_html(&tl);
@@ -331,8 +334,9 @@ mod tests {
             format!("from={from}&to={now}")
         );
         assert_eq!(period_query("all", now), format!("to={now}"));
-        let h = tools_html("half", "to=5");
+        let h = tools_html("half", "to=5", "<p>members</p>");
         assert!(h.contains(r#"<option value="half" selected>"#));
-        assert!(h.contains(r#"href="/api/v1/exports/members?format=csv&to=5" download"#));
+        assert!(h.contains(r#"href="/api/v1/exports/dashboard?format=csv&to=5" download"#));
+        assert!(h.contains("<p>members</p>"));
     }
 }

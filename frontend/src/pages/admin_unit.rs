@@ -7,12 +7,12 @@ use serde_json::Value;
 
 use crate::api;
 use crate::browser::now_ms;
-use crate::components::{region, Fetch, Page};
+use crate::components::{region, Act, Exporter, Fetch, Page};
 use crate::format::date_time;
 use crate::html::{el, esc};
 use crate::i18n::{locale, t, tf, K};
 use crate::json::{i, list, s};
-use crate::pages::admin_dashboard::{export_links, period_query};
+use crate::pages::admin_dashboard::period_query;
 use crate::router::use_router;
 
 /// The unit's members (`UnitMembers` JSON).
@@ -107,19 +107,20 @@ pub fn AdminUnit(youth_group: bool, id: i64) -> impl IntoView {
         period_query(&period, now_ms())
     );
     let data = Fetch::new(move || url.clone());
-    let links = export_links(
-        K::ExportMembers,
-        "members",
-        &format!(
-            "unit={}&unit_id={id}&{}",
-            if youth_group { "youth_group" } else { "branch" },
-            period_query(&period, now_ms())
-        ),
+    let query = format!(
+        "unit={}&unit_id={id}&{}",
+        if youth_group { "youth_group" } else { "branch" },
+        period_query(&period, now_ms())
     );
-    let html = move || links.clone() + &data.html(6, |u: Value| unit_html(&u));
+    let exporter = Exporter::new();
+    let html = move || exporter.html() + &data.html(6, |u: Value| unit_html(&u));
+    let act = move |a: Act| match a {
+        Act::Click(what, _) if exporter.click(&what, &query) => {}
+        _ => data.reload(),
+    };
     view! {
         <Page class="admin-unit" title=K::UnitTitle back=Some("/admin/dashboard")>
-            {region("", html, move |_| data.reload())}
+            {region("", html, act)}
         </Page>
     }
 }

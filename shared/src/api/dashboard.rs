@@ -257,3 +257,22 @@ mod tests {
         assert_eq!(percent(3, 0), 0.0);
     }
 }
+
+/// A members export written in the background (`POST /api/v1/exports/members/jobs`): its
+/// progress while it runs, then its file at `GET /api/v1/exports/jobs/{id}/file`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportJob {
+    pub id: u64,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    /// Units (branches or youth groups) written so far, of `units_total`.
+    pub units_done: u64,
+    pub units_total: u64,
+    /// Member rows written so far.
+    pub rows: u64,
+    /// The download's file name.
+    pub file_name: String,
+    /// Why it failed (Chinese, for people).
+    pub error: Option<String>,
+}
