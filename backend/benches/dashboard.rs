@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 
 use backend::auth::SessionUser;
 use backend::db::{Db, DbKind};
-use backend::domain::dashboard;
+use backend::domain::exports::Sheet;
+use backend::domain::{dashboard, export_jobs};
 use clap::Parser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -781,4 +782,37 @@ async fn measure(args: &Args, db: &Db, kind: DbKind, now: i64) {
     });
     worst_dashboard = worst_dashboard.max(p99);
     println!("{kind:?}: worst dashboard p99 {worst_dashboard:.1} ms (target < 1000 ms)");
+    export_everyone(db, &admin, &year).await;
+}
+
+/// The members export of the whole organization in both formats, and the admin's dashboard
+/// timed while the XLSX one is written (other users are not to be held up).
+async fn export_everyone(db: &Db, admin: &SessionUser, year: &PeriodQuery) {
+    for sheet in [Sheet::Csv, Sheet::Xlsx] {
+        let t = Instant::now();
+        let export = export_jobs::write_now(db, admin, None, year.clone(), sheet);
+        let probe = async {
+            let mut times = vec![];
+            for _ in 0..10 {
+                let t = Instant::now();
+                let d = dashboard::dashboard(db, admin, year.clone()).await;
+                std::hint::black_box(d.expect("dashboard"));
+                times.push(t.elapsed());
+            }
+            times.sort();
+            times
+        };
+        let (path, times) = tokio::join!(export, probe);
+        let path = path.expect("export");
+        let secs = t.elapsed().as_secs_f64();
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let _ = std::fs::remove_file(&path);
+        println!(
+            "export of every member as {:<4} {secs:>6.1} s, {:.1} MB; dashboard meanwhile p50 / max {:.0} / {:.0} ms",
+            sheet.extension(),
+            size as f64 / 1e6,
+            percentile(&times, 0.5),
+            percentile(&times, 1.0)
+        );
+    }
 }
