@@ -189,8 +189,21 @@ fn sweep() {
     }
 }
 
-fn file_name(sheet: Sheet) -> String {
+/// The download's name.
+pub fn file_name(sheet: Sheet) -> String {
     format!("成员完成情况.{}", sheet.extension())
+}
+
+/// The units an export covers, after checking the caller's scope and the period.
+async fn units_to_export(
+    db: &Db,
+    user: &SessionUser,
+    unit: Option<(UnitKind, i64)>,
+    p: &PeriodQuery,
+) -> AppResult<Vec<(UnitKind, i64)>> {
+    let units = member_units(db, user, unit).await?;
+    dashboard::period(p.from, p.to, now_ms())?;
+    Ok(units)
 }
 
 /// Starts exporting the members of one unit (or of every branch in scope) over the period.
@@ -201,8 +214,7 @@ pub async fn start(
     p: PeriodQuery,
     sheet: Sheet,
 ) -> AppResult<ExportJob> {
-    let units = member_units(db, user, unit).await?;
-    dashboard::period(p.from, p.to, now_ms())?;
+    let units = units_to_export(db, user, unit, &p).await?;
     sweep();
     let (id, path) = new_path(sheet)?;
     let status = ExportJob {
@@ -296,8 +308,7 @@ pub async fn write_now(
     p: PeriodQuery,
     sheet: Sheet,
 ) -> AppResult<PathBuf> {
-    let units = member_units(db, user, unit).await?;
-    dashboard::period(p.from, p.to, now_ms())?;
+    let units = units_to_export(db, user, unit, &p).await?;
     let (_, path) = new_path(sheet)?;
     let done = write(db, user, units, p, sheet, path.clone(), |_, _| {}).await;
     if done.is_err() {

@@ -115,7 +115,7 @@ pub async fn members(
     let sheet = Sheet::parse(&q.format)?;
     let unit = member_unit(&q)?;
     let path = export_jobs::write_now(&state.db, &user, unit, period(&q), sheet).await?;
-    let sent = send_file(&path, sheet, &format!("成员完成情况.{}", sheet.extension())).await;
+    let sent = send_file(&path, sheet, &export_jobs::file_name(sheet)).await;
     // The open file stays readable after its name is gone.
     let _ = tokio::fs::remove_file(&path).await;
     sent
