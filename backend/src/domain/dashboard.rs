@@ -169,7 +169,8 @@ impl ItemAcc {
     }
 }
 
-fn item_ref(i: &ItemRow) -> ItemRef {
+/// How an assigned item appears on the wire.
+pub(crate) fn item_ref(i: &ItemRow) -> ItemRef {
     ItemRef {
         kind: ItemKind::parse(i.kind).unwrap_or(ItemKind::Module),
         id: i.id,

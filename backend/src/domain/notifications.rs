@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use serde_json::json;
-use shared::api::dashboard::{ItemKind, ItemRef};
+use shared::api::dashboard::ItemKind;
 use shared::api::notifications::{
     DueItem, MarkRead, Notification, NotificationPage, NotificationQuery, ReminderSent,
     SendReminder, UnreadCount, REMINDER_MESSAGE_MAX_CHARS,
@@ -27,7 +27,7 @@ use crate::db::dashboard::{self as dq, ItemRow};
 use crate::db::notifications::{self as q, NewNotification};
 use crate::db::{now_ms, Db};
 use crate::domain::audit;
-use crate::domain::dashboard::ViewScope;
+use crate::domain::dashboard::{item_ref, ViewScope};
 use crate::error::{AppError, AppResult};
 
 /// A way of delivering notifications to members.
@@ -146,16 +146,6 @@ pub async fn mark_read(db: &Db, user: &SessionUser, req: MarkRead) -> AppResult<
     let unread = q::unread_count(&mut tx, user.id).await?;
     tx.commit().await?;
     Ok(UnreadCount { unread })
-}
-
-fn item_ref(i: &ItemRow) -> ItemRef {
-    ItemRef {
-        kind: ItemKind::parse(i.kind).unwrap_or(ItemKind::Module),
-        id: i.id,
-        title: i.title.clone(),
-        module_id: i.module_id,
-        due_at: i.due_at,
-    }
 }
 
 /// Whether an item can still be done: a quiz past its closing time cannot.

@@ -598,18 +598,7 @@ async fn real_activity_and_moves_reach_the_figures(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let attempt = r.json()["id"].as_i64().unwrap();
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT aq.position, q.answer_key, aq.option_order FROM attempt_questions aq \
-         JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = $1",
-    )
-    .bind(attempt)
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    for (pos, key, order) in rows {
-        let key: shared::grading::AnswerKey = serde_json::from_str(&key).unwrap();
-        let order: Vec<usize> = serde_json::from_str(&order).unwrap();
-        let answer = shared::grading::to_shown(&shared::grading::key_as_answer(&key), &order);
+    for (pos, answer) in app.right_answers(attempt).await {
         let r = m
             .put(
                 &format!("/api/v1/attempts/{attempt}/answers/{pos}"),

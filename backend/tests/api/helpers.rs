@@ -151,6 +151,30 @@ impl TestApp {
         id
     }
 
+    /// The right answers of an attempt, by position, in its shown option order (read from
+    /// the database, as the member's browser never gets them).
+    pub async fn right_answers(
+        &self,
+        attempt: i64,
+    ) -> std::collections::HashMap<i64, shared::grading::Answer> {
+        use shared::grading::{key_as_answer, to_shown, AnswerKey};
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT aq.position, q.answer_key, aq.option_order FROM attempt_questions aq \
+             JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = $1",
+        )
+        .bind(attempt)
+        .fetch_all(&self.db.pool)
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(pos, key, order)| {
+                let key: AnswerKey = serde_json::from_str(&key).unwrap();
+                let order: Vec<usize> = serde_json::from_str(&order).unwrap();
+                (pos, to_shown(&key_as_answer(&key), &order))
+            })
+            .collect()
+    }
+
     pub async fn user_id(&self, username: &str) -> i64 {
         let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = $1")
             .bind(username)

@@ -93,18 +93,8 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let attempt = r.json()["id"].as_i64().unwrap();
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT aq.position, q.answer_key, aq.option_order FROM attempt_questions aq \
-         JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = $1",
-    )
-    .bind(attempt)
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    for (pos, key, order) in &rows {
-        let key: AnswerKey = serde_json::from_str(key).unwrap();
-        let order: Vec<usize> = serde_json::from_str(order).unwrap();
-        let answer = grading::to_shown(&grading::key_as_answer(&key), &order);
+    let rows = app.right_answers(attempt).await;
+    for (pos, answer) in &rows {
         let r = c
             .call(
                 Method::PUT,

@@ -47,28 +47,6 @@ async fn start(c: &Client<'_>, quiz: i64) -> Value {
     r.json()
 }
 
-/// The right answers of an attempt, in its shown option order, read from the database.
-async fn right_answers(app: &TestApp, attempt: i64) -> HashMap<i64, Answer> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT aq.position, q.answer_key, aq.option_order FROM attempt_questions aq \
-         JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = $1",
-    )
-    .bind(attempt)
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    rows.into_iter()
-        .map(|(pos, key, order)| {
-            let key: AnswerKey = serde_json::from_str(&key).unwrap();
-            let order: Vec<usize> = serde_json::from_str(&order).unwrap();
-            (
-                pos,
-                grading::to_shown(&grading::key_as_answer(&key), &order),
-            )
-        })
-        .collect()
-}
-
 /// A wrong answer of the same shape as `right`.
 fn wrong(right: &Answer, option_count: usize) -> Answer {
     match right {
@@ -169,7 +147,7 @@ async fn nothing_before_submission_reveals_a_key(app: TestApp) {
         responses.push(a.clone());
         responses.push(c.get(&format!("/api/v1/attempts/{id}")).await.json());
         let first = &a["questions"][0];
-        let right = right_answers(&app, id).await;
+        let right = app.right_answers(id).await;
         let answer = if kind == "challenge" {
             right[&1].clone()
         } else {
@@ -202,7 +180,7 @@ async fn grading_is_done_on_the_server_with_explanations_after(app: TestApp) {
     let c = app.signed_in("m003").await;
     let a = start(&c, quiz_id(&c, "practice").await).await;
     let id = a["id"].as_i64().unwrap();
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     let n = a["questions"].as_array().unwrap().len() as i64;
     assert_eq!(n, 5);
     // All right but the last, which is left unanswered.
@@ -243,7 +221,7 @@ async fn daily_is_once_a_day_and_resumes(app: TestApp) {
     let a = start(&c, quiz).await;
     assert_eq!(a["questions"].as_array().unwrap().len(), 5);
     let id = a["id"].as_i64().unwrap();
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     save(&c, id, 2, &right[&2]).await;
     // A reload resumes the same attempt with the saved answer.
     let again = start(&c, quiz).await;
@@ -279,7 +257,7 @@ async fn fifty_concurrent_submissions_give_one_result(app: TestApp) {
     let c = app.signed_in("m005").await;
     let a = start(&c, quiz_id(&c, "weekly").await).await;
     let id = a["id"].as_i64().unwrap();
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     save(&c, id, 1, &right[&1]).await;
     let opts = a["questions"][1]["options"]
         .as_array()
@@ -339,7 +317,7 @@ async fn exam_deadline_and_attempt_limit(app: TestApp) {
     let a = start(&c, quiz).await;
     let id = a["id"].as_i64().unwrap();
     assert!(a["deadline_at"].as_i64().unwrap() - a["started_at"].as_i64().unwrap() == 600_000);
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     save(&c, id, 1, &right[&1]).await;
     // Time runs out.
     sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE id = $2")
@@ -473,7 +451,7 @@ async fn challenge_runs_until_the_first_wrong_answer(app: TestApp) {
         1,
         "one question at a time"
     );
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     let r = save(&c, id, 1, &right[&1]).await.json();
     assert_eq!(r["correct"], true);
     assert_eq!(r["next"]["position"], 2);
@@ -500,7 +478,7 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
     assert_eq!(r.code(), "no_mistakes");
     let a = start(&c, quiz_id(&c, "practice").await).await;
     let id = a["id"].as_i64().unwrap();
-    let right = right_answers(&app, id).await;
+    let right = app.right_answers(id).await;
     let opts = a["questions"][0]["options"]
         .as_array()
         .unwrap()
@@ -523,7 +501,7 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
         let p = c.post("/api/v1/mistakes/practice", json!({})).await;
         assert_eq!(p.status, StatusCode::CREATED, "{}", p.text());
         let pid = p.json()["id"].as_i64().unwrap();
-        let right = right_answers(&app, pid).await;
+        let right = app.right_answers(pid).await;
         save(&c, pid, 1, &right[&1]).await;
         c.post(&format!("/api/v1/attempts/{pid}/submit"), json!({}))
             .await;
@@ -533,7 +511,7 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
             // A second right answer the same day does not count twice.
             let p2 = c.post("/api/v1/mistakes/practice", json!({})).await.json();
             let pid2 = p2["id"].as_i64().unwrap();
-            let r2 = right_answers(&app, pid2).await;
+            let r2 = app.right_answers(pid2).await;
             save(&c, pid2, 1, &r2[&1]).await;
             c.post(&format!("/api/v1/attempts/{pid2}/submit"), json!({}))
                 .await;
