@@ -23,7 +23,9 @@
 //! the triggers' results rather than through them, then re-creates the secondary indexes.
 //! The timed calls are the domain functions the API handlers call (no HTTP, no JSON).
 
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use backend::auth::SessionUser;
 use backend::db::{Db, DbKind};
@@ -35,7 +37,8 @@ use rand::{Rng, SeedableRng};
 use shared::api::auth::{Role, Scope};
 use shared::api::dashboard::{PeriodQuery, TimelineQuery, UnitKind};
 use shared::calendar;
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
+use support::{percentile, units_of, Loader, V};
 
 #[derive(Parser, Debug)]
 #[command(about = "Completion dashboard benchmark (see the file's notes)")]
@@ -88,7 +91,10 @@ async fn main() {
     }
     let now = backend::db::now_ms();
     for kind in kinds {
-        let db = open(&args, kind).await;
+        let sqlite_path = args.sqlite_path.clone().unwrap_or_else(|| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench/dashboard.db").into()
+        });
+        let db = support::open(kind, &sqlite_path, &args.postgres, PG_DB, args.reuse).await;
         if !args.reuse {
             let t = Instant::now();
             generate(&args, &db, now).await;
@@ -96,159 +102,6 @@ async fn main() {
         }
         measure(&args, &db, kind, now).await;
     }
-}
-
-async fn open(args: &Args, kind: DbKind) -> Db {
-    match kind {
-        DbKind::Sqlite => {
-            let path = args.sqlite_path.clone().unwrap_or_else(|| {
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench/dashboard.db").into()
-            });
-            if !args.reuse {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
-                }
-            }
-            let db = Db::connect(&format!("sqlite:{path}"))
-                .await
-                .expect("open SQLite");
-            db.migrate().await.expect("migrate");
-            db
-        }
-        DbKind::Postgres => {
-            if !args.reuse {
-                let mut admin =
-                    sqlx::postgres::PgConnection::connect(&format!("{}/postgres", args.postgres))
-                        .await
-                        .expect("connect to PostgreSQL (BEACON_BENCH_POSTGRES_URL)");
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {PG_DB}").as_str())
-                    .await
-                    .expect("drop bench database");
-                admin
-                    .execute(format!("CREATE DATABASE {PG_DB}").as_str())
-                    .await
-                    .expect("create bench database");
-            }
-            let db = Db::connect(&format!("{}/{PG_DB}", args.postgres))
-                .await
-                .expect("open PostgreSQL");
-            db.migrate().await.expect("migrate");
-            db
-        }
-    }
-}
-
-/// A value of a generated row.
-enum V {
-    I(i64),
-    S(String),
-    Null,
-}
-
-/// Writes rows into one table: batched multi-row INSERTs (SQLite) or COPY (PostgreSQL).
-struct Loader<'a> {
-    kind: DbKind,
-    table: &'static str,
-    cols: &'static [&'static str],
-    rows: Vec<Vec<V>>,
-    conn: &'a mut sqlx::AnyConnection,
-    pg: Option<&'a mut sqlx::postgres::PgConnection>,
-    copy_buf: String,
-}
-
-impl<'a> Loader<'a> {
-    fn new(
-        kind: DbKind,
-        conn: &'a mut sqlx::AnyConnection,
-        pg: Option<&'a mut sqlx::postgres::PgConnection>,
-        table: &'static str,
-        cols: &'static [&'static str],
-    ) -> Self {
-        Loader {
-            kind,
-            table,
-            cols,
-            rows: vec![],
-            conn,
-            pg,
-            copy_buf: String::new(),
-        }
-    }
-
-    async fn push(&mut self, row: Vec<V>) {
-        if self.kind == DbKind::Postgres {
-            for (i, v) in row.iter().enumerate() {
-                if i > 0 {
-                    self.copy_buf.push('\t');
-                }
-                match v {
-                    V::I(n) => self.copy_buf.push_str(&n.to_string()),
-                    V::S(s) => self.copy_buf.push_str(s),
-                    V::Null => self.copy_buf.push_str("\\N"),
-                }
-            }
-            self.copy_buf.push('\n');
-            if self.copy_buf.len() > 4 << 20 {
-                self.flush().await;
-            }
-        } else {
-            self.rows.push(row);
-            if self.rows.len() >= 30_000 / self.cols.len() {
-                self.flush().await;
-            }
-        }
-    }
-
-    async fn flush(&mut self) {
-        if let Some(pg) = self.pg.as_deref_mut() {
-            if self.copy_buf.is_empty() {
-                return;
-            }
-            let sql = format!("COPY {} ({}) FROM STDIN", self.table, self.cols.join(", "));
-            let mut copy = pg.copy_in_raw(&sql).await.expect("COPY");
-            copy.send(std::mem::take(&mut self.copy_buf).into_bytes())
-                .await
-                .expect("COPY data");
-            copy.finish().await.expect("COPY end");
-            return;
-        }
-        if self.rows.is_empty() {
-            return;
-        }
-        let n = self.cols.len();
-        let values: Vec<String> = (0..self.rows.len())
-            // `?`, not `$n`: SQLite treats `$n` as names and looks each one up.
-            .map(|_| format!("({})", vec!["?"; n].join(", ")))
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            self.table,
-            self.cols.join(", "),
-            values.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for row in self.rows.drain(..) {
-            for v in row {
-                q = match v {
-                    V::I(n) => q.bind(n),
-                    V::S(s) => q.bind(s),
-                    V::Null => q.bind(Option::<i64>::None),
-                };
-            }
-        }
-        q.execute(&mut *self.conn).await.expect("insert");
-    }
-}
-
-/// The branch (1-based) and youth group (every second member) of member `i` (1-based),
-/// as in the leaderboard benchmark.
-fn units_of(args: &Args, i: usize) -> (i64, Option<i64>) {
-    let branch = (i % args.branches) as i64 + 1;
-    let group = i
-        .is_multiple_of(2)
-        .then(|| ((i / 2) % args.youth_groups) as i64 + 1);
-    (branch, group)
 }
 
 /// An item the generator gives progress on: kind, id, audience (None: everyone; else the
@@ -324,45 +177,10 @@ async fn generate(args: &Args, db: &Db, now: i64) {
             .map(|j| ((k + j * 10) % args.youth_groups) as i64 + 1)
             .collect()
     };
-    if kind == DbKind::Sqlite {
-        conn.execute(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY",
-        )
-        .await
-        .expect("pragmas");
-    }
-    // Secondary indexes of the loaded tables, dropped now and re-created at the end.
+    // Secondary indexes of the loaded tables are dropped now and re-created at the end.
     let tables = "'users', 'item_progress', 'answer_stats', 'answer_stats_weekly', 'points_ledger'";
-    let sql = match kind {
-        DbKind::Sqlite => format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-             AND tbl_name IN ({tables})"
-        ),
-        DbKind::Postgres => format!(
-            "SELECT i.indexname::text, i.indexdef FROM pg_indexes i WHERE i.tablename IN ({tables}) \
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-        ),
-    };
-    let indexes: Vec<(String, String)> = sqlx::query_as(&sql)
-        .fetch_all(&mut *conn)
-        .await
-        .expect("indexes");
-    for (name, _) in &indexes {
-        conn.execute(format!("DROP INDEX {name}").as_str())
-            .await
-            .expect("drop index");
-    }
-    let mut pg = match kind {
-        DbKind::Postgres => Some(
-            sqlx::postgres::PgConnection::connect(&format!("{}/{PG_DB}", args.postgres))
-                .await
-                .expect("pg"),
-        ),
-        DbKind::Sqlite => None,
-    };
-    if kind == DbKind::Sqlite {
-        conn.execute("BEGIN").await.expect("begin");
-    }
+    let url = format!("{}/{PG_DB}", args.postgres);
+    let (indexes, mut pg) = support::begin_load(&mut conn, kind, &url, tables).await;
     let modules: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM modules ORDER BY id")
         .fetch_all(&mut *conn)
         .await
@@ -490,7 +308,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
             ],
         );
         for i in 1..=args.members {
-            let (b, g) = units_of(args, i);
+            let (b, g) = units_of(i, args.branches, args.youth_groups);
             l.push(vec![
                 V::I(i as i64),
                 V::S(format!("u{i:06}")),
@@ -538,7 +356,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
         // In primary-key order (kind, item, user), as an index-ordered load is fastest.
         for it in &items {
             for i in 1..=args.members {
-                let (b, g) = units_of(args, i);
+                let (b, g) = units_of(i, args.branches, args.youth_groups);
                 if let Some((bs, gs)) = &it.audience {
                     if !bs.contains(&b) && !g.is_some_and(|g| gs.contains(&g)) {
                         continue;
@@ -659,21 +477,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
         }
         l.flush().await;
     }
-    if kind == DbKind::Sqlite {
-        conn.execute("COMMIT").await.expect("commit");
-    }
-    for (_, sql) in &indexes {
-        conn.execute(sql.as_str()).await.expect("create index");
-    }
-    match kind {
-        DbKind::Sqlite => conn.execute("ANALYZE").await.expect("analyze"),
-        DbKind::Postgres => conn.execute("VACUUM ANALYZE").await.expect("vacuum"),
-    };
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
+    support::end_load(&mut conn, kind, &indexes).await;
 }
 
 fn staff(role: Role, scope: Scope) -> SessionUser {

@@ -17,8 +17,10 @@
 //! them from their own definitions, so the schema measured is exactly the migrations'.
 //! The timed calls are the domain functions the API handlers call (no HTTP, no JSON).
 
+mod support;
+
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use backend::db::{Db, DbKind};
 use backend::domain::points::{group_board, individual_board, Viewer};
@@ -28,7 +30,8 @@ use rand::{Rng, SeedableRng};
 use shared::api::auth::Role;
 use shared::api::points::{GroupBoardQuery, IndividualBoardQuery, Period};
 use shared::calendar;
-use sqlx::{Connection, Executor};
+use sqlx::Executor;
+use support::{percentile, units_of, Loader, V};
 
 #[derive(Parser, Debug)]
 #[command(about = "Leaderboard benchmark (see the file's notes)")]
@@ -80,7 +83,14 @@ async fn main() {
     }
     let now = backend::db::now_ms();
     for kind in kinds {
-        let db = open(&args, kind).await;
+        let sqlite_path = args.sqlite_path.clone().unwrap_or_else(|| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../target/bench/leaderboard.db"
+            )
+            .into()
+        });
+        let db = support::open(kind, &sqlite_path, &args.postgres, PG_DB, args.reuse).await;
         if !args.reuse {
             let t = Instant::now();
             generate(&args, &db, now).await;
@@ -93,159 +103,6 @@ async fn main() {
         }
         measure(&args, &db, kind, now).await;
     }
-}
-
-async fn open(args: &Args, kind: DbKind) -> Db {
-    match kind {
-        DbKind::Sqlite => {
-            let path = args.sqlite_path.clone().unwrap_or_else(|| {
-                concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../target/bench/leaderboard.db"
-                )
-                .into()
-            });
-            if !args.reuse {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
-                }
-            }
-            let db = Db::connect(&format!("sqlite:{path}"))
-                .await
-                .expect("open SQLite");
-            db.migrate().await.expect("migrate");
-            db
-        }
-        DbKind::Postgres => {
-            if !args.reuse {
-                let mut admin =
-                    sqlx::postgres::PgConnection::connect(&format!("{}/postgres", args.postgres))
-                        .await
-                        .expect("connect to PostgreSQL (BEACON_BENCH_POSTGRES_URL)");
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {PG_DB}").as_str())
-                    .await
-                    .expect("drop bench database");
-                admin
-                    .execute(format!("CREATE DATABASE {PG_DB}").as_str())
-                    .await
-                    .expect("create bench database");
-            }
-            let db = Db::connect(&format!("{}/{PG_DB}", args.postgres))
-                .await
-                .expect("open PostgreSQL");
-            db.migrate().await.expect("migrate");
-            db
-        }
-    }
-}
-
-/// A value of a generated row.
-enum V {
-    I(i64),
-    S(String),
-    Null,
-}
-
-/// Writes rows into one table: batched multi-row INSERTs (SQLite) or COPY (PostgreSQL).
-struct Loader<'a> {
-    db: &'a Db,
-    table: &'static str,
-    cols: &'static [&'static str],
-    rows: Vec<Vec<V>>,
-    pg: Option<&'a mut sqlx::postgres::PgConnection>,
-    sqlite: Option<&'a mut sqlx::AnyConnection>,
-    copy_buf: String,
-}
-
-impl<'a> Loader<'a> {
-    fn batch(&self) -> usize {
-        30_000 / self.cols.len()
-    }
-
-    async fn push(&mut self, row: Vec<V>) {
-        if self.db.kind == DbKind::Postgres {
-            for (i, v) in row.iter().enumerate() {
-                if i > 0 {
-                    self.copy_buf.push('\t');
-                }
-                match v {
-                    V::I(n) => self.copy_buf.push_str(&n.to_string()),
-                    V::S(s) => self.copy_buf.push_str(s),
-                    V::Null => self.copy_buf.push_str("\\N"),
-                }
-            }
-            self.copy_buf.push('\n');
-            if self.copy_buf.len() > 4 << 20 {
-                self.flush().await;
-            }
-        } else {
-            self.rows.push(row);
-            if self.rows.len() >= self.batch() {
-                self.flush().await;
-            }
-        }
-    }
-
-    async fn flush(&mut self) {
-        if let Some(pg) = self.pg.as_deref_mut() {
-            if self.copy_buf.is_empty() {
-                return;
-            }
-            let sql = format!("COPY {} ({}) FROM STDIN", self.table, self.cols.join(", "));
-            let mut copy = pg.copy_in_raw(&sql).await.expect("COPY");
-            copy.send(std::mem::take(&mut self.copy_buf).into_bytes())
-                .await
-                .expect("COPY data");
-            copy.finish().await.expect("COPY end");
-            return;
-        }
-        if self.rows.is_empty() {
-            return;
-        }
-        let n = self.cols.len();
-        let values: Vec<String> = (0..self.rows.len())
-            // `?`, not `$n`: SQLite treats `$n` as names and looks each one up.
-            .map(|_| format!("({})", vec!["?"; n].join(", ")))
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            self.table,
-            self.cols.join(", "),
-            values.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for row in self.rows.drain(..) {
-            for v in row {
-                q = match v {
-                    V::I(n) => q.bind(n),
-                    V::S(s) => q.bind(s),
-                    V::Null => q.bind(Option::<i64>::None),
-                };
-            }
-        }
-        q.execute(&mut **self.sqlite.as_mut().unwrap())
-            .await
-            .expect("insert");
-    }
-}
-
-/// Plain secondary indexes of the tables being loaded (not those of keys), to drop before
-/// loading and re-create after, from their stored definitions.
-async fn secondary_indexes(conn: &mut sqlx::AnyConnection, kind: DbKind) -> Vec<(String, String)> {
-    let tables = "'points_ledger', 'points_member_totals', 'points_daily', 'points_group_totals', \
-        'points_rank_counts'";
-    let sql = match kind {
-        DbKind::Sqlite => format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-             AND tbl_name IN ({tables})"
-        ),
-        DbKind::Postgres => format!(
-            "SELECT i.indexname::text, i.indexdef FROM pg_indexes i WHERE i.tablename IN ({tables}) \
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
-        ),
-    };
-    sqlx::query_as(&sql).fetch_all(conn).await.expect("indexes")
 }
 
 const SURNAMES: [&str; 20] = [
@@ -266,15 +123,6 @@ const SOURCES: [(&str, i64, i64); 8] = [
     ("challenge", 2, 6),
     ("module", 5, 5),
 ];
-
-/// The branch (1-based) and youth group (every second member) of member `i` (1-based).
-fn units_of(args: &Args, i: usize) -> (i64, Option<i64>) {
-    let branch = (i % args.branches) as i64 + 1;
-    let group = i
-        .is_multiple_of(2)
-        .then(|| ((i / 2) % args.youth_groups) as i64 + 1);
-    (branch, group)
-}
 
 /// The five period keys of a moment, as (kind, ordinal) pairs: compact while generating.
 fn period_ids(t: i64) -> [u32; 5] {
@@ -307,45 +155,13 @@ fn period_name(id: u32) -> String {
 async fn generate(args: &Args, db: &Db, now: i64) {
     let mut conn = db.pool.acquire().await.expect("conn");
     let kind = db.kind;
-    if kind == DbKind::Sqlite {
-        conn.execute(
-            "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA temp_store = MEMORY",
-        )
-        .await
-        .expect("pragmas");
-    }
-    let indexes = secondary_indexes(&mut conn, kind).await;
-    for (name, _) in &indexes {
-        conn.execute(format!("DROP INDEX {name}").as_str())
-            .await
-            .expect("drop index");
-    }
-    let mut pg = match kind {
-        DbKind::Postgres => Some(
-            sqlx::postgres::PgConnection::connect(&format!("{}/{PG_DB}", args.postgres))
-                .await
-                .expect("pg"),
-        ),
-        DbKind::Sqlite => None,
-    };
-    if kind == DbKind::Sqlite {
-        conn.execute("BEGIN").await.expect("begin");
-    }
+    let tables = "'points_ledger', 'points_member_totals', 'points_daily', 'points_group_totals', \
+        'points_rank_counts'";
+    let url = format!("{}/{PG_DB}", args.postgres);
+    let (indexes, mut pg) = support::begin_load(&mut conn, kind, &url, tables).await;
     macro_rules! loader {
         ($table:expr, $cols:expr) => {
-            Loader {
-                db,
-                table: $table,
-                cols: $cols,
-                rows: Vec::new(),
-                pg: pg.as_mut(),
-                sqlite: if kind == DbKind::Sqlite {
-                    Some(&mut *conn)
-                } else {
-                    None
-                },
-                copy_buf: String::new(),
-            }
+            Loader::new(kind, &mut conn, pg.as_mut(), $table, $cols)
         };
     }
     // The organization tree and the members.
@@ -402,7 +218,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
             ]
         );
         for i in 1..=args.members {
-            let (b, g) = units_of(args, i);
+            let (b, g) = units_of(i, args.branches, args.youth_groups);
             l.push(vec![
                 V::I(i as i64),
                 V::S(format!("u{i:06}")),
@@ -458,7 +274,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
             generated += n;
             let mut times: Vec<i64> = (0..n).map(|_| rng.gen_range(year_ago..=now)).collect();
             times.sort_unstable();
-            let (branch, group) = units_of(args, i);
+            let (branch, group) = units_of(i, args.branches, args.youth_groups);
             let mut totals: HashMap<u32, (i64, i64)> = HashMap::new();
             let mut daily: HashMap<(String, &str), (i64, i64)> = HashMap::new();
             for (k, t) in times.into_iter().enumerate() {
@@ -551,7 +367,7 @@ async fn generate(args: &Args, db: &Db, now: i64) {
             ]
         );
         for (p, u, points, reached) in &member_rows {
-            let (b, g) = units_of(args, *u as usize);
+            let (b, g) = units_of(*u as usize, args.branches, args.youth_groups);
             l.push(vec![
                 V::S(names[p].clone()),
                 V::I(*u as i64),
@@ -607,32 +423,17 @@ async fn generate(args: &Args, db: &Db, now: i64) {
         }
         l.flush().await;
     }
-    if kind == DbKind::Sqlite {
-        conn.execute("COMMIT").await.expect("commit");
-    }
     println!(
         "  {} member-period rows; re-creating indexes",
         member_rows.len()
     );
-    for (_, sql) in &indexes {
-        conn.execute(sql.as_str()).await.expect("create index");
-    }
-    match kind {
-        DbKind::Sqlite => conn.execute("ANALYZE").await.expect("analyze"),
-        // A vacuumed table has an up-to-date visibility map, so counts are index-only.
-        DbKind::Postgres => conn.execute("VACUUM ANALYZE").await.expect("vacuum"),
-    };
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
+    support::end_load(&mut conn, kind, &indexes).await;
 }
 
 async fn measure(args: &Args, db: &Db, kind: DbKind, now: i64) {
     let mut rng = StdRng::seed_from_u64(7);
     let viewer = |i: usize| {
-        let (b, g) = units_of(args, i);
+        let (b, g) = units_of(i, args.branches, args.youth_groups);
         Viewer {
             id: i as i64,
             role: Role::Member,
