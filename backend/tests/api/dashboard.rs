@@ -282,6 +282,16 @@ fn unit(rows: &Value, id: i64) -> &Value {
         .unwrap_or_else(|| panic!("unit {id} in {rows}"))["stats"]
 }
 
+/// A heatmap's `field` (answered or correct) summed over its cells.
+fn heat_sum(h: &Value, field: &str) -> i64 {
+    h["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[field].as_i64().unwrap())
+        .sum()
+}
+
 fn stats(assigned: i64, started: i64, completed: i64, rate: f64, avg: Option<f64>) -> Value {
     json!({"assigned": assigned, "started": started, "completed": completed,
            "completion_rate": rate, "average_score": avg})
@@ -556,13 +566,7 @@ async fn drill_down_timeline_and_heatmap(app: TestApp) {
         let h = admin
             .get_ok(&format!("/api/v1/dashboard/heatmap?from={from}&to={to}"))
             .await;
-        let n: i64 = h["cells"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["answered"].as_i64().unwrap())
-            .sum();
-        assert_eq!(n, 5, "{from}..{to}");
+        assert_eq!(heat_sum(&h, "answered"), 5, "{from}..{to}");
     }
     let h = admin
         .get_ok(&format!(
@@ -571,13 +575,11 @@ async fn drill_down_timeline_and_heatmap(app: TestApp) {
             P0 + 14 * DAY
         ))
         .await;
-    let n: i64 = h["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["answered"].as_i64().unwrap())
-        .sum();
-    assert_eq!(n, 6, "with a3's answer ten days before");
+    assert_eq!(
+        heat_sum(&h, "answered"),
+        6,
+        "with a3's answer ten days before"
+    );
     assert_eq!(h["branches"].as_array().unwrap().len(), 6);
 }
 
@@ -654,20 +656,12 @@ async fn real_activity_and_moves_reach_the_figures(app: TestApp) {
         1
     );
     let heat = admin.get_ok("/api/v1/dashboard/heatmap").await;
-    let answered: i64 = heat["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["answered"].as_i64().unwrap())
-        .sum();
-    let correct: i64 = heat["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["correct"].as_i64().unwrap())
-        .sum();
-    assert_eq!(answered, 10, "the special quiz has 10 questions");
-    assert_eq!(correct, 10);
+    assert_eq!(
+        heat_sum(&heat, "answered"),
+        10,
+        "the special quiz has 10 questions"
+    );
+    assert_eq!(heat_sum(&heat, "correct"), 10);
 
     // Moving m001 to another branch moves their progress; deactivating removes it.
     let other = app.id_of("branches", "机关第四党支部").await;
