@@ -11,7 +11,6 @@ use backend::domain::points::{self, Amount};
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use shared::api::points::PointsSource;
-use shared::grading::{self, AnswerKey};
 
 use crate::helpers::TestApp;
 use crate::on_both_databases;

@@ -1,11 +1,9 @@
 //! Quizzes and attempts: the six kinds' rules, server-side grading, key secrecy before
 //! submission, one result for many submissions, deadlines, scope, and the mistake book.
 
-use std::collections::HashMap;
-
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use shared::grading::{self, Answer, AnswerKey};
+use shared::grading::Answer;
 
 use crate::helpers::{Client, TestApp};
 use crate::on_both_databases;
