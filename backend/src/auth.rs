@@ -2,10 +2,8 @@
 //! `CurrentUser` extractor every protected handler takes. Role and scope checks are methods
 //! on `CurrentUser` that the domain calls explicitly.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{header, request::Parts, HeaderMap};
 use rand::RngCore;
@@ -19,30 +17,14 @@ use crate::state::{AppState, Settings};
 /// Name of the HttpOnly session cookie.
 pub const SESSION_COOKIE: &str = "beacon_session";
 
-/// Hashes a password with argon2id off the async threads (it is deliberately slow).
+/// Hashes a password with argon2id (in the hashing queue, off the async threads).
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(AppError::internal)
-    })
-    .await?
+    crate::password::hash(password).await
 }
 
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
-    Ok(tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await?)
+    crate::password::verify(password, hash).await
 }
 
 /// A fresh random session token and the hash under which it is stored.
@@ -60,20 +42,24 @@ pub fn token_hash(token: &str) -> String {
 
 /// `Set-Cookie` value that stores the session token in the browser.
 pub fn session_cookie(token: &str, settings: &Settings, https: bool) -> String {
+    cookie(token, settings.session_ttl_ms / 1000, settings, https)
+}
+
+/// `Set-Cookie` value that removes the session cookie (with the attributes that set it, or
+/// a browser may keep the Secure one).
+pub fn clear_session_cookie(settings: &Settings, https: bool) -> String {
+    cookie("", 0, settings, https)
+}
+
+fn cookie(value: &str, max_age_secs: i64, settings: &Settings, https: bool) -> String {
     let secure = if settings.secure_cookie || https {
         "; Secure"
     } else {
         ""
     };
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        settings.session_ttl_ms / 1000
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
     )
-}
-
-/// `Set-Cookie` value that removes the session cookie.
-pub fn clear_session_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
 /// The session token sent in the request's cookies, if any.
@@ -89,28 +75,43 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The client's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy.
+/// The client's address. Directly connected, the socket peer. Behind
+/// `settings.trusted_proxies` proxies, each of which appends the address it saw to
+/// `X-Forwarded-For`, the entry that many places from the right: the rightmost one no
+/// trusted proxy wrote for itself. Entries left of it are the client's own words (anyone
+/// can send `X-Forwarded-For: 1.2.3.4`), so they are never used.
 pub fn client_ip(parts: &Parts, settings: &Settings) -> String {
-    if settings.trust_proxy {
-        if let Some(first) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
+        .map(|ci| ci.0.ip());
+    let forwarded = (settings.trusted_proxies > 0)
+        .then(|| forwarded_client(&parts.headers, settings.trusted_proxies))
+        .flatten();
+    forwarded
+        .or(peer)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// The client address `hops` trusted proxies recorded in `X-Forwarded-For` (all of its
+/// headers, in order), if it is a valid address.
+pub fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    // Fewer entries than proxies: every entry was written by a trusted proxy.
+    let entry = entries.get(entries.len().saturating_sub(hops))?;
+    entry.parse().ok()
 }
 
 /// True when the request came over https (directly or through a trusted proxy).
 pub fn is_https(parts: &Parts, settings: &Settings) -> bool {
-    settings.trust_proxy
+    settings.trusted_proxies > 0
         && parts
             .headers
             .get("x-forwarded-proto")

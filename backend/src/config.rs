@@ -20,7 +20,7 @@ use clap::{Args, Parser, Subcommand};
     BEACON_QUESTION_BANK folder of question-bank files loaded at start (default question-bank)\n  \
     BEACON_SEEDS         folder of shipped study material loaded at start (default seeds)\n  \
     BEACON_SECURE_COOKIE mark the session cookie Secure (set true when served over https)\n  \
-    BEACON_TRUST_PROXY   take the client address and scheme from X-Forwarded-For/-Proto\n  \
+    BEACON_TRUST_PROXY   false, true or the number of proxies in front whose X-Forwarded-For/-Proto to trust\n  \
     BEACON_DEMO          load the demo data at start when the database has no accounts"
 )]
 pub struct Cli {
@@ -72,9 +72,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BEACON_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,
 
-    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front.
-    #[arg(long, env = "BEACON_TRUST_PROXY", default_value_t = false)]
-    pub trust_proxy: bool,
+    /// Reverse proxies in front whose X-Forwarded-For / X-Forwarded-Proto are trusted:
+    /// `false` (none, the default), `true` (one) or how many are chained. The client
+    /// address is the X-Forwarded-For entry that many places from the right.
+    #[arg(long, env = "BEACON_TRUST_PROXY", default_value = "false", value_parser = parse_proxies)]
+    pub trust_proxy: usize,
 
     /// Folder of question-bank files (`*.toml`) loaded at start; skipped when missing.
     #[arg(long, env = "BEACON_QUESTION_BANK", default_value = "question-bank")]
@@ -97,7 +99,7 @@ impl Default for ServeArgs {
             question_bank: PathBuf::from("question-bank"),
             seeds: PathBuf::from("seeds"),
             secure_cookie: false,
-            trust_proxy: false,
+            trust_proxy: 0,
             demo: false,
         }
     }
@@ -114,4 +116,15 @@ pub struct CreateAdminArgs {
     /// Password; read from BEACON_ADMIN_PASSWORD so it stays out of shell history.
     #[arg(long, env = "BEACON_ADMIN_PASSWORD", hide_env_values = true)]
     pub password: String,
+}
+
+/// `BEACON_TRUST_PROXY`: `false`/`no`/`0`, `true`/`yes` (one proxy), or a count.
+fn parse_proxies(s: &str) -> Result<usize, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "false" | "no" | "off" | "" => Ok(0),
+        "true" | "yes" | "on" => Ok(1),
+        n => n.parse::<usize>().ok().filter(|n| *n <= 10).ok_or_else(|| {
+            format!("expected false, true or a number of proxies (0-10), got {s:?}")
+        }),
+    }
 }

@@ -28,14 +28,22 @@ pub enum AppError {
     Unauthorized { code: &'static str, message: String },
     #[error("forbidden")]
     Forbidden,
+    /// A state-changing request another site made a browser send (`crate::origin`).
+    #[error("cross-site request")]
+    CrossOrigin,
     #[error("password change required")]
     PasswordChangeRequired,
     #[error("not found: {0}")]
     NotFound(&'static str),
     #[error("conflict ({code}): {message}")]
     Conflict { code: &'static str, message: String },
+    /// Sign-in throttled (domain/throttle.rs); the client may try again after this long.
     #[error("too many attempts")]
-    TooManyAttempts { minutes: i64 },
+    TooManyAttempts { retry_after_secs: i64 },
+    /// The server has more of this work queued than it can do in reasonable time (e.g.
+    /// password checks in a sign-in rush); answered 503 with `Retry-After`.
+    #[error("busy")]
+    Busy { retry_after_secs: i64 },
     /// A body the server could not read (malformed JSON, wrong types, wrong content type).
     #[error("rejected body ({code}): {message}")]
     Body {
@@ -116,6 +124,12 @@ impl AppError {
                 "您没有权限进行此操作".into(),
                 vec![],
             ),
+            CrossOrigin => (
+                StatusCode::FORBIDDEN,
+                codes::CROSS_ORIGIN,
+                "请求来自其他网站，已拒绝。请在本站页面中操作".into(),
+                vec![],
+            ),
             PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
                 codes::PASSWORD_CHANGE_REQUIRED,
@@ -129,10 +143,22 @@ impl AppError {
                 vec![],
             ),
             Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone(), vec![]),
-            TooManyAttempts { minutes } => (
+            TooManyAttempts { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::TOO_MANY_ATTEMPTS,
-                format!("登录失败次数过多，请{minutes}分钟后再试"),
+                format!(
+                    "登录失败次数过多，请{}后再试",
+                    wait_in_words(*retry_after_secs)
+                ),
+                vec![],
+            ),
+            Busy { retry_after_secs } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::SERVER_BUSY,
+                format!(
+                    "当前登录人数较多，请{}后再试",
+                    wait_in_words(*retry_after_secs)
+                ),
                 vec![],
             ),
             Body {
@@ -161,7 +187,26 @@ impl IntoResponse for AppError {
             message,
             details,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::TooManyAttempts { retry_after_secs }
+        | AppError::Busy { retry_after_secs } = self
+        {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs.max(1)),
+            );
+        }
+        response
+    }
+}
+
+/// A wait as a person reads it: "30秒", "2分钟" (rounded up).
+fn wait_in_words(secs: i64) -> String {
+    let secs = secs.max(1);
+    if secs < 60 {
+        format!("{secs}秒")
+    } else {
+        format!("{}分钟", (secs + 59) / 60)
     }
 }
 

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use backend::config::{Cli, Command, ServeArgs};
 use backend::db::Db;
-use backend::domain::{content, demo, notifications, question_bank, seeds};
+use backend::domain::{auth, content, demo, notifications, question_bank, seeds};
 use backend::{app, AppState, Settings};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -60,12 +60,13 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
     }
     let settings = Settings {
         secure_cookie: args.secure_cookie,
-        trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trust_proxy,
         static_dir: Some(args.static_dir.clone()),
         ..Settings::default()
     };
     // Each month's reminder is generated once, by whichever instance's timer gets there first.
     tokio::spawn(notifications::monthly_timer(db.clone()));
+    tokio::spawn(auth::housekeeping_timer(db.clone()));
     let app = app(AppState::new(db, settings));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("Beacon is listening on http://{}", args.addr);

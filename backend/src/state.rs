@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::db::Db;
 
@@ -9,7 +10,11 @@ use crate::db::Db;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub secure_cookie: bool,
-    pub trust_proxy: bool,
+    /// How many reverse proxies in front append to `X-Forwarded-For` (0: none trusted).
+    pub trusted_proxies: usize,
+    /// The longest a sign-in waits for its password check before the server answers
+    /// 503 with `Retry-After` (see `crate::password`).
+    pub sign_in_max_wait: Duration,
     /// How long a session lasts without signing in again.
     pub session_ttl_ms: i64,
     /// Where the built frontend lives; `None` serves the API only.
@@ -20,7 +25,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             secure_cookie: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
+            sign_in_max_wait: Duration::from_secs(10),
             session_ttl_ms: 7 * 24 * 3600 * 1000,
             static_dir: None,
         }

@@ -38,6 +38,10 @@ pub mod codes {
     pub const PASSWORD_CHANGE_REQUIRED: &str = "password_change_required";
     pub const WRONG_PASSWORD: &str = "wrong_password";
     pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+    /// The server is too busy for this request now (503 with `Retry-After`).
+    pub const SERVER_BUSY: &str = "server_busy";
+    /// A state-changing request from another site (403).
+    pub const CROSS_ORIGIN: &str = "cross_origin";
     pub const FORBIDDEN: &str = "forbidden";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";

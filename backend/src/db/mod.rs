@@ -17,6 +17,7 @@ pub mod quiz;
 pub mod quiz_builder;
 pub mod sessions;
 pub mod study;
+pub mod throttle;
 pub mod users;
 
 use std::str::FromStr;

@@ -1,5 +1,5 @@
-//! Queries on sign-in sessions and failed sign-ins. Both live in the database so any
-//! backend instance behind a load balancer sees the same state.
+//! Queries on sign-in sessions. They live in the database so any backend instance behind a
+//! load balancer sees the same ones (sign-in failures: `db::throttle`).
 
 use sqlx::AnyConnection;
 
@@ -65,59 +65,6 @@ pub async fn delete_for_user(
 pub async fn delete_expired(conn: &mut AnyConnection, now: i64) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    username: &str,
-    client_ip: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_failures (username, client_ip, created_at) VALUES ($1, $2, $3)")
-        .bind(username)
-        .bind(client_ip)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Failures since `since` for this account and for this client address.
-pub async fn count_failures(
-    conn: &mut AnyConnection,
-    username: &str,
-    client_ip: &str,
-    since: i64,
-) -> sqlx::Result<(i64, i64)> {
-    let (by_user,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND created_at > $2",
-    )
-    .bind(username)
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (by_ip,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND created_at > $2",
-    )
-    .bind(client_ip)
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((by_user, by_ip))
-}
-
-/// Forgets an account's failures after it signs in, and everyone's old ones.
-pub async fn clear_failures(
-    conn: &mut AnyConnection,
-    username: &str,
-    older_than: i64,
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1 OR created_at < $2")
-        .bind(username)
-        .bind(older_than)
         .execute(conn)
         .await?;
     Ok(())

@@ -6,16 +6,10 @@ use shared::validation;
 
 use crate::auth::{hash_password, new_session_token, verify_password, SessionUser};
 use crate::db::{self, now_ms, users::UserRow, Db};
-use crate::domain::points;
+use crate::domain::{points, throttle};
 use crate::error::{AppError, AppResult};
+use crate::password;
 use crate::state::Settings;
-
-/// Failed sign-ins counted over this window.
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failures of one account within the window before it is locked for the rest of it.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failures from one client address within the window (guards against spraying many accounts).
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 
 /// A hash of a password nobody has, verified when the account does not exist so that the
 /// answer takes as long as for a real account.
@@ -23,6 +17,11 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8xKjCFE6ZAVy2m7fXwuAcZx1tXqB5r/SBqH9vZG4c0Y";
 
 /// Checks the credentials and opens a session. Returns the profile and the session token.
+///
+/// No pooled connection is held while the password is checked: in a morning rush the
+/// checks wait in the hashing queue (`crate::password`) while the pool keeps serving the
+/// rest of the API. The attempt is counted by the throttle before the check and given back
+/// when it succeeds (`domain::throttle`).
 pub async fn login(
     db: &Db,
     settings: &Settings,
@@ -40,39 +39,50 @@ pub async fn login(
         return Err(invalid_credentials(None));
     }
     let now = now_ms();
-    let mut conn = db.pool.acquire().await?;
-    let (by_user, by_ip) =
-        db::sessions::count_failures(&mut conn, &username, client_ip, now - FAILURE_WINDOW_MS)
-            .await?;
-    if by_user >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_ADDRESS {
-        return Err(AppError::TooManyAttempts {
-            minutes: FAILURE_WINDOW_MS / 60_000,
-        });
-    }
-    let user = db::users::find_by_username(&mut conn, &username).await?;
+    let attempt = throttle::reserve(db, &username, client_ip, now).await?;
+    let user = {
+        let mut conn = db.pool.acquire().await?;
+        db::users::find_by_username(&mut conn, &username).await?
+    };
     let hash = user
         .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let ok = verify_password(req.password, hash).await? && user.is_some();
-    let Some(user) = user.filter(|_| ok) else {
-        db::sessions::record_failure(&mut conn, &username, client_ip, now).await?;
-        return Err(invalid_credentials(Some(
-            MAX_FAILURES_PER_ACCOUNT - by_user - 1,
-        )));
+        .map_or_else(|| DUMMY_HASH.to_string(), |u| u.password_hash.clone());
+    let checked = password::hasher()
+        .verify(req.password, hash, Some(settings.sign_in_max_wait))
+        .await;
+    let ok = match checked {
+        Ok(ok) => ok && user.is_some(),
+        Err(e) => {
+            // Not the user's failure: the attempt does not count.
+            if let Err(w) = throttle::withdraw(db, &attempt).await {
+                tracing::warn!(error = %w, "sign-in attempt not withdrawn from the throttle");
+            }
+            return Err(e);
+        }
     };
+    let Some(user) = user.filter(|_| ok) else {
+        attempt.failed();
+        return Err(invalid_credentials(Some(&attempt)));
+    };
+    let (token, token_hash) = new_session_token();
+    let mut tx = db.begin_write().await?;
+    throttle::succeeded(&mut tx, &attempt).await?;
     if user.active != 1 {
+        tx.commit().await?;
         return Err(AppError::Unauthorized {
             code: codes::ACCOUNT_DISABLED,
             message: "该账号已停用，请联系管理员".into(),
         });
     }
-    let (token, token_hash) = new_session_token();
-    let expires = now + settings.session_ttl_ms;
-    db::sessions::create(&mut conn, &token_hash, user.id, now, expires).await?;
-    db::sessions::clear_failures(&mut conn, &username, now - 24 * 3600 * 1000).await?;
-    db::sessions::delete_expired(&mut conn, now).await?;
-    drop(conn);
+    db::sessions::create(
+        &mut tx,
+        &token_hash,
+        user.id,
+        now,
+        now + settings.session_ttl_ms,
+    )
+    .await?;
+    tx.commit().await?;
     // Signing in is the day's sign-in (see domain::points); a pending password change first.
     if user.must_change_password != 1 {
         let who = points::Earner {
@@ -88,18 +98,39 @@ pub async fn login(
     Ok((me, token))
 }
 
-fn invalid_credentials(remaining: Option<i64>) -> AppError {
-    let message = match remaining {
-        Some(n) if n > 0 && n < 3 => format!("账号或密码错误，还可尝试{n}次"),
-        Some(n) if n <= 0 => format!(
-            "账号或密码错误，该账号已暂时锁定，请{}分钟后再试",
-            FAILURE_WINDOW_MS / 60_000
-        ),
+fn invalid_credentials(attempt: Option<&throttle::Attempt>) -> AppError {
+    let message = match attempt {
+        Some(a) if a.remaining() <= 0 => {
+            format!("账号或密码错误，请{}秒后再试", a.delay_ms() / 1000)
+        }
+        Some(a) if a.remaining() < 3 => {
+            format!("账号或密码错误，还可尝试{}次", a.remaining())
+        }
         _ => "账号或密码错误".to_string(),
     };
     AppError::Unauthorized {
         code: codes::INVALID_CREDENTIALS,
         message,
+    }
+}
+
+/// Hourly: forgets expired sessions and sign-in counters whose window has ended. Every
+/// instance runs it; the deletes are idempotent.
+pub async fn housekeeping_timer(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = now_ms();
+        let sessions = async {
+            let mut conn = db.pool.acquire().await?;
+            db::sessions::delete_expired(&mut conn, now).await
+        };
+        if let Err(e) = sessions.await {
+            tracing::warn!(error = %e, "expired sessions not deleted");
+        }
+        if let Err(e) = throttle::sweep(&db, now).await {
+            tracing::warn!(error = %e, "old sign-in counters not deleted");
+        }
     }
 }
 
@@ -116,6 +147,8 @@ pub async fn me(db: &Db, user: &SessionUser) -> AppResult<Me> {
 }
 
 async fn profile(db: &Db, row: &UserRow) -> AppResult<Me> {
+    // One connection for every read: a second acquire while holding one is how a burst
+    // of sign-ins used to exhaust the pool.
     let mut conn = db.pool.acquire().await?;
     let role = Role::parse(&row.role).ok_or_else(|| AppError::internal("unknown role"))?;
     let scope = if role == Role::Organizer {
@@ -123,17 +156,14 @@ async fn profile(db: &Db, row: &UserRow) -> AppResult<Me> {
     } else {
         Scope::default()
     };
-    let name_of = |sql: &'static str, id: Option<i64>| {
-        let pool = db.pool.clone();
-        async move {
-            match id {
-                Some(id) => sqlx::query_as::<_, (String,)>(sql)
-                    .bind(id)
-                    .fetch_optional(&pool)
-                    .await
-                    .map(|r| r.map(|(n,)| n)),
-                None => Ok(None),
-            }
+    let mut name_of = async |sql: &'static str, id: Option<i64>| -> sqlx::Result<Option<String>> {
+        match id {
+            Some(id) => Ok(sqlx::query_as::<_, (String,)>(sql)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|(n,)| n)),
+            None => Ok(None),
         }
     };
     let branch_name = name_of("SELECT name FROM branches WHERE id = $1", row.branch_id).await?;

@@ -21,3 +21,4 @@ pub mod quiz;
 pub mod quiz_builder;
 pub mod seeds;
 pub mod study;
+pub mod throttle;

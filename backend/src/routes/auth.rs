@@ -5,10 +5,10 @@ use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me};
+use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me, ThrottledSignIn};
 use shared::ErrorBody;
 
-use crate::auth::{self as session, SessionUser};
+use crate::auth::{self as session, CurrentUser, SessionUser};
 use crate::domain;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::state::AppState;
@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
         .route("/api/v1/auth/password", post(change_password))
+        .route("/api/v1/auth/throttles", get(throttles))
 }
 
 /// Where a request comes from: the client address (for rate limits) and whether it is https.
@@ -41,7 +42,8 @@ impl FromRequestParts<AppState> for ClientInfo {
 /// Signs in and sets the HttpOnly session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = ErrorBody),
-              (status = 429, description = "too many failed attempts", body = ErrorBody)))]
+              (status = 429, description = "too many failed attempts (with Retry-After)", body = ErrorBody),
+              (status = 503, description = "too many sign-ins queued (with Retry-After)", body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -57,16 +59,27 @@ pub async fn login(
     responses((status = 204, description = "signed out")))]
 pub async fn logout(
     State(state): State<AppState>,
-    parts: axum::http::HeaderMap,
+    client: ClientInfo,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
-    if let Some(token) = session::session_token(&parts) {
+    if let Some(token) = session::session_token(&headers) {
         domain::auth::logout(&state.db, &session::token_hash(&token)).await?;
     }
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_session_cookie())],
-    )
-        .into_response())
+    let cookie = session::clear_session_cookie(&state.settings, client.https);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Sign-in counters that are slowing someone down now: accounts under attack, addresses
+/// slowed, account and address pairs waiting out a delay (admins).
+#[utoipa::path(get, path = "/api/v1/auth/throttles", tag = "auth",
+    responses((status = 200, body = Vec<ThrottledSignIn>), (status = 403, body = ErrorBody)))]
+pub async fn throttles(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<ThrottledSignIn>>> {
+    Ok(Json(
+        domain::throttle::active(&state.db, &user, crate::db::now_ms()).await?,
+    ))
 }
 
 /// The signed-in user (also while a password change is pending).

@@ -109,9 +109,10 @@ pub async fn reset_password(
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<Json<ImportReport>> {
-    let body = super::uploaded(body, "文件过大，单个文件不能超过5MB")?;
+    let body = super::uploaded(&headers, body, "文件过大，单个文件不能超过5MB")?;
     Ok(Json(
         domain::members::import(&state.db, &user, &body).await?,
     ))

@@ -19,7 +19,7 @@ pub mod study;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::Router;
 
 use crate::error::AppError;
@@ -77,9 +77,38 @@ pub fn attachment(content_type: &str, name: &str) -> [(HeaderName, String); 2] {
     ]
 }
 
+/// Content types an upload may declare. The app sends `application/octet-stream`; the
+/// others are the files' own types, for other clients. What a cross-site form can send
+/// without asking (`text/plain`, form encodings) is refused.
+pub const UPLOAD_TYPES: [&str; 7] = [
+    "application/octet-stream",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/zip",
+    "application/xml",
+    "text/xml",
+    "application/toml",
+];
+
 /// An uploaded file's bytes, or why the body could not be read (`too_large` says the limit
-/// in the organizer's words).
-pub fn uploaded(body: Result<Bytes, BytesRejection>, too_large: &str) -> Result<Bytes, AppError> {
+/// in the organizer's words). The upload must declare one of [`UPLOAD_TYPES`].
+pub fn uploaded(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    too_large: &str,
+) -> Result<Bytes, AppError> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if !declared.is_some_and(|t| UPLOAD_TYPES.contains(&t.as_str())) {
+        return Err(AppError::Body {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: shared::error::codes::UNSUPPORTED_MEDIA_TYPE,
+            message: "请以文件方式上传（Content-Type: application/octet-stream）".into(),
+        });
+    }
     body.map_err(|r| {
         let large = r.status() == StatusCode::PAYLOAD_TOO_LARGE;
         AppError::Body {

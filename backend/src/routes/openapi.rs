@@ -17,7 +17,7 @@ use super::{
     info(title = "Beacon API", description = "党建学习答题平台 Beacon 的 JSON 接口。错误统一返回 `{code, message, details}`。"),
     paths(
         health::health,
-        auth::login, auth::logout, auth::me, auth::change_password,
+        auth::login, auth::logout, auth::me, auth::change_password, auth::throttles,
         org::tree, org::create_branch, org::rename_branch, org::delete_branch,
         org::create_cell, org::rename_cell, org::delete_cell,
         org::create_youth_group, org::rename_youth_group, org::delete_youth_group,

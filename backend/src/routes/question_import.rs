@@ -54,9 +54,10 @@ pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(params): ApiQuery<ImportParams>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<(StatusCode, Json<ImportJob>)> {
-    let body = super::uploaded(body, "文件超过20MB，请拆分后分批导入")?;
+    let body = super::uploaded(&headers, body, "文件超过20MB，请拆分后分批导入")?;
     let job = question_import::preview(&state.db, &user, params, &body).await?;
     Ok((StatusCode::CREATED, Json(job)))
 }

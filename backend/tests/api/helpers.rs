@@ -113,6 +113,15 @@ impl TestApp {
         }
     }
 
+    /// The same database served with other settings (proxies, cookies, limits).
+    pub fn with_settings(&self, settings: Settings) -> TestApp {
+        TestApp {
+            router: app(AppState::new(self.db.clone(), settings)),
+            db: self.db.clone(),
+            _dir: None,
+        }
+    }
+
     /// A client without a session.
     pub fn anonymous(&self) -> Client<'_> {
         Client {

@@ -19,4 +19,5 @@ mod questions;
 mod quiz;
 mod quiz_builder;
 mod scope;
+mod security;
 mod study;

@@ -92,3 +92,33 @@ pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
 }
+
+/// Which sign-in counter a [`ThrottledSignIn`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ThrottleKind {
+    /// One account from one client address.
+    Pair,
+    /// One account from any address.
+    Account,
+    /// One client address on any accounts.
+    Address,
+}
+
+/// A sign-in counter that is slowing someone down (`GET /api/v1/auth/throttles`, admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThrottledSignIn {
+    pub kind: ThrottleKind,
+    /// The username tried (for `pair` and `account`); it need not exist.
+    pub account: Option<String>,
+    /// The client address (for `pair` and `address`).
+    pub address: Option<String>,
+    /// Failed attempts in the current window.
+    pub failures: i64,
+    /// When the current window began (Unix ms); it lasts one hour.
+    pub window_start: i64,
+    /// Until when the next attempt is refused (Unix ms), if it is now.
+    pub blocked_until: Option<i64>,
+}
