@@ -21,7 +21,8 @@ use clap::{Args, Parser, Subcommand};
     BEACON_SEEDS         folder of shipped study material loaded at start (default seeds)\n  \
     BEACON_SECURE_COOKIE mark the session cookie Secure (set true when served over https)\n  \
     BEACON_TRUST_PROXY   false, true or the number of proxies in front whose X-Forwarded-For/-Proto to trust\n  \
-    BEACON_DEMO          load the demo data at start when the database has no accounts"
+    BEACON_DEMO          load the demo data at start when the database has no accounts\n  \
+    BEACON_SIGN_IN_MAX_WAIT_MS  longest wait in line for a password check before 503 (default 10000)"
 )]
 pub struct Cli {
     /// Database to use: `sqlite:PATH` (created if missing) or `postgres://...`.
@@ -78,6 +79,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BEACON_TRUST_PROXY", default_value = "false", value_parser = parse_proxies)]
     pub trust_proxy: usize,
 
+    /// The longest a sign-in waits in line for its password check, in milliseconds, before
+    /// it is answered 503 with `Retry-After`.
+    #[arg(long, env = "BEACON_SIGN_IN_MAX_WAIT_MS", default_value_t = 10_000)]
+    pub sign_in_max_wait_ms: u64,
+
     /// Folder of question-bank files (`*.toml`) loaded at start; skipped when missing.
     #[arg(long, env = "BEACON_QUESTION_BANK", default_value = "question-bank")]
     pub question_bank: PathBuf,
@@ -100,6 +106,7 @@ impl Default for ServeArgs {
             seeds: PathBuf::from("seeds"),
             secure_cookie: false,
             trust_proxy: 0,
+            sign_in_max_wait_ms: 10_000,
             demo: false,
         }
     }

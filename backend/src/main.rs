@@ -61,6 +61,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>
     let settings = Settings {
         secure_cookie: args.secure_cookie,
         trusted_proxies: args.trust_proxy,
+        sign_in_max_wait: std::time::Duration::from_millis(args.sign_in_max_wait_ms),
         static_dir: Some(args.static_dir.clone()),
         ..Settings::default()
     };
