@@ -1,6 +1,8 @@
 //! Calendar rules in the organization's time zone (Asia/Shanghai, UTC+8, no daylight
 //! saving): which day and which week a moment belongs to, for daily and weekly quizzes,
-//! caps and streaks.
+//! caps and streaks. Every function is total: any `i64` gives an answer, never an overflow
+//! panic (the arithmetic saturates at the ends of the range, millions of years away from
+//! any real date; callers that take times from requests check their range first).
 
 /// Offset of the organization's time zone from UTC.
 pub const OFFSET_MS: i64 = 8 * 3600 * 1000;
@@ -8,12 +10,14 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Days since 1970-01-01 in the organization's time zone.
 pub fn local_day(now_ms: i64) -> i64 {
-    (now_ms + OFFSET_MS).div_euclid(DAY_MS)
+    now_ms.saturating_add(OFFSET_MS).div_euclid(DAY_MS)
 }
 
 /// The civil date (year, month, day) of a day number (Howard Hinnant's algorithm).
 pub fn civil(day: i64) -> (i64, u32, u32) {
-    let z = day + 719_468;
+    // Saturating: beyond ±2.5e16 years the answer is meaningless but still no panic. The
+    // rest stays in range: |era| <= i64::MAX / 146_097, so era * 400 cannot overflow.
+    let z = day.saturating_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -35,6 +39,7 @@ pub fn day_key(now_ms: i64) -> String {
 pub fn week_key(now_ms: i64) -> String {
     let day = local_day(now_ms);
     // 1970-01-01 was a Thursday: (day + 3) mod 7 is 0 on Mondays.
+    // `day` is at most i64::MAX / DAY_MS in size, so neither step can overflow.
     let monday = day - (day + 3).rem_euclid(7);
     let (y, m, d) = civil(monday);
     format!("W:{y:04}-{m:02}-{d:02}")
@@ -53,6 +58,22 @@ mod tests {
         assert_eq!(day_key(SAT_0030_SHANGHAI - 31 * 60 * 1000), "2026-11-27");
         assert_eq!(day_key(0), "1970-01-01");
         assert_eq!(civil(19_782), (2024, 2, 29));
+    }
+
+    #[test]
+    fn no_moment_or_day_overflows() {
+        for ms in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            let _ = (local_day(ms), day_key(ms), week_key(ms));
+        }
+        for day in [i64::MIN, -1, 0, i64::MAX] {
+            let _ = civil(day);
+        }
+        assert_eq!(
+            day_key(-1),
+            "1970-01-01",
+            "08:00 Shanghai, minus a millisecond"
+        );
+        assert_eq!(day_key(253_402_271_999_999), "9999-12-31");
     }
 
     #[test]

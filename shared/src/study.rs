@@ -5,7 +5,11 @@
 //!   heartbeats credits no more than the wall-clock time it took to send them;
 //! - a gap longer than [`MAX_GAP_SECS`] credits nothing: no heartbeats came in between, so
 //!   the reader was away (a background tab, a locked phone);
-//! - a lesson's credited time is capped at [`cap_seconds`].
+//! - a lesson's credited time is capped at [`cap_seconds`];
+//! - a member's study time never exceeds wall time across lessons: each member has one
+//!   clock, the moment up to which they have been credited, and a heartbeat to any lesson
+//!   credits only time after it ([`credit_window`]), so lessons kept open side by side (or
+//!   heartbeats forged to many lessons at once) share the same minutes.
 //!
 //! A lesson is completed once the reader has reached its end and has spent at least
 //! [`min_read_seconds`], which grows with the lesson's length.
@@ -24,6 +28,17 @@ pub fn credit_ms(last_ms: Option<i64>, now_ms: i64) -> i64 {
         Some(last) if now_ms > last && now_ms - last <= MAX_GAP_SECS * 1000 => now_ms - last,
         _ => 0,
     }
+}
+
+/// The time a heartbeat at `now_ms` credits, as `(start, ms)`: the lesson's gap since its
+/// previous heartbeat at `last_ms` (see [`credit_ms`]), but starting no earlier than
+/// `clock_ms`, the moment up to which the member has been credited for any lesson. `ms` is
+/// 0 when nothing is credited. Whoever credits `c <= ms` of it moves the member's clock to
+/// `start + c`, so credited windows never overlap.
+pub fn credit_window(last_ms: Option<i64>, clock_ms: i64, now_ms: i64) -> (i64, i64) {
+    let gap = credit_ms(last_ms, now_ms);
+    let start = (now_ms - gap).max(clock_ms);
+    (start, (now_ms - start).clamp(0, gap))
 }
 
 /// Minimum reading time of a lesson of `chars` characters: at least 20 s, at most 10 min.
@@ -75,6 +90,41 @@ mod tests {
             last = Some(now);
         }
         assert!(total <= 2_000, "{total}");
+    }
+
+    #[test]
+    fn lessons_read_side_by_side_share_one_clock() {
+        // Eleven lessons, each beating every 15 s for 30 s after a first beat at 0.
+        let mut clock = 0;
+        let mut last = [Some(0i64); 11];
+        let mut total = 0;
+        for now in [15_000, 30_000] {
+            for (i, l) in last.iter_mut().enumerate() {
+                let at = now + i as i64; // in the same millisecond or a few apart
+                let (start, ms) = credit_window(*l, clock, at);
+                total += ms;
+                clock = start + ms;
+                *l = Some(at);
+            }
+        }
+        assert!(total <= 30_010, "{total}");
+        assert!(
+            total >= 29_990,
+            "one lesson's time is still credited: {total}"
+        );
+    }
+
+    #[test]
+    fn the_clock_only_shortens_a_window() {
+        assert_eq!(credit_window(Some(1_000), 0, 16_000), (1_000, 15_000));
+        assert_eq!(credit_window(Some(1_000), 10_000, 16_000), (10_000, 6_000));
+        assert_eq!(
+            credit_window(Some(1_000), 20_000, 16_000).1,
+            0,
+            "clock ahead"
+        );
+        assert_eq!(credit_window(None, 0, 16_000).1, 0);
+        assert_eq!(credit_window(Some(0), 0, 3_600_000).1, 0, "a long gap");
     }
 
     #[test]

@@ -113,10 +113,15 @@ pub struct AttemptRow {
     pub correct_count: Option<i64>,
     pub score_milli: Option<i64>,
     pub question_count: i64,
+    /// 1: graded when its quiz was closed, not submitted by the member.
+    pub closed_by_quiz: i64,
+    /// 1: graded with wrong answers not yet in the mistake book (their keys are not shown yet).
+    pub mistakes_pending: i64,
 }
 
 const ATTEMPT_COLUMNS: &str = "id, quiz_id, user_id, period, seq, from_mistakes, started_at, \
-    deadline_at, submitted_at, correct_count, score_milli, question_count";
+    deadline_at, submitted_at, correct_count, score_milli, question_count, closed_by_quiz, \
+    mistakes_pending";
 
 pub async fn attempt(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<AttemptRow>> {
     sqlx::query_as(&format!(
@@ -270,19 +275,91 @@ pub async fn save_answer(
     Ok(())
 }
 
-/// Marks an attempt submitted if nobody did yet; true for the one caller that wins.
+/// Marks an attempt submitted (`by_quiz`: closed with its quiz) if nobody did yet; true for
+/// the one caller that wins.
 pub async fn claim_submission(
     conn: &mut AnyConnection,
     attempt_id: i64,
     now: i64,
+    by_quiz: bool,
 ) -> sqlx::Result<bool> {
-    let r =
-        sqlx::query("UPDATE attempts SET submitted_at = $1 WHERE id = $2 AND submitted_at IS NULL")
-            .bind(now)
-            .bind(attempt_id)
-            .execute(conn)
-            .await?;
+    let r = sqlx::query(
+        "UPDATE attempts SET submitted_at = $1, closed_by_quiz = $2 \
+         WHERE id = $3 AND submitted_at IS NULL",
+    )
+    .bind(now)
+    .bind(i64::from(by_quiz))
+    .bind(attempt_id)
+    .execute(conn)
+    .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Marks every unsubmitted attempt of a quiz submitted and closed with it, in one statement;
+/// returns the ones this caller won (id, member), which it must now grade. A member's own
+/// submission that got in first is not among them.
+pub async fn claim_open_attempts(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    now: i64,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "UPDATE attempts SET submitted_at = $1, closed_by_quiz = 1 \
+         WHERE quiz_id = $2 AND submitted_at IS NULL RETURNING id, user_id",
+    )
+    .bind(now)
+    .bind(quiz_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Notes that a graded attempt has wrong answers waiting for their keys to be revealed.
+pub async fn set_mistakes_pending(conn: &mut AnyConnection, attempt_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE attempts SET mistakes_pending = 1 WHERE id = $1")
+        .bind(attempt_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A member's graded attempts whose wrong answers wait for their keys: (attempt, quiz).
+pub async fn pending_mistake_attempts(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, quiz_id FROM attempts WHERE user_id = $1 AND mistakes_pending = 1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Takes an attempt's pending wrong answers for the mistake book; true for the one caller
+/// that wins (so they are recorded once).
+pub async fn release_pending_mistakes(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE attempts SET mistakes_pending = 0 WHERE id = $1 AND mistakes_pending = 1",
+    )
+    .bind(attempt_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The questions graded wrong in an attempt, in order.
+pub async fn wrong_questions(conn: &mut AnyConnection, attempt_id: i64) -> sqlx::Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT question_id FROM attempt_questions WHERE attempt_id = $1 AND correct = 0 \
+         ORDER BY position",
+    )
+    .bind(attempt_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 pub async fn store_grade(
@@ -462,32 +539,26 @@ pub async fn mistakes(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Ve
     .await
 }
 
+/// Counts a wrong answer: into the book, or back into it (the practice starts over). One
+/// upsert, so two gradings of one member at once (a quiz closing while they submit
+/// another) cannot both insert.
 pub async fn record_wrong(
     conn: &mut AnyConnection,
     user_id: i64,
     question_id: i64,
     now: i64,
 ) -> sqlx::Result<()> {
-    let r = sqlx::query(
-        "UPDATE mistakes SET wrong_count = wrong_count + 1, last_wrong_at = $1, right_days = 0, \
-         last_right_day = NULL, cleared_at = NULL WHERE user_id = $2 AND question_id = $3",
+    sqlx::query(
+        "INSERT INTO mistakes (user_id, question_id, wrong_count, last_wrong_at, right_days) \
+         VALUES ($1, $2, 1, $3, 0) ON CONFLICT (user_id, question_id) DO UPDATE SET \
+         wrong_count = mistakes.wrong_count + 1, last_wrong_at = $3, right_days = 0, \
+         last_right_day = NULL, cleared_at = NULL",
     )
-    .bind(now)
     .bind(user_id)
     .bind(question_id)
-    .execute(&mut *conn)
+    .bind(now)
+    .execute(conn)
     .await?;
-    if r.rows_affected() == 0 {
-        sqlx::query(
-            "INSERT INTO mistakes (user_id, question_id, wrong_count, last_wrong_at, right_days) \
-             VALUES ($1, $2, 1, $3, 0)",
-        )
-        .bind(user_id)
-        .bind(question_id)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    }
     Ok(())
 }
 

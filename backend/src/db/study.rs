@@ -136,6 +136,39 @@ pub async fn start_progress(
     Ok(r.rows_affected() == 1)
 }
 
+/// Takes the member's study clock (creating it), which on PostgreSQL row-locks it until
+/// the transaction ends (SQLite's write transactions run one at a time anyway): every
+/// crediting heartbeat of a member starts here, so heartbeats to different lessons credit
+/// one after the other, each seeing the clock the previous one moved. Returns the moment
+/// the member has been credited up to (0: never).
+pub async fn lock_study_clock(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<i64> {
+    let (until,): (i64,) = sqlx::query_as(
+        "INSERT INTO study_clocks (user_id, credited_until) VALUES ($1, 0) \
+         ON CONFLICT (user_id) DO UPDATE SET credited_until = study_clocks.credited_until \
+         RETURNING credited_until",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(until)
+}
+
+/// Moves the member's study clock forward to `until` (never back).
+pub async fn advance_study_clock(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    until: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE study_clocks SET credited_until = $1 WHERE user_id = $2 AND credited_until < $1",
+    )
+    .bind(until)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Writes a heartbeat's outcome only if no other heartbeat got in since `seen_last` was
 /// read (optimistic concurrency: two concurrent heartbeats cannot both credit one gap).
 #[allow(clippy::too_many_arguments)]

@@ -93,21 +93,56 @@ fn unit_db(unit: UnitKind) -> &'static str {
     }
 }
 
+/// The earliest moment a period may name: 1970-01-01 00:00 UTC (nothing is older).
+pub const EARLIEST_MS: i64 = 0;
+/// The latest: 10000-01-01 00:00 in Asia/Shanghai, so every day of a period has a
+/// four-digit year and day arithmetic on it stays far from overflowing.
+pub const LATEST_MS: i64 = 253_402_272_000_000;
+/// The longest period, 200 years: more than any report needs (the default, "from the
+/// beginning", is 1970 to now), short enough that a typo is told rather than answered.
+pub const MAX_SPAN_DAYS: i64 = 73_050;
+/// The stable code of every refused period.
+pub const INVALID_PERIOD: &str = "invalid_period";
+
+fn bad_period(message: impl Into<String>) -> AppError {
+    AppError::bad_request(INVALID_PERIOD, message)
+}
+
+/// One end of a period as asked (`field` names it): within [`EARLIEST_MS`, `LATEST_MS`].
+pub fn check_bound(field: &str, ms: i64) -> AppResult<()> {
+    if !(EARLIEST_MS..=LATEST_MS).contains(&ms) {
+        return Err(bad_period(format!(
+            "时间参数 {field} 超出范围：应在1970年1月1日至9999年12月31日之间（Unix 毫秒）"
+        )));
+    }
+    Ok(())
+}
+
+/// A period `[from, to)` as asked, checked before any arithmetic on it: both ends in range,
+/// `from` before `to`, and at most [`MAX_SPAN_DAYS`] long. Every refusal is `400
+/// invalid_period`, never a panic or a 500.
+pub fn check_period(from: i64, to: i64) -> AppResult<()> {
+    check_bound("from", from)?;
+    check_bound("to", to)?;
+    if to <= from {
+        return Err(bad_period("结束时间（to）须晚于开始时间（from）"));
+    }
+    if to - from > MAX_SPAN_DAYS * DAY_MS {
+        return Err(bad_period("时间范围过长：一次最多统计200年"));
+    }
+    Ok(())
+}
+
 /// The period `[from, to)` in whole local days, as the counts are kept per day: from the
 /// start of `from`'s day (default: the beginning) to the end of the day before `to`
-/// (default: now, so today counts whole).
+/// (default: now, so today counts whole). Refused as in [`check_period`].
 pub fn period(from: Option<i64>, to: Option<i64>, now: i64) -> AppResult<(i64, i64)> {
-    let from = from.unwrap_or(0);
+    let from = from.unwrap_or(EARLIEST_MS);
     let to = to.unwrap_or(now);
-    if from < 0 {
-        return Err(AppError::validation("from", "开始时间不能早于1970年"));
-    }
-    if to <= from {
-        return Err(AppError::validation("to", "结束时间须晚于开始时间"));
-    }
+    check_period(from, to)?;
     let start = |day: i64| day * DAY_MS - calendar::OFFSET_MS;
     Ok((
-        start(calendar::local_day(from)).max(0),
+        start(calendar::local_day(from)).max(EARLIEST_MS),
         start(calendar::local_day(to - 1) + 1),
     ))
 }
@@ -443,10 +478,14 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
             ))
         }
     };
+    if let Some(to) = t.to {
+        // Before the default `from` is counted back from it.
+        check_bound("to", to)?;
+    }
     let to_default = t.to.unwrap_or_else(now_ms);
     let from = t
         .from
-        .unwrap_or_else(|| (to_default - (max - 1) * width * DAY_MS).max(0));
+        .unwrap_or_else(|| (to_default - (max - 1) * width * DAY_MS).max(EARLIEST_MS));
     let (from, to) = period(Some(from), t.to, now_ms())?;
     // Buckets start on local days (weeks: Mondays); 1970-01-01 was a Thursday.
     let start_of = |day: i64| -> i64 {
@@ -460,13 +499,10 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
     let last = start_of(calendar::local_day(to - 1));
     let count = (last - first) / width + 1;
     if count > max {
-        return Err(AppError::validation(
-            "from",
-            format!(
-                "时间范围过长：按{}统计最多{max}个时间段",
-                if width == 7 { "周" } else { "日" }
-            ),
-        ));
+        return Err(bad_period(format!(
+            "时间范围过长：按{}统计最多{max}个时间段",
+            if width == 7 { "周" } else { "日" }
+        )));
     }
     let mut conn = db.pool.begin().await?;
     q::prepare_scan(&mut conn, db.kind).await?;

@@ -251,9 +251,16 @@ pub async fn report(
             ))
         }
     };
-    if !(previous_from < from && from < to) {
-        return Err(AppError::validation("from", "报告周期不正确"));
+    // Both periods are checked as the dashboard checks them (400 invalid_period).
+    dashboard::check_bound("previous_from", previous_from)?;
+    if previous_from >= from {
+        return Err(AppError::bad_request(
+            dashboard::INVALID_PERIOD,
+            "上一周期的开始时间（previous_from）须早于本期开始时间（from）",
+        ));
     }
+    dashboard::check_period(previous_from, from)?;
+    dashboard::check_period(from, to)?;
     let q = |from, to| PeriodQuery {
         from: Some(from),
         to: Some(to),

@@ -1,6 +1,8 @@
 //! Quizzes and attempts: who may start what and when, drawing and freezing questions,
-//! saving answers one by one, grading once on submission, revealing keys per the quiz's
-//! rule, and the mistake book. Keys never leave the server before an attempt is submitted.
+//! saving answers one by one, grading once on submission (or when the quiz is closed),
+//! revealing keys per the quiz's rule, and the mistake book. Keys never leave the server
+//! before an attempt is submitted, and after it only as the quiz's reveal rule allows: no
+//! key, explanation, source or per-question verdict before then, in any member response.
 
 use rand::seq::SliceRandom;
 use shared::api::points::PointsSource;
@@ -53,6 +55,26 @@ fn error(status: axum::http::StatusCode, code: &'static str, message: &str) -> A
 
 fn conflict(code: &'static str, message: &str) -> AppError {
     error(axum::http::StatusCode::CONFLICT, code, message)
+}
+
+/// Saving or submitting an attempt of a closed quiz.
+fn quiz_closed() -> AppError {
+    conflict(
+        "quiz_closed",
+        "答题已结束，本次作答已按结束时保存的答案评分，不能再修改或提交",
+    )
+}
+
+/// Whether the quiz's reveal rule lets its members see, for their submitted attempts, the
+/// keys, explanations, sources and which questions they got right, at `now`: at once
+/// ("after submit"), once the quiz is closed or past its closing time ("after close"), or
+/// never. The one place this rule is decided; the mistake book follows it too.
+pub fn revealed(quiz: &QuizRow, now: i64) -> bool {
+    match quiz.reveal.as_str() {
+        "never" => false,
+        "after_close" => quiz.status == "closed" || quiz.closes_at.is_some_and(|c| now > c),
+        _ => true,
+    }
 }
 
 /// The period an attempt of this quiz counts for at `now`.
@@ -145,8 +167,10 @@ pub async fn start(db: &Db, user: &SessionUser, quiz_id: i64) -> AppResult<Attem
     view(db, user, id).await
 }
 
-/// Starts a practice of the member's open mistakes.
+/// Starts a practice of the member's open mistakes: only questions listed in the book,
+/// whose keys the member may already see (see [`mistakes`]).
 pub async fn practise_mistakes(db: &Db, user: &SessionUser) -> AppResult<AttemptView> {
+    catch_up_mistakes(db, user.id, now_ms()).await?;
     let mut conn = db.pool.acquire().await?;
     let quiz = db::quiz::quiz_by_slug(&mut conn, MISTAKE_PRACTICE_SLUG)
         .await?
@@ -172,6 +196,10 @@ async fn start_attempt(
     let kind = kind_of(quiz);
     let p = period(kind, now);
     let mut tx = db.begin_write().await?;
+    // The quiz as of this transaction: a close committed since it was read stops the start.
+    let quiz = &db::quiz::quiz_by_id(&mut tx, quiz.id)
+        .await?
+        .ok_or(AppError::NotFound("答题活动"))?;
     let attempts = db::quiz::attempts_in(&mut tx, quiz.id, user.id, Some(&p)).await?;
     if let Some(open) = attempts
         .iter()
@@ -406,13 +434,12 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
     })
 }
 
+/// The graded attempt. Until the reveal rule allows, each question carries only the
+/// member's own answer: no key, explanation, source, nor whether it was right (a
+/// true/false verdict is its key); the totals (score, correct count, passed) stay.
 fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppResult<AttemptResult> {
     let now = now_ms();
-    let revealed = match quiz.reveal.as_str() {
-        "never" => false,
-        "after_close" => quiz.status == "closed" || quiz.closes_at.is_some_and(|c| now > c),
-        _ => true,
-    };
+    let revealed = revealed(quiz, now);
     let mut questions = Vec::new();
     for row in rows {
         let p = parse(row)?;
@@ -424,7 +451,7 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
             stem: row.stem.clone(),
             options: shown.options,
             answer: shown.answer,
-            correct: row.correct == Some(1),
+            correct: revealed.then_some(row.correct == Some(1)),
             key: revealed.then(|| grading::to_shown(&grading::key_as_answer(&p.key), &p.order)),
             explanation: revealed.then(|| row.explanation.clone()),
             source: revealed.then(|| row.source.clone()),
@@ -454,18 +481,30 @@ pub async fn save_answer(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let attempt = own_attempt(&mut tx, user, id).await?;
+    if attempt.closed_by_quiz == 1 {
+        return Err(quiz_closed());
+    }
     if attempt.submitted_at.is_some() {
         return Err(conflict(
             "attempt_submitted",
             "本次作答已提交，不能再修改答案",
         ));
     }
-    if attempt.deadline_at.is_some_and(|d| now > d) {
-        return Err(conflict("deadline_passed", "作答时间已到，答案未保存"));
-    }
     let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
         .await?
         .ok_or(AppError::NotFound("答题活动"))?;
+    if quiz.status == "closed" {
+        // Started while the quiz was being closed: close it now, as the close would have.
+        if db::quiz::claim_submission(&mut tx, id, now, true).await? {
+            grade(&mut tx, points::Earner::from(user), &quiz, &attempt, now).await?;
+            tx.commit().await?;
+        }
+        return Err(quiz_closed());
+    }
+    // The quiz's closing time bounds every attempt, even one started before it was moved.
+    if attempt.deadline_at.is_some_and(|d| now > d) || quiz.closes_at.is_some_and(|c| now > c) {
+        return Err(conflict("deadline_passed", "作答时间已到，答案未保存"));
+    }
     let rows = db::quiz::attempt_questions(&mut tx, id).await?;
     let Some(row) = rows.iter().find(|r| r.position == position) else {
         return Err(AppError::NotFound("本次作答中的该题"));
@@ -527,65 +566,118 @@ pub async fn save_answer(
 
 /// Submits and grades an attempt exactly once: concurrent or repeated submissions all get
 /// the one result. Answers saved after the deadline do not exist (saving refuses them),
-/// so a late submission is graded on what was saved in time.
+/// so a late submission is graded on what was saved in time. An attempt its quiz's closing
+/// graded is not the member's to submit: `409 quiz_closed` (its result is at `GET`).
 pub async fn submit(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let attempt = own_attempt(&mut tx, user, id).await?;
-    if db::quiz::claim_submission(&mut tx, id, now).await? {
-        let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
-            .await?
-            .ok_or(AppError::NotFound("答题活动"))?;
-        let policy = if quiz.multiple_policy == "partial_credit" {
-            MultiplePolicy::PartialCredit
-        } else {
-            MultiplePolicy::AllOrNothing
-        };
-        let challenge = kind_of(&quiz) == QuizKind::Challenge;
-        let rows = db::quiz::attempt_questions(&mut tx, id).await?;
-        let day = calendar::day_key(now);
-        let (mut correct, mut score_milli, mut counted) = (0i64, 0i64, 0i64);
-        for row in &rows {
-            // A challenge counts only the questions it reached.
-            if challenge && row.answer.is_none() {
-                continue;
-            }
-            counted += 1;
-            let p = parse(row)?;
-            let g = grading::grade(&p.key, p.answer.as_ref(), policy);
-            let milli = (g.score * 1000.0).round() as i64;
-            db::quiz::store_grade(&mut tx, id, row.position, g.correct, milli).await?;
-            score_milli += milli;
-            if g.correct {
-                correct += 1;
-                if attempt.from_mistakes == 1 {
-                    db::quiz::record_right_in_practice(
-                        &mut tx,
-                        user.id,
-                        row.question_id,
-                        &day,
-                        now,
-                    )
-                    .await?;
-                }
-            } else {
-                db::quiz::record_wrong(&mut tx, user.id, row.question_id, now).await?;
-            }
-        }
-        // A challenge's score is its run; other quizzes count every question, answered or not.
-        let total = if challenge {
-            counted
-        } else {
-            rows.len() as i64
-        };
-        let stored = percent_for(score_milli, total, challenge, correct);
-        db::quiz::store_result(&mut tx, id, correct, stored, total).await?;
-        award_points(&mut tx, user, &quiz, &attempt, correct, now).await?;
+    if attempt.closed_by_quiz == 1 {
+        return Err(quiz_closed());
+    }
+    let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
+        .await?
+        .ok_or(AppError::NotFound("答题活动"))?;
+    // Still open on a closed quiz: it started while the quiz was being closed.
+    let by_quiz = quiz.status == "closed";
+    if db::quiz::claim_submission(&mut tx, id, now, by_quiz).await? {
+        grade(&mut tx, points::Earner::from(user), &quiz, &attempt, now).await?;
         tx.commit().await?;
+        if by_quiz {
+            return Err(quiz_closed());
+        }
     } else {
         drop(tx);
     }
     view(db, user, id).await
+}
+
+/// Closes the quiz's open attempts at their saved answers, each graded at `now` as its
+/// member's submission would be (verdicts, mistakes, points, aggregates), in the caller's
+/// transaction that closes the quiz. Exactly once: the attempts are claimed by one
+/// conditional `UPDATE … WHERE submitted_at IS NULL`, so a member's own submission that got
+/// in first keeps its result and is not graded again. Returns how many were closed.
+pub async fn close_open_attempts(
+    conn: &mut AnyConnection,
+    quiz: &QuizRow,
+    now: i64,
+) -> AppResult<usize> {
+    let claimed = db::quiz::claim_open_attempts(conn, quiz.id, now).await?;
+    // Every award first locks its member; taking all of them up front, in id order, keeps
+    // this transaction (which awards many members) from deadlocking with another one.
+    let mut members: Vec<i64> = claimed.iter().map(|(_, user_id)| *user_id).collect();
+    members.sort_unstable();
+    members.dedup();
+    for user_id in members {
+        db::points::lock_member(conn, user_id, None).await?;
+    }
+    for (attempt_id, user_id) in &claimed {
+        let attempt = db::quiz::attempt(conn, *attempt_id)
+            .await?
+            .ok_or(AppError::NotFound("作答记录"))?;
+        let who = points::Earner::load(conn, *user_id).await?;
+        grade(conn, who, quiz, &attempt, now).await?;
+    }
+    Ok(claimed.len())
+}
+
+/// Grades an attempt its caller has just claimed, in the claim's transaction: each
+/// question's verdict and score, the result, the mistake book and the points. Wrong
+/// answers enter the mistake book only if the quiz reveals their keys now; otherwise the
+/// attempt keeps them pending until it does (see [`mistakes`]).
+async fn grade(
+    conn: &mut AnyConnection,
+    who: points::Earner,
+    quiz: &QuizRow,
+    attempt: &AttemptRow,
+    now: i64,
+) -> AppResult<()> {
+    let id = attempt.id;
+    let policy = if quiz.multiple_policy == "partial_credit" {
+        MultiplePolicy::PartialCredit
+    } else {
+        MultiplePolicy::AllOrNothing
+    };
+    let challenge = kind_of(quiz) == QuizKind::Challenge;
+    let shown = revealed(quiz, now);
+    let rows = db::quiz::attempt_questions(conn, id).await?;
+    let day = calendar::day_key(now);
+    let (mut correct, mut score_milli, mut counted, mut pending) = (0i64, 0i64, 0i64, false);
+    for row in &rows {
+        // A challenge counts only the questions it reached.
+        if challenge && row.answer.is_none() {
+            continue;
+        }
+        counted += 1;
+        let p = parse(row)?;
+        let g = grading::grade(&p.key, p.answer.as_ref(), policy);
+        let milli = (g.score * 1000.0).round() as i64;
+        db::quiz::store_grade(conn, id, row.position, g.correct, milli).await?;
+        score_milli += milli;
+        if g.correct {
+            correct += 1;
+            if attempt.from_mistakes == 1 {
+                db::quiz::record_right_in_practice(conn, who.id, row.question_id, &day, now)
+                    .await?;
+            }
+        } else if shown {
+            db::quiz::record_wrong(conn, who.id, row.question_id, now).await?;
+        } else {
+            pending = true;
+        }
+    }
+    if pending {
+        db::quiz::set_mistakes_pending(conn, id).await?;
+    }
+    // A challenge's score is its run; other quizzes count every question, answered or not.
+    let total = if challenge {
+        counted
+    } else {
+        rows.len() as i64
+    };
+    let stored = percent_for(score_milli, total, challenge, correct);
+    db::quiz::store_result(conn, id, correct, stored, total).await?;
+    award_points(conn, who, quiz, attempt, correct, now).await
 }
 
 /// Points for a graded attempt, in its grading transaction: 1 per correct answer for
@@ -593,13 +685,12 @@ pub async fn submit(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptVi
 /// cap); and a module completed by passing its required quiz.
 async fn award_points(
     conn: &mut AnyConnection,
-    user: &SessionUser,
+    who: points::Earner,
     quiz: &QuizRow,
     attempt: &AttemptRow,
     correct: i64,
     now: i64,
 ) -> AppResult<()> {
-    let who = points::Earner::from(user);
     let reference = format!("attempt:{}", attempt.id);
     // A quiz's own points per correct answer never exceed the admin's rule.
     let units = match quiz.points_per_correct {
@@ -665,8 +756,45 @@ pub async fn history(db: &Db, user: &SessionUser) -> AppResult<Vec<AttemptSummar
     Ok(out)
 }
 
+/// Puts into the member's mistake book the wrong answers of graded attempts whose keys
+/// have become visible since grading (an "after close" quiz closed or passed its closing
+/// time; an organizer changed the rule), each attempt once. Nothing is written when
+/// nothing became visible, so reading the book costs one small query.
+async fn catch_up_mistakes(db: &Db, user_id: i64, now: i64) -> AppResult<()> {
+    let mut conn = db.pool.acquire().await?;
+    let mut due = Vec::new();
+    for (attempt_id, quiz_id) in db::quiz::pending_mistake_attempts(&mut conn, user_id).await? {
+        let quiz = db::quiz::quiz_by_id(&mut conn, quiz_id).await?;
+        if quiz.is_some_and(|q| revealed(&q, now)) {
+            due.push(attempt_id);
+        }
+    }
+    drop(conn);
+    if due.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    for attempt_id in due {
+        if db::quiz::release_pending_mistakes(&mut tx, attempt_id).await? {
+            for question_id in db::quiz::wrong_questions(&mut tx, attempt_id).await? {
+                db::quiz::record_wrong(&mut tx, user_id, question_id, now).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The member's mistake book, grouped by module and category.
+///
+/// A wrong answer enters the book only once its quiz's reveal rule lets the member see its
+/// key: at once for "after submit", when the quiz closes for "after close", never for
+/// "never". Until then the question is not listed at all, not even without its key: being
+/// listed says "you got this wrong", which for a true/false question is its key. So the
+/// book never shows a key, an explanation or a verdict early, and practising from it (which
+/// draws only listed questions, and whose results reveal at once) is no key oracle.
 pub async fn mistakes(db: &Db, user: &SessionUser) -> AppResult<Vec<Mistake>> {
+    catch_up_mistakes(db, user.id, now_ms()).await?;
     let mut conn = db.pool.acquire().await?;
     let rows = db::quiz::mistakes(&mut conn, user.id).await?;
     rows.into_iter()

@@ -396,7 +396,8 @@ pub async fn update(
 }
 
 /// Publishes, closes, reopens or (before anyone answered) takes back a quiz. Publishing
-/// checks that the bank holds enough questions for every draw rule.
+/// checks that the bank holds enough questions for every draw rule; closing closes the
+/// members' open attempts at their saved answers (see `quiz::close_open_attempts`).
 pub async fn set_status(
     db: &Db,
     user: &SessionUser,
@@ -415,7 +416,18 @@ pub async fn set_status(
     if status == QuizStatus::Published {
         check_publishable(&mut tx, &quiz).await?;
     }
-    qb_db::set_status(&mut tx, id, status, now_ms()).await?;
+    let now = now_ms();
+    qb_db::set_status(&mut tx, id, status, now).await?;
+    let updated = db::quiz::quiz_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("测验"))?;
+    // Closing ends the members' open attempts too, graded at what they saved: otherwise
+    // they could go on answering, and submit once an "after close" rule shows the keys.
+    let closed_attempts = if status == QuizStatus::Closed {
+        crate::domain::quiz::close_open_attempts(&mut tx, &updated, now).await?
+    } else {
+        0
+    };
     audit::record(
         &mut tx,
         user,
@@ -423,12 +435,10 @@ pub async fn set_status(
         "quiz",
         Some(id.to_string()),
         Some(serde_json::json!({ "status": quiz.status })),
-        Some(serde_json::json!({ "status": status })),
+        Some(serde_json::json!({ "status": status, "closed_attempts": closed_attempts })),
     )
     .await?;
-    let quiz = db::quiz::quiz_by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("测验"))?;
+    let quiz = updated;
     let out = detail(&mut tx, user, &quiz).await?;
     tx.commit().await?;
     Ok(out)

@@ -151,16 +151,21 @@ pub async fn heartbeat(
         return Ok(progress_of(&l, p.as_ref()));
     }
     drop(conn);
-    // Two tries: a concurrent heartbeat may have moved the clock between read and write;
-    // then this one credits against the newer value or, failing twice, credits nothing.
-    // Each try is one write transaction, so the progress and the points it earns (study
-    // time, a completed lesson, a module completed by it) are written together or not at all.
+    // Each try is one write transaction, so the progress, the member's study clock and the
+    // points it earns (study time, a completed lesson, a module completed by it) are written
+    // together or not at all. It starts by locking the member's study clock, so concurrent
+    // heartbeats of one member, to any lessons, credit one after the other against it: their
+    // credited time together never exceeds the wall time they span. The lesson's own row is
+    // still written only if no heartbeat got in since it was read; the second try credits
+    // against the newer value, and failing twice credits nothing.
     for _ in 0..2 {
         let mut tx = db.begin_write().await?;
+        let clock = db::study::lock_study_clock(&mut tx, user.id).await?;
         let current = db::study::progress(&mut tx, user.id, l.id)
             .await?
             .unwrap_or_default();
-        let credited = (current.credited_ms + study::credit_ms(current.last_heartbeat_at, now))
+        let (start, window) = study::credit_window(current.last_heartbeat_at, clock, now);
+        let credited = (current.credited_ms + window)
             .min(cap_ms)
             .max(current.credited_ms);
         let reached_end = current.reached_end == 1 || hb.reached_end;
@@ -182,6 +187,9 @@ pub async fn heartbeat(
             let who = points::Earner::from(user);
             let gained = credited - current.credited_ms;
             if gained > 0 {
+                // Only what was credited is used up: a capped lesson leaves the rest of
+                // the window to the member's other lessons.
+                db::study::advance_study_clock(&mut tx, user.id, start + gained).await?;
                 points::award(
                     &mut tx,
                     who,

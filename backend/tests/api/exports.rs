@@ -291,7 +291,6 @@ async fn exports_check_role_scope_and_format(app: TestApp) {
         "dashboard?format=pdf",
         "members?format=csv&unit=cell&unit_id=1",
         "report?format=xlsx&kind=decade&from=2&to=3&previous_from=1",
-        "report?format=xlsx&kind=quarter&from=3&to=2&previous_from=1",
     ] {
         let r = admin.get(&format!("/api/v1/exports/{q}")).await;
         assert_eq!(
@@ -301,4 +300,10 @@ async fn exports_check_role_scope_and_format(app: TestApp) {
             r.text()
         );
     }
+    // A reversed period is refused as the dashboard refuses it.
+    let r = admin
+        .get("/api/v1/exports/report?format=xlsx&kind=quarter&from=3&to=2&previous_from=1")
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.code(), "invalid_period");
 }

@@ -184,6 +184,22 @@ impl TestApp {
             .collect()
     }
 
+    /// Moves a member's reading `ms` into the past, as if that time had passed since: the
+    /// last heartbeat of every lesson and the moment their study is credited up to.
+    pub async fn age_study(&self, user_id: i64, ms: i64) {
+        for table in [
+            "lesson_progress SET last_heartbeat_at = last_heartbeat_at",
+            "study_clocks SET credited_until = credited_until",
+        ] {
+            sqlx::query(&format!("UPDATE {table} - $1 WHERE user_id = $2"))
+                .bind(ms)
+                .bind(user_id)
+                .execute(&self.db.pool)
+                .await
+                .unwrap();
+        }
+    }
+
     pub async fn user_id(&self, username: &str) -> i64 {
         let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = $1")
             .bind(username)

@@ -157,6 +157,7 @@ async fn sign_in_and_quizzes_fill_the_task_list(app: TestApp) {
 
 async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
     let c = app.signed_in("m002").await;
+    let member = app.user_id("m002").await;
     let modules = c.get_ok("/api/v1/modules").await;
     let module = modules[0]["id"].as_i64().unwrap();
     let detail = c.get_ok(&format!("/api/v1/modules/{module}")).await;
@@ -177,11 +178,7 @@ async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
     beat(false).await;
     // Seven 39-second gaps (40 s is the longest that counts): 273 s, one whole 4 minutes.
     for _ in 0..7 {
-        sqlx::query("UPDATE lesson_progress SET last_heartbeat_at = last_heartbeat_at - 39000 WHERE lesson_id = $1")
-            .bind(lesson)
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
+        app.age_study(member, 39_000).await;
         beat(false).await;
     }
     let me = c.get_ok("/api/v1/points/me").await;
@@ -191,11 +188,7 @@ async fn heartbeats_earn_study_time_and_lesson_points(app: TestApp) {
     // Fifteen more gaps reading to the end: long enough for any lesson (10 min at most).
     let mut p = Value::Null;
     for _ in 0..15 {
-        sqlx::query("UPDATE lesson_progress SET last_heartbeat_at = last_heartbeat_at - 39000 WHERE lesson_id = $1")
-            .bind(lesson)
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
+        app.age_study(member, 39_000).await;
         p = beat(true).await;
     }
     assert_eq!(p["completed"], true, "{p}");

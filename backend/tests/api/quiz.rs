@@ -10,7 +10,8 @@ use crate::on_both_databases;
 
 on_both_databases!(
     six_kinds_are_offered,
-    nothing_before_submission_reveals_a_key,
+    keys_appear_only_as_the_reveal_rule_allows,
+    closing_a_quiz_closes_its_open_attempts_once,
     grading_is_done_on_the_server_with_explanations_after,
     daily_is_once_a_day_and_resumes,
     fifty_concurrent_submissions_give_one_result,
@@ -75,20 +76,6 @@ async fn save(
     .await
 }
 
-/// Every JSON object key in a response, recursively.
-fn keys(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                out.push(k.clone());
-                keys(v, out);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
-        _ => {}
-    }
-}
-
 async fn six_kinds_are_offered(app: TestApp) {
     let c = app.signed_in("m001").await;
     let mut kinds: Vec<String> = quizzes(&c)
@@ -123,55 +110,348 @@ async fn six_kinds_are_offered(app: TestApp) {
     );
 }
 
-async fn nothing_before_submission_reveals_a_key(app: TestApp) {
-    let c = app.signed_in("m002").await;
-    let (explanations,): (String,) =
-        sqlx::query_as("SELECT explanation FROM questions ORDER BY id LIMIT 1")
+/// Keys, explanations, sources and per-question verdicts found anywhere in `v`: the
+/// (non-null) values of those fields, and the explanation texts themselves.
+fn revealing(v: &Value, explanations: &[String]) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let secret = ["key", "answer_key", "explanation", "source", "correct"];
+                    // A challenge says whether the answer just given was right: that is
+                    // its rule (the run ends at the first wrong one).
+                    let challenge_verdict = k == "correct" && m.contains_key("finished");
+                    if secret.contains(&k.as_str()) && !v.is_null() && !challenge_verdict {
+                        out.push(format!("{k}: {v}"));
+                    }
+                    walk(v, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut out);
+    let text = v.to_string();
+    out.extend(
+        explanations
+            .iter()
+            .filter(|e| text.contains(e.as_str()))
+            .map(|e| format!("explanation text {e}")),
+    );
+    out
+}
+
+/// The explanations of every question a member's attempts hold.
+async fn explanations_seen_by(app: &TestApp, username: &str) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT q.explanation FROM attempt_questions aq \
+         JOIN attempts a ON a.id = aq.attempt_id JOIN questions q ON q.id = aq.question_id \
+         WHERE a.user_id = $1",
+    )
+    .bind(app.user_id(username).await)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(e,)| {
+            serde_json::to_string(&e)
+                .unwrap()
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|e| e.chars().count() > 5)
+        .collect()
+}
+
+/// For every reveal rule, a member takes each kind of quiz, answers wrong and submits.
+/// Before the rule allows, no response (questions, saves, results, history, the mistake
+/// book, practising from it, the quiz list) carries a key, an explanation, a source or a
+/// per-question verdict, and the book lists nothing to practise; once it allows, results
+/// and the book show them.
+async fn keys_appear_only_as_the_reveal_rule_allows(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    for (rule, member) in [
+        ("after_submit", "m002"),
+        ("after_close", "m013"),
+        ("never", "m014"),
+    ] {
+        sqlx::query(
+            "UPDATE quizzes SET reveal = $1 WHERE slug IS NULL OR slug <> 'mistake-practice'",
+        )
+        .bind(rule)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+        let c = app.signed_in(member).await;
+        let mut before = vec![quizzes(&c).await.into_iter().collect::<Value>()];
+        let mut after = Vec::new();
+        let mut taken = Vec::new();
+        for kind in [
+            "daily",
+            "weekly",
+            "practice",
+            "special",
+            "exam",
+            "challenge",
+        ] {
+            let quiz = quiz_id(&c, kind).await;
+            let a = start(&c, quiz).await;
+            let id = a["id"].as_i64().unwrap();
+            taken.push((quiz, id));
+            before.push(a.clone());
+            before.push(c.get(&format!("/api/v1/attempts/{id}")).await.json());
+            let right = app.right_answers(id).await;
+            // A challenge would end at a wrong answer: answer right, then stop.
+            let answer = if kind == "challenge" {
+                right[&1].clone()
+            } else {
+                let options = a["questions"][0]["options"].as_array().unwrap().len();
+                wrong(&right[&1], options.max(2))
+            };
+            before.push(save(&c, id, 1, &answer).await.json());
+            before.push(c.get("/api/v1/attempts").await.json());
+            let r = c
+                .post(&format!("/api/v1/attempts/{id}/submit"), json!({}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            after.push(r.json());
+            after.push(c.get(&format!("/api/v1/attempts/{id}")).await.json());
+        }
+        after.push(c.get("/api/v1/attempts").await.json());
+        after.push(quizzes(&c).await.into_iter().collect::<Value>());
+        let book = c.get_ok("/api/v1/mistakes").await;
+        let practice = c.post("/api/v1/mistakes/practice", json!({})).await;
+        let explanations = explanations_seen_by(&app, member).await;
+        assert!(!explanations.is_empty());
+        for r in &before {
+            let found = revealing(r, &explanations);
+            assert!(
+                found.is_empty(),
+                "{rule}, before submission: {found:?} in {r}"
+            );
+        }
+        if rule == "after_submit" {
+            let result = &after[0]["result"];
+            assert_eq!(result["revealed"], true);
+            assert!(result["questions"][0]["key"].is_object(), "{result}");
+            assert_eq!(result["questions"][0]["correct"], false);
+            assert!(!book.as_array().unwrap().is_empty());
+            assert!(book[0]["key"].is_object() && book[0]["explanation"].is_string());
+            assert_eq!(practice.status, StatusCode::CREATED, "{}", practice.text());
+            continue;
+        }
+        // Not yet (after close) or never: nothing in any answer, and an empty book.
+        after.push(book.clone());
+        after.push(practice.json());
+        for r in &after {
+            let found = revealing(r, &explanations);
+            assert!(
+                found.is_empty(),
+                "{rule}, after submission: {found:?} in {r}"
+            );
+        }
+        assert_eq!(book, json!([]), "{rule}: no mistake listed before its key");
+        assert_eq!(
+            practice.status,
+            StatusCode::CONFLICT,
+            "{rule}: no key oracle"
+        );
+        assert_eq!(practice.code(), "no_mistakes");
+        assert!(
+            after[0]["result"]["score_percent"].is_i64(),
+            "the score is shown"
+        );
+        // The quizzes close: "after close" now shows everything, "never" still nothing.
+        for (quiz, _) in &taken {
+            let r = admin
+                .post(
+                    &format!("/api/v1/manage/quizzes/{quiz}/status"),
+                    json!({ "status": "closed" }),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        }
+        let book = c.get_ok("/api/v1/mistakes").await;
+        let mut shown = vec![book.clone(), c.get("/api/v1/attempts").await.json()];
+        for (_, id) in &taken {
+            shown.push(c.get(&format!("/api/v1/attempts/{id}")).await.json());
+        }
+        if rule == "never" {
+            for r in &shown {
+                let found = revealing(r, &explanations);
+                assert!(found.is_empty(), "never, closed: {found:?} in {r}");
+            }
+            let r = c.post("/api/v1/mistakes/practice", json!({})).await;
+            assert_eq!(r.code(), "no_mistakes");
+        } else {
+            let result = &shown[2]["result"];
+            assert_eq!(result["revealed"], true);
+            assert!(result["questions"][0]["key"].is_object(), "{result}");
+            assert_eq!(result["questions"][0]["correct"], false);
+            let book = book.as_array().unwrap();
+            assert!(!book.is_empty(), "after close, the mistakes enter the book");
+            assert!(book[0]["key"].is_object() && book[0]["explanation"].is_string());
+            let r = c.post("/api/v1/mistakes/practice", json!({})).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        // Reopened for the next member.
+        sqlx::query("UPDATE quizzes SET status = 'published' WHERE status = 'closed'")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+}
+
+/// Ledger entries and their points for one attempt.
+async fn ledger_of(app: &TestApp, attempt: i64) -> Vec<i64> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT points FROM points_ledger WHERE reference = $1 ORDER BY id")
+            .bind(format!("attempt:{attempt}"))
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    rows.into_iter().map(|(p,)| p).collect()
+}
+
+async fn set_status(admin: &Client<'_>, quiz: i64, status: &str) -> Value {
+    let r = admin
+        .post(
+            &format!("/api/v1/manage/quizzes/{quiz}/status"),
+            json!({ "status": status }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+/// Closing a quiz closes its open attempts at their saved answers, graded then (result,
+/// mistakes, points) exactly once; afterwards saving and submitting are refused with
+/// `quiz_closed`. A member's own submission (before the close, or racing it) keeps its one
+/// result.
+async fn closing_a_quiz_closes_its_open_attempts_once(app: TestApp) {
+    sqlx::query("UPDATE quizzes SET reveal = 'after_close' WHERE kind = 'special'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let admin = app.signed_in("admin").await;
+    let open = app.signed_in("m020").await;
+    let done = app.signed_in("m021").await;
+    let racing = app.signed_in("m022").await;
+    let quiz = quiz_id(&open, "special").await;
+    // m020 leaves three right answers and one wrong one saved.
+    let a = start(&open, quiz).await;
+    let id = a["id"].as_i64().unwrap();
+    let right = app.right_answers(id).await;
+    for pos in 1..=3 {
+        assert_eq!(
+            save(&open, id, pos, &right[&pos]).await.status,
+            StatusCode::OK
+        );
+    }
+    let options = a["questions"][3]["options"]
+        .as_array()
+        .unwrap()
+        .len()
+        .max(2);
+    save(&open, id, 4, &wrong(&right[&4], options)).await;
+    // m021 submitted before the close.
+    let d = start(&done, quiz).await;
+    let done_id = d["id"].as_i64().unwrap();
+    let submitted = done
+        .post(&format!("/api/v1/attempts/{done_id}/submit"), json!({}))
+        .await
+        .json();
+    // m022 submits while the quiz is being closed.
+    let rc = start(&racing, quiz).await;
+    let racing_id = rc["id"].as_i64().unwrap();
+    let racing_right = app.right_answers(racing_id).await;
+    save(&racing, racing_id, 1, &racing_right[&1]).await;
+    let status_path = format!("/api/v1/manage/quizzes/{quiz}/status");
+    let submit_path = format!("/api/v1/attempts/{racing_id}/submit");
+    let (closed, raced) = futures_util::join!(
+        admin.post(&status_path, json!({ "status": "closed" })),
+        racing.post(&submit_path, json!({})),
+    );
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text());
+    let by_now = backend::db::now_ms();
+    assert!(
+        raced.status == StatusCode::OK || raced.code() == "quiz_closed",
+        "{}",
+        raced.text()
+    );
+
+    // The open attempt is graded at its saved answers, and now shows its keys.
+    let v = open.get_ok(&format!("/api/v1/attempts/{id}")).await;
+    assert_eq!(v["submitted"], true);
+    let result = &v["result"];
+    assert_eq!(result["correct_count"], 3);
+    assert_eq!(result["question_count"], 10);
+    assert!(result["submitted_at"].as_i64().unwrap() <= by_now);
+    assert_eq!(result["revealed"], true, "after close: the quiz is closed");
+    assert_eq!(result["questions"][3]["correct"], false);
+    // Saving and submitting are refused, and change nothing.
+    let r = save(&open, id, 5, &right[&5]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "quiz_closed");
+    assert!(r.json()["message"].as_str().unwrap().contains("答题已结束"));
+    let r = open
+        .post(&format!("/api/v1/attempts/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "quiz_closed");
+    let again = open.get_ok(&format!("/api/v1/attempts/{id}")).await;
+    assert_eq!(again["result"], v["result"]);
+    // Points and mistakes as a submission would give, once: 1 point per correct answer.
+    assert_eq!(ledger_of(&app, id).await, vec![3]);
+    let me = open.get_ok("/api/v1/points/me").await;
+    assert_eq!(me["totals"]["all"], 1 + 3, "sign-in plus the quiz");
+    let (wrong_count,): (i64,) = sqlx::query_as(
+        "SELECT wrong_count FROM mistakes WHERE user_id = $1 AND question_id = \
+         (SELECT question_id FROM attempt_questions WHERE attempt_id = $2 AND position = 4)",
+    )
+    .bind(app.user_id("m020").await)
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(wrong_count, 1);
+
+    // The member who submitted keeps their result; repeating the submission still gives it.
+    let r = done
+        .post(&format!("/api/v1/attempts/{done_id}/submit"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        r.json()["result"]["submitted_at"],
+        submitted["result"]["submitted_at"]
+    );
+    // The racing submission was graded by exactly one of the two.
+    assert_eq!(ledger_of(&app, racing_id).await, vec![1]);
+    let (graded,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM attempts WHERE id = $1 AND correct_count IS NOT NULL")
+            .bind(racing_id)
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    let mut responses = vec![quizzes(&c).await.into_iter().collect::<Value>()];
-    for kind in [
-        "daily",
-        "weekly",
-        "practice",
-        "special",
-        "exam",
-        "challenge",
-    ] {
-        let quiz = quiz_id(&c, kind).await;
-        let a = start(&c, quiz).await;
-        let id = a["id"].as_i64().unwrap();
-        responses.push(a.clone());
-        responses.push(c.get(&format!("/api/v1/attempts/{id}")).await.json());
-        let first = &a["questions"][0];
-        let right = app.right_answers(id).await;
-        let answer = if kind == "challenge" {
-            right[&1].clone()
-        } else {
-            wrong(
-                &right[&1],
-                first["options"].as_array().unwrap().len().max(2),
-            )
-        };
-        responses.push(save(&c, id, 1, &answer).await.json());
-        responses.push(c.get("/api/v1/attempts").await.json());
-    }
-    for r in &responses {
-        let mut ks = Vec::new();
-        keys(r, &mut ks);
-        for forbidden in ["key", "answer_key", "explanation", "source", "correct"] {
-            // A challenge says whether the answer just given was right: that is its rule.
-            if forbidden == "correct" && r.get("correct").is_some_and(|c| c == true) {
-                continue;
-            }
-            assert!(!ks.iter().any(|k| k == forbidden), "{forbidden} in {r}");
-        }
-        assert!(
-            !r.to_string().contains(&explanations),
-            "explanation text leaked: {r}"
-        );
-    }
+    assert_eq!(graded, 1);
+
+    // Reopening and closing again grades nothing twice.
+    set_status(&admin, quiz, "published").await;
+    set_status(&admin, quiz, "closed").await;
+    assert_eq!(ledger_of(&app, id).await, vec![3]);
+    assert_eq!(
+        open.get_ok(&format!("/api/v1/attempts/{id}")).await["result"]["submitted_at"],
+        v["result"]["submitted_at"]
+    );
+    // Nobody can start it now.
+    let r = app
+        .signed_in("m023")
+        .await
+        .post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({}))
+        .await;
+    assert_eq!(r.code(), "quiz_closed");
 }
 
 async fn grading_is_done_on_the_server_with_explanations_after(app: TestApp) {

@@ -12,6 +12,7 @@ on_both_databases!(
     seeds_load_idempotently,
     heartbeats_credit_real_time_only,
     concurrent_heartbeats_credit_one_gap_once,
+    parallel_heartbeats_to_many_lessons_credit_wall_time_once,
     reading_to_the_end_for_long_enough_completes_a_lesson,
     modules_reach_only_their_audience,
 );
@@ -35,14 +36,18 @@ async fn first_lesson(app: &TestApp, c: &Client<'_>) -> i64 {
     detail["lessons"][0]["id"].as_i64().unwrap()
 }
 
-/// Moves the lesson's last heartbeat `secs` into the past, as if time had passed.
+/// Moves the reading of everyone who opened the lesson `secs` into the past, as if time
+/// had passed: their heartbeats and the moment their study is credited up to.
 async fn age_last_heartbeat(app: &TestApp, lesson: i64, secs: i64) {
-    sqlx::query("UPDATE lesson_progress SET last_heartbeat_at = last_heartbeat_at - $1 WHERE lesson_id = $2")
-        .bind(secs * 1000)
-        .bind(lesson)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    let readers: Vec<(i64,)> =
+        sqlx::query_as("SELECT user_id FROM lesson_progress WHERE lesson_id = $1")
+            .bind(lesson)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    for (user_id,) in readers {
+        app.age_study(user_id, secs * 1000).await;
+    }
 }
 
 async fn beat(c: &Client<'_>, lesson: i64, reached_end: bool) -> Value {
@@ -172,6 +177,45 @@ async fn concurrent_heartbeats_credit_one_gap_once(app: TestApp) {
     assert!(
         (20..=22).contains(&credited),
         "one 20 s gap credited once, got {credited}"
+    );
+}
+
+/// Heartbeats sent at once to every lesson the member can open (a dozen tabs, or a script)
+/// credit together no more than the wall time they span.
+async fn parallel_heartbeats_to_many_lessons_credit_wall_time_once(app: TestApp) {
+    let c = app.signed_in("m005").await;
+    let mut lessons = Vec::new();
+    for m in c.get_ok("/api/v1/modules").await.as_array().unwrap() {
+        let detail = c.get_ok(&format!("/api/v1/modules/{}", m["id"])).await;
+        for l in detail["lessons"].as_array().unwrap() {
+            lessons.push(l["id"].as_i64().unwrap());
+        }
+    }
+    lessons.truncate(11);
+    assert!(lessons.len() >= 6, "{lessons:?}");
+    let started = backend::db::now_ms();
+    for round in 0..3 {
+        if round > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+        }
+        futures_join_all(lessons.iter().map(|l| beat(&c, *l, false))).await;
+    }
+    let elapsed = backend::db::now_ms() - started;
+    let (credited,): (i64,) = sqlx::query_as(
+        "SELECT CAST(SUM(credited_ms) AS BIGINT) FROM lesson_progress WHERE user_id = $1",
+    )
+    .bind(app.user_id("m005").await)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        credited <= elapsed,
+        "{} lessons credited {credited} ms in {elapsed} ms of wall time",
+        lessons.len()
+    );
+    assert!(
+        credited >= 2000,
+        "the time read is still credited: {credited} ms"
     );
 }
 

@@ -58,7 +58,8 @@ pub fn review_html(r: &Review) -> String {
         }
         h += "</ol>";
     }
-    if r.correct.is_some() {
+    // Graded, or not revealed yet but answered: the member may always see their own answer.
+    if r.correct.is_some() || r.answer.is_some() {
         let yours = r
             .answer
             .map(answer_text)
@@ -138,10 +139,12 @@ mod tests {
             kind: Some(QuestionKind::TrueFalse),
             stem: "题干",
             answer: Some(&answer),
-            correct: Some(true),
+            // Not revealed: no verdict either, since a true/false verdict is the key.
+            correct: None,
             ..Default::default()
         });
         assert!(h.contains("您的答案：正确"));
+        assert!(!h.contains("verdict"));
         assert!(!h.contains("正确答案"));
         assert!(!h.contains("rv-note"));
     }

@@ -415,6 +415,8 @@ pub fn result_html(a: &Value) -> String {
         h += &el("p", "banner info", t(K::ResultHidden));
     }
     let questions = list(r, "questions");
+    // Absent until the quiz's reveal rule allows, like the key.
+    let verdict = |q: &Value| obj(q, "correct").and_then(Value::as_bool);
     for (n, q) in questions.iter().enumerate() {
         let options = strings(q, "options");
         let answer = obj(q, "answer").and_then(answer_of);
@@ -426,7 +428,7 @@ pub fn result_html(a: &Value) -> String {
             options: &options,
             answer: answer.as_ref(),
             key: key.as_ref(),
-            correct: Some(b(q, "correct")),
+            correct: verdict(q),
             explanation: opt_s(q, "explanation"),
             source: opt_s(q, "source"),
             footer: None,
@@ -434,7 +436,7 @@ pub fn result_html(a: &Value) -> String {
         });
     }
     h += r#"<nav class="lesson-nav">"#;
-    if questions.iter().any(|q| !b(q, "correct")) {
+    if questions.iter().any(|q| verdict(q) == Some(false)) {
         h += &button_link("/mistakes", "btn-outline", "", t(K::ResultToMistakes));
     }
     h += &button_link("/quizzes", "btn-primary", "", t(K::ResultToQuizzes));
@@ -470,7 +472,7 @@ mod tests {
             stem: format!("题目{position}"),
             options: vec!["甲".into(), "乙".into()],
             answer: (position == 0).then_some(Answer::Single { option: 1 }),
-            correct,
+            correct: Some(correct),
             key: Some(Answer::Single { option: 1 }),
             explanation: Some("解析文字".into()),
             source: Some("第3条".into()),
@@ -506,5 +508,48 @@ mod tests {
             h.contains("/mistakes"),
             "a wrong answer links to the mistake book"
         );
+    }
+
+    #[test]
+    fn a_result_not_yet_revealed_shows_no_verdict_key_or_explanation() {
+        use shared::api::quiz::{AttemptResult, AttemptView, QuestionResult};
+        let view = AttemptView {
+            id: 9,
+            quiz_id: 2,
+            quiz_title: "期末考试".into(),
+            kind: QuizKind::Exam,
+            started_at: 0,
+            deadline_at: None,
+            server_now: 0,
+            submitted: true,
+            questions: vec![],
+            result: Some(AttemptResult {
+                correct_count: 0,
+                question_count: 1,
+                score_percent: 0,
+                passed: Some(false),
+                submitted_at: 0,
+                revealed: false,
+                questions: vec![QuestionResult {
+                    position: 1,
+                    question_id: 101,
+                    kind: QuestionKind::TrueFalse,
+                    stem: "题目".into(),
+                    options: vec![],
+                    answer: Some(Answer::TrueFalse { value: true }),
+                    correct: None,
+                    key: None,
+                    explanation: None,
+                    source: None,
+                }],
+            }),
+        };
+        let h = result_html(&serde_json::to_value(&view).unwrap());
+        assert!(h.contains("答案与解析将在答题活动结束后公布"), "{h}");
+        assert!(
+            !h.contains("verdict"),
+            "no right or wrong per question: {h}"
+        );
+        assert!(!h.contains("/mistakes"), "{h}");
     }
 }

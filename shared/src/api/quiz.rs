@@ -148,12 +148,14 @@ pub struct AttemptResult {
     pub score_percent: i64,
     pub passed: Option<bool>,
     pub submitted_at: i64,
-    /// Whether keys and explanations are shown now (per the quiz's reveal rule).
+    /// Whether keys, explanations and per-question verdicts are shown now (per the quiz's
+    /// reveal rule).
     pub revealed: bool,
     pub questions: Vec<QuestionResult>,
 }
 
-/// One graded question. `key`, `explanation` and `source` are `None` until revealed.
+/// One graded question. `correct`, `key`, `explanation` and `source` are `None` until the
+/// quiz's reveal rule allows: whether a true/false answer was right gives its key away.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResult {
@@ -164,7 +166,7 @@ pub struct QuestionResult {
     pub stem: String,
     pub options: Vec<String>,
     pub answer: Option<Answer>,
-    pub correct: bool,
+    pub correct: Option<bool>,
     /// In this attempt's option order.
     pub key: Option<Answer>,
     pub explanation: Option<String>,
@@ -186,7 +188,8 @@ pub struct AttemptSummary {
     pub score_percent: Option<i64>,
 }
 
-/// A question in the mistake book, with why it was right.
+/// A question in the mistake book, with why it was right. Only questions whose keys the
+/// member may see are listed (see the backend's `domain::quiz::mistakes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mistake {
