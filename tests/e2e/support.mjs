@@ -27,8 +27,8 @@ async function freePort() {
   });
 }
 
-/** Starts the server; resolves once /api/health answers. */
-export async function startServer() {
+/** Starts the server (with extra environment settings); resolves once /api/health answers. */
+export async function startServer(env = {}) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'beacon-e2e-'));
   const bin = process.env.BEACON_BIN || path.join(root, 'target', 'debug', 'beacon');
@@ -40,6 +40,7 @@ export async function startServer() {
       DATABASE_URL: `sqlite:${path.join(dir, 'beacon.db')}`,
       BEACON_STATIC_DIR: path.join(root, 'frontend', 'dist'),
       BEACON_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
