@@ -11,6 +11,7 @@ mod errors;
 mod exports;
 mod members;
 mod notifications;
+mod openapi;
 mod org;
 mod points;
 mod question_bank;
