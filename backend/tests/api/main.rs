@@ -19,5 +19,6 @@ mod question_import;
 mod questions;
 mod quiz;
 mod quiz_builder;
+mod schema;
 mod scope;
 mod study;
