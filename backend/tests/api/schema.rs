@@ -58,6 +58,20 @@ struct Table {
 
 type Schema = BTreeMap<String, Table>;
 
+/// `pragma_foreign_key_list`: id, table, from, to (NULL: the primary key), on_update, on_delete.
+type SqliteForeignKeyRow = (i64, String, String, Option<String>, String, String);
+/// `pg_constraint`: table, kind, columns, referenced table, referenced columns, on delete,
+/// on update.
+type PostgresConstraintRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
 /// The portable class of a SQLite declared type, by SQLite's own affinity rules.
 fn sqlite_class(declared: &str) -> String {
     let t = declared.to_uppercase();
@@ -221,8 +235,8 @@ async fn sqlite_schema(path: &std::path::Path) -> Schema {
                 }
             }
         }
-        let fks: Vec<(i64, i64, String, String, Option<String>, String, String)> = sqlx::query_as(
-            "SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete \
+        let fks: Vec<SqliteForeignKeyRow> = sqlx::query_as(
+            "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
              FROM pragma_foreign_key_list($1) ORDER BY id, seq",
         )
         .bind(&name)
@@ -230,7 +244,7 @@ async fn sqlite_schema(path: &std::path::Path) -> Schema {
         .await
         .unwrap();
         let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
-        for (id, _, table, from, to, on_update, on_delete) in fks {
+        for (id, table, from, to, on_update, on_delete) in fks {
             let fk = by_id.entry(id).or_insert_with(|| ForeignKey {
                 columns: vec![],
                 table: table.clone(),
@@ -304,7 +318,7 @@ async fn postgres_schema(url: &str) -> Schema {
         schema.insert(name, t);
     }
     // Constraints, their columns in key order.
-    let constraints: Vec<(String, String, String, Option<String>, String, String, String)> =
+    let constraints: Vec<PostgresConstraintRow> =
         sqlx::query_as(
             "SELECT cl.relname::text, c.contype::text, \
                array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o) \
