@@ -3,7 +3,7 @@
 //! as a background job whose progress the page shows (`/exports/members/jobs`, `/exports/jobs`).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use shared::ErrorBody;
 use crate::auth::CurrentUser;
 use crate::domain::export_jobs;
 use crate::domain::exports::{self, Sheet, Table};
-use crate::error::{ApiQuery, AppError, AppResult};
+use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `xlsx` or `csv` (UTF-8 with BOM).
     pub format: String,
@@ -138,17 +139,19 @@ pub async fn start_members_job(
 }
 
 /// An export job's progress (the caller's own jobs only).
-#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}", tag = "dashboard",
-    responses((status = 200, body = ExportJob), (status = 404, body = ErrorBody)))]
-pub async fn job(user: CurrentUser, Path(id): Path<u64>) -> AppResult<Json<ExportJob>> {
+#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}", tag = "dashboard", params(("id" = u64, Path)),
+    responses((status = 200, body = ExportJob), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn job(user: CurrentUser, ApiPath(id): ApiPath<u64>) -> AppResult<Json<ExportJob>> {
     Ok(Json(export_jobs::status(&user, id)?))
 }
 
 /// A finished export job's file.
-#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}/file", tag = "dashboard",
+#[utoipa::path(get, path = "/api/v1/exports/jobs/{id}/file", tag = "dashboard", params(("id" = u64, Path)),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn job_file(user: CurrentUser, Path(id): Path<u64>) -> AppResult<Response> {
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn job_file(user: CurrentUser, ApiPath(id): ApiPath<u64>) -> AppResult<Response> {
     let (path, name, sheet) = export_jobs::finished_file(&user, id)?;
     send_file(&path, sheet, &name).await
 }

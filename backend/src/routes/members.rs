@@ -119,6 +119,7 @@ pub async fn import(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// `xlsx` (default) or `csv`.
     pub format: Option<String>,

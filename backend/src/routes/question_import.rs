@@ -89,6 +89,7 @@ pub async fn confirm(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `xlsx`, `csv`, `toml`, `gift` or `moodle_xml`.
     pub format: String,

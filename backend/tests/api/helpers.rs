@@ -75,19 +75,7 @@ impl TestApp {
     }
 
     pub async fn postgres() -> TestApp {
-        let base = std::env::var("BEACON_TEST_POSTGRES_URL").expect(
-            "BEACON_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts PostgreSQL, \
-             or point it at a server (e.g. postgres://postgres@127.0.0.1:55432)",
-        );
-        let name = format!("beacon_test_{}_{}", std::process::id(), rand_suffix());
-        let mut admin = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres"))
-            .await
-            .expect("connect to the PostgreSQL test server");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        Self::with_url(&format!("{base}/{name}"), None).await
+        Self::with_url(&new_postgres_database().await, None).await
     }
 
     async fn with_url(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
@@ -232,6 +220,23 @@ fn repository_content() -> &'static (
         .expect("study modules parse");
         (bank, modules)
     })
+}
+
+/// The URL of a new, empty database on the PostgreSQL test server.
+pub async fn new_postgres_database() -> String {
+    let base = std::env::var("BEACON_TEST_POSTGRES_URL").expect(
+        "BEACON_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts PostgreSQL, \
+         or point it at a server (e.g. postgres://postgres@127.0.0.1:55432)",
+    );
+    let name = format!("beacon_test_{}_{}", std::process::id(), rand_suffix());
+    let mut admin = sqlx::postgres::PgConnection::connect(&format!("{base}/postgres"))
+        .await
+        .expect("connect to the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    format!("{base}/{name}")
 }
 
 fn rand_suffix() -> String {

@@ -29,6 +29,7 @@ pub struct AuditEntry {
 /// Query of `GET /api/v1/audit`; every filter is optional and they combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct AuditQuery {
     /// Only changes made by this account.
     pub actor_id: Option<i64>,

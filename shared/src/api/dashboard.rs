@@ -118,6 +118,7 @@ pub struct Dashboard {
 /// Defaults: from the beginning, to now (today counts whole).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PeriodQuery {
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -167,6 +168,7 @@ pub struct UnitMembers {
 /// Query of `GET /api/v1/dashboard/timeline`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct TimelineQuery {
     pub from: Option<i64>,
     pub to: Option<i64>,

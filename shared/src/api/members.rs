@@ -34,6 +34,7 @@ pub struct MemberPage {
 /// Filters of `GET /api/v1/members`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct MemberQuery {
     pub branch_id: Option<i64>,
     pub youth_group_id: Option<i64>,

@@ -27,6 +27,7 @@ pub struct Notification {
 /// Query of `GET /api/v1/notifications`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct NotificationQuery {
     /// Notifications older than this id (keyset paging).
     pub before_id: Option<i64>,

@@ -313,6 +313,7 @@ pub struct LedgerPage {
 /// Query of `GET /api/v1/points/ledger`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct LedgerQuery {
     /// Entries older than this id (keyset paging).
     pub before_id: Option<i64>,
@@ -325,6 +326,7 @@ pub struct LedgerQuery {
 /// Query of `GET /api/v1/leaderboards/individuals`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct IndividualBoardQuery {
     /// `org` (default), `branch` or `youth_group`.
     pub scope: Option<String>,
@@ -338,6 +340,7 @@ pub struct IndividualBoardQuery {
 /// Query of `GET /api/v1/leaderboards/groups`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct GroupBoardQuery {
     /// `branch` (default) or `youth_group`.
     pub kind: Option<String>,

@@ -85,6 +85,7 @@ pub struct ImportJob {
 /// Query of `POST /api/v1/question-imports` (the file is the raw body).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ImportParams {
     /// The uploaded file's name; its extension tells the format.
     pub file_name: String,
@@ -102,6 +103,7 @@ pub struct ImportParams {
 /// Query of `GET /api/v1/question-exports`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ExportParams {
     /// `xlsx`, `csv`, `toml`, `gift` or `moodle_xml`.
     pub format: String,

@@ -8,6 +8,7 @@ use crate::grading::{AnswerKey, QuestionKind};
 /// Filters of `GET /api/v1/questions`. Every filter narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct QuestionQuery {
     /// Matches the stem, the explanation or the source.
     pub q: Option<String>,
