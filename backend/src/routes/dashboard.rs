@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
 /// by branch, youth group and in total, over `[from, to)` (staff: their scope).
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", params(PeriodQuery),
     responses((status = 200, body = Dashboard), (status = 403, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -77,7 +77,7 @@ pub async fn youth_group_members(
 
 /// Completions per day or week with the cumulative completion rate (the line chart).
 #[utoipa::path(get, path = "/api/v1/dashboard/timeline", tag = "dashboard", params(TimelineQuery),
-    responses((status = 200, body = Timeline), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Timeline), (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn timeline(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -90,7 +90,7 @@ pub async fn timeline(
 
 /// Correctness by question category and branch (the heatmap).
 #[utoipa::path(get, path = "/api/v1/dashboard/heatmap", tag = "dashboard", params(PeriodQuery),
-    responses((status = 200, body = Heatmap), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Heatmap), (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn heatmap(
     State(state): State<AppState>,
     user: CurrentUser,

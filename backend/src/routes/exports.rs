@@ -66,7 +66,7 @@ fn period(q: &ExportQuery) -> PeriodQuery {
 /// Completion by unit and every assigned item by unit, over a period.
 #[utoipa::path(get, path = "/api/v1/exports/dashboard", tag = "dashboard", params(ExportQuery),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
-              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -107,7 +107,7 @@ async fn send_file(path: &std::path::Path, sheet: Sheet, name: &str) -> AppResul
 /// (for programs; the page uses the job below and shows its progress).
 #[utoipa::path(get, path = "/api/v1/exports/members", tag = "dashboard", params(ExportQuery),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
-              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn members(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -126,7 +126,7 @@ pub async fn members(
 #[utoipa::path(post, path = "/api/v1/exports/members/jobs", tag = "dashboard", params(ExportQuery),
     responses((status = 202, body = ExportJob), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn start_members_job(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -159,7 +159,7 @@ pub async fn job_file(user: CurrentUser, ApiPath(id): ApiPath<u64>) -> AppResult
 /// A periodic report (季度督导 / 半年研究 / 全年考核) with the trend against the period before.
 #[utoipa::path(get, path = "/api/v1/exports/report", tag = "dashboard", params(ExportQuery),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
-              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
