@@ -1,4 +1,4 @@
-//! Who is asking: password hashing (argon2id), session tokens, the session cookie and the
+//! Who is asking: session tokens, the session cookie and the
 //! `CurrentUser` extractor every protected handler takes. Role and scope checks are methods
 //! on `CurrentUser` that the domain calls explicitly.
 
@@ -16,16 +16,6 @@ use crate::state::{AppState, Settings};
 
 /// Name of the HttpOnly session cookie.
 pub const SESSION_COOKIE: &str = "beacon_session";
-
-/// Hashes a password with argon2id (in the hashing queue, off the async threads).
-pub async fn hash_password(password: String) -> AppResult<String> {
-    crate::password::hash(password).await
-}
-
-/// Checks a password against a stored hash; a malformed hash never matches.
-pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
-    crate::password::verify(password, hash).await
-}
 
 /// A fresh random session token and the hash under which it is stored.
 pub fn new_session_token() -> (String, String) {

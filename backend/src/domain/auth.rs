@@ -4,7 +4,7 @@ use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me, Role, Scope};
 use shared::error::codes;
 use shared::validation;
 
-use crate::auth::{hash_password, new_session_token, verify_password, SessionUser};
+use crate::auth::{new_session_token, SessionUser};
 use crate::db::{self, now_ms, users::UserRow, Db};
 use crate::domain::{points, throttle};
 use crate::error::{AppError, AppResult};
@@ -199,7 +199,7 @@ pub async fn change_password(
     req: ChangePasswordRequest,
 ) -> AppResult<Me> {
     if req.current_password.chars().count() > validation::PASSWORD_MAX_CHARS
-        || !verify_password(req.current_password.clone(), user.password_hash.clone()).await?
+        || !password::verify(req.current_password.clone(), user.password_hash.clone()).await?
     {
         return Err(AppError::bad_request(
             codes::WRONG_PASSWORD,
@@ -213,7 +213,7 @@ pub async fn change_password(
             message: "新密码不能与当前密码相同".into(),
         });
     }
-    let hash = hash_password(req.new_password).await?;
+    let hash = password::hash(req.new_password).await?;
     let mut tx = db.begin_write().await?;
     db::users::set_password(&mut tx, user.id, &hash, false).await?;
     db::sessions::delete_for_user(&mut tx, user.id, Some(&user.token_hash)).await?;

@@ -4,9 +4,9 @@
 
 use shared::api::auth::Scope;
 
-use crate::auth::hash_password;
 use crate::db::{self, org::Unit, users::NewUser, Db};
 use crate::error::AppResult;
+use crate::password::hash as hash_password;
 
 pub const ORGANIZATION: &str = "市发展改革委机关党委";
 pub const BRANCHES: [&str; 4] = [

@@ -12,11 +12,12 @@ use shared::error::codes;
 use shared::validation;
 use sqlx::AnyConnection;
 
-use crate::auth::{hash_password, SessionUser};
+use crate::auth::SessionUser;
 use crate::db::{self, is_unique_violation, org::Unit, users::UserRow, Db};
 use crate::domain::audit;
 use crate::domain::member_import::{self, ImportRow};
 use crate::error::{AppError, AppResult};
+use crate::password::hash as hash_password;
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 200;

@@ -16,6 +16,23 @@ on_both_databases!(
     signing_out_clears_a_secure_cookie_as_secure,
 );
 
+/// A request to `path` from the browser page of `beacon.example` with one more header.
+fn request_with(
+    method: Method,
+    path: &str,
+    name: &'static str,
+    value: &'static str,
+) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "beacon.example")
+        .header(name, value)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap()
+}
+
 /// Every non-GET operation of the OpenAPI document, with `1` for each path parameter.
 async fn state_changing_operations(app: &TestApp) -> Vec<(Method, String)> {
     let doc = app.anonymous().get_ok("/api/openapi.json").await;
@@ -47,15 +64,9 @@ async fn every_state_changing_operation_refuses_other_sites(app: TestApp) {
             ("sec-fetch-site", "cross-site"),
             ("sec-fetch-site", "same-site"),
         ] {
-            let req = Request::builder()
-                .method(method.clone())
-                .uri(path.as_str())
-                .header(header::HOST, "beacon.example")
-                .header(name, value)
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from("{}"))
-                .unwrap();
-            let r = admin.send(req).await;
+            let r = admin
+                .send(request_with(method.clone(), path, name, value))
+                .await;
             assert_eq!(
                 r.status,
                 StatusCode::FORBIDDEN,
@@ -73,15 +84,14 @@ async fn every_state_changing_operation_refuses_other_sites(app: TestApp) {
         ("origin", "http://beacon.example"),
         ("sec-fetch-site", "same-origin"),
     ] {
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/notifications/read")
-            .header(header::HOST, "beacon.example")
-            .header(name, value)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from("{}"))
-            .unwrap();
-        let r = admin.send(req).await;
+        let r = admin
+            .send(request_with(
+                Method::POST,
+                "/api/v1/notifications/read",
+                name,
+                value,
+            ))
+            .await;
         assert_ne!(r.status, StatusCode::FORBIDDEN, "{name}: {}", r.text());
     }
 }
