@@ -124,7 +124,7 @@ pub async fn prepare(url: &str, root: &Path, members: usize) -> Result<Prepared,
     }
 
     // One hash, made as the server makes them (argon2id, its parameters).
-    let hash = backend::auth::hash_password(PASSWORD.to_string())
+    let hash = backend::password::hash(PASSWORD.to_string())
         .await
         .map_err(|x| e("hash")(&x))?;
     const COLS: usize = 12;
