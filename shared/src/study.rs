@@ -9,7 +9,9 @@
 //! - a member's study time never exceeds wall time across lessons: each member has one
 //!   clock, the moment up to which they have been credited, and a heartbeat to any lesson
 //!   credits only time after it ([`credit_window`]), so lessons kept open side by side (or
-//!   heartbeats forged to many lessons at once) share the same minutes.
+//!   heartbeats forged to many lessons at once) share the same minutes;
+//! - heartbeats less than [`COALESCE_MS`] after a lesson's last recorded one are answered
+//!   without being recorded; their time is credited by the next recorded one.
 //!
 //! A lesson is completed once the reader has reached its end and has spent at least
 //! [`min_read_seconds`], which grows with the lesson's length.
@@ -21,6 +23,19 @@ pub const MAX_GAP_SECS: i64 = 40;
 /// Characters read per second assumed for the minimum time (about 600 a minute: a brisk
 /// but real reading pace for Chinese text).
 pub const CHARS_PER_SECOND: usize = 10;
+
+/// Heartbeats of a lesson less than this long after its last recorded one are not recorded:
+/// they would credit almost nothing, and the time goes to the next recorded one instead
+/// (its gap is measured from the last recorded heartbeat). This keeps a flood of
+/// heartbeats (many tabs, a buggy or forged client) from being a flood of writes.
+pub const COALESCE_MS: i64 = 1_000;
+
+/// Whether a heartbeat at `now_ms` is answered without being recorded: the lesson's last
+/// recorded heartbeat (`last_ms`) is less than [`COALESCE_MS`] old and the heartbeat brings
+/// no news (`news`: it reports the end of the lesson reached for the first time).
+pub fn coalesces(last_ms: Option<i64>, now_ms: i64, news: bool) -> bool {
+    !news && last_ms.is_some_and(|last| (0..COALESCE_MS).contains(&(now_ms - last)))
+}
 
 /// Milliseconds to credit for a heartbeat at `now_ms` after one at `last_ms`.
 pub fn credit_ms(last_ms: Option<i64>, now_ms: i64) -> i64 {
@@ -70,6 +85,38 @@ mod tests {
         assert_eq!(credit_ms(Some(1_000), 16_000), 15_000);
         assert_eq!(credit_ms(Some(1_000), 1_000), 0);
         assert_eq!(credit_ms(Some(5_000), 1_000), 0, "clock going backwards");
+    }
+
+    #[test]
+    fn heartbeats_within_a_second_are_not_recorded_unless_they_bring_news() {
+        assert!(coalesces(Some(10_000), 10_000, false));
+        assert!(coalesces(Some(10_000), 10_999, false));
+        assert!(!coalesces(Some(10_000), 11_000, false));
+        assert!(
+            !coalesces(Some(10_000), 10_500, true),
+            "the end reached is news"
+        );
+        assert!(
+            !coalesces(None, 10_000, false),
+            "the first one starts the clock"
+        );
+        assert!(
+            !coalesces(Some(10_000), 9_000, false),
+            "a clock going backwards"
+        );
+        // A flood of heartbeats 10 ms apart records one a second, and the recorded ones
+        // still credit the whole time.
+        let (mut last, mut recorded, mut credited) = (Some(0), 0, 0);
+        for i in 1..=1000 {
+            let now = i * 10;
+            if !coalesces(last, now, false) {
+                credited += credit_ms(last, now);
+                last = Some(now);
+                recorded += 1;
+            }
+        }
+        assert_eq!(recorded, 10);
+        assert_eq!(credited, 10_000);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! milliseconds; flags as BIGINT 0/1 (the Any driver maps no SQLite boolean); aggregates
 //! cast to BIGINT (PostgreSQL's SUM returns NUMERIC, which Any cannot decode).
 
+pub mod answer_saves;
 pub mod audit;
 pub mod dashboard;
 pub mod notifications;
@@ -42,6 +43,8 @@ pub struct Db {
     /// in line (fairly, without holding a reader's connection) instead of spinning in
     /// SQLite's busy handler; on PostgreSQL the main pool.
     writer: AnyPool,
+    /// The queue of answer saves in front of the writer (group commit).
+    answers: answer_saves::AnswerSaves,
 }
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -74,6 +77,9 @@ impl Db {
                     AnyPoolOptions::new()
                         .max_connections(max)
                         .acquire_timeout(Duration::from_secs(10))
+                        // An embedded file cannot have gone away; the default ping before
+                        // every acquire was one more thread hand-off per request.
+                        .test_before_acquire(false)
                         .after_connect(|conn, _| {
                             Box::pin(async move {
                                 // WAL lets readers proceed during a write; the busy timeout
@@ -103,7 +109,13 @@ impl Db {
                 (pool.clone(), pool)
             }
         };
-        Ok(Db { pool, kind, writer })
+        let answers = answer_saves::AnswerSaves::start(writer.clone(), kind);
+        Ok(Db {
+            pool,
+            kind,
+            writer,
+            answers,
+        })
     }
 
     /// Applies the migrations of this kind of database that have not run yet.
@@ -123,6 +135,17 @@ impl Db {
             DbKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             DbKind::Postgres => self.writer.begin().await,
         }
+    }
+
+    /// Where a single write statement outside a transaction runs: on SQLite the writer
+    /// connection (waiting in line with the write transactions), on PostgreSQL the pool.
+    pub fn write_pool(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// Where answer saves are written, many in one statement when they arrive together.
+    pub fn answer_saves(&self) -> &answer_saves::AnswerSaves {
+        &self.answers
     }
 
     /// True when the database answers a trivial query.

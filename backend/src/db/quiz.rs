@@ -132,6 +132,28 @@ pub async fn attempt(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<A
     .await
 }
 
+/// A member's attempts at any of the quizzes in any of the periods, oldest first (the quiz
+/// list's one read of them).
+pub async fn attempts_at(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    quiz_ids: &[i64],
+    periods: &[&str],
+) -> sqlx::Result<Vec<AttemptRow>> {
+    let marks: Vec<String> = (0..periods.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE user_id = $1 AND quiz_id IN ({}) \
+         AND period IN ({}) ORDER BY id",
+        super::id_list(quiz_ids),
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql).bind(user_id);
+    for p in periods {
+        q = q.bind(*p);
+    }
+    q.fetch_all(conn).await
+}
+
 /// A member's attempts at a quiz in a period (`None`: all periods), oldest first.
 pub async fn attempts_in(
     conn: &mut AnyConnection,
@@ -195,23 +217,59 @@ pub async fn insert_attempt(
     Ok(id)
 }
 
-pub async fn insert_attempt_question(
+/// A question as an attempt freezes it: its version and the order its options are shown in.
+#[derive(Debug, Clone)]
+pub struct FrozenQuestion {
+    pub question_id: i64,
+    pub version: i64,
+    /// JSON list of option indexes, in the order shown.
+    pub option_order: String,
+}
+
+/// A question's current version and its options (JSON), which an attempt freezes.
+pub async fn question_shape(conn: &mut AnyConnection, id: i64) -> sqlx::Result<(i64, String)> {
+    sqlx::query_as("SELECT version, options FROM questions WHERE id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Inserts an attempt's questions, numbered from 1 in the order given, in one statement.
+pub async fn insert_attempt_questions(
     conn: &mut AnyConnection,
     attempt_id: i64,
-    position: i64,
-    question_id: i64,
-    option_order: &str,
+    questions: &[FrozenQuestion],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO attempt_questions (attempt_id, position, question_id, option_order, \
-         question_version) VALUES ($1, $2, $3, $4, (SELECT version FROM questions WHERE id = $3))",
-    )
-    .bind(attempt_id)
-    .bind(position)
-    .bind(question_id)
-    .bind(option_order)
-    .execute(conn)
-    .await?;
+    if questions.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..questions.len())
+        .map(|i| {
+            let b = i * 4;
+            format!(
+                "(${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                4 * questions.len() + 1
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO attempt_questions (position, question_id, question_version, option_order, \
+         attempt_id) VALUES {}",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for (i, f) in questions.iter().enumerate() {
+        q = q
+            .bind(i as i64 + 1)
+            .bind(f.question_id)
+            .bind(f.version)
+            .bind(f.option_order.clone());
+    }
+    q.bind(attempt_id).execute(conn).await?;
     Ok(())
 }
 
@@ -232,24 +290,69 @@ pub struct AttemptQuestionRow {
     pub source: String,
 }
 
+/// An attempt's questions as frozen at its start (`$1`: the attempt).
+const ATTEMPT_QUESTION_SELECT: &str =
+    "SELECT aq.position, aq.question_id, aq.option_order, aq.answer, aq.answered_at, aq.correct, \
+     COALESCE(v.kind, q.kind) AS kind, COALESCE(v.stem, q.stem) AS stem, \
+     COALESCE(v.options, q.options) AS options, \
+     COALESCE(v.answer_key, q.answer_key) AS answer_key, \
+     COALESCE(v.explanation, q.explanation) AS explanation, \
+     COALESCE(v.source, q.source) AS source \
+     FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id \
+     LEFT JOIN question_versions v \
+       ON v.question_id = aq.question_id AND v.version = aq.question_version \
+     WHERE aq.attempt_id = $1";
+
 pub async fn attempt_questions(
     conn: &mut AnyConnection,
     attempt_id: i64,
 ) -> sqlx::Result<Vec<AttemptQuestionRow>> {
+    sqlx::query_as(&format!("{ATTEMPT_QUESTION_SELECT} ORDER BY aq.position"))
+        .bind(attempt_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// What saving an answer checks, read in one statement: the attempt's state, its quiz's,
+/// and the question at the position.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SaveTarget {
+    pub user_id: i64,
+    pub closed_by_quiz: i64,
+    pub submitted_at: Option<i64>,
+    pub deadline_at: Option<i64>,
+    pub quiz_kind: String,
+    pub quiz_status: String,
+    pub quiz_closes_at: Option<i64>,
+    #[sqlx(flatten)]
+    pub question: AttemptQuestionRow,
+}
+
+/// The [`SaveTarget`] of attempt `attempt_id` at `position`; `None` when either is missing.
+pub async fn save_target(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+    position: i64,
+) -> sqlx::Result<Option<SaveTarget>> {
     sqlx::query_as(
-        "SELECT aq.position, aq.question_id, aq.option_order, aq.answer, aq.answered_at, aq.correct, \
+        "SELECT a.user_id, a.closed_by_quiz, a.submitted_at, a.deadline_at, \
+         z.kind AS quiz_kind, z.status AS quiz_status, z.closes_at AS quiz_closes_at, \
+         aq.position, aq.question_id, aq.option_order, aq.answer, aq.answered_at, aq.correct, \
          COALESCE(v.kind, q.kind) AS kind, COALESCE(v.stem, q.stem) AS stem, \
          COALESCE(v.options, q.options) AS options, \
          COALESCE(v.answer_key, q.answer_key) AS answer_key, \
          COALESCE(v.explanation, q.explanation) AS explanation, \
          COALESCE(v.source, q.source) AS source \
-         FROM attempt_questions aq JOIN questions q ON q.id = aq.question_id \
+         FROM attempts a JOIN quizzes z ON z.id = a.quiz_id \
+         JOIN attempt_questions aq ON aq.attempt_id = a.id AND aq.position = $2 \
+         JOIN questions q ON q.id = aq.question_id \
          LEFT JOIN question_versions v \
            ON v.question_id = aq.question_id AND v.version = aq.question_version \
-         WHERE aq.attempt_id = $1 ORDER BY aq.position",
+         WHERE a.id = $1",
     )
     .bind(attempt_id)
-    .fetch_all(conn)
+    .bind(position)
+    .fetch_optional(conn)
     .await
 }
 

@@ -102,6 +102,50 @@ pub async fn lesson(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Le
     .await
 }
 
+/// What a heartbeat reads, in one statement: the lesson without its text (`body_md`
+/// empty), if the viewer may see its module, and the member's progress on it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeartbeatTarget {
+    #[sqlx(flatten)]
+    pub lesson: LessonRow,
+    pub credited_ms: Option<i64>,
+    pub last_heartbeat_at: Option<i64>,
+    pub reached_end: Option<i64>,
+    pub completed_at: Option<i64>,
+}
+
+impl HeartbeatTarget {
+    /// The member's progress row, if there is one.
+    pub fn progress(&self) -> Option<ProgressRow> {
+        Some(ProgressRow {
+            credited_ms: self.credited_ms?,
+            last_heartbeat_at: self.last_heartbeat_at,
+            reached_end: self.reached_end.unwrap_or(0),
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+pub async fn heartbeat_target(
+    conn: &mut AnyConnection,
+    viewer: &Viewer,
+    user_id: i64,
+    lesson_id: i64,
+) -> sqlx::Result<Option<HeartbeatTarget>> {
+    sqlx::query_as(&format!(
+        "SELECT l.id, l.module_id, l.position, l.title, '' AS body_md, l.source, l.char_count, \
+         p.credited_ms, p.last_heartbeat_at, p.reached_end, p.completed_at \
+         FROM lessons l JOIN modules m ON m.id = l.module_id \
+         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $2 \
+         WHERE l.id = $1 AND {}",
+        visible_sql(viewer)
+    ))
+    .bind(lesson_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await
+}
+
 pub async fn progress(
     conn: &mut AnyConnection,
     user_id: i64,

@@ -82,7 +82,6 @@ pub async fn login(
         now + settings.session_ttl_ms,
     )
     .await?;
-    tx.commit().await?;
     // Signing in is the day's sign-in (see domain::points); a pending password change first.
     if user.must_change_password != 1 {
         let who = points::Earner {
@@ -90,10 +89,9 @@ pub async fn login(
             branch_id: user.branch_id,
             youth_group_id: user.youth_group_id,
         };
-        if let Err(e) = points::sign_in(db, who, now).await {
-            tracing::warn!(error = %e, user = user.id, "daily sign-in points not awarded");
-        }
+        points::sign_in_within(&mut tx, who, now).await?;
     }
+    tx.commit().await?;
     let me = profile(db, &user).await?;
     Ok((me, token))
 }

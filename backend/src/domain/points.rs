@@ -37,7 +37,7 @@ use sqlx::AnyConnection;
 
 use crate::auth::SessionUser;
 use crate::db::points::{BoardFilter, BoardRow, GroupDelta, Part, Place, SettingsRow};
-use crate::db::{self, now_ms, Db, DbKind};
+use crate::db::{self, now_ms, Db, DbKind, Tx};
 use crate::error::{AppError, AppResult};
 
 /// Who earns: a member with the units their points also count for.
@@ -280,6 +280,35 @@ pub async fn sign_in(db: &Db, who: Earner, now: i64) -> AppResult<i64> {
     .await?;
     tx.commit().await?;
     Ok(granted)
+}
+
+/// [`sign_in`] in the caller's write transaction (the sign-in's own, so signing in takes one
+/// transaction less), inside a savepoint: a failure is logged and undone, never the caller's.
+pub async fn sign_in_within(tx: &mut Tx, who: Earner, now: i64) -> AppResult<()> {
+    let day_key = calendar::day_key(now);
+    let src = PointsSource::SignIn.as_str();
+    if db::points::daily(tx, who.id, &day_key, src).await? != (0, 0) {
+        return Ok(());
+    }
+    let mut savepoint = sqlx::Acquire::begin(&mut *tx).await?;
+    let reference = format!("day:{day_key}");
+    match award(
+        &mut savepoint,
+        who,
+        PointsSource::SignIn,
+        Amount::Units(1),
+        &reference,
+        now,
+    )
+    .await
+    {
+        Ok(_) => savepoint.commit().await?,
+        Err(e) => {
+            tracing::warn!(error = %e, user = who.id, "daily sign-in points not awarded");
+            savepoint.rollback().await?;
+        }
+    }
+    Ok(())
 }
 
 /// [`sign_in`] for a request that should not fail because of it (logged instead).

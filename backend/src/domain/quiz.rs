@@ -129,11 +129,24 @@ pub async fn list(db: &Db, user: &SessionUser) -> AppResult<Vec<QuizSummary>> {
     let mut conn = db.pool.acquire().await?;
     let now = now_ms();
     let quizzes = db::quiz::visible_quizzes(&mut conn, &viewer(user)).await?;
+    let ids: Vec<i64> = quizzes.iter().map(|q| q.id).collect();
+    let periods = [
+        period(QuizKind::Daily, now),
+        period(QuizKind::Weekly, now),
+        period(QuizKind::Practice, now),
+    ];
+    let periods: Vec<&str> = periods.iter().map(String::as_str).collect();
+    let all_attempts = db::quiz::attempts_at(&mut conn, user.id, &ids, &periods).await?;
+    drop(conn);
     let mut out = Vec::with_capacity(quizzes.len());
     for q in quizzes {
         let kind = kind_of(&q);
         let p = period(kind, now);
-        let attempts = db::quiz::attempts_in(&mut conn, q.id, user.id, Some(&p)).await?;
+        let attempts: Vec<AttemptRow> = all_attempts
+            .iter()
+            .filter(|a| a.quiz_id == q.id && a.period == p)
+            .cloned()
+            .collect();
         let reason = blocked(&q, &attempts, now);
         out.push(QuizSummary {
             id: q.id,
@@ -195,42 +208,56 @@ async fn start_attempt(
     let now = now_ms();
     let kind = kind_of(quiz);
     let p = period(kind, now);
+    // What can be decided and drawn is read first, on a reader connection: the write lock
+    // is held only to re-check the quiz and the member's attempts and to insert.
+    let questions = {
+        let mut conn = db.pool.acquire().await?;
+        let attempts = db::quiz::attempts_in(&mut conn, quiz.id, user.id, Some(&p)).await?;
+        if let Some(id) = may_start(quiz, &attempts, from_mistakes, now)? {
+            return Ok(id);
+        }
+        let ids = if from_mistakes {
+            let mut ids = db::quiz::open_mistake_ids(&mut conn, user.id).await?;
+            ids.truncate(quiz.question_count.max(1) as usize);
+            ids
+        } else {
+            let fixed = db::quiz::fixed_questions(&mut conn, quiz.id).await?;
+            if fixed.is_empty() {
+                draw(&mut conn, user.id, quiz, now).await?
+            } else {
+                fixed
+            }
+        };
+        let mut frozen = Vec::with_capacity(ids.len());
+        for qid in ids {
+            let (version, options) = db::quiz::question_shape(&mut conn, qid).await?;
+            let n = serde_json::from_str::<Vec<String>>(&options)
+                .map(|o| o.len())
+                .unwrap_or(0);
+            let mut order: Vec<usize> = (0..n).collect();
+            if quiz.shuffle_options == 1 {
+                order.shuffle(&mut rand::thread_rng());
+            }
+            let order = serde_json::to_string(&order).map_err(AppError::internal)?;
+            frozen.push(db::quiz::FrozenQuestion {
+                question_id: qid,
+                version,
+                option_order: order,
+            });
+        }
+        frozen
+    };
+    if questions.is_empty() {
+        return Err(conflict("no_questions", "题库中暂时没有可用的题目"));
+    }
     let mut tx = db.begin_write().await?;
     // The quiz as of this transaction: a close committed since it was read stops the start.
     let quiz = &db::quiz::quiz_by_id(&mut tx, quiz.id)
         .await?
         .ok_or(AppError::NotFound("答题活动"))?;
     let attempts = db::quiz::attempts_in(&mut tx, quiz.id, user.id, Some(&p)).await?;
-    if let Some(open) = attempts
-        .iter()
-        .find(|a| is_open(a, now) && (a.from_mistakes == 1) == from_mistakes)
-    {
-        return Ok(open.id);
-    }
-    if let Some(reason) = blocked(quiz, &attempts, now) {
-        let code = if reason.contains("尚未开始") {
-            "quiz_not_open"
-        } else if reason.contains("已结束") {
-            "quiz_closed"
-        } else {
-            "no_attempts_left"
-        };
-        return Err(conflict(code, reason));
-    }
-    let questions = if from_mistakes {
-        let mut ids = db::quiz::open_mistake_ids(&mut tx, user.id).await?;
-        ids.truncate(quiz.question_count.max(1) as usize);
-        ids
-    } else {
-        let fixed = db::quiz::fixed_questions(&mut tx, quiz.id).await?;
-        if fixed.is_empty() {
-            draw(&mut tx, user.id, quiz, now).await?
-        } else {
-            fixed
-        }
-    };
-    if questions.is_empty() {
-        return Err(conflict("no_questions", "题库中暂时没有可用的题目"));
+    if let Some(id) = may_start(quiz, &attempts, from_mistakes, now)? {
+        return Ok(id);
     }
     let deadline = match (quiz.time_limit_secs, quiz.closes_at) {
         (Some(limit), Some(close)) => Some((now + limit * 1000).min(close)),
@@ -264,23 +291,36 @@ async fn start_attempt(
         }
         Err(e) => return Err(e.into()),
     };
-    for (i, qid) in questions.iter().enumerate() {
-        let (options,): (String,) = sqlx::query_as("SELECT options FROM questions WHERE id = $1")
-            .bind(qid)
-            .fetch_one(&mut *tx)
-            .await?;
-        let n = serde_json::from_str::<Vec<String>>(&options)
-            .map(|o| o.len())
-            .unwrap_or(0);
-        let mut order: Vec<usize> = (0..n).collect();
-        if quiz.shuffle_options == 1 {
-            order.shuffle(&mut rand::thread_rng());
-        }
-        let order = serde_json::to_string(&order).map_err(AppError::internal)?;
-        db::quiz::insert_attempt_question(&mut tx, attempt_id, i as i64 + 1, *qid, &order).await?;
-    }
+    db::quiz::insert_attempt_questions(&mut tx, attempt_id, &questions).await?;
     tx.commit().await?;
     Ok(attempt_id)
+}
+
+/// Whether the member may start a new attempt: `Some(id)` of the open one to resume,
+/// `None` to start one, or why not.
+fn may_start(
+    quiz: &QuizRow,
+    attempts: &[AttemptRow],
+    from_mistakes: bool,
+    now: i64,
+) -> AppResult<Option<i64>> {
+    if let Some(open) = attempts
+        .iter()
+        .find(|a| is_open(a, now) && (a.from_mistakes == 1) == from_mistakes)
+    {
+        return Ok(Some(open.id));
+    }
+    if let Some(reason) = blocked(quiz, attempts, now) {
+        let code = if reason.contains("尚未开始") {
+            "quiz_not_open"
+        } else if reason.contains("已结束") {
+            "quiz_closed"
+        } else {
+            "no_attempts_left"
+        };
+        return Err(conflict(code, reason));
+    }
+    Ok(None)
 }
 
 /// Draws the quiz's questions in random order, questions the member has not answered right
@@ -469,9 +509,106 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
     })
 }
 
+/// Why an answer may not be saved now, if it may not: the attempt closed with its quiz,
+/// was submitted, or is past its deadline or its quiz's closing time (which bounds every
+/// attempt, even one started before the closing time was moved).
+fn refuse_save(
+    closed_by_quiz: bool,
+    submitted: bool,
+    deadline_at: Option<i64>,
+    closes_at: Option<i64>,
+    now: i64,
+) -> Option<AppError> {
+    if closed_by_quiz {
+        return Some(quiz_closed());
+    }
+    if submitted {
+        return Some(conflict(
+            "attempt_submitted",
+            "本次作答已提交，不能再修改答案",
+        ));
+    }
+    if deadline_at.is_some_and(|d| now > d) || closes_at.is_some_and(|c| now > c) {
+        return Some(conflict("deadline_passed", "作答时间已到，答案未保存"));
+    }
+    None
+}
+
+/// The stored (canonical) form of `answer` to question `row`, or why it does not fit.
+fn canonical_answer(row: &AttemptQuestionRow, answer: &Answer) -> AppResult<(Parsed, Answer)> {
+    let p = parse(row)?;
+    if grading::check_shape(&p.key, p.options.len(), answer).is_err() {
+        return Err(AppError::bad_request(
+            "invalid_answer",
+            "答案与题目不符（题型、选项或填空数量不对）",
+        ));
+    }
+    let canonical = grading::to_canonical(answer, &p.order);
+    Ok((p, canonical))
+}
+
 /// Saves one answer (in the attempt's shown option order). Challenge runs are graded on
 /// the spot: a wrong answer ends the run.
+///
+/// Every other save is the hot path of a quiz (one per pick): its checks run on a reader
+/// connection, outside the write lock, and the write is one statement that re-checks them
+/// atomically ([`db::answer_saves`], which writes saves arriving together in one
+/// statement). When that statement finds the attempt no longer open (submitted or closed
+/// meanwhile), the save runs again in a write transaction, which says why. Challenges, and
+/// attempts of a quiz being closed, take that path at once.
 pub async fn save_answer(
+    db: &Db,
+    user: &SessionUser,
+    id: i64,
+    position: i64,
+    answer: Answer,
+) -> AppResult<SavedAnswer> {
+    let now = now_ms();
+    let target = {
+        let mut conn = db.pool.acquire().await?;
+        db::quiz::save_target(&mut conn, id, position).await?
+    };
+    if target.as_ref().is_some_and(|t| t.user_id != user.id) {
+        return Err(AppError::NotFound("作答记录"));
+    }
+    // Missing (which of the two, the locked path says), a challenge or a quiz being closed.
+    let Some(t) = target.filter(|t| {
+        t.quiz_status != "closed" && QuizKind::parse(&t.quiz_kind) != Some(QuizKind::Challenge)
+    }) else {
+        return save_answer_locked(db, user, id, position, answer).await;
+    };
+    if let Some(refused) = refuse_save(
+        t.closed_by_quiz == 1,
+        t.submitted_at.is_some(),
+        t.deadline_at,
+        t.quiz_closes_at,
+        now,
+    ) {
+        return Err(refused);
+    }
+    let row = t.question;
+    let (_, canonical) = canonical_answer(&row, &answer)?;
+    let stored = serde_json::to_string(&canonical).map_err(AppError::internal)?;
+    let save = db::answer_saves::AnswerSave {
+        attempt_id: id,
+        position,
+        user_id: user.id,
+        answer: stored,
+        at: now,
+    };
+    if db.answer_saves().save(save).await? {
+        return Ok(SavedAnswer {
+            position,
+            correct: None,
+            next: None,
+            finished: false,
+        });
+    }
+    save_answer_locked(db, user, id, position, answer).await
+}
+
+/// [`save_answer`] in one write transaction: every check and the write under the lock.
+async fn save_answer_locked(
     db: &Db,
     user: &SessionUser,
     id: i64,
@@ -481,19 +618,10 @@ pub async fn save_answer(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let attempt = own_attempt(&mut tx, user, id).await?;
-    if attempt.closed_by_quiz == 1 {
-        return Err(quiz_closed());
-    }
-    if attempt.submitted_at.is_some() {
-        return Err(conflict(
-            "attempt_submitted",
-            "本次作答已提交，不能再修改答案",
-        ));
-    }
     let quiz = db::quiz::quiz_by_id(&mut tx, attempt.quiz_id)
         .await?
         .ok_or(AppError::NotFound("答题活动"))?;
-    if quiz.status == "closed" {
+    if quiz.status == "closed" && attempt.submitted_at.is_none() {
         // Started while the quiz was being closed: close it now, as the close would have.
         if db::quiz::claim_submission(&mut tx, id, now, true).await? {
             grade(&mut tx, points::Earner::from(user), &quiz, &attempt, now).await?;
@@ -501,9 +629,14 @@ pub async fn save_answer(
         }
         return Err(quiz_closed());
     }
-    // The quiz's closing time bounds every attempt, even one started before it was moved.
-    if attempt.deadline_at.is_some_and(|d| now > d) || quiz.closes_at.is_some_and(|c| now > c) {
-        return Err(conflict("deadline_passed", "作答时间已到，答案未保存"));
+    if let Some(refused) = refuse_save(
+        attempt.closed_by_quiz == 1,
+        attempt.submitted_at.is_some(),
+        attempt.deadline_at,
+        quiz.closes_at,
+        now,
+    ) {
+        return Err(refused);
     }
     let rows = db::quiz::attempt_questions(&mut tx, id).await?;
     let Some(row) = rows.iter().find(|r| r.position == position) else {
@@ -519,14 +652,7 @@ pub async fn save_answer(
             ));
         }
     }
-    let p = parse(row)?;
-    if grading::check_shape(&p.key, p.options.len(), &answer).is_err() {
-        return Err(AppError::bad_request(
-            "invalid_answer",
-            "答案与题目不符（题型、选项或填空数量不对）",
-        ));
-    }
-    let canonical = grading::to_canonical(&answer, &p.order);
+    let (p, canonical) = canonical_answer(row, &answer)?;
     let stored = serde_json::to_string(&canonical).map_err(AppError::internal)?;
     if !challenge {
         db::quiz::save_answer(&mut tx, id, position, &stored, now, None).await?;

@@ -134,36 +134,61 @@ pub async fn lesson(db: &Db, user: &SessionUser, id: i64) -> AppResult<LessonVie
 }
 
 /// Credits study time for a heartbeat (see `shared::study` for the rules).
+///
+/// One of the two hot writes (a heartbeat per open lesson every few seconds): the lesson,
+/// its visibility and the current progress are read on a reader connection, outside the
+/// write lock, and the answer is made from what was written, without reading it back.
 pub async fn heartbeat(
     db: &Db,
     user: &SessionUser,
     id: i64,
     hb: Heartbeat,
 ) -> AppResult<LessonProgress> {
-    let mut conn = db.pool.acquire().await?;
-    let (l, _) = visible_lesson(&mut conn, user, id).await?;
+    let now = now_ms();
+    let target = {
+        let mut conn = db.pool.acquire().await?;
+        db::study::heartbeat_target(&mut conn, &viewer(user), user.id, id)
+            .await?
+            .ok_or(AppError::NotFound("课程"))?
+    };
+    let seen = target.progress();
+    let l = target.lesson;
+    if let Some(p) = &seen {
+        let news = hb.reached_end && p.reached_end == 0;
+        if study::coalesces(p.last_heartbeat_at, now, news) {
+            return Ok(progress_of(&l, Some(p)));
+        }
+    }
     let chars = l.char_count as usize;
     let cap_ms = study::cap_seconds(chars) * 1000;
-    let now = now_ms();
-    if db::study::start_progress(&mut conn, user.id, l.id, now).await? && !hb.reached_end {
-        // The first heartbeat only starts the clock.
-        let p = db::study::progress(&mut conn, user.id, l.id).await?;
-        return Ok(progress_of(&l, p.as_ref()));
-    }
-    drop(conn);
+    let mut seen = match seen {
+        Some(p) => Some(p),
+        None => {
+            let mut conn = db.write_pool().acquire().await?;
+            if db::study::start_progress(&mut conn, user.id, l.id, now).await? && !hb.reached_end {
+                // The first heartbeat only starts the clock.
+                return Ok(progress_of(&l, None));
+            }
+            None
+        }
+    };
     // Each try is one write transaction, so the progress, the member's study clock and the
     // points it earns (study time, a completed lesson, a module completed by it) are written
     // together or not at all. It starts by locking the member's study clock, so concurrent
     // heartbeats of one member, to any lessons, credit one after the other against it: their
     // credited time together never exceeds the wall time they span. The lesson's own row is
-    // still written only if no heartbeat got in since it was read; the second try credits
-    // against the newer value, and failing twice credits nothing.
+    // written only if no heartbeat got in since it was read (the first try uses the read
+    // above); the second try credits against the newer value, and failing twice credits
+    // nothing.
     for _ in 0..2 {
         let mut tx = db.begin_write().await?;
         let clock = db::study::lock_study_clock(&mut tx, user.id).await?;
-        let current = db::study::progress(&mut tx, user.id, l.id)
-            .await?
-            .unwrap_or_default();
+        let current = match seen.take() {
+            Some(p) => p,
+            None => db::study::progress(&mut tx, user.id, l.id)
+                .await?
+                .unwrap_or_default(),
+        };
         let (start, window) = study::credit_window(current.last_heartbeat_at, clock, now);
         let credited = (current.credited_ms + window)
             .min(cap_ms)
@@ -172,7 +197,7 @@ pub async fn heartbeat(
         let completed_at = current
             .completed_at
             .or_else(|| study::is_completed(reached_end, credited / 1000, chars).then_some(now));
-        if db::study::record_heartbeat(
+        if !db::study::record_heartbeat(
             &mut tx,
             user.id,
             l.id,
@@ -184,37 +209,44 @@ pub async fn heartbeat(
         )
         .await?
         {
-            let who = points::Earner::from(user);
-            let gained = credited - current.credited_ms;
-            if gained > 0 {
-                // Only what was credited is used up: a capped lesson leaves the rest of
-                // the window to the member's other lessons.
-                db::study::advance_study_clock(&mut tx, user.id, start + gained).await?;
-                points::award(
-                    &mut tx,
-                    who,
-                    PointsSource::StudyTime,
-                    Amount::StudyMs(gained),
-                    "study",
-                    now,
-                )
-                .await?;
-            }
-            if current.completed_at.is_none() && completed_at.is_some() {
-                points::award(
-                    &mut tx,
-                    who,
-                    PointsSource::Lesson,
-                    Amount::Units(1),
-                    &format!("lesson:{}", l.id),
-                    now,
-                )
-                .await?;
-                points::check_module(&mut tx, who, l.module_id, now).await?;
-            }
-            tx.commit().await?;
-            break;
+            continue;
         }
+        let who = points::Earner::from(user);
+        let gained = credited - current.credited_ms;
+        if gained > 0 {
+            // Only what was credited is used up: a capped lesson leaves the rest of the
+            // window to the member's other lessons.
+            db::study::advance_study_clock(&mut tx, user.id, start + gained).await?;
+            points::award(
+                &mut tx,
+                who,
+                PointsSource::StudyTime,
+                Amount::StudyMs(gained),
+                "study",
+                now,
+            )
+            .await?;
+        }
+        if current.completed_at.is_none() && completed_at.is_some() {
+            points::award(
+                &mut tx,
+                who,
+                PointsSource::Lesson,
+                Amount::Units(1),
+                &format!("lesson:{}", l.id),
+                now,
+            )
+            .await?;
+            points::check_module(&mut tx, who, l.module_id, now).await?;
+        }
+        tx.commit().await?;
+        let written = ProgressRow {
+            credited_ms: credited,
+            last_heartbeat_at: Some(now),
+            reached_end: i64::from(reached_end),
+            completed_at,
+        };
+        return Ok(progress_of(&l, Some(&written)));
     }
     let mut conn = db.pool.acquire().await?;
     let p = db::study::progress(&mut conn, user.id, l.id).await?;

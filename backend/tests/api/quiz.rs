@@ -15,6 +15,7 @@ on_both_databases!(
     grading_is_done_on_the_server_with_explanations_after,
     daily_is_once_a_day_and_resumes,
     fifty_concurrent_submissions_give_one_result,
+    saves_racing_a_submission_are_graded_or_refused,
     exam_deadline_and_attempt_limit,
     special_window_and_single_attempt,
     bad_answers_and_foreign_attempts_are_refused,
@@ -564,6 +565,80 @@ async fn fifty_concurrent_submissions_give_one_result(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(wrong_count, 1, "graded once");
+}
+
+/// Saves sent while the attempt is being submitted: each is either written before the
+/// grading (and graded) or refused with 409, never written after it. A save clears the
+/// question's verdict (`correct = NULL`) and grading sets it, so a save that slipped in
+/// after the grading would leave a question without a verdict.
+async fn saves_racing_a_submission_are_graded_or_refused(app: TestApp) {
+    let c = app.signed_in("m007").await;
+    let a = start(&c, quiz_id(&c, "weekly").await).await;
+    let id = a["id"].as_i64().unwrap();
+    let right = app.right_answers(id).await;
+    let positions: Vec<i64> = right.keys().copied().collect();
+    let saves: Vec<_> = (0..60)
+        .map(|i| {
+            let p = positions[i % positions.len()];
+            save(&c, id, p, &right[&p])
+        })
+        .collect();
+    let path = format!("/api/v1/attempts/{id}/submit");
+    let (saved, submitted) = futures_join(join_all(saves), c.post(&path, json!({}))).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
+    let mut written = 0;
+    for r in &saved {
+        match r.status {
+            StatusCode::OK => written += 1,
+            StatusCode::CONFLICT => assert_eq!(r.json()["code"], "attempt_submitted"),
+            other => panic!("save answered {other}: {}", r.text()),
+        }
+    }
+    let (ungraded, right_rows): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(SUM(CASE WHEN correct IS NULL THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM attempt_questions WHERE attempt_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        ungraded, 0,
+        "no save landed after the grading ({written} of 60 written)"
+    );
+    let view = c.get(&format!("/api/v1/attempts/{id}")).await.json();
+    assert_eq!(view["result"]["correct_count"], right_rows);
+    // After the submission every save is refused.
+    let late = save(&c, id, positions[0], &right[&positions[0]]).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+}
+
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    (ra.unwrap(), rb.unwrap())
 }
 
 async fn join_all<F: std::future::Future>(futs: Vec<F>) -> Vec<F::Output> {
