@@ -23,6 +23,8 @@ pub struct Prepared {
     pub branches: usize,
     pub youth_groups: usize,
     pub daily_quiz: i64,
+    /// A lesson of the shipped modules, which every member may read.
+    pub lesson: i64,
 }
 
 /// A fresh database: the SQLite file at `sqlite_path` (removed first), or the database
@@ -31,6 +33,24 @@ pub async fn fresh(
     kind: DbKind,
     sqlite_path: &Path,
     postgres: Option<&str>,
+) -> Result<String, String> {
+    fresh_named(kind, sqlite_path, postgres, "beacon_load").await
+}
+
+/// The floor program's fresh database: as [`fresh`], the PostgreSQL one named `beacon_floor`.
+pub async fn fresh_floor(
+    kind: DbKind,
+    sqlite_path: &Path,
+    postgres: Option<&str>,
+) -> Result<String, String> {
+    fresh_named(kind, sqlite_path, postgres, "beacon_floor").await
+}
+
+async fn fresh_named(
+    kind: DbKind,
+    sqlite_path: &Path,
+    postgres: Option<&str>,
+    name: &str,
 ) -> Result<String, String> {
     match kind {
         DbKind::Sqlite => {
@@ -50,15 +70,15 @@ pub async fn fresh(
                 .await
                 .map_err(|e| format!("connect to {base}/postgres: {e}"))?;
             for sql in [
-                "DROP DATABASE IF EXISTS beacon_load WITH (FORCE)",
-                "CREATE DATABASE beacon_load",
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
             ] {
                 admin
-                    .execute(sql)
+                    .execute(sql.as_str())
                     .await
                     .map_err(|e| format!("{sql}: {e}"))?;
             }
-            Ok(format!("{base}/beacon_load"))
+            Ok(format!("{base}/{name}"))
         }
     }
 }
@@ -172,6 +192,10 @@ pub async fn prepare(url: &str, root: &Path, members: usize) -> Result<Prepared,
             .fetch_one(&db.pool)
             .await
             .map_err(|x| e("the seeded daily quiz")(&x))?;
+    let (lesson,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM lessons")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|x| e("a lesson")(&x))?;
     if db.kind == DbKind::Sqlite {
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&db.pool)
@@ -188,5 +212,6 @@ pub async fn prepare(url: &str, root: &Path, members: usize) -> Result<Prepared,
         branches,
         youth_groups,
         daily_quiz,
+        lesson,
     })
 }

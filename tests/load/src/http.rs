@@ -120,6 +120,20 @@ impl Browser {
         }
     }
 
+    /// A second browser of the same member (another tab): same address and session
+    /// cookie, its own connections and samples.
+    pub fn same_session(&self) -> Browser {
+        Browser {
+            server: self.server,
+            source: self.source,
+            host: self.host.clone(),
+            origin: self.origin.clone(),
+            conns: vec![],
+            cookies: self.cookies.clone(),
+            samples: vec![],
+        }
+    }
+
     /// Opens connections until there are `n` (at most [`MAX_CONNECTIONS`]).
     pub async fn connect(&mut self, n: usize) -> Result<(), String> {
         while self.conns.len() < n.min(MAX_CONNECTIONS) {

@@ -16,6 +16,7 @@
 //! (a benchmark, not a test). All traffic goes to 127.0.0.1; every loop is bounded.
 
 mod data;
+mod hot;
 mod http;
 mod server;
 mod stats;
@@ -67,6 +68,8 @@ enum Scenario {
     All,
     Rush,
     Burst,
+    /// The hot paths against the bare-insert floor (issue 15); not part of `all`.
+    Hot,
 }
 
 #[derive(Debug, Parser)]
@@ -96,6 +99,12 @@ struct Args {
     /// Which scenarios to run.
     #[arg(long, value_enum, default_value = "all")]
     scenario: Scenario,
+    /// Connections of each hot-path phase.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Seconds of each hot-path phase.
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
     /// The server binary (default: `$CARGO_TARGET_DIR/release/beacon`, else `target/release/beacon`).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -188,11 +197,37 @@ async fn run(args: Args) -> Result<(), String> {
         srv.log.display()
     );
 
-    if args.scenario != Scenario::Burst {
-        rush(&args, srv.addr, srv.pid, prepared.daily_quiz).await;
-    }
-    if args.scenario != Scenario::Rush {
-        burst(&args, srv.addr, srv.pid).await;
+    match args.scenario {
+        Scenario::Hot => {
+            let floor_url = data::fresh_floor(
+                kind,
+                &load_dir.join("floor.db"),
+                args.postgres_url.as_deref(),
+            )
+            .await?;
+            let floor =
+                server::Floor::start(&binary.with_file_name("beacon-floor"), &floor_url).await?;
+            println!("floor on http://{} ({floor_url})", floor.addr);
+            let result = hot::run(
+                srv.addr,
+                floor.addr,
+                prepared.daily_quiz,
+                prepared.lesson,
+                args.connections,
+                args.seconds,
+            )
+            .await;
+            floor.stop().await;
+            result?;
+        }
+        Scenario::All | Scenario::Rush | Scenario::Burst => {
+            if args.scenario != Scenario::Burst {
+                rush(&args, srv.addr, srv.pid, prepared.daily_quiz).await;
+            }
+            if args.scenario != Scenario::Rush {
+                burst(&args, srv.addr, srv.pid).await;
+            }
+        }
     }
     println!(
         "\nthe server logged {} ERROR lines ({})",
@@ -205,7 +240,7 @@ async fn run(args: Args) -> Result<(), String> {
 
 /// The answer a member gives: the first option, "true", or one word per blank. Right or
 /// wrong does not matter to the load; the shape must be valid.
-fn answer_for(q: &Value) -> Value {
+pub(crate) fn answer_for(q: &Value) -> Value {
     match q["kind"].as_str().unwrap_or_default() {
         "multiple" => json!({"kind": "multiple", "options": [0]}),
         "true_false" => json!({"kind": "true_false", "value": true}),
@@ -217,7 +252,7 @@ fn answer_for(q: &Value) -> Value {
     }
 }
 
-fn sign_in(i: usize) -> Call {
+pub(crate) fn sign_in(i: usize) -> Call {
     Call::send(
         LOGIN,
         Method::POST,

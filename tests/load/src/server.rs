@@ -198,3 +198,39 @@ impl RssSampler {
         }
     }
 }
+
+/// The floor program (`beacon-floor`, built beside `beacon`) on a free port of its own.
+pub struct Floor {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Floor {
+    /// Starts `binary` on `database_url` and waits for its `listening on <addr>` line.
+    pub async fn start(binary: &Path, database_url: &str) -> Result<Floor, String> {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = Command::new(binary)
+            .args(["--database-url", database_url, "--addr", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("start {}: {e}", binary.display()))?;
+        let out = child.stdout.take().ok_or("beacon-floor: no stdout")?;
+        let mut lines = tokio::io::BufReader::new(out).lines();
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .map_err(|_| "beacon-floor did not start within 30 s".to_string())?
+            .map_err(|e| format!("beacon-floor: {e}"))?
+            .ok_or("beacon-floor exited before listening")?;
+        let addr = line
+            .strip_prefix("listening on ")
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| format!("beacon-floor said {line:?}"))?;
+        Ok(Floor { child, addr })
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+    }
+}
