@@ -472,14 +472,18 @@ async fn add_changes(
     Ok(())
 }
 
-/// Reads a file on the blocking pool, in one of [`PARSE_SLOTS`]; also returns what it read
-/// as the JSON stored with the preview.
-async fn read_file(format: Format, bytes: Vec<u8>) -> AppResult<(ReadFile, String)> {
+/// Reads a file on the blocking pool, in one of [`PARSE_SLOTS`] (waiting up to `wait` for
+/// one); also returns what it read as the JSON stored with the preview.
+async fn read_file(
+    format: Format,
+    bytes: Vec<u8>,
+    wait: Duration,
+) -> AppResult<(ReadFile, String)> {
     let busy = || AppError::BusyWith {
         retry_after_secs: 30,
         message: "当前导入的文件较多，请稍后再上传",
     };
-    let _slot = tokio::time::timeout(PARSE_WAIT, parse_slots().acquire())
+    let _slot = tokio::time::timeout(wait, parse_slots().acquire())
         .await
         .map_err(|_| busy())?
         .map_err(|_| busy())?;
@@ -543,7 +547,7 @@ pub async fn preview(
         category_name(&mut conn, params.category_id).await?
     };
     // No connection is held while the file is read.
-    let (read, parsed) = read_file(format, bytes).await?;
+    let (read, parsed) = read_file(format, bytes, PARSE_WAIT).await?;
     let mut conn = db.pool.acquire().await?;
     let target = Target {
         file_name: file_name.clone(),
@@ -893,4 +897,37 @@ pub async fn export(
     })
     .await
     .map_err(AppError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    /// With every slot taken, an upload waits, then is answered 503 with a message.
+    #[tokio::test]
+    async fn a_third_file_waits_then_is_told_the_server_is_busy() {
+        let slots = parse_slots()
+            .acquire_many(PARSE_SLOTS as u32)
+            .await
+            .unwrap();
+        let gift = b"\xE9\x97\xAE {T}\n".to_vec();
+        let started = std::time::Instant::now();
+        let e = read_file(Format::Gift, gift.clone(), Duration::from_millis(200))
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        let response = e.into_response();
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert!(response.headers().contains_key("retry-after"));
+        drop(slots);
+        let (read, _) = read_file(Format::Gift, gift, Duration::from_millis(200))
+            .await
+            .unwrap();
+        assert_eq!(read.questions.len(), 1);
+    }
 }
