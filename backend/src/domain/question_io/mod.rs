@@ -410,6 +410,7 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<ParsedImport, ImportError> 
             vec![sheet::Sheet {
                 name: None,
                 rows: sheet_csv::read(bytes)?,
+                skip: None,
             }],
             &mut out,
         )?,

@@ -44,6 +44,8 @@ pub type Table = Vec<(u32, Vec<String>)>;
 pub struct Sheet {
     pub name: Option<String>,
     pub rows: Table,
+    /// Why the sheet is not read at all (a hidden sheet), if so.
+    pub skip: Option<String>,
 }
 
 /// Rows (with content) searched for the header.
@@ -223,21 +225,32 @@ pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> 
     let mut found = Vec::new();
     let mut first_error: Option<ImportError> = None;
     let named = sheets.iter().any(|s| s.name.is_some());
-    for sheet in sheets {
+    // Each sheet's report, by its place in the workbook (read sheets report at the end).
+    let mut reports: Vec<(usize, SheetReport)> = Vec::new();
+    for (place, sheet) in sheets.into_iter().enumerate() {
         let rows: Table = sheet
             .rows
             .into_iter()
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
             .collect();
         let label = sheet.name.clone().unwrap_or_default();
-        let report = |read: bool, rows: usize, note: String| SheetReport {
-            name: label.clone(),
-            read,
-            rows,
-            note: Some(note).filter(|n| !n.is_empty()),
+        let report = |read: bool, rows: usize, note: String| {
+            (
+                place,
+                SheetReport {
+                    name: label.clone(),
+                    read,
+                    rows,
+                    note: Some(note).filter(|n| !n.is_empty()),
+                },
+            )
         };
+        if let Some(reason) = &sheet.skip {
+            reports.push(report(false, 0, reason.clone()));
+            continue;
+        }
         if rows.is_empty() {
-            out.sheet(report(false, 0, "工作表是空的".into()));
+            reports.push(report(false, 0, "工作表是空的".into()));
             continue;
         }
         let at = rows
@@ -250,7 +263,7 @@ pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> 
                 ImportError::new(ErrorCode::WrongColumns, message.clone())
                     .at(Location::Row(rows[0].0))
             });
-            out.sheet(report(false, 0, format!("未读取：{message}")));
+            reports.push(report(false, 0, format!("未读取：{message}")));
             continue;
         };
         let header_row = rows[at].0;
@@ -261,14 +274,14 @@ pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> 
                 } else {
                     String::new()
                 };
-                found.push((sheet.name, rows, at, h, note));
+                found.push((place, sheet.name, rows, at, h, note));
             }
             Some(Err(message)) => {
                 first_error.get_or_insert_with(|| {
                     ImportError::new(ErrorCode::WrongColumns, message.clone())
                         .at(Location::Row(header_row))
                 });
-                out.sheet(report(
+                reports.push(report(
                     false,
                     0,
                     format!("未读取：第{header_row}行{message}"),
@@ -282,7 +295,7 @@ pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> 
     }
     // Rows are named by their sheet only when questions come from several.
     let several = found.len() > 1;
-    for (name, rows, at, h, note) in found {
+    for (place, name, rows, at, h, note) in found {
         for cell in &h.ignored {
             out.ignored_column(cell);
         }
@@ -314,13 +327,21 @@ pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> 
                 }
             }
         }
-        if named {
-            out.sheet(SheetReport {
+        reports.push((
+            place,
+            SheetReport {
                 name: name.unwrap_or_default(),
                 read: true,
                 rows: count,
                 note: Some(note).filter(|n| !n.is_empty()),
-            });
+            },
+        ));
+    }
+    // A CSV file is one unnamed sheet: nothing to report.
+    if named {
+        reports.sort_by_key(|(place, _)| *place);
+        for (_, report) in reports {
+            out.sheet(report);
         }
     }
     Ok(())

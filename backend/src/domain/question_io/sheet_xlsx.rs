@@ -106,6 +106,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, ImportError> {
             out.push(Sheet {
                 name: Some(entry.name),
                 rows: Table::new(),
+                skip: Some("隐藏的工作表，未读取（如需导入，请在 Excel 中取消隐藏）".into()),
             });
             continue;
         }
@@ -125,6 +126,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, ImportError> {
         out.push(Sheet {
             name: Some(entry.name),
             rows: cells.rows(&xml)?,
+            skip: None,
         });
     }
     Ok(out)
@@ -861,9 +863,17 @@ mod tests {
                 }
             }
         }
-        // The founding date typed as a date; a share as a percent.
+        // The founding date typed as a date.
         let date = CellFormat::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
         sheet.write_number_with_format(4, 6, 7853.0, &date).unwrap();
+        // A hidden sheet of drafts, with the question columns: not read.
+        let hidden = wb.add_worksheet();
+        hidden.set_name("草稿").unwrap();
+        hidden.write_string(0, 0, "题干").unwrap();
+        hidden.write_string(0, 1, "答案").unwrap();
+        hidden.write_string(1, 0, "草稿题").unwrap();
+        hidden.write_string(1, 1, "对").unwrap();
+        hidden.set_hidden(true);
         wb.save_to_buffer().unwrap()
     }
 
@@ -914,10 +924,12 @@ mod tests {
             vec![
                 ("说明", false, 0),
                 ("单选题", true, 3),
-                ("其他题型", true, 5)
+                ("其他题型", true, 5),
+                ("草稿", false, 0)
             ]
         );
         assert!(p.sheets[0].note.as_deref().unwrap().contains("表头"));
+        assert!(p.sheets[3].note.as_deref().unwrap().contains("隐藏"));
         assert!(p.sheets[1].note.as_deref().unwrap().contains("第2行"));
     }
 
