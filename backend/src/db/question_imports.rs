@@ -77,9 +77,9 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Imp
     .await
 }
 
-/// Moves an import to running for `runner`: from preview, or from a run whose process
-/// died (`stale`: the runner and heartbeat read when it was judged dead, so that only one
-/// request takes it over). False if another request did so first.
+/// Moves an import to running for `runner`: from preview or failed (rolled back), or from
+/// a run whose process died (`stale`: the runner and heartbeat read when it was judged
+/// dead, so that only one request takes it over). False if another request did so first.
 pub async fn claim(
     conn: &mut AnyConnection,
     id: i64,
@@ -92,7 +92,8 @@ pub async fn claim(
         None => {
             sqlx::query(
                 "UPDATE question_imports SET state = 'running', summary = $1, runner = $2, \
-                   heartbeat_at = $3 WHERE id = $4 AND state = 'preview'",
+                   heartbeat_at = $3, error = NULL \
+                 WHERE id = $4 AND state IN ('preview', 'failed')",
             )
             .bind(summary)
             .bind(runner)
@@ -133,7 +134,8 @@ pub async fn heartbeat(conn: &mut AnyConnection, id: i64, runner: &str) -> sqlx:
     Ok(())
 }
 
-/// Records the outcome and drops what the preview read.
+/// Records the outcome; once written, drops what the preview read (a failed import keeps
+/// it, to be confirmed again).
 pub async fn finish(
     conn: &mut AnyConnection,
     id: i64,
@@ -141,8 +143,9 @@ pub async fn finish(
     error: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE question_imports SET state = $1, error = $2, finished_at = $3, parsed = NULL, \
-           payload = NULL WHERE id = $4",
+        "UPDATE question_imports SET state = $1, error = $2, finished_at = $3, \
+           parsed = CASE WHEN $1 = 'done' THEN NULL ELSE parsed END, payload = NULL \
+         WHERE id = $4",
     )
     .bind(state)
     .bind(error)

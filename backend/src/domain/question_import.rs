@@ -631,7 +631,8 @@ fn dead_run(db: &Db, row: &ImportRow) -> Option<(String, i64)> {
 
 /// Confirms a previewed import: plans again from what the preview read, against the bank
 /// as it is now, and starts writing it in the background. Refused while the file has
-/// problems, or once confirmed (unless the process writing it died: then it starts again).
+/// problems, or once confirmed (unless writing it failed or the process writing it died:
+/// then it starts again).
 pub async fn confirm(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJob> {
     user.require_staff()?;
     let mut conn = db.pool.acquire().await?;
@@ -641,7 +642,8 @@ pub async fn confirm(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJo
         .ok_or(AppError::NotFound("导入记录"))?;
     let already = || AppError::conflict("import_not_pending", "该导入已确认过，请勿重复提交");
     let stale = match row.state.as_str() {
-        "preview" => None,
+        // A failed import wrote nothing (its transaction rolled back): it may be tried again.
+        "preview" | "failed" => None,
         "running" => Some(dead_run(db, &row).ok_or_else(already)?),
         _ => return Err(already()),
     };

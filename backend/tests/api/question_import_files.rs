@@ -31,7 +31,7 @@ on_both_databases!(
     a_file_whose_every_question_is_skipped_answers_with_its_preview,
     moodle_xml_keeps_category_paths_and_reads_cloze,
     the_server_answers_while_a_file_is_read,
-    an_import_whose_process_died_can_be_confirmed_again,
+    an_import_whose_process_died_or_failed_can_be_confirmed_again,
     previews_nobody_confirmed_are_deleted_after_a_day,
 );
 
@@ -473,17 +473,42 @@ async fn moodle_xml_keeps_category_paths_and_reads_cloze(app: TestApp) {
     );
 }
 
-/// A big file is read on the blocking pool: `/api/health` answers within 100 ms all along.
+/// The worst time `/api/health` takes over `n` calls 10 ms apart, or until `stop` is set.
+async fn probe_health(
+    client: &Client<'_>,
+    n: usize,
+    stop: Option<&AtomicBool>,
+) -> (Duration, usize) {
+    let mut worst = Duration::ZERO;
+    let mut probes = 0;
+    while probes < n && !stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
+        let started = Instant::now();
+        let r = client.get("/api/health").await;
+        assert_eq!(r.status, StatusCode::OK);
+        worst = worst.max(started.elapsed());
+        probes += 1;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    (worst, probes)
+}
+
+/// A big file is read on the blocking pool: `/api/health` keeps answering within 100 ms
+/// (beyond what it takes on this machine right now without an import, so that a busy test
+/// machine does not count against it). Read on the request's thread, as before, the file
+/// held every probe for the whole parse.
 async fn the_server_answers_while_a_file_is_read(app: TestApp) {
     let branch = app.id_of("branches", "机关第一党支部").await;
     let org1 = app.signed_in("org1").await;
+    // 15,000 questions with long stems: about 14 MB, a second or more to read.
     let mut csv = String::from("\u{feff}题型,题干,选项A,选项B,选项C,答案,解析,出处,分类\n");
-    for i in 0..10_000 {
+    let long = "坚持和加强党的全面领导，".repeat(25);
+    for i in 0..15_000 {
         csv.push_str(&format!(
-            "单选,第{i}题：以下哪项正确？,甲{i},乙{i},丙{i},B,解析{i}。,出处{i},大题库\n"
+            "单选,第{i}题：{long}以下哪项正确？,甲{i},乙{i},丙{i},B,解析{i}。,出处{i},大题库\n"
         ));
     }
     let probe = app.anonymous();
+    let (idle, _) = probe_health(&probe, 20, None).await;
     let done = AtomicBool::new(false);
     let query = format!("file_name=big.csv&branch_id={branch}");
     let importing = async {
@@ -491,33 +516,24 @@ async fn the_server_answers_while_a_file_is_read(app: TestApp) {
         done.store(true, Ordering::SeqCst);
         p
     };
-    let probing = async {
-        let mut worst = Duration::ZERO;
-        let mut probes = 0;
-        while !done.load(Ordering::SeqCst) {
-            let started = Instant::now();
-            let r = probe.get("/api/health").await;
-            assert_eq!(r.status, StatusCode::OK);
-            worst = worst.max(started.elapsed());
-            probes += 1;
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        (worst, probes)
-    };
-    let (p, (worst, probes)) = tokio::join!(importing, probing);
-    assert_eq!(p["added"]["single"], 10_000);
+    let (p, (worst, probes)) =
+        tokio::join!(importing, probe_health(&probe, usize::MAX, Some(&done)));
+    assert_eq!(p["added"]["single"], 15_000);
     eprintln!(
-        "health during an import ({:?}): {probes} probes, worst {worst:?}",
+        "health during an import ({:?}): {probes} probes, worst {worst:?} (idle worst {idle:?})",
         app.db.kind
     );
     assert!(
         probes >= 3,
         "the file was read too fast to tell: {probes} probes"
     );
-    assert!(worst < Duration::from_millis(100), "worst {worst:?}");
+    assert!(
+        worst < Duration::from_millis(100) + idle,
+        "worst {worst:?}, idle worst {idle:?}"
+    );
 }
 
-async fn an_import_whose_process_died_can_be_confirmed_again(app: TestApp) {
+async fn an_import_whose_process_died_or_failed_can_be_confirmed_again(app: TestApp) {
     let admin = app.signed_in("admin").await;
     let p = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
     // The preview keeps what it read, not the file.
@@ -551,6 +567,15 @@ async fn an_import_whose_process_died_can_be_confirmed_again(app: TestApp) {
     let job = confirm_and_wait(&admin, id(&p)).await;
     assert_eq!(job["done"], 2);
     assert_eq!(stored(&app, "预备党员的预备期为一年。").await.len(), 1);
+    // One whose writing failed (rolled back) may be confirmed again too.
+    let f = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    sqlx::query("UPDATE question_imports SET state = 'failed', error = '导入失败' WHERE id = $1")
+        .bind(id(&f))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let job = confirm_and_wait(&admin, id(&f)).await;
+    assert_eq!(job["error"], Value::Null, "{job}");
     // Done is done.
     let r = admin
         .post(
@@ -562,6 +587,7 @@ async fn an_import_whose_process_died_can_be_confirmed_again(app: TestApp) {
     assert_eq!(r.code(), "import_not_pending");
     // One whose process is alive (a fresh heartbeat) is not taken over.
     let q = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    assert_eq!(q["unchanged"], 2, "{q}");
     sqlx::query(
         "UPDATE question_imports SET state = 'running', runner = 'another-live-process', \
            heartbeat_at = $1 WHERE id = $2",
