@@ -44,6 +44,13 @@ pub enum AppError {
     /// password checks in a sign-in rush); answered 503 with `Retry-After`.
     #[error("busy")]
     Busy { retry_after_secs: i64 },
+    /// As `Busy`, for other work than sign-in, with its own message (e.g. question files
+    /// waiting to be parsed); 503 `server_busy` with `Retry-After`.
+    #[error("busy: {message}")]
+    BusyWith {
+        retry_after_secs: i64,
+        message: &'static str,
+    },
     /// A body the server could not read (malformed JSON, wrong types, wrong content type).
     #[error("rejected body ({code}): {message}")]
     Body {
@@ -161,6 +168,12 @@ impl AppError {
                 ),
                 vec![],
             ),
+            BusyWith { message, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::SERVER_BUSY,
+                (*message).to_string(),
+                vec![],
+            ),
             Body {
                 status,
                 code,
@@ -189,7 +202,10 @@ impl IntoResponse for AppError {
         };
         let mut response = (status, Json(body)).into_response();
         if let AppError::TooManyAttempts { retry_after_secs }
-        | AppError::Busy { retry_after_secs } = self
+        | AppError::Busy { retry_after_secs }
+        | AppError::BusyWith {
+            retry_after_secs, ..
+        } = self
         {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

@@ -66,6 +66,18 @@ fn err(field: &'static str, message: impl Into<String>) -> FieldError {
 
 /// Checks a question; the first problem names its field.
 pub fn validate(q: &QuestionDraft) -> Result<(), FieldError> {
+    check(q, true)
+}
+
+/// Checks a question read from an import file, which may lack an explanation or a source
+/// (organizers' spreadsheets and Moodle banks often have neither): stored empty, counted in
+/// the import's preview and asked for again by [`validate`] when the question is edited.
+/// Everything else is checked as [`validate`] checks it.
+pub fn validate_import(q: &QuestionDraft) -> Result<(), FieldError> {
+    check(q, false)
+}
+
+fn check(q: &QuestionDraft, texts_required: bool) -> Result<(), FieldError> {
     let stem = q.stem.trim();
     if stem.is_empty() {
         return Err(err("stem", "题干不能为空"));
@@ -73,10 +85,10 @@ pub fn validate(q: &QuestionDraft) -> Result<(), FieldError> {
     if stem.chars().count() > MAX_STEM_CHARS {
         return Err(err("stem", format!("题干不能超过{MAX_STEM_CHARS}个字符")));
     }
-    if q.explanation.trim().is_empty() {
+    if texts_required && q.explanation.trim().is_empty() {
         return Err(err("explanation", "解析不能为空"));
     }
-    if q.source.trim().is_empty() {
+    if texts_required && q.source.trim().is_empty() {
         return Err(err("source", "出处不能为空"));
     }
     if !(1..=3).contains(&q.difficulty) {

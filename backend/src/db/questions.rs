@@ -280,7 +280,8 @@ pub struct QuestionRow {
     pub open_reports: i64,
 }
 
-const QUESTION_COLUMNS: &str = "q.id, q.stable_id, q.category_id, c.name AS category, q.kind, \
+pub(crate) const QUESTION_COLUMNS: &str =
+    "q.id, q.stable_id, q.category_id, c.name AS category, q.kind, \
     q.stem, q.options, q.answer_key, q.explanation, q.source, q.difficulty, q.tags, q.version, \
     q.owner_branch_id, q.owner_youth_group_id, \
     (SELECT COUNT(*) FROM question_reports r WHERE r.question_id = q.id AND r.status = 'open') \

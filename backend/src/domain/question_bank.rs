@@ -134,6 +134,27 @@ fn valid_id(id: &str) -> bool {
 
 /// Parses one file. `name` is how errors refer to it (a path relative to the repository).
 pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<String>> {
+    parse_with(name, text, false)
+}
+
+/// Parses one uploaded file (an import, `question_io::toml_bank`): as [`parse_file`], but
+/// an id may be any text an id column may hold (not only the repository's lowercase ASCII,
+/// so an export of questions with ids such as `党章-01` reads back with the same ids), and
+/// an explanation or source may be empty, as in the other import formats.
+pub fn parse_upload(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<String>> {
+    parse_with(name, text, true)
+}
+
+/// Whether an uploaded file's id is acceptable: 1–128 characters, no surrounding space,
+/// no control characters (the rule of every import format).
+pub fn valid_upload_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.trim() == id
+        && id.chars().count() <= 128
+        && !id.chars().any(char::is_control)
+}
+
+fn parse_with(name: &str, text: &str, upload: bool) -> Result<Vec<BankQuestion>, Vec<String>> {
     let lines = LineIndex::new(text);
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| lines.line(s.start)).unwrap_or(1);
@@ -149,7 +170,14 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<Strin
         let line = lines.line(spanned.span().start);
         let q = spanned.into_inner();
         let at = format!("{name}:{line}");
-        if !valid_id(&q.id) {
+        if upload && !valid_upload_id(&q.id) {
+            errors.push(format!(
+                "{at}: id {:?} 应为1至128个字符，首尾不能有空格，不能含换行等控制字符",
+                q.id
+            ));
+            continue;
+        }
+        if !upload && !valid_id(&q.id) {
             errors.push(format!(
                 "{at}: id {:?} 应由1至64个小写字母、数字或 - _ . 组成",
                 q.id
@@ -180,7 +208,12 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<BankQuestion>, Vec<Strin
             difficulty: u8::try_from(q.difficulty).unwrap_or(0),
             tags: q.tags.iter().map(|t| t.trim().to_string()).collect(),
         };
-        if let Err(e) = question::validate(&draft) {
+        let checked = if upload {
+            question::validate_import(&draft)
+        } else {
+            question::validate(&draft)
+        };
+        if let Err(e) = checked {
             errors.push(format!("{at}: 题目 {} 的 {}：{}", q.id, e.field, e.message));
             continue;
         }

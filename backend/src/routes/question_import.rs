@@ -42,14 +42,15 @@ fn download(format: Format, name: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// Reads an uploaded question file (the raw body) and answers with what importing it would
-/// do: counts by kind, every problem by row or line, skipped questions. Nothing is written
-/// to the bank.
+/// do: counts by kind, the stored questions it changes (old and new), every problem by row
+/// or line, skipped questions and warnings. Nothing is written to the bank.
 #[utoipa::path(post, path = "/api/v1/question-imports", tag = "questions", params(ImportParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
                  description = "XLSX, CSV, Beacon TOML (or a ZIP of them), GIFT or Moodle XML, at most 20 MB"),
     responses((status = 201, body = ImportJob),
               (status = 400, description = "the file cannot be read at all", body = ErrorBody),
-              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, description = "too many files being read: try again later", body = ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -58,7 +59,7 @@ pub async fn upload(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<(StatusCode, Json<ImportJob>)> {
     let body = super::uploaded(&headers, body, "文件超过20MB，请拆分后分批导入")?;
-    let job = question_import::preview(&state.db, &user, params, &body).await?;
+    let job = question_import::preview(&state.db, &user, params, body.to_vec()).await?;
     Ok((StatusCode::CREATED, Json(job)))
 }
 
@@ -78,7 +79,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/question-imports/{id}/confirm", tag = "questions",
     params(("id" = i64, Path)),
     responses((status = 202, body = ImportJob), (status = 404, body = ErrorBody),
-              (status = 409, description = "problems in the file, or confirmed already", body = ErrorBody)))]
+              (status = 409, description = "problems in the file, confirmed already, or expired", body = ErrorBody)))]
 pub async fn confirm(
     State(state): State<AppState>,
     user: CurrentUser,

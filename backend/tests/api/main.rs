@@ -16,6 +16,7 @@ mod org;
 mod points;
 mod question_bank;
 mod question_import;
+mod question_import_files;
 mod questions;
 mod quiz;
 mod quiz_builder;

@@ -1,6 +1,8 @@
 //! `/admin/import`: an organizer brings in a question file (XLSX/CSV template, Beacon TOML,
 //! GIFT, Moodle XML). The upload answers with a preview (counts by kind, every problem by
-//! row); confirming starts the import on the server, whose progress this page polls.
+//! row, the stored questions it changes with their old and new text, the sheets read or
+//! skipped, warnings, columns left out, questions without 解析 or 出处); confirming starts
+//! the import on the server, whose progress this page polls.
 //!
 //! Written as HTML text with one submit and one click handler (see `crate::html`).
 
@@ -94,6 +96,46 @@ pub fn preview_html(job: &Value) -> String {
             &tf(K::QImportNewCategories, &[("names", &cats.join("、"))]),
         );
     }
+    let existing: Vec<&str> = list(job, "existing_categories")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !existing.is_empty() {
+        h += &el(
+            "p",
+            "small",
+            &tf(
+                K::QImportExistingCategories,
+                &[("names", &existing.join("、"))],
+            ),
+        );
+    }
+    let (no_explanation, no_source) = (i(job, "without_explanation"), i(job, "without_source"));
+    if no_explanation + no_source > 0 {
+        h += &el(
+            "p",
+            "small",
+            &tf(
+                K::QImportWithout,
+                &[
+                    ("explanation", &no_explanation.to_string()),
+                    ("source", &no_source.to_string()),
+                ],
+            ),
+        );
+    }
+    let ignored: Vec<&str> = list(job, "ignored_columns")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !ignored.is_empty() {
+        h += &el(
+            "p",
+            "small muted",
+            &tf(K::QImportIgnoredColumns, &[("names", &ignored.join("、"))]),
+        );
+    }
+    h += &extra_html(job);
     let problems = list(job, "problems");
     if !problems.is_empty() {
         h += &el(
@@ -136,6 +178,106 @@ pub fn preview_html(job: &Value) -> String {
     }
     h += &action("reset", 0, "btn-ghost", t(K::QImportAgain));
     h + "</div></section>"
+}
+
+/// The preview's sheets, warnings and changed questions (old and new side by side).
+fn extra_html(job: &Value) -> String {
+    let mut h = String::new();
+    let sheets = list(job, "sheets");
+    if !sheets.is_empty() {
+        h += &el("h3", "sub-title", t(K::QImportSheets));
+        h += r#"<ul class="problems muted">"#;
+        for sh in sheets {
+            let how = if sh["read"] == true {
+                tf(K::QImportSheetRead, &[("n", &i(sh, "rows").to_string())])
+            } else {
+                t(K::QImportSheetSkipped).to_string()
+            };
+            h += &format!(
+                "<li><b>{}</b> {} {}</li>",
+                esc(s(sh, "name")),
+                esc(&how),
+                esc(s(sh, "note"))
+            );
+        }
+        h += "</ul>";
+    }
+    let warnings = list(job, "warnings");
+    if !warnings.is_empty() {
+        h += &el(
+            "h3",
+            "sub-title",
+            &tf(K::QImportWarnings, &[("n", &warnings.len().to_string())]),
+        );
+        h += r#"<ul class="problems muted">"#;
+        for w in warnings.iter().take(200) {
+            h += &format!(
+                "<li><b>{}</b> {}</li>",
+                esc(s(w, "location")),
+                esc(s(w, "message"))
+            );
+        }
+        h += "</ul>";
+    }
+    let changes = list(job, "changes");
+    if !changes.is_empty() {
+        h += &el(
+            "h3",
+            "sub-title",
+            &tf(K::QImportChanges, &[("n", &changes.len().to_string())]),
+        );
+        h += &format!(
+            r#"<table class="table changes"><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            t(K::QImportBefore),
+            t(K::QImportAfter)
+        );
+        for c in changes.iter().take(200) {
+            let side = |which: &str, field: &str| -> String {
+                let v = &c[which][field];
+                match v.as_array() {
+                    Some(items) => items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                    None => v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string()),
+                }
+            };
+            let stem = esc(&side("after", "stem"));
+            h += &format!(
+                r#"<tr><td colspan="3"><b>{}</b> {stem}</td></tr>"#,
+                esc(s(c, "location"))
+            );
+            for f in list(c, "fields").iter().filter_map(Value::as_str) {
+                h += &format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    field_label(f),
+                    esc(&side("before", f)),
+                    esc(&side("after", f))
+                );
+            }
+        }
+        h += "</tbody></table>";
+    }
+    h
+}
+
+/// The name of a question field as the editor shows it.
+fn field_label(field: &str) -> &'static str {
+    t(match field {
+        "category" => K::QuestionCategory,
+        "kind" => K::QuestionKind,
+        "stem" => K::QuestionStem,
+        "options" => K::QImportOptions,
+        "key" => K::QuestionKey,
+        "explanation" => K::QuestionExplanation,
+        "source" => K::QuestionSource,
+        "difficulty" => K::QuestionDifficulty,
+        _ => K::QImportTags,
+    })
 }
 
 /// A running or finished import.
@@ -321,6 +463,41 @@ mod tests {
             "skipped": [{ "location": "第9行", "line": 9, "reason": "GIFT 匹配题暂不支持" }],
             "total": 7, "done": 3, "error": null,
         })
+    }
+
+    #[test]
+    fn the_preview_shows_changes_sheets_warnings_and_missing_texts() {
+        let mut j = job("preview", json!([]));
+        j["changes"] = json!([{
+            "location": "第9行", "line": 9, "question_id": 5, "fields": ["explanation"],
+            "before": { "category": "党章", "kind": "single", "stem": "题<干>", "options": [],
+                        "key": "A", "explanation": "旧解析", "source": "", "difficulty": 2, "tags": [] },
+            "after": { "category": "党章", "kind": "single", "stem": "题<干>", "options": [],
+                       "key": "A", "explanation": "新解析", "source": "", "difficulty": 2, "tags": [] },
+        }]);
+        j["warnings"] =
+            json!([{ "location": "第5行", "line": 5, "message": "与第3行的题目完全相同" }]);
+        j["sheets"] = json!([{ "name": "说明", "read": false, "rows": 0, "note": "没有表头" },
+                             { "name": "单选题", "read": true, "rows": 20, "note": null }]);
+        j["without_explanation"] = json!(3);
+        j["ignored_columns"] = json!(["序号"]);
+        let h = preview_html(&j);
+        assert!(
+            h.contains("<td>解析</td><td>旧解析</td><td>新解析</td>"),
+            "{h}"
+        );
+        assert!(h.contains("题&lt;干&gt;"));
+        assert!(h.contains("与第3行的题目完全相同"));
+        assert!(h.contains("单选题"));
+        assert!(h.contains("已读取20行"));
+        assert!(h.contains("缺少解析的题目3道"));
+        assert!(h.contains("序号"));
+        assert!(
+            h.contains(r#"data-action="confirm""#),
+            "warnings do not block"
+        );
+        // The job deserializes into the shared type.
+        let _: shared::api::question_import::ImportJob = serde_json::from_value(j).unwrap();
     }
 
     #[test]

@@ -41,6 +41,61 @@ pub struct ImportSkip {
     pub reason: String,
 }
 
+/// Something in the file worth knowing that does not block the import, e.g. a question
+/// that appears twice (imported once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportWarning {
+    pub location: String,
+    pub line: u32,
+    pub message: String,
+}
+
+/// One side of a changed question, as the organizer reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionText {
+    pub category: String,
+    /// `single`, `multiple`, `true_false` or `fill_in`.
+    pub kind: String,
+    pub stem: String,
+    pub options: Vec<String>,
+    /// The key in the sheet's notation: `B`, `ABD`, `对`, `两个维护|四个意识`.
+    pub key: String,
+    pub explanation: String,
+    pub source: String,
+    pub difficulty: u8,
+    pub tags: Vec<String>,
+}
+
+/// A question already in the target bank that confirming would change: both versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportChange {
+    /// Where the file has the new version.
+    pub location: String,
+    pub line: u32,
+    /// The stored question's id.
+    pub question_id: i64,
+    /// The fields that differ (`category`, `stem`, `options`, `key`, `explanation`,
+    /// `source`, `difficulty`, `tags`).
+    pub fields: Vec<String>,
+    pub before: QuestionText,
+    pub after: QuestionText,
+}
+
+/// A worksheet of an XLSX file: read for questions, or skipped and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportSheet {
+    pub name: String,
+    pub read: bool,
+    /// Question rows found on it (valid or not).
+    pub rows: i64,
+    /// Why it was skipped (or a note about how it was read).
+    pub note: Option<String>,
+}
+
 /// Where an import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -76,6 +131,27 @@ pub struct ImportJob {
     /// Every problem, by row or line; any problem blocks confirming.
     pub problems: Vec<ImportProblem>,
     pub skipped: Vec<ImportSkip>,
+    /// Notes that do not block confirming (duplicates in the file…).
+    #[serde(default)]
+    pub warnings: Vec<ImportWarning>,
+    /// Every stored question confirming would change, old and new side by side.
+    #[serde(default)]
+    pub changes: Vec<ImportChange>,
+    /// Existing categories that will receive questions (nothing is merged unannounced).
+    #[serde(default)]
+    pub existing_categories: Vec<String>,
+    /// Questions of the file without an explanation (解析) or a source (出处); they are
+    /// imported, and the question editor asks for them.
+    #[serde(default)]
+    pub without_explanation: i64,
+    #[serde(default)]
+    pub without_source: i64,
+    /// Columns of a sheet that Beacon does not read (序号, 备注…), ignored.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
+    /// The worksheets of an XLSX file, read or skipped.
+    #[serde(default)]
+    pub sheets: Vec<ImportSheet>,
     /// Questions to write and how many are written so far (while running).
     pub total: i64,
     pub done: i64,

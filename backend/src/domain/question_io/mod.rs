@@ -1,29 +1,35 @@
 //! Question-bank import and export formats: Beacon's own `question-bank/` TOML, an XLSX and
 //! CSV sheet with one column model, Moodle's GIFT text format and Moodle XML. Pure code: no
 //! database and no HTTP. Reading never panics and never trusts sizes from the file; every
-//! imported question is checked with [`shared::question::validate`], and what cannot be
-//! imported is reported with its row (sheets) or line (text formats).
+//! imported question is checked with [`shared::question::validate_import`] (an explanation
+//! or source may be missing: they are counted, not invented), and what cannot be imported
+//! is reported with its row (sheets) or line (text formats).
 //!
-//! A whole-file failure (wrong encoding, truncated, wrong columns, not the format at all) is
-//! an [`ImportError`] and imports nothing. Otherwise [`parse`] returns a [`ParsedImport`]: the
-//! questions, the [`Problem`]s of questions that are invalid and the questions [`Skipped`]
-//! because Beacon has no such kind (matching, numerical, essay…), so the organizer can
-//! preview the import before anything is written.
+//! A whole-file failure (wrong encoding, truncated, no question columns, not the format at
+//! all) is an [`ImportError`] and imports nothing. Otherwise [`parse`] returns a
+//! [`ParsedImport`]: the questions, the [`Problem`]s of questions that are invalid, the
+//! questions [`Skipped`] because Beacon has no such kind (matching, numerical, essay…) and
+//! [`Warning`]s that do not block (a question written twice is imported once), so the
+//! organizer can preview the import before anything is written.
 //!
-//! Identity: a question keeps the id its file gives (TOML `id`, the sheet's 编号 column,
-//! GIFT `[id:…]` or `::title::`, Moodle `<idnumber>`); without one, [`ImportedQuestion::key`]
-//! derives it from the question's kind, stem and options, so importing the same file twice
-//! matches the same questions, and an edited explanation or key updates the question in place
-//! instead of adding a copy.
+//! Identity: a question keeps an id only when the file states one explicitly: TOML `id`,
+//! the sheet's 编号 column, GIFT's `// [id:…]` comment, Moodle `<idnumber>`. A GIFT
+//! `::title::` or a Moodle `<name>` is a name, never an id: Moodle writes one on every
+//! question and does not keep them unique. Without an explicit id,
+//! [`ImportedQuestion::key`] derives one from the question's kind, stem and options, so
+//! importing the same file twice matches the same questions by content, and an edited
+//! explanation or key updates the question in place instead of adding a copy.
 
 mod gift;
 mod moodle_xml;
+mod numfmt;
 mod sheet;
 mod sheet_csv;
 mod sheet_xlsx;
 mod text;
 mod toml_bank;
 
+pub use sheet::format_key;
 pub use text::LineIndex;
 
 use std::collections::HashMap;
@@ -45,10 +51,6 @@ pub const MAX_ID_CHARS: usize = 128;
 pub const MAX_CATEGORY_CHARS: usize = 60;
 /// Difficulty of an imported question whose file does not say (sheets, GIFT, Moodle XML).
 pub const DEFAULT_DIFFICULTY: u8 = 2;
-/// Explanation given to a GIFT or Moodle question that has no general feedback: those
-/// formats make feedback optional, and an organizer importing a Moodle bank expects its
-/// questions to arrive; the text tells members plainly that the source had none.
-pub const DEFAULT_EXPLANATION: &str = "原题未附解析。";
 /// The marker that separates the explanation from the source in GIFT and Moodle general
 /// feedback, which have no source field: `解析……\n[出处] 第1条`.
 pub const SOURCE_MARKER: &str = "[出处]";
@@ -184,13 +186,18 @@ pub enum Location {
     Line(u32),
     /// A line of one TOML file inside a ZIP.
     FileLine { file: String, line: u32 },
+    /// A row of one worksheet of a workbook whose questions come from several.
+    SheetRow { sheet: String, row: u32 },
 }
 
 impl Location {
     /// The row or line number.
     pub fn number(&self) -> u32 {
         match self {
-            Location::Row(n) | Location::Line(n) | Location::FileLine { line: n, .. } => *n,
+            Location::Row(n)
+            | Location::Line(n)
+            | Location::FileLine { line: n, .. }
+            | Location::SheetRow { row: n, .. } => *n,
         }
     }
 }
@@ -200,6 +207,7 @@ impl fmt::Display for Location {
         match self {
             Location::Row(n) | Location::Line(n) => write!(f, "第{n}行"),
             Location::FileLine { file, line } => write!(f, "{file} 第{line}行"),
+            Location::SheetRow { sheet, row } => write!(f, "工作表“{sheet}”第{row}行"),
         }
     }
 }
@@ -320,12 +328,35 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// Something worth telling the organizer that does not block the import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+}
+
+/// A worksheet of a workbook, read or skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetReport {
+    pub name: String,
+    pub read: bool,
+    /// Question rows found (valid or not).
+    pub rows: usize,
+    /// Why it was skipped, or how it was read (e.g. where its header was found).
+    pub note: Option<String>,
+}
+
 /// What a file holds, before anything is written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedImport {
     pub questions: Vec<ImportedQuestion>,
     pub problems: Vec<Problem>,
     pub skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+    /// Header cells of a sheet that name no column Beacon reads (序号, 备注…), each once.
+    pub ignored_columns: Vec<String>,
+    /// The worksheets of an XLSX file (empty for other formats).
+    pub sheets: Vec<SheetReport>,
 }
 
 /// A stored question to export.
@@ -375,7 +406,14 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<ParsedImport, ImportError> 
     match format {
         Format::BeaconToml => toml_bank::read(bytes, &mut out)?,
         Format::Xlsx => sheet::read(sheet_xlsx::read(bytes)?, &mut out)?,
-        Format::Csv => sheet::read(sheet_csv::read(bytes)?, &mut out)?,
+        Format::Csv => sheet::read(
+            vec![sheet::Sheet {
+                name: None,
+                rows: sheet_csv::read(bytes)?,
+                skip: None,
+            }],
+            &mut out,
+        )?,
         Format::Gift => gift::read(text::decode(bytes)?, &mut out)?,
         Format::MoodleXml => moodle_xml::read(text::decode(bytes)?, &mut out)?,
     }
@@ -462,8 +500,10 @@ pub(crate) fn split_feedback(feedback: &str) -> (String, Option<String>) {
     }
 }
 
-/// The category a Moodle category path names: its last segment (`$course$/top/党章` →
-/// `党章`; `//` is a slash within a name). Empty for Moodle's own levels (`top`, `$…$`).
+/// The category a Moodle category path names: the whole path below Moodle's own levels
+/// (`$course$/top/纪律教育/党章` → `纪律教育/党章`; `//` is a slash within a name), so two
+/// different paths never merge into one category because their last names agree. Empty
+/// for Moodle's own levels alone (`top`, `$…$`).
 pub(crate) fn category_from_path(path: &str) -> String {
     let mut segments = Vec::new();
     let mut current = String::new();
@@ -479,12 +519,18 @@ pub(crate) fn category_from_path(path: &str) -> String {
         }
     }
     segments.push(current);
-    segments
+    let mut names: Vec<String> = segments
         .into_iter()
         .map(|s| s.trim().to_string())
-        .rfind(|s| !s.is_empty())
-        .filter(|s| s != "top" && !(s.starts_with('$') && s.ends_with('$')))
-        .unwrap_or_default()
+        .filter(|s| !s.is_empty())
+        .collect();
+    // Moodle's context (`$course$`, `$system$`…) and its hidden `top` level come first.
+    let own_levels = names
+        .iter()
+        .take_while(|s| *s == "top" || (s.starts_with('$') && s.ends_with('$')))
+        .count();
+    names.drain(..own_levels);
+    names.join("/")
 }
 
 /// A question as a parser read it, before the common checks.
@@ -502,8 +548,8 @@ pub(crate) struct Collector {
     parsed: ParsedImport,
     /// Entries seen (questions, invalid ones, skipped ones), for the limit.
     entries: usize,
-    /// Where each key was first seen, to report duplicates.
-    seen: HashMap<String, Location>,
+    /// The index in `parsed.questions` of each key's first question, to report duplicates.
+    seen: HashMap<String, usize>,
 }
 
 impl Collector {
@@ -528,6 +574,23 @@ impl Collector {
         });
     }
 
+    /// Notes something that does not block the import.
+    pub fn warn(&mut self, location: Location, message: String) {
+        self.parsed.warnings.push(Warning { location, message });
+    }
+
+    /// Lists a header cell Beacon does not read (once per name).
+    pub fn ignored_column(&mut self, name: &str) {
+        if !self.parsed.ignored_columns.iter().any(|c| c == name) {
+            self.parsed.ignored_columns.push(name.to_string());
+        }
+    }
+
+    /// Reports how one worksheet was read.
+    pub fn sheet(&mut self, report: SheetReport) {
+        self.parsed.sheets.push(report);
+    }
+
     /// Leaves one entry out, with the reason.
     pub fn skip(&mut self, location: Location, reason: impl Into<String>) {
         self.parsed.skipped.push(Skipped {
@@ -538,7 +601,7 @@ impl Collector {
 
     /// Checks a question and keeps it, or reports why not.
     pub fn question(&mut self, c: Candidate) {
-        if let Err(e) = question::validate(&c.draft) {
+        if let Err(e) = question::validate_import(&c.draft) {
             return self.problem(c.location, Some(e.field), e.message);
         }
         if c.category.chars().count() > MAX_CATEGORY_CHARS {
@@ -575,20 +638,39 @@ impl Collector {
             location: c.location,
         };
         let key = q.key();
-        if let Some(first) = self.seen.get(&key) {
-            let message = match &q.stable_id {
-                Some(id) => format!("编号“{id}”与{first}的题目重复"),
-                None => format!("与{first}的题目重复（题型、题干和选项都相同）"),
+        if let Some(&first) = self.seen.get(&key) {
+            let earlier = &self.parsed.questions[first];
+            let at = earlier.location.clone();
+            // The same question twice (Moodle banks and passed-around sheets often repeat
+            // one) is imported once; one id for two different questions is a mistake.
+            if earlier.draft == q.draft && earlier.category == q.category {
+                return self.warn(q.location, format!("与{at}的题目完全相同，只导入一次"));
+            }
+            return match &q.stable_id {
+                Some(id) => self.problem(
+                    q.location,
+                    Some("id"),
+                    format!("编号“{id}”与{at}的题目重复，但内容不同"),
+                ),
+                None => self.warn(
+                    q.location,
+                    format!(
+                        "与{at}的题目题型、题干和选项都相同（答案、解析或分类不同），只导入{at}的那道"
+                    ),
+                ),
             };
-            return self.problem(q.location, Some("id"), message);
         }
-        self.seen.insert(key, q.location.clone());
+        self.seen.insert(key, self.parsed.questions.len());
         self.parsed.questions.push(q);
     }
 
     fn finish(self) -> Result<ParsedImport, ImportError> {
         let p = &self.parsed;
-        if p.questions.is_empty() && p.problems.is_empty() && p.skipped.is_empty() {
+        if p.questions.is_empty()
+            && p.problems.is_empty()
+            && p.skipped.is_empty()
+            && p.warnings.is_empty()
+        {
             return Err(ImportError::new(ErrorCode::Empty, "文件中没有找到题目"));
         }
         Ok(self.parsed)

@@ -1,20 +1,24 @@
 //! Moodle XML (<https://docs.moodle.org/en/Moodle_XML_format>): `<quiz>` holding
 //! `<question type="…">` elements.
 //!
-//! Read: `category` questions set the category of those after them (the last segment of
-//! the path, so `$course$/top/党章` is `党章`); `multichoice` (`<single>` true or false,
-//! options of fraction 100 resp. of positive fraction are the key), `truefalse`,
-//! `shortanswer` (fill-in; its answers of fraction 100 are the alternatives, and a stem
-//! without a `____` blank gets one at its end) and `multianswer` (cloze) whose gaps are all
-//! short answers (`{1:SHORTANSWER:=a~=b}` → a `____` blank each). Texts in HTML lose their
-//! tags (`<br>` and paragraph ends become line breaks) and have entities decoded; CDATA is
-//! read as text. `<idnumber>` is the stable id (`<name>` is not: Moodle generates names from
-//! the text and does not keep them unique), `<tags>` the tags, `<generalfeedback>` the
-//! explanation and, after a `[出处]` marker, the source, as in GIFT.
+//! Read: `category` questions set the category of those after them (the path below
+//! Moodle's own levels, so `$course$/top/纪律教育/党章` is `纪律教育/党章`: two paths that
+//! end alike stay two categories); `multichoice` (`<single>` true or false, options of
+//! fraction 100 resp. of positive fraction are the key), `truefalse`, `shortanswer`
+//! (fill-in; its answers of fraction 100 are the alternatives, and a stem without a `____`
+//! blank gets one at its end) and `multianswer` / `cloze` (what Moodle's exporter writes
+//! for multianswer): short-answer gaps (`{1:SHORTANSWER:=a~=b}`) become `____` blanks of a
+//! fill-in, a lone choice gap (`{1:MC:=a~b}`, `MULTIRESPONSE`) a choice question. Texts in
+//! HTML lose their tags (`<br>` and paragraph ends become line breaks) and have entities
+//! decoded; CDATA is read as text. `<idnumber>` is the stable id (`<name>` is not: Moodle
+//! generates names from the text and does not keep them unique), `<tags>` the tags,
+//! `<generalfeedback>` the explanation and, after a `[出处]` marker, the source, as in
+//! GIFT; each answer's `<feedback>` follows the explanation on a line naming its option.
 //!
 //! Skipped with a reason and the question's line: matching, numerical, essay, description,
-//! cloze with other than short-answer gaps, drag-and-drop, calculated, random… and any
-//! question whose text shows an image (Beacon questions are text).
+//! cloze whose gaps map to no one Beacon question (the reason names them), drag-and-drop,
+//! calculated, random… and any question whose text shows an image (Beacon questions are
+//! text).
 //!
 //! Safety: a document type declaration (`<!DOCTYPE`) is refused, so no entity can be
 //! declared and expanded (no XML bombs); only XML's five predefined entities and character
@@ -32,11 +36,8 @@ use shared::question::{count_blanks, QuestionDraft, MAX_STEM_CHARS};
 
 use super::{
     category_from_path, feedback_with_source, id_from, split_feedback, text, Candidate, Collector,
-    ErrorCode, ExportQuestion, ImportError, Location, DEFAULT_DIFFICULTY, DEFAULT_EXPLANATION,
+    ErrorCode, ExportQuestion, ImportError, Location, DEFAULT_DIFFICULTY,
 };
-
-/// The source given to a Moodle question whose feedback names none.
-pub const DEFAULT_SOURCE: &str = "导入自 Moodle XML 文件";
 /// Deepest element nesting read (Moodle XML needs five levels).
 const MAX_DEPTH: usize = 64;
 /// Longest question text read (HTML included); valid stems are far shorter.
@@ -271,13 +272,11 @@ fn question(
         "multichoice" => multichoice(el),
         "truefalse" => truefalse(el),
         "shortanswer" => shortanswer(el),
-        "multianswer" => match cloze(el) {
-            Ok(Some(parts)) => Ok(parts),
-            Ok(None) => {
-                out.skip(
-                    at,
-                    "Moodle 完形填空题（cloze）中含有选择或数值等非填空的空，暂不支持",
-                );
+        // `cloze` is what Moodle's exporter writes for a multianswer question.
+        "multianswer" | "cloze" => match cloze(el) {
+            Ok(Cloze::Parts(parts)) => Ok(parts),
+            Ok(Cloze::Unmapped(reason)) => {
+                out.skip(at, reason);
                 return Ok(());
             }
             Err(e) => Err(e),
@@ -300,7 +299,7 @@ fn unreachable_kind(kind: &str) -> Result<Parts, Failure> {
 /// Why a question type is left out, or `None` for the types Beacon reads.
 fn skip_reason(kind: &str) -> Option<String> {
     let name = match kind {
-        "multichoice" | "truefalse" | "shortanswer" | "multianswer" => return None,
+        "multichoice" | "truefalse" | "shortanswer" | "multianswer" | "cloze" => return None,
         "" => return Some("题目缺少 type 属性，无法识别题型".into()),
         "matching" => "匹配题（matching）",
         "numerical" => "数值题（numerical）",
@@ -436,47 +435,131 @@ fn shortanswer(el: &Element) -> Result<Parts, Failure> {
     ))
 }
 
-/// A cloze question whose gaps are all short answers; `None` when one is of another type.
-fn cloze(el: &Element) -> Result<Option<Parts>, Failure> {
+/// What a cloze question becomes.
+enum Cloze {
+    Parts(Parts),
+    /// Why it cannot be mapped, naming the gaps at fault.
+    Unmapped(String),
+}
+
+/// One embedded answer of a cloze text.
+enum Gap {
+    /// A short answer: its full-credit alternatives.
+    Short(Vec<String>),
+    /// A choice (`MULTICHOICE`, `MC`, `MCV`…; `multiple` for `MULTIRESPONSE`): its options
+    /// and the keyed ones.
+    Choice {
+        multiple: bool,
+        options: Vec<String>,
+        keys: Vec<usize>,
+    },
+    /// A gap of another type (`NUMERICAL`…), by its name.
+    Other(String),
+}
+
+/// A cloze question, read as Moodle reads multianswer: short-answer gaps make a fill-in
+/// question (a `____` blank each); a single choice gap makes a choice question whose stem
+/// has `（  ）` where the gap was. Anything else cannot be graded as one Beacon question
+/// and is named in the reason.
+fn cloze(el: &Element) -> Result<Cloze, Failure> {
     let text = rich(el.child("questiontext"));
     // A gap ends at a `}`; without one further on, no `{` can start a gap, and looking
     // would cost a scan to the end for each `{`.
     let last_close = text.rfind('}').unwrap_or(0);
-    let mut stem = String::new();
-    let mut blanks = Vec::new();
+    // The text between gaps: `pieces` before each gap, `current` after the last one.
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut gaps = Vec::new();
     let mut rest = text.as_str();
     while let Some(open) = rest
         .find('{')
         .filter(|o| text.len() - rest.len() + o < last_close)
     {
-        stem.push_str(&rest[..open]);
+        current.push_str(&rest[..open]);
         match cloze_gap(&rest[open..]) {
             Some((gap, used)) => {
-                match gap {
-                    Some(alternatives) => blanks.push(alternatives),
-                    None => return Ok(None),
-                }
-                stem.push_str("____");
+                gaps.push(gap);
+                pieces.push(std::mem::take(&mut current));
                 rest = &rest[open + used..];
             }
             None => {
-                stem.push('{');
+                current.push('{');
                 rest = &rest[open + 1..];
             }
         }
     }
-    stem.push_str(rest);
-    if blanks.is_empty() {
+    current.push_str(rest);
+    pieces.push(current);
+    if gaps.is_empty() {
         return Err((
             Some("stem"),
             "完形填空题中没有找到空（如 {1:SHORTANSWER:=答案}）".into(),
         ));
     }
-    Ok(Some((
-        QuestionKind::FillIn,
-        stem,
-        vec![],
-        AnswerKey::FillIn { blanks },
+    let join = |mark: &str| pieces.join(mark);
+    if gaps.iter().all(|g| matches!(g, Gap::Short(_))) {
+        let blanks = gaps
+            .into_iter()
+            .filter_map(|g| match g {
+                Gap::Short(alts) => Some(alts),
+                _ => None,
+            })
+            .collect();
+        return Ok(Cloze::Parts((
+            QuestionKind::FillIn,
+            join("____"),
+            vec![],
+            AnswerKey::FillIn { blanks },
+        )));
+    }
+    if gaps.len() == 1 {
+        if let Some(Gap::Choice {
+            multiple,
+            options,
+            keys,
+        }) = gaps.pop()
+        {
+            let stem = join("（  ）");
+            return Ok(Cloze::Parts(if multiple {
+                (
+                    QuestionKind::Multiple,
+                    stem,
+                    options,
+                    AnswerKey::Multiple { options: keys },
+                )
+            } else {
+                match keys.as_slice() {
+                    [one] => (
+                        QuestionKind::Single,
+                        stem,
+                        options,
+                        AnswerKey::Single { option: *one },
+                    ),
+                    _ => {
+                        return Err((
+                            Some("answer"),
+                            format!(
+                                "完形填空题中的选择空应恰好有一个得分为100%的答案，这里有{}个",
+                                keys.len()
+                            ),
+                        ))
+                    }
+                }
+            }));
+        }
+    }
+    let unmapped: Vec<String> = gaps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| match g {
+            Gap::Short(_) => None,
+            Gap::Choice { .. } => Some(format!("第{}空是选择", i + 1)),
+            Gap::Other(kind) => Some(format!("第{}空是{kind}", i + 1)),
+        })
+        .collect();
+    Ok(Cloze::Unmapped(format!(
+        "Moodle 完形填空题（cloze）：{}；Beacon 的一道题只能是全部为填空的空，或只有一个选择空，暂不支持",
+        unmapped.join("、")
     )))
 }
 
@@ -484,10 +567,23 @@ fn cloze(el: &Element) -> Result<Option<Parts>, Failure> {
 const MAX_GAP_CHARS: usize = 2000;
 
 const SHORT_GAPS: [&str; 6] = ["SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"];
+const CHOICE_GAPS: [&str; 10] = [
+    "MULTICHOICE",
+    "MC",
+    "MULTICHOICE_V",
+    "MCV",
+    "MULTICHOICE_H",
+    "MCH",
+    "MULTICHOICE_S",
+    "MCS",
+    "MULTICHOICE_VS",
+    "MCVS",
+];
+const MULTIPLE_GAPS: [&str; 4] = ["MULTIRESPONSE", "MR", "MULTIRESPONSE_H", "MRH"];
 
-/// A gap `{1:SHORTANSWER:=a~=b}` at the start of `s`: its full-credit answers (`None` for
-/// a gap of another type) and the bytes used; `None` when `s` does not start with a gap.
-fn cloze_gap(s: &str) -> Option<(Option<Vec<String>>, usize)> {
+/// A gap `{1:SHORTANSWER:=a~=b}` at the start of `s`, and the bytes used; `None` when `s`
+/// does not start with a gap.
+fn cloze_gap(s: &str) -> Option<(Gap, usize)> {
     let body = s.strip_prefix('{')?;
     let weight_len = body.bytes().take_while(u8::is_ascii_digit).count();
     let (weight, rest) = body.split_at(weight_len);
@@ -523,11 +619,55 @@ fn cloze_gap(s: &str) -> Option<(Option<Vec<String>>, usize)> {
     }
     let end = end?;
     let used = 1 + weight.len() + 1 + kind.len() + 1 + end + 1;
-    if !SHORT_GAPS.contains(&kind) {
-        return Some((None, used));
+    let gap = if SHORT_GAPS.contains(&kind) {
+        Gap::Short(parts.iter().filter_map(|p| cloze_answer(p)).collect())
+    } else if CHOICE_GAPS.contains(&kind) || MULTIPLE_GAPS.contains(&kind) {
+        let multiple = MULTIPLE_GAPS.contains(&kind);
+        let mut options = Vec::new();
+        let mut keys = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let (credit, text) = cloze_choice(part);
+            options.push(text);
+            if (multiple && credit > 0.0) || (!multiple && full(credit)) {
+                keys.push(i);
+            }
+        }
+        Gap::Choice {
+            multiple,
+            options,
+            keys,
+        }
+    } else {
+        Gap::Other(kind.to_string())
+    };
+    Some((gap, used))
+}
+
+/// One option of a choice gap (`=a`, `%50%b`, `c#feedback`): its credit and text.
+fn cloze_choice(part: &str) -> (f64, String) {
+    let part = part.trim();
+    let (credit, rest) = if let Some(rest) = part.strip_prefix('=') {
+        (100.0, rest)
+    } else if let Some((w, rest)) = part.strip_prefix('%').and_then(|r| r.split_once('%')) {
+        (w.trim().parse::<f64>().unwrap_or(0.0), rest)
+    } else {
+        (0.0, part)
+    };
+    (credit, unescape_cloze(rest))
+}
+
+/// Cloze answer text up to its `#feedback`, with `\` escapes removed.
+fn unescape_cloze(rest: &str) -> String {
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '#' => break,
+            _ => out.push(c),
+        }
     }
-    let alternatives = parts.iter().filter_map(|p| cloze_answer(p)).collect();
-    Some((Some(alternatives), used))
+    out.trim().to_string()
 }
 
 /// One cloze answer (`=a`, `%100%a`, `%50%b`, `c#feedback`): its text if full credit.
@@ -540,16 +680,7 @@ fn cloze_answer(part: &str) -> Option<String> {
         let (w, rest) = rest.split_once('%')?;
         full(w.trim().parse::<f64>().ok()?).then_some(rest)?
     };
-    let mut out = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.extend(chars.next()),
-            '#' => break,
-            _ => out.push(c),
-        }
-    }
-    id_from(&out)
+    id_from(&unescape_cloze(rest))
 }
 
 fn candidate(
@@ -561,7 +692,12 @@ fn candidate(
     category: &str,
     location: Location,
 ) -> Candidate {
-    let (explanation, source) = split_feedback(&rich(el.child("generalfeedback")));
+    let (general, source) = split_feedback(&rich(el.child("generalfeedback")));
+    let explanation = std::iter::once(general)
+        .chain(answer_feedback(el, kind))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let tags = el
         .child("tags")
         .map(|t| {
@@ -579,17 +715,36 @@ fn candidate(
             stem,
             options,
             key,
-            explanation: if explanation.is_empty() {
-                DEFAULT_EXPLANATION.into()
-            } else {
-                explanation
-            },
-            source: source.unwrap_or_else(|| DEFAULT_SOURCE.into()),
+            explanation,
+            source: source.unwrap_or_default(),
             difficulty: difficulty(&el.comments),
             tags,
         },
         location,
     }
+}
+
+/// Each answer's `<feedback>`, one line naming its option (`A：…`) or answer (`“…”：…`);
+/// a true/false question's feedback explains the statement itself.
+fn answer_feedback(el: &Element, kind: QuestionKind) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, a) in el.children("answer").enumerate() {
+        let feedback = rich(a.child("feedback"));
+        if feedback.is_empty() {
+            continue;
+        }
+        let line = match kind {
+            QuestionKind::Single | QuestionKind::Multiple => {
+                format!("{}：{feedback}", shared::question::option_letter(i))
+            }
+            QuestionKind::TrueFalse => feedback,
+            QuestionKind::FillIn => format!("“{}”：{feedback}", answer_text(a)),
+        };
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
 }
 
 /// The difficulty a `<!-- beacon:difficulty=N -->` comment gives.
@@ -837,7 +992,7 @@ mod tests {
     <answer fraction="100"><text>共产主义</text></answer>
     <answer fraction="50"><text>理想</text></answer>
   </question>
-  <question type="multianswer">
+  <question type="cloze">
     <name><text>完形</text></name>
     <questiontext format="html"><text><![CDATA[<p>增强{1:SHORTANSWER:=四个意识~=“四个意识”#好}，坚定{1:SA:%100%四个自信~%0%错}。</p>]]></text></questiontext>
   </question>
@@ -850,7 +1005,8 @@ mod tests {
         assert!(p.problems.is_empty() && p.skipped.is_empty(), "{p:?}");
         let q = &p.questions;
         assert_eq!(q.len(), 5);
-        assert!(q.iter().all(|q| q.category == "党章学习"));
+        // The path below Moodle's own levels, not its last segment alone.
+        assert!(q.iter().all(|q| q.category == "默认/党章学习"));
         assert_eq!(q[0].location, Location::Line(6));
         assert_eq!(q[0].stable_id.as_deref(), Some("dz-001"));
         assert_eq!(q[0].draft.stem, "中国共产党的根本宗旨是（  ）。");
@@ -867,8 +1023,8 @@ mod tests {
             }
         );
         assert_eq!(q[1].stable_id, None);
-        assert_eq!(q[1].draft.explanation, DEFAULT_EXPLANATION);
-        assert_eq!(q[1].draft.source, DEFAULT_SOURCE);
+        assert_eq!(q[1].draft.explanation, "");
+        assert_eq!(q[1].draft.source, "");
         assert_eq!(q[1].draft.difficulty, DEFAULT_DIFFICULTY);
         assert_eq!(q[2].draft.key, AnswerKey::TrueFalse { value: false });
         assert_eq!(q[3].draft.stem, "党的最高理想是什么？____");
@@ -896,7 +1052,7 @@ mod tests {
             "<quiz>\n<question type=\"matching\"><name><text>a</text></name></question>\n\
              <question type=\"numerical\"/>\n<question type=\"essay\"/>\n\
              <question type=\"description\"/>\n<question type=\"ddwtos\"/>\n\
-             <question type=\"multianswer\"><questiontext><text>{1:MULTICHOICE:=a~b}</text></questiontext></question>\n\
+             <question type=\"multianswer\"><questiontext><text>{1:NUMERICAL:=1921}和{1:MC:=a~b}</text></questiontext></question>\n\
              <question type=\"multichoice\"><questiontext><text>&lt;img src=\"x.png\"&gt;</text></questiontext></question>\n\
              <question type=\"mystery\"/>\n<question/>\n</quiz>\n",
         );

@@ -1,33 +1,55 @@
 //! The column model shared by the XLSX and CSV formats: one question per row, a header row
 //! naming the columns in any order, and the answer notation of the template.
 //!
-//! Columns (Chinese header, English alias): 编号/id (optional stable id), 题型/kind,
-//! 题干/stem, 选项A…选项H (or A…H), 答案/key, 解析/explanation, 出处/source,
-//! 分类/category, 难度/difficulty (1–3, empty = 2), 标签/tags. 题型, 题干, 答案, 解析 and
-//! 出处 are required columns; unknown or repeated columns are refused.
+//! Columns (Chinese header, common variants, English alias): 编号/id (optional stable id),
+//! 题型/kind, 题干/stem, 选项A…选项H (or A…H), 答案/key, 解析/explanation, 出处/source,
+//! 分类/category, 难度/difficulty (1–3, empty = 2), 标签/tags. Only 题干 and 答案 are
+//! required: without 题型 the kind comes from the sheet's name (a workbook with one sheet
+//! per kind: 单选题, 多选题…) or, failing that, from the row itself (options and one key
+//! letter: single choice…); 解析 and 出处 may be missing or empty (the preview counts such
+//! questions). Columns Beacon does not read (序号, 备注…) are ignored and listed.
 //!
-//! Answer notation (the 答案 column), as the template's example rows show it:
-//! - 单选/多选: option letters, `B` or `ABD` (spaces, commas and 、 ignored);
-//! - 判断: `对`/`错` (also 正确/错误, √/×, T/F, true/false);
+//! The header is the first row, among the first [`HEADER_SEARCH_ROWS`] with content, that
+//! names 题干 and 答案: a merged title row above it (“2023年党建知识题库”) is passed over.
+//!
+//! Answer notation (the 答案 column), as the template's example rows show it, and the
+//! spellings organizers' own sheets use:
+//! - 单选/多选: option letters, `B` or `ABD` (spaces, commas, 、 and ； ignored);
+//! - 判断: `对`/`错` (also 正确/错误, √/×, T/F, true/false), or an option letter when the
+//!   row writes 判断 as two options (`A 正确  B 错误`, answer `A`);
 //! - 填空: one entry per blank separated by `|` (also `｜` or `；`), accepted alternatives
 //!   of one blank separated by `/` (also `／`): `两个维护|四个意识/“四个意识”`. A backslash
 //!   makes the next character literal (`1\/2` is the answer "1/2"); exports escape the
-//!   same way, so every answer round-trips.
+//!   same way, so every answer round-trips. A blank may be written `____` or as empty
+//!   brackets, `（  ）` or `(   )`; an answer that is a date, `1921/7/1`, is one answer.
+//!
+//! Kinds Beacon does not grade (简答题, 论述题, 连线题…) are skipped with a reason.
 //!
 //! Tags are separated by `,` `，` `、` or line breaks; exports use `、`.
 
 use std::collections::HashMap;
 
 use shared::grading::{AnswerKey, QuestionKind};
-use shared::question::{self, QuestionDraft, MAX_OPTIONS};
+use shared::question::{self, count_blanks, QuestionDraft, MAX_OPTIONS};
 
 use super::{
     id_from, kind_label, Candidate, Collector, ErrorCode, ExportQuestion, ImportError, Location,
-    DEFAULT_DIFFICULTY,
+    SheetReport, DEFAULT_DIFFICULTY,
 };
 
 /// Cells of a sheet, each row with its 1-based row number as Excel shows it.
 pub type Table = Vec<(u32, Vec<String>)>;
+
+/// A sheet to read: its name (XLSX) and its rows.
+pub struct Sheet {
+    pub name: Option<String>,
+    pub rows: Table,
+    /// Why the sheet is not read at all (a hidden sheet), if so.
+    pub skip: Option<String>,
+}
+
+/// Rows (with content) searched for the header.
+pub const HEADER_SEARCH_ROWS: usize = 10;
 
 /// A column of the sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,13 +66,7 @@ pub enum Col {
     Tags,
 }
 
-const REQUIRED: [Col; 5] = [
-    Col::Kind,
-    Col::Stem,
-    Col::Key,
-    Col::Explanation,
-    Col::Source,
-];
+const REQUIRED: [Col; 2] = [Col::Stem, Col::Key];
 
 /// The columns an export writes, in order.
 pub fn export_columns() -> Vec<Col> {
@@ -93,16 +109,28 @@ impl Col {
             .collect::<String>()
             .to_lowercase();
         let name = name.trim_start_matches('\u{feff}');
+        // A header may carry a note: “答案（必填）”, “题型(单选/多选)”.
+        let name = name
+            .split(['（', '('])
+            .next()
+            .unwrap_or(name)
+            .trim_end_matches(['*', '：', ':']);
         let col = match name {
-            "编号" | "题目编号" | "id" => Col::Id,
-            "题型" | "kind" | "type" => Col::Kind,
-            "题干" | "题目" | "stem" => Col::Stem,
-            "答案" | "正确答案" | "key" | "answer" => Col::Key,
-            "解析" | "答案解析" | "explanation" => Col::Explanation,
-            "出处" | "source" => Col::Source,
-            "分类" | "category" => Col::Category,
-            "难度" | "difficulty" => Col::Difficulty,
-            "标签" | "tags" | "tag" => Col::Tags,
+            "编号" | "题目编号" | "试题编号" | "id" => Col::Id,
+            "题型" | "题目类型" | "试题类型" | "类型" | "kind" | "type" => Col::Kind,
+            "题干" | "题目" | "题目内容" | "试题" | "试题内容" | "问题" | "stem" | "question" => {
+                Col::Stem
+            }
+            "答案" | "正确答案" | "参考答案" | "标准答案" | "key" | "answer" => {
+                Col::Key
+            }
+            "解析" | "答案解析" | "试题解析" | "解析说明" | "explanation" => {
+                Col::Explanation
+            }
+            "出处" | "来源" | "出题依据" | "依据" | "source" => Col::Source,
+            "分类" | "题目分类" | "category" => Col::Category,
+            "难度" | "难易程度" | "难易度" | "difficulty" => Col::Difficulty,
+            "标签" | "知识点" | "tags" | "tag" => Col::Tags,
             _ => return option_column(name),
         };
         Some(col)
@@ -129,102 +157,271 @@ fn option_column(name: &str) -> Option<Col> {
     (i < MAX_OPTIONS).then_some(Col::Opt(i))
 }
 
-/// The header row: which column index holds which field.
-fn read_header(row: u32, cells: &[String]) -> Result<HashMap<Col, usize>, ImportError> {
-    let wrong = |message: String| {
-        Err(ImportError::new(ErrorCode::WrongColumns, message).at(Location::Row(row)))
-    };
+/// A header row: which column index holds which field, and the cells naming none.
+struct Header {
+    columns: HashMap<Col, usize>,
+    ignored: Vec<String>,
+}
+
+/// The header a row makes, if it names every required column; `Err` for a row that does
+/// but repeats a column.
+fn header(cells: &[String]) -> Option<Result<Header, String>> {
     let mut columns = HashMap::new();
+    let mut ignored = Vec::new();
+    let mut repeated = None;
     for (i, cell) in cells.iter().enumerate() {
         if cell.trim().is_empty() {
             continue;
         }
-        let Some(col) = Col::from_header(cell) else {
-            return wrong(format!(
-                "未知的列“{}”。表头应为：{}（题型、题干、答案、解析、出处为必填列）",
-                cell.trim(),
-                export_columns()
-                    .iter()
-                    .map(|c| c.header())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ));
-        };
-        if columns.insert(col, i).is_some() {
-            return wrong(format!("表头中“{}”列出现了两次", col.header()));
-        }
-    }
-    let missing: Vec<String> = REQUIRED
-        .iter()
-        .filter(|c| !columns.contains_key(c))
-        .map(|c| format!("“{}”", c.header()))
-        .collect();
-    if !missing.is_empty() {
-        return wrong(format!(
-            "缺少{}列（第1行应为表头，请使用下载的模板）",
-            missing.join("、")
-        ));
-    }
-    Ok(columns)
-}
-
-/// Reads the rows of a sheet (header first) into questions.
-pub fn read(table: Table, out: &mut Collector) -> Result<(), ImportError> {
-    let mut rows = table
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-    let Some((header_row, header)) = rows.next() else {
-        return Err(ImportError::new(ErrorCode::Empty, "表格是空的"));
-    };
-    let columns = read_header(header_row, &header)?;
-    for (row, cells) in rows {
-        out.entry()?;
-        let get = |col: Col| -> &str {
-            columns
-                .get(&col)
-                .and_then(|i| cells.get(*i))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
-        match row_to_candidate(row, &get) {
-            Ok(c) => out.question(c),
-            Err(problems) => {
-                for (field, message) in problems {
-                    out.problem(Location::Row(row), Some(field), message);
+        match Col::from_header(cell) {
+            Some(col) => {
+                if columns.insert(col, i).is_some() && repeated.is_none() {
+                    repeated = Some(col);
                 }
             }
+            None => ignored.push(cell.trim().to_string()),
+        }
+    }
+    if !REQUIRED.iter().all(|c| columns.contains_key(c)) {
+        return None;
+    }
+    Some(match repeated {
+        Some(col) => Err(format!("表头中“{}”列出现了两次", col.header())),
+        None => Ok(Header { columns, ignored }),
+    })
+}
+
+/// Why no header was found, naming what a header needs.
+fn no_header_message() -> String {
+    format!(
+        "前{HEADER_SEARCH_ROWS}行中没有找到表头：表头应含“题干”和“答案”列，可含{}",
+        export_columns()
+            .iter()
+            .map(|c| c.header())
+            .filter(|h| h != "题干" && h != "答案")
+            .collect::<Vec<_>>()
+            .join("、")
+    )
+}
+
+/// The kind a sheet's name announces (“单选题”, “二、多项选择题（20道）”), if any.
+fn kind_of_sheet(name: &str) -> Option<QuestionKind> {
+    [
+        ("单选", QuestionKind::Single),
+        ("单项选择", QuestionKind::Single),
+        ("多选", QuestionKind::Multiple),
+        ("多项选择", QuestionKind::Multiple),
+        ("判断", QuestionKind::TrueFalse),
+        ("填空", QuestionKind::FillIn),
+    ]
+    .into_iter()
+    .find(|(word, _)| name.contains(word))
+    .map(|(_, kind)| kind)
+}
+
+/// Reads the sheets of a file into questions. A sheet without a header is skipped (and
+/// reported); a file in which no sheet has one is refused.
+pub fn read(sheets: Vec<Sheet>, out: &mut Collector) -> Result<(), ImportError> {
+    let mut found = Vec::new();
+    let mut first_error: Option<ImportError> = None;
+    let named = sheets.iter().any(|s| s.name.is_some());
+    // Each sheet's report, by its place in the workbook (read sheets report at the end).
+    let mut reports: Vec<(usize, SheetReport)> = Vec::new();
+    for (place, sheet) in sheets.into_iter().enumerate() {
+        let rows: Table = sheet
+            .rows
+            .into_iter()
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        let label = sheet.name.clone().unwrap_or_default();
+        let report = |read: bool, rows: usize, note: String| {
+            (
+                place,
+                SheetReport {
+                    name: label.clone(),
+                    read,
+                    rows,
+                    note: Some(note).filter(|n| !n.is_empty()),
+                },
+            )
+        };
+        if let Some(reason) = &sheet.skip {
+            reports.push(report(false, 0, reason.clone()));
+            continue;
+        }
+        if rows.is_empty() {
+            reports.push(report(false, 0, "工作表是空的".into()));
+            continue;
+        }
+        let at = rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .position(|(_, cells)| header(cells).is_some());
+        let Some(at) = at else {
+            let message = no_header_message();
+            first_error.get_or_insert_with(|| {
+                ImportError::new(ErrorCode::WrongColumns, message.clone())
+                    .at(Location::Row(rows[0].0))
+            });
+            reports.push(report(false, 0, format!("未读取：{message}")));
+            continue;
+        };
+        let header_row = rows[at].0;
+        match header(&rows[at].1) {
+            Some(Ok(h)) => {
+                let note = if at > 0 {
+                    format!("表头在第{header_row}行，其上{at}行（标题等）未读取")
+                } else {
+                    String::new()
+                };
+                found.push((place, sheet.name, rows, at, h, note));
+            }
+            Some(Err(message)) => {
+                first_error.get_or_insert_with(|| {
+                    ImportError::new(ErrorCode::WrongColumns, message.clone())
+                        .at(Location::Row(header_row))
+                });
+                reports.push(report(
+                    false,
+                    0,
+                    format!("未读取：第{header_row}行{message}"),
+                ));
+            }
+            None => {}
+        }
+    }
+    if found.is_empty() {
+        return Err(first_error.unwrap_or_else(|| ImportError::new(ErrorCode::Empty, "表格是空的")));
+    }
+    // Rows are named by their sheet only when questions come from several.
+    let several = found.len() > 1;
+    for (place, name, rows, at, h, note) in found {
+        for cell in &h.ignored {
+            out.ignored_column(cell);
+        }
+        let sheet_kind = name.as_deref().and_then(kind_of_sheet);
+        let count = rows.len() - at - 1;
+        for (row, cells) in rows.into_iter().skip(at + 1) {
+            out.entry()?;
+            let location = match (&name, several) {
+                (Some(sheet), true) => Location::SheetRow {
+                    sheet: sheet.clone(),
+                    row,
+                },
+                _ => Location::Row(row),
+            };
+            let get = |col: Col| -> &str {
+                h.columns
+                    .get(&col)
+                    .and_then(|i| cells.get(*i))
+                    .map(|s| s.trim())
+                    .unwrap_or("")
+            };
+            match row_to_candidate(&location, sheet_kind, &get) {
+                Ok(Row::Question(c)) => out.question(*c),
+                Ok(Row::Skip(reason)) => out.skip(location, reason),
+                Err(problems) => {
+                    for (field, message) in problems {
+                        out.problem(location.clone(), Some(field), message);
+                    }
+                }
+            }
+        }
+        reports.push((
+            place,
+            SheetReport {
+                name: name.unwrap_or_default(),
+                read: true,
+                rows: count,
+                note: Some(note).filter(|n| !n.is_empty()),
+            },
+        ));
+    }
+    // A CSV file is one unnamed sheet: nothing to report.
+    if named {
+        reports.sort_by_key(|(place, _)| *place);
+        for (_, report) in reports {
+            out.sheet(report);
         }
     }
     Ok(())
 }
 
+/// What one row is.
+enum Row {
+    Question(Box<Candidate>),
+    Skip(String),
+}
+
+/// Kinds organizers' sheets hold that Beacon does not grade automatically.
+const UNGRADED_KINDS: [&str; 12] = [
+    "简答",
+    "问答",
+    "论述",
+    "案例",
+    "材料",
+    "名词解释",
+    "计算",
+    "连线",
+    "匹配",
+    "排序",
+    "作文",
+    "综合",
+];
+
 type RowProblems = Vec<(&'static str, String)>;
 
-fn row_to_candidate<'a>(row: u32, get: &dyn Fn(Col) -> &'a str) -> Result<Candidate, RowProblems> {
+fn row_to_candidate<'a>(
+    location: &Location,
+    sheet_kind: Option<QuestionKind>,
+    get: &dyn Fn(Col) -> &'a str,
+) -> Result<Row, RowProblems> {
+    let kind_cell = get(Col::Kind);
+    if let Some(word) = UNGRADED_KINDS.iter().find(|w| kind_cell.contains(**w)) {
+        return Ok(Row::Skip(format!(
+            "“{kind_cell}”（{word}类主观题）无法自动评分，Beacon 暂不支持，已跳过"
+        )));
+    }
     let mut problems = Vec::new();
-    let kind = parse_kind(get(Col::Kind));
+    let options = read_options(get)
+        .map_err(|m| problems.push(("options", m)))
+        .ok();
+    let kind = if kind_cell.is_empty() {
+        sheet_kind.or_else(|| infer_kind(options.as_deref().unwrap_or(&[]), get(Col::Key)))
+    } else {
+        parse_kind(kind_cell).or_else(|| indefinite(kind_cell, get(Col::Key)))
+    };
     if kind.is_none() {
-        problems.push(("kind", kind_problem(get(Col::Kind))));
+        problems.push(("kind", kind_problem(kind_cell)));
     }
     let difficulty = parse_difficulty(get(Col::Difficulty))
         .map_err(|m| problems.push(("difficulty", m)))
         .ok();
-    let options = read_options(get)
-        .map_err(|m| problems.push(("options", m)))
-        .ok();
     let key = kind.and_then(|k| {
-        parse_key(k, get(Col::Key))
+        row_key(k, options.as_deref().unwrap_or(&[]), get(Col::Key))
             .map_err(|m| problems.push(("answer", m)))
             .ok()
     });
     match (kind, difficulty, options, key) {
         (Some(kind), Some(difficulty), Some(options), Some(key)) if problems.is_empty() => {
-            Ok(Candidate {
+            let mut stem = get(Col::Stem).to_string();
+            let options = match kind {
+                // 判断 written as options 正确/错误: the key says it all.
+                QuestionKind::TrueFalse => vec![],
+                QuestionKind::FillIn => {
+                    if count_blanks(&stem) == 0 {
+                        stem = bracket_blanks(&stem);
+                    }
+                    options
+                }
+                _ => options,
+            };
+            Ok(Row::Question(Box::new(Candidate {
                 stable_id: id_from(get(Col::Id)),
                 category: get(Col::Category).to_string(),
                 draft: QuestionDraft {
                     kind,
-                    stem: get(Col::Stem).to_string(),
+                    stem,
                     options,
                     key,
                     explanation: get(Col::Explanation).to_string(),
@@ -232,11 +429,120 @@ fn row_to_candidate<'a>(row: u32, get: &dyn Fn(Col) -> &'a str) -> Result<Candid
                     difficulty,
                     tags: split_tags(get(Col::Tags)),
                 },
-                location: Location::Row(row),
-            })
+                location: location.clone(),
+            })))
         }
         _ => Err(problems),
     }
+}
+
+/// 不定项选择: multiple choice when the key has several letters, else single.
+fn indefinite(cell: &str, key: &str) -> Option<QuestionKind> {
+    let generic = matches!(cell.trim(), "选择" | "选择题");
+    if !cell.contains("不定项") && !generic {
+        return None;
+    }
+    let letters = question::parse_letters(&normalize_letters(key))?;
+    Some(if letters.len() > 1 {
+        QuestionKind::Multiple
+    } else {
+        QuestionKind::Single
+    })
+}
+
+/// The kind of a row whose sheet says none: choice by the number of key letters when it
+/// has options, else true/false when the key reads so, else fill-in.
+fn infer_kind(options: &[String], key: &str) -> Option<QuestionKind> {
+    if !options.is_empty() {
+        let letters = question::parse_letters(&normalize_letters(key))?;
+        return Some(match letters.len() {
+            1 if options.len() == 2 && options.iter().all(|o| parse_true_false(o).is_some()) => {
+                QuestionKind::TrueFalse
+            }
+            1 => QuestionKind::Single,
+            _ => QuestionKind::Multiple,
+        });
+    }
+    if parse_true_false(key).is_some() {
+        return Some(QuestionKind::TrueFalse);
+    }
+    (!key.trim().is_empty()).then_some(QuestionKind::FillIn)
+}
+
+/// The key of a row: [`parse_key`], except that 判断 may be an option letter (`A` of
+/// `A 正确 / B 错误`; without options A is 对 and B is 错, the common layout).
+fn row_key(kind: QuestionKind, options: &[String], cell: &str) -> Result<AnswerKey, String> {
+    if kind == QuestionKind::TrueFalse && parse_true_false(cell).is_none() {
+        let letters = question::parse_letters(&normalize_letters(cell));
+        if let Some([i]) = letters.as_deref() {
+            let value = match options.get(*i) {
+                Some(text) => parse_true_false(text),
+                None if options.is_empty() && *i < 2 => Some(*i == 0),
+                None => None,
+            };
+            if let Some(value) = value {
+                return Ok(AnswerKey::TrueFalse { value });
+            }
+        }
+    }
+    // A date `1921/7/1` (typed, or a date cell as Excel shows it) is one answer, not three
+    // alternatives.
+    if kind == QuestionKind::FillIn && is_date(cell) {
+        return Ok(AnswerKey::FillIn {
+            blanks: vec![vec![cell.trim().to_string()]],
+        });
+    }
+    parse_key(kind, cell)
+}
+
+/// Whether a cell reads as a date `yyyy/m/d` (optionally with a time).
+fn is_date(cell: &str) -> bool {
+    let date = cell.trim().split(' ').next().unwrap_or("");
+    let parts: Vec<&str> = date.split('/').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Empty brackets written for a blank, `（  ）` `(   )` `（）` (also with full-width
+/// spaces), as `____`.
+pub fn bracket_blanks(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    let mut rest = stem;
+    while let Some((i, open)) = rest.char_indices().find(|(_, c)| matches!(c, '（' | '(')) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + open.len_utf8()..];
+        let inner = after
+            .char_indices()
+            .find(|(_, c)| !c.is_whitespace())
+            .map_or(after.len(), |(j, _)| j);
+        match after[inner..].chars().next() {
+            Some(close @ ('）' | ')')) => {
+                out.push_str("____");
+                rest = &after[inner + close.len_utf8()..];
+            }
+            _ => {
+                out.push(open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Key letters as typed by a Chinese input method: full-width letters, and `；` `;` `。`
+/// between them.
+fn normalize_letters(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| !matches!(c, '；' | ';' | '。' | '.' | '\u{3000}'))
+        .map(|c| match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
 
 fn kind_problem(cell: &str) -> String {
@@ -296,14 +602,8 @@ pub fn parse_key(kind: QuestionKind, cell: &str) -> Result<AnswerKey, String> {
     if cell.is_empty() {
         return Err("“答案”不能为空".into());
     }
-    // A Chinese input method types full-width letters (ＡＢＤ).
-    let letters: String = cell
-        .chars()
-        .map(|c| match c {
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect();
+    // A Chinese input method types full-width letters (ＡＢＤ) and `；` between them.
+    let letters = normalize_letters(cell);
     match kind {
         QuestionKind::Single => match question::parse_letters(&letters) {
             Some(v) if v.len() == 1 => Ok(AnswerKey::Single { option: v[0] }),
@@ -499,11 +799,12 @@ pub const INSTRUCTIONS: &[&str] = &[
     "答案：必填。单选填一个字母，如 B；多选填多个字母，如 ABD；判断填“对”或“错”；\
      填空题各空之间用 | 分隔，同一空的多个可接受答案用 / 分隔，如：两个维护|四个意识/“四个意识”。\
      答案本身含有 | 或 / 时，在其前面加 \\ 。",
-    "解析、出处：必填。解析在答题后显示，建议引用原文；出处写明文件和条款。",
+    "解析、出处：建议填写。解析在答题后显示，建议引用原文；出处写明文件和条款。未填写的题目也会导入，预览中会统计数量。",
     "分类：选填，不填时导入到导入时选择的分类。",
     "难度：选填，1（易）、2（中）或3（难），不填为2。",
     "标签：选填，多个标签用逗号或顿号分隔。",
     "编号：选填。再次导入同一编号的题目会更新原题；不填时按题型、题干和选项识别同一道题。",
+    "序号、备注等其他列不会导入；有多个工作表时，每个含有“题干”和“答案”列的工作表都会读取。",
     "有问题的行不会导入，导入前的预览会列出每个问题所在的行号。",
 ];
 

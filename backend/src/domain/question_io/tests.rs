@@ -77,7 +77,6 @@ fn duplicates_ids_and_categories_are_checked() {
     assert_eq!(
         got,
         vec![
-            (3, Some("id")),
             (5, Some("id")),
             (6, Some("category")),
             (7, Some("id")),
@@ -86,8 +85,12 @@ fn duplicates_ids_and_categories_are_checked() {
         "{:?}",
         p.problems
     );
-    assert!(p.problems[0].message.contains("第2行"), "{:?}", p.problems);
-    assert!(p.problems[1].message.contains("“q1”"), "{:?}", p.problems);
+    // The same question twice (by kind, stem and options) is a warning, not a problem;
+    // one id for two different questions is a problem.
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert_eq!(p.warnings[0].location, Location::Row(3));
+    assert!(p.warnings[0].message.contains("第2行"), "{:?}", p.warnings);
+    assert!(p.problems[0].message.contains("“q1”"), "{:?}", p.problems);
     assert_eq!(p.questions.len(), 2);
 }
 
@@ -143,6 +146,17 @@ fn locations_and_errors_display_in_chinese() {
         line: 7,
     };
     assert_eq!(at.to_string(), "a.toml 第7行");
+    let at = Location::SheetRow {
+        sheet: "单选题".into(),
+        row: 4,
+    };
+    assert_eq!(at.to_string(), "工作表“单选题”第4行");
+    assert_eq!(
+        category_from_path("$course$/top/纪律教育/党章"),
+        "纪律教育/党章"
+    );
+    assert_eq!(category_from_path("$system$/a//b"), "a/b");
+    assert_eq!(category_from_path("$course$/top"), "");
     let e = ImportError::new(ErrorCode::NotUtf8, "编码不对").at(Location::Line(2));
     assert_eq!(e.to_string(), "第2行：编码不对");
     assert_eq!(e.code.as_str(), "not_utf8");

@@ -1,12 +1,14 @@
 //! Beacon's own `question-bank/` TOML format (documented in `question-bank/README.md`),
-//! read with [`question_bank::parse_file`] so an upload obeys exactly the rules of the
-//! repository's files, and written so that `parse_file` reads it back identically.
+//! read with [`question_bank::parse_upload`] so an upload obeys the rules of the
+//! repository's files (except that any id an import may hold is kept, and an explanation or
+//! source may be empty, as in the other formats), and written so that it reads back
+//! identically, ids included.
 //!
 //! A file holds one category. An export of several categories is a ZIP with one file per
 //! category (`01-<category>.toml`, …), and such a ZIP (e.g. the zipped `question-bank/`
 //! folder) is accepted for import; its locations name the file inside.
 //!
-//! `parse_file` refuses a whole file for one bad question. For the preview, a file that
+//! `parse_upload` refuses a whole file for one bad question. For the preview, a file that
 //! is valid TOML is read question by question (each `[[questions]]` table after the file's
 //! `category` line), so the valid questions are listed and each invalid one becomes a
 //! [`Problem`](super::Problem) at its own line. A TOML syntax error refuses the file.
@@ -23,7 +25,7 @@ use super::{
 };
 use crate::domain::question_bank;
 
-/// The name `parse_file` puts before each message's line; stripped again here.
+/// The name `parse_upload` puts before each message's line; stripped again here.
 const NAME: &str = "toml";
 /// Most questions of a file written as an inline array (`questions = [{…}]`).
 const MAX_INLINE_QUESTIONS: usize = 500;
@@ -49,7 +51,7 @@ fn location(file: Option<&str>, line: u32) -> Location {
     }
 }
 
-/// A `parse_file` message split into its line and text (`toml:12: text`).
+/// A `parse_upload` message split into its line and text (`toml:12: text`).
 fn split_message(message: &str) -> (u32, String) {
     let rest = message.strip_prefix(NAME).and_then(|m| m.strip_prefix(':'));
     if let Some((line, text)) = rest.and_then(|r| r.split_once(": ")) {
@@ -60,7 +62,7 @@ fn split_message(message: &str) -> (u32, String) {
     (1, message.to_string())
 }
 
-/// The field a `parse_file` message is about, when it says.
+/// The field a `parse_upload` message is about, when it says.
 fn field_of(message: &str) -> Option<&'static str> {
     const FIELDS: [&str; 10] = [
         "stem",
@@ -109,7 +111,7 @@ fn read_text(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), 
     if tables && !starts.is_empty() {
         return read_split(text, &starts, file, out);
     }
-    // Inline `questions = [{…}]`: `parse_file`'s cost grows with the square of the
+    // Inline `questions = [{…}]`: `parse_upload`'s cost grows with the square of the
     // questions, so only a modest number is read this way.
     if starts.len() > MAX_INLINE_QUESTIONS {
         return Err(ImportError::new(
@@ -123,10 +125,10 @@ fn read_text(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), 
     read_whole(text, file, out)
 }
 
-/// Reads a file with one `parse_file` call: all of it, or the first error for the file.
+/// Reads a file with one `parse_upload` call: all of it, or the first error for the file.
 fn read_whole(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), ImportError> {
     let questions =
-        question_bank::parse_file(NAME, text).map_err(|e| whole_file_error(file, &e))?;
+        question_bank::parse_upload(NAME, text).map_err(|e| whole_file_error(file, &e))?;
     for q in questions {
         out.entry()?;
         let (line, _) = split_message(&format!("{}: ", q.origin));
@@ -148,7 +150,7 @@ fn whole_file_error(file: Option<&str>, errors: &[String]) -> ImportError {
 
 /// Reads each `[[questions]]` table after the file's category line alone, so one bad
 /// question is one [`Problem`](super::Problem) and the work stays linear in the file's size
-/// (`parse_file` counts lines from the start for every question).
+/// (`parse_upload` counts lines from the start for every question).
 fn read_split(
     text: &str,
     starts: &[usize],
@@ -156,7 +158,7 @@ fn read_split(
     out: &mut Collector,
 ) -> Result<(), ImportError> {
     let header = &text[..starts.first().copied().unwrap_or(0)];
-    let category = match question_bank::parse_file(NAME, header) {
+    let category = match question_bank::parse_upload(NAME, header) {
         Ok(_) => header
             .parse::<toml::Table>()
             .ok()
@@ -178,7 +180,7 @@ fn read_split(
         // Line `l` (from 2) of header + question is line `first_line + l - 2` of the file.
         let map = |l: u32| first_line.saturating_add(l.saturating_sub(2));
         let one = format!("{short_header}{}", text.get(start..end).unwrap_or(""));
-        match question_bank::parse_file(NAME, &one) {
+        match question_bank::parse_upload(NAME, &one) {
             Ok(questions) => {
                 for q in questions {
                     out.question(Candidate {
@@ -308,15 +310,14 @@ fn lit(value: impl Into<toml::Value>) -> String {
     value.into().to_string()
 }
 
-/// An id the TOML format accepts (1–64 of a–z 0–9 - _ .). Others are replaced by a hash
-/// of themselves, so the same id always maps to the same replacement.
+/// The id an export writes: the question's own, unchanged, so importing the export
+/// matches the same questions ([`question_bank::parse_upload`] reads any id an import may
+/// hold). Only an id no import could hold (none, or surrounded by spaces, over 128
+/// characters…, which no stored question has) is replaced: by the content id, or by a hash
+/// of itself, so it maps to the same replacement every time.
 pub fn toml_id(q: &ExportQuestion) -> String {
     let id = q.stable_id.as_str();
-    let valid = (1..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
-    if valid {
+    if question_bank::valid_upload_id(id) {
         id.to_string()
     } else if id.is_empty() {
         content_id(&q.draft)
@@ -495,6 +496,7 @@ source = "第2条"
         let qs = vec![
             question("a-1", "一类", "第一____题____"),
             question("Q 2", "二类/斜杠", "第二____题____"),
+            question("党章-01", "二类/斜杠", "第四____题____"),
             question("", "一类", "第三____题____"),
         ];
         let bytes = write(&qs);
@@ -517,8 +519,8 @@ source = "第2条"
             &parsed.questions[0].location,
             Location::FileLine { file, line: 5 } if file == "01-一类.toml"
         ));
-        assert_eq!(toml_id(&qs[1]), toml_id(&qs[1].clone()));
-        assert!(toml_id(&qs[1]).starts_with("x-"));
+        // Ids that the repository's files could not hold still round-trip unchanged.
+        assert_eq!(toml_id(&qs[1]), "Q 2");
         let single = write(&qs[..1]);
         assert!(single.starts_with("# 题库：一类".as_bytes()));
     }
