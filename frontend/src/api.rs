@@ -11,14 +11,21 @@ use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use shared::api::auth::{ChangePasswordRequest, LoginRequest, Me, Role, Scope};
+#[cfg(not(feature = "console"))]
+use shared::api::auth::{ChangePasswordRequest, LoginRequest};
+use shared::api::auth::{Me, Role, Scope};
+#[cfg(feature = "console")]
 use shared::api::members::MemberQuery;
+#[cfg(not(feature = "console"))]
 use shared::api::quiz::SaveAnswer;
+#[cfg(not(feature = "console"))]
 use shared::api::study::LessonProgress;
 use shared::error::codes;
 use shared::ErrorDetail;
 
-use crate::json::{b, i, ids, list, obj, opt_i, opt_s, quote, s};
+#[cfg(not(feature = "console"))]
+use crate::json::quote;
+use crate::json::{b, i, ids, list, obj, opt_i, opt_s, s};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -106,6 +113,7 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// The query string of `GET /api/v1/members` (with its leading `?`, or empty).
+#[cfg(feature = "console")]
 pub fn members_query_string(q: &MemberQuery) -> String {
     let mut parts = Vec::new();
     if let Some(s) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -144,13 +152,14 @@ pub fn on_unauthenticated(f: impl Fn() + 'static) {
     ON_UNAUTHENTICATED.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
 }
 
-enum Body<'a> {
+enum Body {
     Empty,
     Json(String),
-    File(&'a web_sys::File),
+    #[cfg(feature = "console")]
+    File(web_sys::File),
 }
 
-async fn send(method: &str, url: &str, body: Body<'_>) -> Result<(u16, String), ApiError> {
+async fn send(method: &str, url: &str, body: Body) -> Result<(u16, String), ApiError> {
     let net = |_: JsValue| ApiError::network();
     let window = web_sys::window().ok_or_else(ApiError::network)?;
     let init = web_sys::RequestInit::new();
@@ -166,11 +175,12 @@ async fn send(method: &str, url: &str, body: Body<'_>) -> Result<(u16, String), 
                 .map_err(net)?;
             init.set_body(&JsValue::from_str(&json));
         }
+        #[cfg(feature = "console")]
         Body::File(file) => {
             headers
                 .set("Content-Type", "application/octet-stream")
                 .map_err(net)?;
-            init.set_body(file);
+            init.set_body(&file);
         }
     }
     init.set_headers(&headers);
@@ -189,7 +199,7 @@ async fn send(method: &str, url: &str, body: Body<'_>) -> Result<(u16, String), 
 }
 
 /// Sends a request; a 2xx answer's text, or the decoded error.
-async fn request(method: &str, url: &str, body: Body<'_>) -> Result<String, ApiError> {
+async fn request(method: &str, url: &str, body: Body) -> Result<String, ApiError> {
     let (status, text) = send(method, url, body).await?;
     if (200..300).contains(&status) {
         return Ok(text);
@@ -208,6 +218,7 @@ async fn get(url: &str) -> Result<Value, ApiError> {
 }
 
 /// Sends a JSON body written by hand; the answer as `Value`.
+#[cfg(not(feature = "console"))]
 async fn with_json(method: &str, url: &str, body: String) -> Result<Value, ApiError> {
     parse(request(method, url, Body::Json(body)).await?)
 }
@@ -249,6 +260,7 @@ pub fn me_of(v: &Value) -> Me {
     }
 }
 
+#[cfg(not(feature = "console"))]
 pub fn login_json(r: &LoginRequest) -> String {
     format!(
         r#"{{"username":{},"password":{}}}"#,
@@ -257,6 +269,7 @@ pub fn login_json(r: &LoginRequest) -> String {
     )
 }
 
+#[cfg(not(feature = "console"))]
 pub fn password_json(r: &ChangePasswordRequest) -> String {
     format!(
         r#"{{"current_password":{},"new_password":{}}}"#,
@@ -269,6 +282,7 @@ pub async fn me() -> Result<Me, ApiError> {
     get("/api/v1/auth/me").await.map(|v| me_of(&v))
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn login(req: &LoginRequest) -> Result<Me, ApiError> {
     with_json("POST", "/api/v1/auth/login", login_json(req))
         .await
@@ -281,6 +295,7 @@ pub async fn logout() -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn change_password(req: &ChangePasswordRequest) -> Result<Me, ApiError> {
     with_json("POST", "/api/v1/auth/password", password_json(req))
         .await
@@ -289,16 +304,19 @@ pub async fn change_password(req: &ChangePasswordRequest) -> Result<Me, ApiError
 
 // --- organization -----------------------------------------------------------------------
 
+#[cfg(feature = "console")]
 pub const ORG: &str = "/api/v1/org";
 
 /// A branch, cell or youth group: the three kinds of organization unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg(feature = "console")]
 pub enum Unit {
     Branch,
     Cell,
     YouthGroup,
 }
 
+#[cfg(feature = "console")]
 impl Unit {
     fn collection(self) -> &'static str {
         match self {
@@ -310,6 +328,7 @@ impl Unit {
 }
 
 /// Where a new unit is created: branches and youth groups at the top, cells in a branch.
+#[cfg(feature = "console")]
 pub fn create_url(unit: Unit, parent: Option<i64>) -> String {
     match (unit, parent) {
         (Unit::Cell, Some(branch)) => format!("/api/v1/branches/{branch}/cells"),
@@ -317,16 +336,19 @@ pub fn create_url(unit: Unit, parent: Option<i64>) -> String {
     }
 }
 
+#[cfg(feature = "console")]
 pub fn unit_url(unit: Unit, id: i64) -> String {
     format!("{}/{id}", unit.collection())
 }
 
 /// A `NameRequest` body, written by hand.
+#[cfg(feature = "console")]
 pub fn name_json(name: &str) -> String {
     format!(r#"{{"name":{}}}"#, crate::json::quote(name.trim()))
 }
 
 /// Creates a unit (the answer, a `Created`, is not needed: the page reloads the tree).
+#[cfg(feature = "console")]
 pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<(), ApiError> {
     request(
         "POST",
@@ -337,12 +359,14 @@ pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<
     .map(|_| ())
 }
 
+#[cfg(feature = "console")]
 pub async fn rename_unit(unit: Unit, id: i64, name: &str) -> Result<(), ApiError> {
     request("PATCH", &unit_url(unit, id), Body::Json(name_json(name)))
         .await
         .map(|_| ())
 }
 
+#[cfg(feature = "console")]
 pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
     request("DELETE", &unit_url(unit, id), Body::Empty)
         .await
@@ -351,20 +375,25 @@ pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
 
 // --- members ----------------------------------------------------------------------------
 
+#[cfg(feature = "console")]
 pub const TEMPLATE_XLSX: &str = "/api/v1/members/import-template?format=xlsx";
+#[cfg(feature = "console")]
 pub const TEMPLATE_CSV: &str = "/api/v1/members/import-template?format=csv";
 
+#[cfg(feature = "console")]
 pub fn members_url(q: &MemberQuery) -> String {
     format!("/api/v1/members{}", members_query_string(q))
 }
 
 /// Creates an account: `body` is a `CreateMember` (written by the page); the answer is an
 /// `IssuedPassword`.
+#[cfg(feature = "console")]
 pub async fn create_member(body: String) -> Result<Value, ApiError> {
     parse(request("POST", "/api/v1/members", Body::Json(body)).await?)
 }
 
 /// Changes an account: `body` is an `UpdateMember` (written by the page).
+#[cfg(feature = "console")]
 pub async fn update_member(id: i64, body: String) -> Result<(), ApiError> {
     request("PATCH", &format!("/api/v1/members/{id}"), Body::Json(body))
         .await
@@ -372,6 +401,7 @@ pub async fn update_member(id: i64, body: String) -> Result<(), ApiError> {
 }
 
 /// A new initial password: an `IssuedPassword`.
+#[cfg(feature = "console")]
 pub async fn reset_password(id: i64) -> Result<Value, ApiError> {
     parse(
         request(
@@ -385,24 +415,29 @@ pub async fn reset_password(id: i64) -> Result<Value, ApiError> {
 
 /// Uploads a spreadsheet as the raw request body. The answer is an
 /// `shared::api::members::ImportReport`, read as `Value` (it is only displayed).
+#[cfg(feature = "console")]
 pub async fn import_members(file: &web_sys::File) -> Result<serde_json::Value, ApiError> {
-    parse(request("POST", "/api/v1/members/import", Body::File(file)).await?)
+    parse(request("POST", "/api/v1/members/import", Body::File(file.clone())).await?)
 }
 
 // --- study ------------------------------------------------------------------------------
 
+#[cfg(not(feature = "console"))]
 pub const MODULES: &str = "/api/v1/modules";
 
+#[cfg(not(feature = "console"))]
 pub fn module_url(id: i64) -> String {
     format!("/api/v1/modules/{id}")
 }
 
+#[cfg(not(feature = "console"))]
 pub fn lesson_url(id: i64) -> String {
     format!("/api/v1/lessons/{id}")
 }
 
 /// Reports that the lesson is on screen and focused; the server credits the time since the
 /// previous report.
+#[cfg(not(feature = "console"))]
 pub async fn heartbeat(id: i64, reached_end: bool) -> Result<LessonProgress, ApiError> {
     with_json(
         "POST",
@@ -414,6 +449,7 @@ pub async fn heartbeat(id: i64, reached_end: bool) -> Result<LessonProgress, Api
 }
 
 /// A `LessonProgress` read from its JSON.
+#[cfg(not(feature = "console"))]
 pub fn progress_of(p: &Value) -> LessonProgress {
     LessonProgress {
         credited_seconds: i(p, "credited_seconds"),
@@ -425,19 +461,27 @@ pub fn progress_of(p: &Value) -> LessonProgress {
 
 // --- quizzes ----------------------------------------------------------------------------
 
+#[cfg(not(feature = "console"))]
 pub const QUIZZES: &str = "/api/v1/quizzes";
+#[cfg(not(feature = "console"))]
 pub const ATTEMPTS: &str = "/api/v1/attempts";
+#[cfg(not(feature = "console"))]
 pub const MISTAKES: &str = "/api/v1/mistakes";
+#[cfg(not(feature = "console"))]
 pub const MY_POINTS: &str = "/api/v1/points/me";
+#[cfg(feature = "console")]
 pub const POINTS_RULES: &str = "/api/v1/points/rules";
+#[cfg(feature = "console")]
 pub const POINTS_SETTINGS: &str = "/api/v1/settings/points";
 
 /// Sends a JSON body written by the caller (a few small admin forms write theirs by hand
 /// to spare the wasm a serializer per type; their tests compare it with `serde_json`'s).
+#[cfg(feature = "console")]
 pub async fn put_json_text(url: &str, body: String) -> Result<(), ApiError> {
     request("PUT", url, Body::Json(body)).await.map(|_| ())
 }
 
+#[cfg(not(feature = "console"))]
 pub fn attempt_url(id: i64) -> String {
     format!("/api/v1/attempts/{id}")
 }
@@ -446,6 +490,7 @@ pub fn attempt_url(id: i64) -> String {
 // `crate::answers::question_of`; their answers' tagged enums cost several KB to derive.
 
 /// Starts an attempt, or resumes the open one.
+#[cfg(not(feature = "console"))]
 pub async fn start_attempt(quiz_id: i64) -> Result<Value, ApiError> {
     parse(
         request(
@@ -457,10 +502,12 @@ pub async fn start_attempt(quiz_id: i64) -> Result<Value, ApiError> {
     )
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn attempt(id: i64) -> Result<Value, ApiError> {
     get(&attempt_url(id)).await
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Value, ApiError> {
     with_json(
         "PUT",
@@ -473,6 +520,7 @@ pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Val
     .await
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
     parse(
         request(
@@ -488,14 +536,23 @@ pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
 // Bodies are JSON text written where the form is read (see `crate::json::quote`) and
 // answers are read as `Value`; every call goes through one non-generic future.
 
+#[cfg(feature = "console")]
 pub const QUESTIONS: &str = "/api/v1/questions";
+#[cfg(feature = "console")]
 pub const QUESTION_CATEGORIES: &str = "/api/v1/question-categories";
+#[cfg(feature = "console")]
 pub const QUESTION_IMPORTS: &str = "/api/v1/question-imports";
+#[cfg(feature = "console")]
 pub const MANAGED_QUIZZES: &str = "/api/v1/manage/quizzes";
+#[cfg(feature = "console")]
 pub const DASHBOARD: &str = "/api/v1/dashboard";
+#[cfg(feature = "console")]
 pub const EXPORTS: &str = "/api/v1/exports";
+#[cfg(feature = "console")]
 pub const REMINDERS: &str = "/api/v1/reminders";
+#[cfg(not(feature = "console"))]
 pub const NOTIFICATIONS: &str = "/api/v1/notifications";
+#[cfg(feature = "console")]
 pub const AUDIT: &str = "/api/v1/audit";
 
 /// Sends a JSON body (none: an empty one) and reads the answer as a JSON value (`Null`
@@ -527,11 +584,13 @@ fn spawn_boxed(method: &'static str, url: String, body: Option<String>, done: Do
 }
 
 /// Uploads a file as the raw request body; the answer as a JSON value.
+#[cfg(feature = "console")]
 pub async fn upload(url: &str, file: &web_sys::File) -> Result<Value, ApiError> {
-    parse(request("POST", url, Body::File(file)).await?)
+    parse(request("POST", url, Body::File(file.clone())).await?)
 }
 
 /// Starts a practice attempt over the mistake book.
+#[cfg(not(feature = "console"))]
 pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
     let body = Body::Json(format!(r#"{{"comment":{}}}"#, quote(&comment)));
     request("POST", &format!("/api/v1/questions/{id}/reports"), body)
@@ -539,6 +598,7 @@ pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+#[cfg(not(feature = "console"))]
 pub async fn practise_mistakes() -> Result<Value, ApiError> {
     parse(request("POST", "/api/v1/mistakes/practice", Body::Empty).await?)
 }
@@ -584,6 +644,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "console")]
     fn member_queries_are_encoded() {
         assert_eq!(members_query_string(&MemberQuery::default()), "");
         let q = MemberQuery {
@@ -607,6 +668,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn hand_written_bodies_are_the_shared_requests() {
         use shared::api::questions::NewReport;
         use shared::api::study::Heartbeat;
@@ -634,6 +696,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn answers_read_by_hand_are_the_shared_types() {
         let me = Me {
             id: 7,
@@ -676,6 +739,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "console")]
     fn name_bodies_are_name_requests() {
         use shared::api::org::NameRequest;
         let b: NameRequest = serde_json::from_str(&name_json(" 第\"一\"支部\\ ")).unwrap();
@@ -683,6 +747,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "console")]
     fn unit_urls() {
         assert_eq!(create_url(Unit::Branch, None), "/api/v1/branches");
         assert_eq!(create_url(Unit::Cell, Some(4)), "/api/v1/branches/4/cells");

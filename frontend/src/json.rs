@@ -53,11 +53,13 @@ pub fn quote(s: &str) -> String {
 }
 
 /// An optional id as JSON: the number or `null`.
+#[cfg(feature = "console")]
 pub fn opt_id(id: Option<i64>) -> String {
     id.map_or_else(|| "null".to_string(), |i| i.to_string())
 }
 
 /// A list of ids as a JSON array.
+#[cfg(feature = "console")]
 pub fn id_list(ids: &[i64]) -> String {
     let items: Vec<String> = ids.iter().map(i64::to_string).collect();
     format!("[{}]", items.join(","))
@@ -134,6 +136,11 @@ mod tests {
         ] {
             assert_eq!(serde_json::from_str::<String>(&quote(text)).unwrap(), text);
         }
+    }
+
+    #[test]
+    #[cfg(feature = "console")]
+    fn ids_are_written_as_json() {
         assert_eq!(opt_id(None), "null");
         assert_eq!(opt_id(Some(-3)), "-3");
         assert_eq!(id_list(&[]), "[]");
