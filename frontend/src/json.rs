@@ -14,6 +14,7 @@ pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 }
 
 /// An optional string field.
+#[cfg(any(test, not(feature = "console")))]
 pub fn opt_s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -24,16 +25,19 @@ pub fn i(v: &Value, key: &str) -> i64 {
 }
 
 /// An optional integer field (absent, null or not a number: `None`).
+#[cfg(any(test, feature = "console"))]
 pub fn opt_i(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
 }
 
 /// An array-of-integers field (other items left out).
+#[cfg(any(test, feature = "console"))]
 pub fn ids(v: &Value, key: &str) -> Vec<i64> {
     list(v, key).iter().filter_map(Value::as_i64).collect()
 }
 
 /// A string as a JSON string literal, for request bodies written by hand.
+#[cfg(any(test, feature = "console"))]
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -54,6 +58,7 @@ pub fn quote(s: &str) -> String {
 
 /// An optional id as JSON: the number or `null`.
 #[cfg(feature = "console")]
+#[cfg(any(test, feature = "console"))]
 pub fn opt_id(id: Option<i64>) -> String {
     id.map_or_else(|| "null".to_string(), |i| i.to_string())
 }
