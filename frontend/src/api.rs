@@ -205,7 +205,7 @@ async fn request(method: &str, url: &str, body: Body) -> Result<String, ApiError
 
 /// Reads a successful answer as `T`; an empty one (204) reads as JSON `null`, which `()`
 /// and `Option` accept. Only this line is generic: one copy of it per answer type.
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     let text = if text.trim().is_empty() { "null" } else { text };
     serde_json::from_str(text).map_err(|_| ApiError::bad_response(200))
 }

@@ -51,6 +51,12 @@ impl Fetch {
         f
     }
 
+    /// The answer's text (reactive); `None` until the first one arrives.
+    #[cfg(not(feature = "console"))]
+    pub fn text(self) -> Option<Result<String, ApiError>> {
+        self.state.get()
+    }
+
     /// Loads again.
     pub fn reload(self) {
         self.version.try_update(|v| *v = v.wrapping_add(1));

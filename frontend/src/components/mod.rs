@@ -6,6 +6,8 @@ mod error_banner;
 #[cfg(feature = "console")]
 mod export_job;
 mod fetch;
+#[cfg(not(feature = "console"))]
+mod load;
 mod page;
 #[cfg(feature = "console")]
 mod pager;
@@ -23,6 +25,8 @@ pub use error_banner::error_text;
 #[cfg(feature = "console")]
 pub use export_job::Exporter;
 pub use fetch::Fetch;
+#[cfg(not(feature = "console"))]
+pub use load::{load, show, Loaded};
 pub use page::Page;
 #[cfg(feature = "console")]
 pub use pager::pager_html;
