@@ -1,6 +1,8 @@
 //! Reusable view pieces: the page frame (top bar, bottom navigation), loading and error
 //! states, the modal sheet used for forms on phones, and `region`: interactive HTML text.
 
+#[cfg(not(feature = "console"))]
+mod bar;
 mod bottom_nav;
 mod error_banner;
 #[cfg(feature = "console")]
@@ -20,6 +22,8 @@ mod sheet;
 mod spinner;
 mod top_bar;
 
+#[cfg(not(feature = "console"))]
+pub use bar::Bar;
 pub use bottom_nav::bottom_nav;
 pub use error_banner::error_text;
 #[cfg(feature = "console")]
