@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Builds the optimized frontend into frontend/dist:
-#   index.html, assets/beacon-<hash>.js, assets/beacon-<hash>_bg.wasm, assets/style-<hash>.css,
-#   assets/boot-<hash>.js, each also gzip-compressed (.gz, by zopfli) for the server to send
-#   when accepted.
+# Builds the optimized frontend into frontend/dist, twice from the one `frontend` crate:
+#   the member app (members' phones): index.html, assets/beacon-<hash>.js,
+#     assets/beacon-<hash>_bg.wasm, assets/boot-<hash>.js;
+#   the organizer/admin console (cargo feature `console`, served under /admin/):
+#     console/index.html, assets/console-<hash>.js, assets/console-<hash>_bg.wasm,
+#     assets/console-boot-<hash>.js;
+#   and the stylesheet both use, assets/style-<hash>.css. Each file is also gzip-compressed
+#   (.gz, by zopfli) for the server to send when accepted.
+# Prints both apps' sizes and fails when one is over its budget (gzipped wasm + js + css):
+# the member app 200,000 bytes, the console 320,000.
 # Installs what is missing first (wasm32 target, wasm-bindgen-cli at the Cargo.lock version,
 # wasm-opt from the npm package `binaryen` in tools/). Run from any directory; rebuilds are
 # incremental (cargo, and the wasm-bindgen + wasm-opt step is skipped when the wasm is unchanged).
@@ -12,9 +18,11 @@ ROOT=$(pwd)
 
 FRONTEND="$ROOT/frontend"
 DIST="$FRONTEND/dist"
-WORK="$ROOT/target/frontend-build"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORK="$TARGET/frontend-build"
 WASM_OPT="$ROOT/tools/node_modules/.bin/wasm-opt"
-BUDGET=$((250 * 1000)) # bytes, gzipped wasm + js + css
+MEMBER_BUDGET=$((200 * 1000))  # bytes, gzipped wasm + js + css
+CONSOLE_BUDGET=$((320 * 1000)) # bytes, gzipped wasm + js + css
 
 say() { printf '==> %s\n' "$*" >&2; }
 hash10() { sha256sum "$1" | cut -c1-10; }
@@ -64,12 +72,18 @@ for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   case "$d" in *" "*) ;; *) flags="$flags --remap-path-prefix=$d=" ;; esac
 done
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$flags"
-say "cargo build (wasm32, wasm-release)"
+RAW_WASM="$TARGET/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+mkdir -p "$WORK"
+# Both builds write the same file; each is copied away at once. Cargo keeps both builds'
+# artifacts (the feature set is part of their hash), so switching costs nothing.
+say "cargo build (wasm32, wasm-release): the member app"
 cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
-RAW_WASM="$ROOT/target/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+cp "$RAW_WASM" "$WORK/member.wasm"
+say "cargo build (wasm32, wasm-release): the console"
+cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release --features console
+cp "$RAW_WASM" "$WORK/console.wasm"
 
 # --- 3. bindgen + wasm-opt (cached on the input wasm and tool versions) -----------------------
-mkdir -p "$WORK"
 # -Os came out ~700 B gzipped smaller than -Oz here (its raw wasm is larger, but the budget
 # counts gzip); --low-memory-unused (Rust's wasm never uses addresses below 1 KB: the stack
 # sits below the data and grows down from 1 MB) folds constant offsets into loads and
@@ -77,52 +91,68 @@ mkdir -p "$WORK"
 # --converge, --gufa, -tnh/-iit (no gain, or changes what a trap does), opt-level "s" for
 # rustc (+26 KB gzipped). Only a browser test proves the result works.
 OPT_FLAGS="-Os --low-memory-unused --strip-debug --strip-producers --strip-target-features"
-stamp="$(sha256sum "$RAW_WASM" | cut -d' ' -f1) $want $("$WASM_OPT" --version) $OPT_FLAGS"
-if [ -f "$WORK/stamp" ] && [ "$(cat "$WORK/stamp")" = "$stamp" ] &&
-  [ -f "$WORK/out/beacon.js" ] && [ -f "$WORK/out/beacon_bg.wasm" ]; then
-  say "wasm unchanged: reusing the optimized build"
-else
-  say "wasm-bindgen + wasm-opt $OPT_FLAGS"
-  rm -rf "$WORK/out" "$WORK/bindgen"
-  mkdir -p "$WORK/out"
-  wasm-bindgen --target web --no-typescript --out-dir "$WORK/bindgen" --out-name beacon "$RAW_WASM"
+
+# optimize APP: $WORK/APP.wasm -> $WORK/APP/out/APP.js and APP_bg.wasm.
+optimize() {
+  local app=$1 out="$WORK/$1"
+  local stamp
+  stamp="$(sha256sum "$WORK/$app.wasm" | cut -d' ' -f1) $want $("$WASM_OPT" --version) $OPT_FLAGS"
+  if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] &&
+    [ -f "$out/out/$app.js" ] && [ -f "$out/out/${app}_bg.wasm" ]; then
+    say "$app: wasm unchanged, reusing the optimized build"
+    return
+  fi
+  say "$app: wasm-bindgen + wasm-opt $OPT_FLAGS"
+  rm -rf "$out"
+  mkdir -p "$out/out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out/bindgen" --out-name "$app" "$WORK/$app.wasm"
   # shellcheck disable=SC2086 # the flags are words
   "$WASM_OPT" $OPT_FLAGS \
     --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$WORK/bindgen/beacon_bg.wasm" -o "$WORK/out/beacon_bg.wasm"
-  cp "$WORK/bindgen/beacon.js" "$WORK/out/beacon.js"
-  printf '%s' "$stamp" >"$WORK/stamp"
-fi
+    "$out/bindgen/${app}_bg.wasm" -o "$out/out/${app}_bg.wasm"
+  cp "$out/bindgen/$app.js" "$out/out/$app.js"
+  printf '%s' "$stamp" >"$out/stamp"
+}
+optimize member
+optimize console
 
 # --- 4. dist with content-hashed names --------------------------------------------------------
 say "writing frontend/dist"
 STAGE="$WORK/dist"
 rm -rf "$STAGE"
-mkdir -p "$STAGE/assets"
+mkdir -p "$STAGE/assets" "$STAGE/console"
 
-wasm_name="beacon-$(hash10 "$WORK/out/beacon_bg.wasm")_bg.wasm"
-js_name="beacon-$(hash10 "$WORK/out/beacon.js").js"
 css_name="style-$(hash10 "$FRONTEND/style.css").css"
-cp "$WORK/out/beacon_bg.wasm" "$STAGE/assets/$wasm_name"
-cp "$WORK/out/beacon.js" "$STAGE/assets/$js_name"
 # The stylesheet ships without its comments and indentation.
 perl -0777 -pe 's{/\*.*?\*/}{}gs; s/^\s+//mg; s/\s*\n\s*/\n/g' \
   "$FRONTEND/style.css" >"$STAGE/assets/$css_name"
 
-sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" "$FRONTEND/boot.js" >"$WORK/boot.js"
-boot_name="boot-$(hash10 "$WORK/boot.js").js"
-mv "$WORK/boot.js" "$STAGE/assets/$boot_name"
+# place APP PREFIX INDEX: the app's hashed assets and its index.html; sets FILES_<APP> to
+# its wasm, js, css and boot script (what its first visit downloads, the index aside).
+place() {
+  local app=$1 prefix=$2 index=$3
+  local wasm_name js_name boot_name
+  wasm_name="$prefix-$(hash10 "$WORK/$app/out/${app}_bg.wasm")_bg.wasm"
+  js_name="$prefix-$(hash10 "$WORK/$app/out/$app.js").js"
+  cp "$WORK/$app/out/${app}_bg.wasm" "$STAGE/assets/$wasm_name"
+  cp "$WORK/$app/out/$app.js" "$STAGE/assets/$js_name"
+  sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" "$FRONTEND/boot.js" >"$WORK/boot.js"
+  boot_name="$prefix-boot-$(hash10 "$WORK/boot.js").js"
+  mv "$WORK/boot.js" "$STAGE/assets/$boot_name"
+  sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" \
+    -e "s|{{CSS}}|$css_name|g" -e "s|{{BOOT}}|$boot_name|g" \
+    "$FRONTEND/index.html" >"$STAGE/$index"
+  if grep -q '{{' "$STAGE/$index" "$STAGE/assets/$boot_name"; then
+    echo "unreplaced placeholder in $index or $boot_name" >&2
+    exit 1
+  fi
+  printf -v "FILES_$app" '%s' "$wasm_name $js_name $css_name $boot_name"
+}
+place member beacon index.html
+place console console console/index.html
 
-sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" \
-  -e "s|{{CSS}}|$css_name|g" -e "s|{{BOOT}}|$boot_name|g" \
-  "$FRONTEND/index.html" >"$STAGE/index.html"
-if grep -q '{{' "$STAGE/index.html" "$STAGE/assets/$boot_name"; then
-  echo "unreplaced placeholder in index.html or boot.js" >&2
-  exit 1
-fi
-
-for f in "$STAGE/index.html" "$STAGE"/assets/*; do
+for f in "$STAGE/index.html" "$STAGE/console/index.html" "$STAGE"/assets/*; do
   zopfli "$f"
 done
 
@@ -134,17 +164,28 @@ rm -rf "$DIST.old"
 
 # --- 5. sizes ---------------------------------------------------------------------------------
 size() { stat -c %s "$1"; }
-total=0
-printf '\n%-34s %10s %10s\n' "file" "raw" "gzipped"
-for f in "$wasm_name" "$js_name" "$css_name" "$boot_name"; do
-  raw=$(size "$DIST/assets/$f")
-  gz=$(size "$DIST/assets/$f.gz")
-  total=$((total + gz))
-  printf '%-34s %10s %10s\n' "$f" "$raw" "$gz"
-done
-printf '%-34s %10s %10s\n' "index.html" "$(size "$DIST/index.html")" "$(size "$DIST/index.html.gz")"
-printf '%-34s %10s %10s  (budget %s)\n\n' "total wasm+js+css (gzipped)" "" "$total" "$BUDGET"
-if [ "$total" -gt "$BUDGET" ]; then
-  echo "frontend is over its size budget: $total > $BUDGET bytes gzipped" >&2
-  exit 1
-fi
+over=0
+# report TITLE INDEX BUDGET FILES...: a table of the app's files; counts it over budget.
+report() {
+  local title=$1 index=$2 budget=$3 total=0 f raw gz
+  shift 3
+  printf '\n%s\n%-40s %10s %10s\n' "$title" "file" "raw" "gzipped"
+  for f in "$@"; do
+    raw=$(size "$DIST/assets/$f")
+    gz=$(size "$DIST/assets/$f.gz")
+    total=$((total + gz))
+    printf '%-40s %10s %10s\n' "$f" "$raw" "$gz"
+  done
+  printf '%-40s %10s %10s\n' "$index" "$(size "$DIST/$index")" "$(size "$DIST/$index.gz")"
+  printf '%-40s %10s %10s  (budget %s)\n' "total wasm+js+css (gzipped)" "" "$total" "$budget"
+  if [ "$total" -gt "$budget" ]; then
+    echo "$title is over its size budget: $total > $budget bytes gzipped" >&2
+    over=1
+  fi
+}
+# shellcheck disable=SC2086 # lists of file names
+report "member app" index.html "$MEMBER_BUDGET" $FILES_member
+# shellcheck disable=SC2086
+report "console (/admin)" console/index.html "$CONSOLE_BUDGET" $FILES_console
+echo
+exit "$over"

@@ -67,6 +67,8 @@ cargo build --workspace --benches
 
 step "unit and API tests (SQLite and PostgreSQL)"
 cargo test --workspace
+# The console is the frontend crate with its `console` feature (its own pages and tests).
+cargo test -p frontend --features console
 unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
 step "end-to-end tests (headless Chromium at 390x844)"

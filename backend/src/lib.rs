@@ -13,10 +13,11 @@ pub mod state;
 
 use std::any::Any;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use shared::api::auth::Role;
 use shared::error::codes;
 use shared::ErrorBody;
 use tower::ServiceExt;
@@ -65,22 +66,46 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Unknown `/api` paths get the JSON 404; anything else is the single-page app: a file of
-/// the built frontend if it exists, else `index.html` so client-side routes survive reloads.
+/// Unknown `/api` paths get the JSON 404; anything else is one of the two builds of the
+/// frontend: a file of it if one exists, else the page of its app, so client-side routes
+/// survive reloads. Console addresses (`/admin` and below) get the organizer/admin console
+/// (`console/index.html`) when the session is an organizer's or an admin's; everyone else
+/// gets the member app there too (which signs them in or sends them home), so members never
+/// download the console.
 async fn fallback(State(state): State<AppState>, req: Request) -> Response {
-    if req.uri().path().starts_with("/api") {
+    let path = req.uri().path();
+    if path.starts_with("/api") {
         return error::AppError::NotFound("接口").into_response();
     }
     let Some(dir) = state.settings.static_dir.clone() else {
         return error::AppError::NotFound("页面").into_response();
     };
-    let immutable = req.uri().path().starts_with("/assets/");
-    let index = ServeFile::new(dir.join("index.html"));
-    let served = ServeDir::new(&dir)
-        .precompressed_gzip()
-        .fallback(index)
-        .oneshot(req)
-        .await;
+    let immutable = path.starts_with("/assets/");
+    let console = path == "/admin" || path.starts_with("/admin/");
+    let served = if console {
+        let (mut parts, body) = req.into_parts();
+        // Which page a console address gets depends on the session, not only the file: no
+        // "304 Not Modified" may let the browser reuse the other app's page it cached here.
+        parts.headers.remove(header::IF_MODIFIED_SINCE);
+        parts.headers.remove(header::IF_NONE_MATCH);
+        let staff = auth::SessionUser::from_request_parts(&mut parts, &state)
+            .await
+            .is_ok_and(|u| matches!(u.role, Role::Admin | Role::Organizer));
+        let index = if staff {
+            dir.join("console").join("index.html")
+        } else {
+            dir.join("index.html")
+        };
+        ServeFile::new(index)
+            .oneshot(Request::from_parts(parts, body))
+            .await
+    } else {
+        ServeDir::new(&dir)
+            .precompressed_gzip()
+            .fallback(ServeFile::new(dir.join("index.html")))
+            .oneshot(req)
+            .await
+    };
     let mut response = match served {
         Ok(r) => r.into_response(),
         Err(e) => match e {},
@@ -93,6 +118,9 @@ async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if console {
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    }
     // The app is our own wasm and scripts only; nothing inline, nothing from elsewhere.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -10,36 +10,8 @@ use shared::api::auth::{Me, Role};
 use crate::api::{self, ApiError};
 use crate::components::region;
 use crate::html::{error_html, page_loading_html, Html};
-use crate::pages::{
-    admin_analysis::AdminAnalysis,
-    admin_audit::AdminAudit,
-    admin_dashboard::AdminDashboard,
-    admin_import::AdminImport,
-    admin_members::AdminMembers,
-    admin_org::AdminOrg,
-    admin_points::AdminPoints,
-    admin_question::AdminQuestion,
-    admin_questions::AdminQuestions,
-    admin_quiz::AdminQuiz,
-    admin_quizzes::AdminQuizzes,
-    admin_report::AdminReport,
-    admin_unit::AdminUnit,
-    attempt::Attempt,
-    change_password::ChangePassword,
-    history::History,
-    home::Home,
-    lesson::Lesson,
-    login::Login,
-    mistakes::Mistakes,
-    module::Module,
-    not_found::NotFound,
-    notifications::Notifications,
-    quizzes::Quizzes,
-    ranking::Ranking,
-    start::{Start, StartAttempt},
-    study::Study,
-};
-use crate::router::{provide_router, Nav};
+use crate::pages;
+use crate::router::{is_console_path, provide_router, Nav};
 
 /// The route table: every page of the app by path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +171,7 @@ impl Session {
         })
     }
 
+    #[cfg(feature = "console")]
     pub fn is_admin(self) -> bool {
         self.viewer().is_some_and(|v| v.role == Role::Admin)
     }
@@ -233,16 +206,13 @@ pub fn redirect_for(path: &str, viewer: Option<Viewer>) -> Option<String> {
         None => Some(format!("/login?next={}", api::encode_component(path))),
         Some(v) if v.must_change_password && path != "/password" => Some("/password".into()),
         Some(_) if path == "/login" => Some("/".into()),
-        Some(v) if v.role == Role::Member && is_admin_path(path) => Some("/".into()),
+        Some(v) if v.role == Role::Member && is_console_path(path) => Some("/".into()),
         Some(_) => None,
     }
 }
 
-fn is_admin_path(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/")
-}
-
 /// The page to open after signing in: the `next` parameter when it is a local path.
+#[cfg(not(feature = "console"))]
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(p)
@@ -297,39 +267,82 @@ pub fn App() -> impl IntoView {
             if !allowed.get() {
                 return view! { <Html html=page_loading_html()/> }.into_any();
             }
-            match page.get() {
-                Page::Login => view! { <Login/> }.into_any(),
-                Page::Password => view! { <ChangePassword/> }.into_any(),
-                Page::Home => view! { <Home/> }.into_any(),
-                Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
-                Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
-                Page::AdminPoints => view! { <AdminPoints/> }.into_any(),
-                Page::AdminQuestions => view! { <AdminQuestions/> }.into_any(),
-                Page::AdminQuestion(id) => view! { <AdminQuestion id=id/> }.into_any(),
-                Page::AdminImport => view! { <AdminImport/> }.into_any(),
-                Page::AdminQuizzes => view! { <AdminQuizzes/> }.into_any(),
-                Page::AdminQuiz(id) => view! { <AdminQuiz id=id/> }.into_any(),
-                Page::AdminAnalysis(id) => view! { <AdminAnalysis id=id/> }.into_any(),
-                Page::AdminDashboard => view! { <AdminDashboard/> }.into_any(),
-                Page::AdminUnit(g, id) => view! { <AdminUnit youth_group=g id=id/> }.into_any(),
-                Page::AdminReport => view! { <AdminReport/> }.into_any(),
-                Page::AdminAudit => view! { <AdminAudit/> }.into_any(),
-                Page::Notifications => view! { <Notifications/> }.into_any(),
-                Page::Study => view! { <Study/> }.into_any(),
-                Page::Module(id) => view! { <Module id=id/> }.into_any(),
-                Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),
-                Page::Quizzes => view! { <Quizzes/> }.into_any(),
-                Page::Attempt(id) => view! { <Attempt id=id/> }.into_any(),
-                Page::StartQuiz(id) => view! { <StartAttempt what=Start::Quiz(id)/> }.into_any(),
-                Page::PractiseMistakes => view! { <StartAttempt what=Start::Mistakes/> }.into_any(),
-                Page::History => view! { <History/> }.into_any(),
-                Page::Mistakes => view! { <Mistakes/> }.into_any(),
-                Page::Ranking => view! { <Ranking/> }.into_any(),
-                Page::NotFound => view! { <NotFound/> }.into_any(),
-            }
+            page_view(page.get())
         })
         .into_any(),
     }
+    }
+}
+
+/// The member app's page for a route; the console's routes get a link to the console.
+#[cfg(not(feature = "console"))]
+fn page_view(page: Page) -> AnyView {
+    use pages::{
+        attempt::Attempt,
+        change_password::ChangePassword,
+        history::History,
+        home::Home,
+        lesson::Lesson,
+        login::Login,
+        mistakes::Mistakes,
+        module::Module,
+        not_found::NotFound,
+        notifications::Notifications,
+        other_app::OtherApp,
+        quizzes::Quizzes,
+        ranking::Ranking,
+        start::{Start, StartAttempt},
+        study::Study,
+    };
+    match page {
+        Page::Login => view! { <Login/> }.into_any(),
+        Page::Password => view! { <ChangePassword/> }.into_any(),
+        Page::Home => view! { <Home/> }.into_any(),
+        Page::Notifications => view! { <Notifications/> }.into_any(),
+        Page::Study => view! { <Study/> }.into_any(),
+        Page::Module(id) => view! { <Module id=id/> }.into_any(),
+        Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),
+        Page::Quizzes => view! { <Quizzes/> }.into_any(),
+        Page::Attempt(id) => view! { <Attempt id=id/> }.into_any(),
+        Page::StartQuiz(id) => view! { <StartAttempt what=Start::Quiz(id)/> }.into_any(),
+        Page::PractiseMistakes => view! { <StartAttempt what=Start::Mistakes/> }.into_any(),
+        Page::History => view! { <History/> }.into_any(),
+        Page::Mistakes => view! { <Mistakes/> }.into_any(),
+        Page::Ranking => view! { <Ranking/> }.into_any(),
+        Page::NotFound => view! { <NotFound/> }.into_any(),
+        // Reached only when the server sent the member app for a console address.
+        _ => view! { <OtherApp/> }.into_any(),
+    }
+}
+
+/// The console's page for a route; the member app's routes get a link to it.
+#[cfg(feature = "console")]
+fn page_view(page: Page) -> AnyView {
+    use pages::{
+        admin_analysis::AdminAnalysis, admin_audit::AdminAudit, admin_dashboard::AdminDashboard,
+        admin_import::AdminImport, admin_members::AdminMembers, admin_org::AdminOrg,
+        admin_points::AdminPoints, admin_question::AdminQuestion, admin_questions::AdminQuestions,
+        admin_quiz::AdminQuiz, admin_quizzes::AdminQuizzes, admin_report::AdminReport,
+        admin_unit::AdminUnit, not_found::NotFound, other_app::OtherApp,
+    };
+    match page {
+        Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
+        Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
+        Page::AdminPoints => view! { <AdminPoints/> }.into_any(),
+        Page::AdminQuestions => view! { <AdminQuestions/> }.into_any(),
+        Page::AdminQuestion(id) => view! { <AdminQuestion id=id/> }.into_any(),
+        Page::AdminImport => view! { <AdminImport/> }.into_any(),
+        Page::AdminQuizzes => view! { <AdminQuizzes/> }.into_any(),
+        Page::AdminQuiz(id) => view! { <AdminQuiz id=id/> }.into_any(),
+        Page::AdminAnalysis(id) => view! { <AdminAnalysis id=id/> }.into_any(),
+        Page::AdminDashboard => view! { <AdminDashboard/> }.into_any(),
+        Page::AdminUnit(g, id) => view! { <AdminUnit youth_group=g id=id/> }.into_any(),
+        Page::AdminReport => view! { <AdminReport/> }.into_any(),
+        Page::AdminAudit => view! { <AdminAudit/> }.into_any(),
+        Page::NotFound => view! { <NotFound/> }.into_any(),
+        // The member app's pages: the router sends the browser there, so this shows only if
+        // the server sent the console for a member address.
+        _ => view! { <OtherApp/> }.into_any(),
     }
 }
 
@@ -400,6 +413,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn next_must_stay_on_this_site() {
         assert_eq!(safe_next(Some("/admin/members")), "/admin/members");
         assert_eq!(safe_next(Some("//evil.example")), "/");

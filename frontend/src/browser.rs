@@ -84,6 +84,7 @@ pub fn remove_boot_screen() {
 }
 
 /// Whether the page is on screen and has the focus: the only time study time may count.
+#[cfg(not(feature = "console"))]
 pub fn page_active() -> bool {
     let Some(d) = web_sys::window().and_then(|w| w.document()) else {
         return false;
@@ -92,6 +93,7 @@ pub fn page_active() -> bool {
 }
 
 /// How far the page is scrolled: (scrolled, viewport height, document height) in pixels.
+#[cfg(not(feature = "console"))]
 pub fn scroll_metrics() -> (f64, f64, f64) {
     let Some(w) = web_sys::window() else {
         return (0.0, 0.0, 0.0);
@@ -128,6 +130,7 @@ pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
 }
 
 /// The value of the input with this id ("" when there is none).
+#[cfg(feature = "console")]
 pub fn input_value(id: &str) -> String {
     use wasm_bindgen::JsCast;
     web_sys::window()
@@ -139,6 +142,7 @@ pub fn input_value(id: &str) -> String {
 }
 
 /// Waits `ms` milliseconds (for polling).
+#[cfg(feature = "console")]
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {

@@ -4,7 +4,9 @@
 
 use shared::calendar::{civil, local_day, OFFSET_MS};
 
-use crate::i18n::{locale, Locale};
+#[cfg(not(feature = "console"))]
+use crate::i18n::locale;
+use crate::i18n::Locale;
 
 /// A moment as date and time: `2026年11月28日 14:05` / `2026-11-28 14:05`.
 pub fn date_time(ms: i64, loc: Locale) -> String {
@@ -27,6 +29,7 @@ pub fn date(ms: i64, loc: Locale) -> String {
 }
 
 /// A length of study time: `45秒`, `3分钟`, `1小时5分钟` / `45 s`, `3 min`, `1 h 5 min`.
+#[cfg(not(feature = "console"))]
 pub fn duration(secs: i64, loc: Locale) -> String {
     let secs = secs.max(0);
     let (h, m) = (secs / 3600, secs % 3600 / 60);
@@ -43,6 +46,7 @@ pub fn duration(secs: i64, loc: Locale) -> String {
 }
 
 /// A countdown clock: `4:05`, `1:02:03`; never negative.
+#[cfg(not(feature = "console"))]
 pub fn clock(ms: i64) -> String {
     // Rounded up, so the clock shows 0:00 only when time is really up.
     let secs = (ms.max(0) + 999) / 1000;
@@ -55,6 +59,7 @@ pub fn clock(ms: i64) -> String {
 }
 
 /// `part` of `whole` as a whole percentage for progress bars, 0 to 100.
+#[cfg(not(feature = "console"))]
 pub fn percent(part: i64, whole: i64) -> i64 {
     if whole <= 0 {
         0
@@ -64,6 +69,7 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 }
 
 /// [`date_time`] in the current language.
+#[cfg(not(feature = "console"))]
 pub fn when(ms: i64) -> String {
     date_time(ms, locale())
 }
@@ -87,6 +93,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn durations_read_naturally() {
         assert_eq!(duration(45, Locale::Zh), "45秒");
         assert_eq!(duration(180, Locale::Zh), "3分钟");
@@ -97,6 +104,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn clocks_count_down_to_zero() {
         assert_eq!(clock(245_000), "4:05");
         assert_eq!(clock(244_001), "4:05");
@@ -106,6 +114,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn percentages_stay_in_range() {
         assert_eq!(percent(1, 3), 33);
         assert_eq!(percent(5, 5), 100);
@@ -116,6 +125,7 @@ mod tests {
 }
 
 /// `ms` as a `datetime-local` input value in Beijing time (`2023-05-04T09:30`).
+#[cfg(feature = "console")]
 pub fn input_datetime(ms: i64) -> String {
     let local = ms + shared::calendar::OFFSET_MS;
     let day = local.div_euclid(86_400_000);
@@ -125,6 +135,7 @@ pub fn input_datetime(ms: i64) -> String {
 }
 
 /// A `datetime-local` value (Beijing time) as milliseconds; `None` if it is not one.
+#[cfg(feature = "console")]
 pub fn parse_datetime(s: &str) -> Option<i64> {
     let (date, time) = s.trim().split_once('T')?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
@@ -145,7 +156,7 @@ pub fn parse_datetime(s: &str) -> Option<i64> {
     Some(days * 86_400_000 + (h * 60 + min) * 60_000 - shared::calendar::OFFSET_MS)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "console"))]
 mod datetime_tests {
     use super::*;
 
@@ -168,6 +179,7 @@ mod datetime_tests {
 
 /// The start (Beijing time) of the current month, quarter, half year or year at `now`, by
 /// name (`month`, `quarter`, `half`, `year`); `None` for anything else (all time).
+#[cfg(feature = "console")]
 pub fn period_start(period: &str, now: i64) -> Option<i64> {
     let (y, m, _) = shared::calendar::civil(shared::calendar::local_day(now));
     let first = match period {
@@ -187,13 +199,14 @@ pub fn period_start(period: &str, now: i64) -> Option<i64> {
 }
 
 /// The period before the one starting at `start` (same name): its start and end.
+#[cfg(feature = "console")]
 pub fn previous_period(period: &str, start: i64) -> Option<(i64, i64)> {
     // A moment inside the previous period: one day before this one starts.
     let before = period_start(period, start - 86_400_000)?;
     Some((before, start))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "console"))]
 mod period_tests {
     use super::*;
 

@@ -43,6 +43,7 @@ pub fn el(tag: &str, class: &str, text: &str) -> String {
 }
 
 /// A link styled as a button.
+#[cfg(not(feature = "console"))]
 pub fn button_link(href: &str, class: &str, id: &str, text: &str) -> String {
     let id = if id.is_empty() {
         String::new()
@@ -112,6 +113,7 @@ pub fn field(label: &str, control: &str) -> String {
 }
 
 /// `<input>` of a type with a value; `extra` is trusted attribute text (`required`, …).
+#[cfg(feature = "console")]
 pub fn input(name: &str, kind: &str, value: &str, extra: &str) -> String {
     format!(
         r#"<input class="input" type="{kind}" name="{name}" value="{}" {extra}>"#,
@@ -120,6 +122,7 @@ pub fn input(name: &str, kind: &str, value: &str, extra: &str) -> String {
 }
 
 /// `<textarea>` holding `value`.
+#[cfg(feature = "console")]
 pub fn textarea(name: &str, value: &str, extra: &str) -> String {
     format!(
         r#"<textarea class="input" name="{name}" rows="3" {extra}>{}</textarea>"#,
@@ -128,6 +131,7 @@ pub fn textarea(name: &str, value: &str, extra: &str) -> String {
 }
 
 /// `<select>` of (value, label) options with `selected` chosen.
+#[cfg(feature = "console")]
 pub fn select(name: &str, options: &[(String, String)], selected: &str) -> String {
     let mut h = format!(r#"<select class="input" name="{name}">"#);
     for (v, label) in options {
@@ -142,6 +146,7 @@ pub fn select(name: &str, options: &[(String, String)], selected: &str) -> Strin
 }
 
 /// A checkbox with its label.
+#[cfg(feature = "console")]
 pub fn check(name: &str, value: &str, label: &str, checked: bool) -> String {
     format!(
         r#"<label class="check"><input type="checkbox" name="{name}" value="{}"{}><span>{}</span></label>"#,
@@ -152,6 +157,7 @@ pub fn check(name: &str, value: &str, label: &str, checked: bool) -> String {
 }
 
 /// A success or error banner.
+#[cfg(feature = "console")]
 pub fn banner(ok: bool, message: &str) -> String {
     el(
         "p",
@@ -179,6 +185,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(not(feature = "console"))]
     fn text_cannot_become_markup() {
         assert_eq!(
             esc(r#"<script>alert("x")</script> & 'y'"#),
@@ -207,6 +214,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "console")]
     fn form_controls_escape_and_select() {
         let opts = vec![
             ("1".to_string(), "甲".to_string()),

@@ -40,6 +40,8 @@ impl Locale {
 macro_rules! catalogue {
     ($($key:ident => $zh:literal, $en:literal;)*) => {
         /// A catalogue key.
+        // One catalogue for both builds: each leaves the other's keys unused.
+        #[allow(dead_code)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum K {
             $($key,)*
@@ -67,6 +69,31 @@ impl K {
             Locale::Zh => zh,
             Locale::En => en,
         }
+    }
+}
+
+/// The label of a points source (the points card, the points rules).
+pub fn source_key(s: shared::api::points::PointsSource) -> K {
+    use shared::api::points::PointsSource;
+    match s {
+        PointsSource::SignIn => K::SrcSignIn,
+        PointsSource::Lesson => K::SrcLesson,
+        PointsSource::StudyTime => K::SrcStudyTime,
+        PointsSource::DailyQuiz => K::SrcDailyQuiz,
+        PointsSource::WeeklyQuiz => K::SrcWeeklyQuiz,
+        PointsSource::SpecialQuiz => K::SrcSpecialQuiz,
+        PointsSource::Challenge => K::SrcChallenge,
+        PointsSource::Module => K::SrcModule,
+    }
+}
+
+/// The label of a role.
+pub fn role_key(role: shared::api::auth::Role) -> K {
+    use shared::api::auth::Role;
+    match role {
+        Role::Member => K::RoleMember,
+        Role::Organizer => K::RoleOrganizer,
+        Role::Admin => K::RoleAdmin,
     }
 }
 
@@ -371,6 +398,11 @@ catalogue! {
     RankingPoints => "{n}分", "{n} pts";
     RankingTies => "积分相同者名次相同，先达到该积分者在前。", "Equal points share a rank; whoever reached the total first is listed first.";
     // Not found and guards
+    OtherAppTitle => "页面位置", "Where this page is";
+    OtherAppConsole => "此页面属于管理后台（组织者和管理员使用）。", "This page belongs to the management console (for organizers and admins).";
+    OtherAppOpenConsole => "打开管理后台", "Open the console";
+    OtherAppMember => "此页面属于学习端。", "This page belongs to the study app.";
+    OtherAppOpenMember => "打开学习端", "Open the study app";
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundText => "您访问的页面不存在或已被移除。", "The page you asked for does not exist.";
     NotFoundHome => "返回首页", "Go to home";

@@ -14,6 +14,7 @@ pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 }
 
 /// An optional string field.
+#[cfg(any(test, not(feature = "console")))]
 pub fn opt_s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -24,16 +25,19 @@ pub fn i(v: &Value, key: &str) -> i64 {
 }
 
 /// An optional integer field (absent, null or not a number: `None`).
+#[cfg(any(test, feature = "console"))]
 pub fn opt_i(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(Value::as_i64)
 }
 
 /// An array-of-integers field (other items left out).
+#[cfg(any(test, feature = "console"))]
 pub fn ids(v: &Value, key: &str) -> Vec<i64> {
     list(v, key).iter().filter_map(Value::as_i64).collect()
 }
 
 /// A string as a JSON string literal, for request bodies written by hand.
+#[cfg(any(test, feature = "console"))]
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -53,11 +57,14 @@ pub fn quote(s: &str) -> String {
 }
 
 /// An optional id as JSON: the number or `null`.
+#[cfg(feature = "console")]
+#[cfg(any(test, feature = "console"))]
 pub fn opt_id(id: Option<i64>) -> String {
     id.map_or_else(|| "null".to_string(), |i| i.to_string())
 }
 
 /// A list of ids as a JSON array.
+#[cfg(feature = "console")]
 pub fn id_list(ids: &[i64]) -> String {
     let items: Vec<String> = ids.iter().map(i64::to_string).collect();
     format!("[{}]", items.join(","))
@@ -134,6 +141,11 @@ mod tests {
         ] {
             assert_eq!(serde_json::from_str::<String>(&quote(text)).unwrap(), text);
         }
+    }
+
+    #[test]
+    #[cfg(feature = "console")]
+    fn ids_are_written_as_json() {
         assert_eq!(opt_id(None), "null");
         assert_eq!(opt_id(Some(-3)), "-3");
         assert_eq!(id_list(&[]), "[]");

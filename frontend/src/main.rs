@@ -7,7 +7,9 @@ mod answers;
 mod api;
 mod app;
 mod browser;
+#[cfg(feature = "console")]
 mod charts;
+#[cfg(feature = "console")]
 mod choices;
 mod components;
 mod format;

@@ -1,6 +1,8 @@
 //! A small client-side router: the current URL as a signal, `history.pushState` navigation,
 //! the back button (`popstate`), and same-site `<a href="/...">` clicks turned into client
-//! navigation. It replaces `leptos_router`, which costs about 50 KB of the 250 KB gzipped
+//! navigation. The member app and the console are two builds of this crate: each routes its
+//! own paths (the console `/admin` and below, the member app the rest) and leaves the other's
+//! to the browser, whose full page load gets the other build from the server. It replaces `leptos_router`, which costs about 50 KB of the 250 KB gzipped
 //! budget for features this app does not use (nested routes, SSR, forms, transitions).
 
 use leptos::prelude::*;
@@ -68,10 +70,24 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
-/// Whether a link's `href` is a page of this app (rather than another site or an API
-/// download, which the browser handles itself).
+/// Whether `path` is a page of the organizer/admin console: `/admin` and below.
+pub fn is_console_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// Whether `path` is rendered by this build (the console's pages by the console, every other
+/// page by the member app).
+pub fn in_this_app(path: &str) -> bool {
+    is_console_path(path) == cfg!(feature = "console")
+}
+
+/// Whether a link's `href` is a page of this app (rather than the other build's page,
+/// another site or an API download, which the browser handles itself).
 pub fn is_app_link(href: &str) -> bool {
-    href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/api/")
+    href.starts_with('/')
+        && !href.starts_with("//")
+        && !href.starts_with("/api/")
+        && in_this_app(&Url::parse(href).path)
 }
 
 /// How to navigate.
@@ -110,6 +126,17 @@ impl Router {
     /// Goes to `to` (a path with an optional query), adding a history entry unless asked
     /// not to.
     pub fn navigate(self, to: &str, nav: Nav) {
+        if !is_app_link(to) {
+            // The other build's page (or not a page at all): the browser loads it.
+            if let Some(loc) = web_sys::window().map(|w| w.location()) {
+                let _ = if nav.replace {
+                    loc.replace(to)
+                } else {
+                    loc.assign(to)
+                };
+            }
+            return;
+        }
         let url = Url::parse(to);
         let same = self.url.with_untracked(|u| *u == url);
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -229,8 +256,14 @@ mod tests {
 
     #[test]
     fn only_app_pages_are_routed_here() {
-        assert!(is_app_link("/admin/org"));
-        assert!(is_app_link("/"));
+        // Each build routes its own pages; the browser loads the other's.
+        let console = cfg!(feature = "console");
+        assert_eq!(is_app_link("/admin/org"), console);
+        assert_eq!(is_app_link("/admin"), console);
+        assert_eq!(is_app_link("/admin?x=1"), console);
+        assert_eq!(is_app_link("/"), !console);
+        assert_eq!(is_app_link("/administration"), !console);
+        assert_eq!(is_app_link("/login?next=%2Fadmin%2Forg"), !console);
         assert!(!is_app_link("//example.com/x"));
         assert!(!is_app_link("https://example.com"));
         assert!(!is_app_link("/api/v1/members/import-template?format=csv"));

@@ -38,7 +38,15 @@ test('a member reads a lesson, takes the daily quiz and finds the mistake', { ti
 
   // Study: module list -> module -> first lesson.
   await page.click('.bottom-nav a[href="/study"]');
-  await page.locator('.page.study .module-card', { hasText: '2023年党建工作要点' }).click();
+  const card = page.locator('.page.study .module-card', { hasText: '2023年党建工作要点' });
+  await card.waitFor();
+  // Each card links to its module and shows its track and lessons done, with a progress bar.
+  assert.match(await card.getAttribute('href'), /^\/modules\/\d+$/);
+  assert.match(await card.innerText(), /理论学习[\s\S]*已学\d+\/\d+课/);
+  assert.equal(await card.locator('[role="progressbar"]').count(), 1);
+  await noOverflow(page, 'the study page');
+  await screenshot(page, 'study');
+  await card.click();
   await page.locator('.page.module .lesson-row').first().waitFor();
   await noOverflow(page, 'the module page');
   await screenshot(page, 'module');
@@ -133,7 +141,13 @@ test('a member reads a lesson, takes the daily quiz and finds the mistake', { ti
 
   // The attempt is in the history, and the daily quiz is done for today.
   await page.goto(`${server.base}/history`);
-  await page.locator('.page.history .link-row', { hasText: '每日答题' }).waitFor();
+  const row = page.locator('.page.history .link-row', { hasText: '每日答题' }).first();
+  await row.waitFor();
+  // The handed-in attempt shows its score and links to its result.
+  assert.match(await row.innerText(), /\d+分 · 答对\d+\/\d+题/);
+  assert.match(await row.getAttribute('href'), /^\/attempts\/\d+$/);
+  await noOverflow(page, 'the history page');
+  await screenshot(page, 'history');
   const quizzes = await api(page, '/api/v1/quizzes');
   const daily = quizzes.find((q) => q.kind === 'daily');
   assert.equal(daily.can_start, false);

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
+#[cfg(not(feature = "console"))]
 use super::region;
 use crate::api::{self, ApiError};
 use crate::html::{error_html, skeleton_html};
@@ -50,6 +51,12 @@ impl Fetch {
         f
     }
 
+    /// The answer's text (reactive); `None` until the first one arrives.
+    #[cfg(not(feature = "console"))]
+    pub fn text(self) -> Option<Result<String, ApiError>> {
+        self.state.get()
+    }
+
     /// Loads again.
     pub fn reload(self) {
         self.version.try_update(|v| *v = v.wrapping_add(1));
@@ -67,6 +74,7 @@ impl Fetch {
     }
 
     /// The answer, without subscribing to changes.
+    #[cfg(feature = "console")]
     pub fn get_untracked(self) -> Option<Result<Value, ApiError>> {
         untrack(|| self.get())
     }
@@ -88,12 +96,14 @@ impl Fetch {
     }
 
     /// A region showing [`Fetch::html`] whose retry button loads again.
+    #[cfg(not(feature = "console"))]
     pub fn region(self, lines: usize, ok: impl Fn(Value) -> String + 'static) -> AnyView {
         region("", move || self.html(lines, &ok), move |_| self.reload())
     }
 
     /// What to show: placeholder lines while loading, the error with a retry button, or
     /// `ok` of the answer.
+    #[cfg(not(feature = "console"))]
     pub fn show(
         self,
         lines: usize,
@@ -102,6 +112,7 @@ impl Fetch {
         self.show_dyn(lines, Box::new(ok))
     }
 
+    #[cfg(not(feature = "console"))]
     fn show_dyn(
         self,
         lines: usize,

@@ -24,7 +24,7 @@ pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
     /// Fields from `(name, value)` pairs (tests build forms this way).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "console"))]
     pub fn of(pairs: &[(&str, &str)]) -> Fields {
         Fields(
             pairs
@@ -48,11 +48,13 @@ impl Fields {
     }
 
     /// The first value of `name` as an id (`None` when blank or not a number).
+    #[cfg(feature = "console")]
     pub fn id(&self, name: &str) -> Option<i64> {
         self.get(name).and_then(|v| v.trim().parse().ok())
     }
 
     /// Every value of `name`, in order (repeated inputs, checkbox groups).
+    #[cfg(feature = "console")]
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
@@ -62,6 +64,7 @@ impl Fields {
     }
 
     /// Every value of `name` read as ids (a group of checkboxes).
+    #[cfg(feature = "console")]
     pub fn ids(&self, name: &str) -> Vec<i64> {
         self.0
             .iter()
@@ -103,6 +106,7 @@ pub enum Act {
 
 /// The file chosen in the file input with this id, if any (kept by the page, since a
 /// re-render empties the input).
+#[cfg(feature = "console")]
 pub fn chosen_file(input_id: &str) -> Option<web_sys::File> {
     document()
         .get_element_by_id(input_id)?
@@ -209,7 +213,7 @@ fn region_dyn(
     .into_any()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "console"))]
 mod tests {
     use super::*;
 

@@ -22,9 +22,9 @@ use crate::components::{
     chosen_file, error_text, pager_html, region, Act, Fetch, Fields, Page, Sheet,
 };
 use crate::html::{el, esc};
+use crate::i18n::role_key;
 use crate::i18n::{msg, t, tf, Msg, K};
 use crate::json::{b, i, id_list, ids, list, obj, opt_i, opt_id, quote, s};
-use crate::pages::home::role_key;
 use crate::router::{use_router, Nav};
 
 pub const PER_PAGE: u32 = 20;

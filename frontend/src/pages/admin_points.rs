@@ -13,9 +13,9 @@ use shared::api::points::{Measure, PointsRule, PointsSettings, PointsSource, Wee
 use crate::api;
 use crate::components::{error_text, region, Act, Fetch, Page};
 use crate::html::{el, esc};
+use crate::i18n::source_key;
 use crate::i18n::{t, K};
 use crate::json::{b, i, items, s};
-use crate::pages::home::source_key;
 
 fn number(name: &str, value: i64, min: i64, max: i64, label: &str) -> String {
     format!(

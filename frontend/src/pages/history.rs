@@ -1,62 +1,69 @@
-//! `/history`: the member's attempts, newest first, each opening its result (or resuming).
-//! Read as `Value` (see `crate::json`): it is only displayed.
+//! `/history`: the member's attempts (`AttemptSummary`), newest first, each a link to its
+//! result (or to resume it).
 
 use leptos::prelude::*;
-use serde_json::Value;
-use shared::api::quiz::QuizKind;
+use shared::api::quiz::AttemptSummary;
 
 use crate::answers::quiz_kind_key;
 use crate::api;
-use crate::components::{Fetch, Page};
+use crate::components::{load, show, Loaded, Page};
 use crate::format::when;
-use crate::html::el;
 use crate::i18n::{t, tf, K};
-use crate::json::{i, items, obj, s};
 
-/// The attempts (`AttemptSummary`s) as a list of links.
-pub fn history_html(items: &[Value]) -> String {
-    if items.is_empty() {
-        return el("p", "card empty", t(K::HistoryEmpty));
-    }
-    let mut h = String::from(r#"<ul class="card link-list">"#);
-    for a in items {
-        let score = if obj(a, "submitted_at").is_some() {
-            format!(
-                "{} · {}",
-                tf(K::ResultScore, &[("n", &i(a, "score_percent").to_string())]),
-                tf(
-                    K::ResultCorrect,
-                    &[
-                        ("correct", &i(a, "correct_count").to_string()),
-                        ("total", &i(a, "question_count").to_string())
-                    ]
-                )
+/// The score line of an attempt: "80分 · 答对4/5题", or that it is still open.
+pub fn score_line(a: &AttemptSummary) -> String {
+    match (a.submitted_at, a.score_percent, a.correct_count) {
+        (Some(_), Some(score), Some(correct)) => format!(
+            "{} · {}",
+            tf(K::ResultScore, &[("n", &score.to_string())]),
+            tf(
+                K::ResultCorrect,
+                &[
+                    ("correct", &correct.to_string()),
+                    ("total", &a.question_count.to_string())
+                ]
             )
-        } else {
-            t(K::HistoryOpen).to_string()
-        };
-        let at = obj(a, "submitted_at")
-            .and_then(Value::as_i64)
-            .unwrap_or(i(a, "started_at"));
-        let kind = QuizKind::parse(s(a, "kind")).map_or("", |k| t(quiz_kind_key(k)));
-        h += &format!(
-            r#"<li><a class="link-row" href="/attempts/{}">{}{}{}</a></li>"#,
-            i(a, "id"),
-            el("span", "link-title", s(a, "quiz_title")),
-            el("span", "link-desc", &format!("{kind} · {}", when(at))),
-            el("span", "link-desc", &score)
-        );
+        ),
+        _ => t(K::HistoryOpen).to_string(),
     }
-    h += "</ul>";
-    h
+}
+
+/// The kind and the moment of an attempt: when it was handed in, else when it started.
+pub fn kind_and_time(a: &AttemptSummary) -> String {
+    format!(
+        "{} · {}",
+        t(quiz_kind_key(a.kind)),
+        when(a.submitted_at.unwrap_or(a.started_at))
+    )
+}
+
+/// The attempts as a list of links, or a note that there are none.
+fn history_list(items: Vec<AttemptSummary>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="card empty">{t(K::HistoryEmpty)}</p> }.into_any();
+    }
+    view! {
+        <ul class="card link-list">
+            {items.into_iter().map(|a| view! {
+                <li>
+                    <a class="link-row" href=format!("/attempts/{}", a.id)>
+                        <span class="link-title">{a.quiz_title.clone()}</span>
+                        <span class="link-desc">{kind_and_time(&a)}</span>
+                        <span class="link-desc">{score_line(&a)}</span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]
 pub fn History() -> impl IntoView {
-    let list = Fetch::new(|| api::ATTEMPTS.into());
+    let list = load(|| api::ATTEMPTS.into());
     view! {
         <Page class="history" title=K::HistoryTitle back=Some("/quizzes")>
-            {list.region(5, |v| history_html(items(&v)))}
+            <Loaded data=list lines=5 ok=show(history_list)/>
         </Page>
     }
 }
@@ -64,11 +71,10 @@ pub fn History() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::quiz::AttemptSummary;
+    use shared::api::quiz::QuizKind;
 
-    #[test]
-    fn attempts_show_their_score_or_that_they_are_open() {
-        let done = AttemptSummary {
+    fn done() -> AttemptSummary {
+        AttemptSummary {
             id: 5,
             quiz_id: 2,
             quiz_title: "每日答题".into(),
@@ -78,20 +84,22 @@ mod tests {
             correct_count: Some(4),
             question_count: 5,
             score_percent: Some(80),
-        };
+        }
+    }
+
+    #[test]
+    fn attempts_show_their_score_or_that_they_are_open() {
+        let a = done();
+        assert_eq!(score_line(&a), "80分 · 答对4/5题");
+        assert_eq!(kind_and_time(&a), "每日答题 · 2026年11月28日 14:06");
         let open = AttemptSummary {
-            id: 6,
             submitted_at: None,
             correct_count: None,
             score_percent: None,
-            ..done.clone()
+            ..done()
         };
-        let items = [done, open].map(|a| serde_json::to_value(a).unwrap());
-        let h = history_html(&items);
-        assert!(h.contains(r#"href="/attempts/5""#));
-        assert!(h.contains("80分 · 答对4/5题"));
-        assert!(h.contains("每日答题 · 2026年11月28日 14:06"));
-        assert!(h.contains("未交卷"));
-        assert!(history_html(&[]).contains("还没有答题记录"));
+        assert_eq!(score_line(&open), "未交卷");
+        // An open attempt is dated by its start.
+        assert_eq!(kind_and_time(&open), "每日答题 · 2026年11月28日 14:05");
     }
 }

@@ -14,24 +14,11 @@ use crate::app::use_session;
 use crate::components::{region, Fetch, Page};
 use crate::format::{date, percent};
 use crate::html::{bar, el, error_html, esc, skeleton_html};
-use crate::i18n::{locale, t, tf, K};
+use crate::i18n::{locale, role_key, source_key, t, tf, K};
 use crate::json::{b as jb, i, items, list, obj, s};
 use crate::pages::study::lessons_done;
 
 /// The catalogue key naming a points source.
-pub fn source_key(s: PointsSource) -> K {
-    match s {
-        PointsSource::SignIn => K::SrcSignIn,
-        PointsSource::Lesson => K::SrcLesson,
-        PointsSource::StudyTime => K::SrcStudyTime,
-        PointsSource::DailyQuiz => K::SrcDailyQuiz,
-        PointsSource::WeeklyQuiz => K::SrcWeeklyQuiz,
-        PointsSource::SpecialQuiz => K::SrcSpecialQuiz,
-        PointsSource::Challenge => K::SrcChallenge,
-        PointsSource::Module => K::SrcModule,
-    }
-}
-
 /// The points card (`MyPoints`): today, this week and all time; the streak; the weekly
 /// goal; then "x / y" per source for today.
 pub fn points_html(p: &Value) -> String {
@@ -160,14 +147,6 @@ pub fn today_tasks(quizzes: &[Value], mut modules: Vec<Value>, mistakes: usize) 
         quizzes: list,
         modules,
         mistakes,
-    }
-}
-
-pub fn role_key(role: Role) -> K {
-    match role {
-        Role::Member => K::RoleMember,
-        Role::Organizer => K::RoleOrganizer,
-        Role::Admin => K::RoleAdmin,
     }
 }
 

@@ -111,7 +111,15 @@ fn Reader(l: Value) -> impl IntoView {
 
 /// The reader's progress on the lesson (`LessonView.progress`).
 pub fn progress_of(l: &Value) -> LessonProgress {
-    crate::api::progress_of(obj(l, "progress").unwrap_or(&Value::Null))
+    // Already its `shared` type; the rest of the page still reads `Value` until converted.
+    obj(l, "progress")
+        .and_then(|p| serde_json::from_value(p.clone()).ok())
+        .unwrap_or(LessonProgress {
+            credited_seconds: 0,
+            min_seconds: 0,
+            reached_end: false,
+            completed: false,
+        })
 }
 
 /// The lesson text (`LessonView`) with its place and source. `l.html` comes rendered and sanitized from

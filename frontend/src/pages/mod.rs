@@ -1,29 +1,58 @@
-//! One module per routed page.
+//! One module per routed page, each in one of the two builds: the member app (members' phones)
+//! or, with the `console` feature, the organizer/admin console (`admin_*`). Members never
+//! download the console's code; the console has none of the member pages.
 
+#[cfg(feature = "console")]
 pub mod admin_analysis;
+#[cfg(feature = "console")]
 pub mod admin_audit;
+#[cfg(feature = "console")]
 pub mod admin_dashboard;
+#[cfg(feature = "console")]
 pub mod admin_import;
+#[cfg(feature = "console")]
 pub mod admin_members;
+#[cfg(feature = "console")]
 pub mod admin_org;
+#[cfg(feature = "console")]
 pub mod admin_points;
+#[cfg(feature = "console")]
 pub mod admin_question;
+#[cfg(feature = "console")]
 pub mod admin_questions;
+#[cfg(feature = "console")]
 pub mod admin_quiz;
+#[cfg(feature = "console")]
 pub mod admin_quizzes;
+#[cfg(feature = "console")]
 pub mod admin_report;
+#[cfg(feature = "console")]
 pub mod admin_unit;
+#[cfg(not(feature = "console"))]
 pub mod attempt;
+#[cfg(not(feature = "console"))]
 pub mod change_password;
+#[cfg(not(feature = "console"))]
 pub mod history;
+#[cfg(not(feature = "console"))]
 pub mod home;
+#[cfg(not(feature = "console"))]
 pub mod lesson;
+#[cfg(not(feature = "console"))]
 pub mod login;
+#[cfg(not(feature = "console"))]
 pub mod mistakes;
+#[cfg(not(feature = "console"))]
 pub mod module;
 pub mod not_found;
+#[cfg(not(feature = "console"))]
 pub mod notifications;
+pub mod other_app;
+#[cfg(not(feature = "console"))]
 pub mod quizzes;
+#[cfg(not(feature = "console"))]
 pub mod ranking;
+#[cfg(not(feature = "console"))]
 pub mod start;
+#[cfg(not(feature = "console"))]
 pub mod study;

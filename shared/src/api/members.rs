@@ -49,6 +49,8 @@ pub struct MemberQuery {
 /// `POST /api/v1/members` (admin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct CreateMember {
     pub username: String,
     pub display_name: String,
@@ -67,6 +69,8 @@ pub struct CreateMember {
 /// `PATCH /api/v1/members/{id}` (admin): the fields to change; the others stay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct UpdateMember {
     pub display_name: Option<String>,
     pub role: Option<Role>,

@@ -31,3 +31,25 @@ pub struct Health {
 pub struct Created {
     pub id: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::auth::LoginRequest;
+    use super::notifications::MarkRead;
+    use super::study::Heartbeat;
+
+    #[test]
+    fn requests_refuse_a_misspelt_field_instead_of_dropping_it() {
+        let ok = r#"{"username":"m001","password":"Beacon2023"}"#;
+        assert!(serde_json::from_str::<LoginRequest>(ok).is_ok());
+        let typo = r#"{"username":"m001","pasword":"Beacon2023"}"#;
+        assert!(serde_json::from_str::<LoginRequest>(typo).is_err());
+        // Without the check these would read as `false` / "nothing", silently.
+        assert!(serde_json::from_str::<Heartbeat>(r#"{"reachedEnd":true}"#).is_err());
+        assert!(serde_json::from_str::<MarkRead>(r#"{"al":true}"#).is_err());
+        assert_eq!(
+            serde_json::from_str::<MarkRead>("{}").unwrap(),
+            MarkRead::default()
+        );
+    }
+}

@@ -52,6 +52,8 @@ pub struct NotificationPage {
 /// every one) of the caller read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct MarkRead {
     #[serde(default)]
     pub ids: Vec<i64>,
@@ -70,6 +72,8 @@ pub struct UnreadCount {
 /// completed a module or quiz assigned to them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct SendReminder {
     pub item_kind: ItemKind,
     pub item_id: i64,

@@ -48,6 +48,8 @@ pub struct YouthGroup {
 /// Create or rename a branch, cell or youth group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct NameRequest {
     pub name: String,
 }

@@ -92,6 +92,8 @@ pub struct QuestionVersion {
 /// An organizer's new question belongs to one of their branches or youth groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct QuestionInput {
     pub category_id: i64,
     pub kind: QuestionKind,
@@ -132,6 +134,8 @@ pub struct Category {
 /// `POST /api/v1/question-categories`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct CategoryInput {
     pub name: String,
     #[serde(default)]
@@ -189,6 +193,8 @@ pub struct QuestionReport {
 /// `POST /api/v1/questions/{id}/reports` (a member who has been shown the question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct NewReport {
     pub comment: String,
 }
@@ -196,6 +202,8 @@ pub struct NewReport {
 /// `PUT /api/v1/question-reports/{id}` (staff who may edit the question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct ResolveReport {
     pub status: ReportStatus,
     #[serde(default)]

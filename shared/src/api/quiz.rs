@@ -120,6 +120,8 @@ pub struct AttemptView {
 /// `PUT /api/v1/attempts/{id}/answers/{position}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct SaveAnswer {
     pub answer: Answer,
 }

@@ -70,6 +70,8 @@ pub struct Audience {
 /// A quiz as the builder saves it (`POST` creates a draft, `PUT` replaces).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// No `deny_unknown_fields`: `QuizDetail` flattens it, and a flattened struct that denies
+// unknown fields refuses the detail's own.
 pub struct QuizInput {
     pub title: String,
     pub kind: QuizKind,
@@ -161,6 +163,8 @@ pub struct QuizDetail {
 /// `POST /api/v1/manage/quizzes/{id}/status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct StatusChange {
     pub status: QuizStatus,
 }

@@ -100,6 +100,8 @@ pub struct LessonView {
 /// `POST /api/v1/lessons/{id}/heartbeat`, sent while the lesson is visible and focused.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
 pub struct Heartbeat {
     /// The reader has scrolled to the end of the lesson.
     #[serde(default)]

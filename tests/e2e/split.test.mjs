@@ -1,0 +1,98 @@
+// The frontend is two builds of one crate: the member app, which members' phones download,
+// and the organizer/admin console under /admin/. These tests watch what the browser downloads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, phonePage, screenshot, signIn } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const MEMBER_WASM = /\/assets\/beacon-[0-9a-f]{10}_bg\.wasm$/;
+const CONSOLE_WASM = /\/assets\/console-[0-9a-f]{10}_bg\.wasm$/;
+
+/** The wasm files the current document loaded (from the network or the cache). */
+function loadedWasm(page) {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.endsWith('.wasm')),
+  );
+}
+
+/** Every script and wasm URL the page requests, as it requests them. */
+function watchDownloads(page) {
+  const urls = [];
+  page.on('request', (r) => {
+    if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) urls.push(r.url());
+  });
+  return urls;
+}
+
+test("a member's downloads hold no console code, even at a console address", async () => {
+  const { page, errors, context } = await phonePage(browser);
+  const urls = watchDownloads(page);
+  await signIn(page, server.base, 'm001');
+  await page.locator('.page.home').waitFor();
+  await page.goto(server.base + '/study');
+  await page.locator('.page.study').waitFor();
+  // A console address typed by a member: the server sends the member app, which goes home.
+  await page.goto(server.base + '/admin/members');
+  await page.locator('.page.home').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  for (const p of await loadedWasm(page)) assert.match(p, MEMBER_WASM);
+  const wasm = urls.filter((u) => u.endsWith('.wasm'));
+  assert.ok(wasm.length >= 1, 'the member app was loaded');
+  for (const u of wasm) assert.match(u, MEMBER_WASM);
+  assert.deepEqual(
+    urls.filter((u) => /\/console-/.test(u)),
+    [],
+    'no console script or wasm was requested',
+  );
+  // The server's answer at a console address names only the member app's files.
+  const html = await page.evaluate(async () => (await fetch('/admin/org')).text());
+  assert.match(html, /beacon-[0-9a-f]{10}\.js/);
+  assert.doesNotMatch(html, /console-/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an organizer opens the console from the member app and goes back', async () => {
+  const { page, errors, context } = await phonePage(browser);
+  const urls = watchDownloads(page);
+  // Signed out at a console address: sign in first, then the console opens there.
+  await page.goto(server.base + '/admin/questions');
+  await page.waitForSelector('#username');
+  assert.match(page.url(), /\/login\?next=%2Fadmin%2Fquestions$/);
+  await page.fill('#username', 'org1');
+  await page.fill('#password', 'Beacon2023');
+  await page.click('#login-submit');
+  await page.locator('.page.admin-questions').waitFor();
+  const memberWasm = urls.filter((u) => MEMBER_WASM.test(u));
+  const consoleWasm = urls.filter((u) => CONSOLE_WASM.test(u));
+  assert.ok(memberWasm.length >= 1, 'the sign-in page is the member app');
+  assert.equal(consoleWasm.length, 1, 'the console was loaded once');
+  assert.notEqual(new URL(memberWasm[0]).pathname, new URL(consoleWasm[0]).pathname);
+  await screenshot(page, 'console-questions');
+
+  assert.deepEqual(await loadedWasm(page), [new URL(consoleWasm[0]).pathname]);
+
+  // The bottom navigation's home link leaves the console for the member app …
+  await page.click('.bottom-nav a[href="/"]');
+  await page.locator('.page.home').waitFor();
+  assert.deepEqual(await loadedWasm(page), [new URL(memberWasm[0]).pathname]);
+  // … whose "manage" link opens the console again.
+  await page.click('.bottom-nav a[href="/admin/org"]');
+  await page.locator('.page.admin-org').waitFor();
+  assert.deepEqual(await loadedWasm(page), [new URL(consoleWasm[0]).pathname]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
