@@ -311,21 +311,6 @@ pub fn general(n: f64) -> String {
     }
 }
 
-/// Days from 1970-01-01 to a civil date (proleptic Gregorian), and back.
-fn civil(days: i64) -> (i64, u32, u32) {
-    // Howard Hinnant's algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// A date serial through date/time tokens; `None` outside Excel's dates (0–9999).
 fn date(n: f64, tokens: &[Token], date1904: bool) -> Option<String> {
     if !(0.0..2_958_466.0).contains(&n) {
@@ -339,13 +324,13 @@ fn date(n: f64, tokens: &[Token], date1904: bool) -> Option<String> {
     }
     // Excel's 1900 system counts the 29th of February 1900, which did not exist.
     let (y, m, d) = if date1904 {
-        civil(days - 24_107)
+        shared::calendar::civil(days - 24_107)
     } else if days == 60 {
         (1900, 2, 29)
     } else if days < 60 {
-        civil(days - 25_568)
+        shared::calendar::civil(days - 25_568)
     } else {
-        civil(days - 25_569)
+        shared::calendar::civil(days - 25_569)
     };
     // 1970-01-01 was a Thursday (0 is Sunday).
     let weekday = (if date1904 {
