@@ -29,6 +29,30 @@ pub enum QuestionKind {
     FillIn,
 }
 
+impl QuestionKind {
+    /// Every kind, in the order the app lists them.
+    pub const ALL: [QuestionKind; 4] = [
+        QuestionKind::Single,
+        QuestionKind::Multiple,
+        QuestionKind::TrueFalse,
+        QuestionKind::FillIn,
+    ];
+
+    /// The name on the wire (serde's `snake_case`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+            QuestionKind::TrueFalse => "true_false",
+            QuestionKind::FillIn => "fill_in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuestionKind> {
+        QuestionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// The answer key of one question, by kind. Option indices are positions in the
 /// question's canonical option list (before any per-attempt shuffle).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -69,6 +69,7 @@ pub struct ItemKey {
 
 /// The figures of one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemStats {
     pub question_id: i64,

@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod error;
 pub mod grading;
 pub mod item_analysis;
+#[cfg(feature = "miniserde")]
+pub mod mini;
 pub mod points;
 pub mod question;
 pub mod study;

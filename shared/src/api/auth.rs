@@ -45,6 +45,7 @@ impl Role {
 
 /// The branches and youth groups an organizer is responsible for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     pub branch_ids: Vec<i64>,
@@ -70,6 +71,7 @@ pub struct LoginRequest {
 
 /// The signed-in user, as `GET /api/v1/auth/me` and a successful login return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub id: i64,
@@ -112,6 +114,7 @@ pub enum ThrottleKind {
 
 /// A sign-in counter that is slowing someone down (`GET /api/v1/auth/throttles`, admins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThrottledSignIn {
     pub kind: ThrottleKind,

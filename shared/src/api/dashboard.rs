@@ -46,6 +46,7 @@ impl ItemKind {
 
 /// Which assigned item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemKey {
     pub kind: ItemKind,
@@ -57,6 +58,7 @@ pub struct ItemKey {
 /// assignments). A quiz addressed to units reaches those; otherwise it follows its module's
 /// audience (none: everyone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemRef {
     pub kind: ItemKind,
@@ -70,6 +72,7 @@ pub struct ItemRef {
 
 /// The figures of one item or unit (see the module notes for how each is counted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompletionStats {
     pub assigned: i64,
@@ -83,6 +86,7 @@ pub struct CompletionStats {
 
 /// A branch or youth group with its figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitStats {
     pub unit_id: i64,
@@ -92,6 +96,7 @@ pub struct UnitStats {
 
 /// One item's figures: in total and per unit (units it is assigned in).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemCompletion {
     pub item: ItemRef,
@@ -103,6 +108,7 @@ pub struct ItemCompletion {
 /// `GET /api/v1/dashboard`. The top-level figures add up every item: `assigned` counts
 /// member × item assignments (the bars of completion rate per branch).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub from: i64,
@@ -117,6 +123,7 @@ pub struct Dashboard {
 /// The period of a dashboard view: `[from, to)` in Unix ms, widened to whole local days.
 /// Defaults: from the beginning, to now (today counts whole).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PeriodQuery {
@@ -135,6 +142,7 @@ pub enum UnitKind {
 
 /// One member in a unit's drill-down.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberProgress {
     pub user_id: i64,
@@ -153,6 +161,7 @@ pub struct MemberProgress {
 /// `GET /api/v1/dashboard/branches/{id}/members` (and `/youth-groups/{id}/members`):
 /// the unit's active members, those with the most unfinished items first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitMembers {
     pub unit: UnitKind,
@@ -167,6 +176,7 @@ pub struct UnitMembers {
 
 /// Query of `GET /api/v1/dashboard/timeline`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct TimelineQuery {
@@ -178,6 +188,7 @@ pub struct TimelineQuery {
 
 /// One day or week of the completion line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelinePoint {
     /// Start of the day or week (Asia/Shanghai), Unix ms.
@@ -194,6 +205,7 @@ pub struct TimelinePoint {
 
 /// `GET /api/v1/dashboard/timeline`: completions of assigned items over time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timeline {
     pub bucket: String,
@@ -204,6 +216,7 @@ pub struct Timeline {
 
 /// A question category or a branch, as a heatmap axis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Named {
     pub id: i64,
@@ -212,6 +225,7 @@ pub struct Named {
 
 /// One cell of the heatmap.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeatCell {
     pub branch_id: i64,
@@ -225,6 +239,7 @@ pub struct HeatCell {
 /// `GET /api/v1/dashboard/heatmap`: correctness of graded answers by question category and
 /// branch in the period (weak topics stand out). Only cells with answers are listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Heatmap {
     pub from: i64,
@@ -263,6 +278,7 @@ mod tests {
 /// A members export written in the background (`POST /api/v1/exports/members/jobs`): its
 /// progress while it runs, then its file at `GET /api/v1/exports/jobs/{id}/file`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportJob {
     pub id: u64,

@@ -8,6 +8,7 @@ use super::dashboard::{ItemKind, ItemRef};
 
 /// One notification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: i64,
@@ -26,6 +27,7 @@ pub struct Notification {
 
 /// Query of `GET /api/v1/notifications`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct NotificationQuery {
@@ -39,6 +41,7 @@ pub struct NotificationQuery {
 
 /// `GET /api/v1/notifications`: the caller's notifications, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationPage {
     pub items: Vec<Notification>,
@@ -63,6 +66,7 @@ pub struct MarkRead {
 
 /// Answer of marking read: the unread count after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnreadCount {
     pub unread: i64,
@@ -83,6 +87,7 @@ pub struct SendReminder {
 
 /// Answer of a reminder: how many members it reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderSent {
     pub recipients: i64,
@@ -90,6 +95,7 @@ pub struct ReminderSent {
 
 /// One item of `GET /api/v1/notifications/due`: assigned to the caller, not completed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     pub item: ItemRef,

@@ -226,6 +226,7 @@ impl WeeklyGoalKind {
 
 /// One line of today's task list: "x / y" points from one source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TodayTask {
     pub source: PointsSource,
@@ -242,6 +243,7 @@ pub struct TodayTask {
 
 /// Points over the current periods.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsTotals {
     pub day: i64,
@@ -253,6 +255,7 @@ pub struct PointsTotals {
 
 /// Consecutive days with any study, in Asia/Shanghai.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Streak {
     /// Days in the current streak, today included if studied; still counts yesterday's
@@ -264,6 +267,7 @@ pub struct Streak {
 
 /// Progress towards this week's goal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklyGoal {
     pub kind: WeeklyGoalKind,
@@ -276,6 +280,7 @@ pub struct WeeklyGoal {
 
 /// `GET /api/v1/points/me`: the home page's points card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyPoints {
     /// `YYYY-MM-DD` in Asia/Shanghai.
@@ -288,6 +293,7 @@ pub struct MyPoints {
 
 /// One ledger entry. Entries are never changed; a correction is a new entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerEntry {
     pub id: i64,
@@ -303,6 +309,7 @@ pub struct LedgerEntry {
 
 /// `GET /api/v1/points/ledger`: newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerPage {
     pub entries: Vec<LedgerEntry>,
@@ -312,6 +319,7 @@ pub struct LedgerPage {
 
 /// Query of `GET /api/v1/points/ledger`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct LedgerQuery {
@@ -325,6 +333,7 @@ pub struct LedgerQuery {
 
 /// Query of `GET /api/v1/leaderboards/individuals`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct IndividualBoardQuery {
@@ -339,6 +348,7 @@ pub struct IndividualBoardQuery {
 
 /// Query of `GET /api/v1/leaderboards/groups`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct GroupBoardQuery {
@@ -352,6 +362,7 @@ pub struct GroupBoardQuery {
 
 /// A member on an individual leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BoardEntry {
     /// Competition rank: 1 + the number of members with more points (ties share it).
@@ -370,6 +381,7 @@ pub struct BoardEntry {
 /// Order: points descending; within a tie, whoever reached the total earlier first, then
 /// the lower user id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndividualBoard {
     pub scope: BoardScope,
@@ -394,6 +406,7 @@ pub struct IndividualBoard {
 
 /// A branch or youth group on a group leaderboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupEntry {
     /// Ties (an equal exact value of the measure) share a rank.
@@ -420,6 +433,7 @@ pub struct GroupEntry {
 ///
 /// Order: the measure descending; within a tie, the group created first (lower id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupBoard {
     pub kind: GroupKind,
@@ -439,6 +453,7 @@ pub struct GroupBoard {
 
 /// One points rule: points per unit and the daily cap of a source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsRule {
     pub source: PointsSource,
@@ -450,6 +465,7 @@ pub struct PointsRule {
 
 /// Organization settings of points and leaderboards (`GET/PUT /api/v1/settings/points`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsSettings {
     /// The measure group leaderboards show unless the page asks for another.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Questions per kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KindCounts {
     pub single: i64,
@@ -22,6 +23,7 @@ impl KindCounts {
 
 /// A question of the file that cannot be imported as written; it blocks the import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportProblem {
     /// Where, as the organizer reads it: "第12行", "法规.toml 第40行".
@@ -34,6 +36,7 @@ pub struct ImportProblem {
 
 /// A question of a kind Beacon does not have, left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSkip {
     pub location: String,
@@ -44,6 +47,7 @@ pub struct ImportSkip {
 /// Something in the file worth knowing that does not block the import, e.g. a question
 /// that appears twice (imported once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportWarning {
     pub location: String,
@@ -53,6 +57,7 @@ pub struct ImportWarning {
 
 /// One side of a changed question, as the organizer reads it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionText {
     pub category: String,
@@ -70,6 +75,7 @@ pub struct QuestionText {
 
 /// A question already in the target bank that confirming would change: both versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportChange {
     /// Where the file has the new version.
@@ -86,6 +92,7 @@ pub struct ImportChange {
 
 /// A worksheet of an XLSX file: read for questions, or skipped and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSheet {
     pub name: String,

@@ -7,6 +7,7 @@ use crate::grading::{AnswerKey, QuestionKind};
 
 /// Filters of `GET /api/v1/questions`. Every filter narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct QuestionQuery {
@@ -27,6 +28,7 @@ pub struct QuestionQuery {
 
 /// Who owns a question: a branch, a youth group, or (neither) the organization.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Owner {
     pub branch_id: Option<i64>,
@@ -35,6 +37,7 @@ pub struct Owner {
 
 /// One row of the question list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionItem {
     pub id: i64,
@@ -54,6 +57,7 @@ pub struct QuestionItem {
 
 /// One page of `GET /api/v1/questions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionPage {
     pub items: Vec<QuestionItem>,
@@ -79,6 +83,7 @@ pub struct QuestionDetail {
 
 /// A superseded version of a question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionVersion {
     pub version: i64,
@@ -112,6 +117,7 @@ pub struct QuestionInput {
 
 /// What saving a question did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionSaved {
     pub id: i64,
@@ -122,6 +128,7 @@ pub struct QuestionSaved {
 
 /// A node of the category tree (`GET /api/v1/question-categories`, parents first).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: i64,
@@ -176,6 +183,7 @@ impl ReportStatus {
 
 /// A member's report that a question is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionReport {
     pub id: i64,

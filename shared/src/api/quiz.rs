@@ -62,6 +62,7 @@ pub enum Reveal {
 
 /// A quiz in a member's list, with where they stand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizSummary {
     pub id: i64,
@@ -87,6 +88,7 @@ pub struct QuizSummary {
 /// One question of an attempt, as shown before submission: options in this attempt's
 /// order, no key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptQuestion {
     pub position: i64,
@@ -101,6 +103,7 @@ pub struct AttemptQuestion {
 
 /// An attempt in progress or finished.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptView {
     pub id: i64,
@@ -116,6 +119,11 @@ pub struct AttemptView {
     /// Present once submitted.
     pub result: Option<AttemptResult>,
 }
+
+/// How long after an attempt's deadline (or its quiz's closing time) a save is still
+/// accepted, in ms: the answer a member picked as time ran out is usually in flight then.
+/// The server's clock decides; a save arriving later is refused with `deadline_passed`.
+pub const SAVE_GRACE_MS: i64 = 5_000;
 
 /// `PUT /api/v1/attempts/{id}/answers/{position}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +150,7 @@ pub struct SavedAnswer {
 
 /// The graded outcome of an attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptResult {
     pub correct_count: i64,
@@ -159,6 +168,7 @@ pub struct AttemptResult {
 /// One graded question. `correct`, `key`, `explanation` and `source` are `None` until the
 /// quiz's reveal rule allows: whether a true/false answer was right gives its key away.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResult {
     pub position: i64,
@@ -177,6 +187,7 @@ pub struct QuestionResult {
 
 /// An attempt in the member's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptSummary {
     pub id: i64,
@@ -193,6 +204,7 @@ pub struct AttemptSummary {
 /// A question in the mistake book, with why it was right. Only questions whose keys the
 /// member may see are listed (see the backend's `domain::quiz::mistakes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mistake {
     pub question_id: i64,

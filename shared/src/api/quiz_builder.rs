@@ -116,6 +116,7 @@ fn yes() -> bool {
 
 /// One row of the builder's quiz list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ManagedQuiz {
     pub id: i64,
@@ -135,6 +136,7 @@ pub struct ManagedQuiz {
 
 /// A question of a fixed list, as the builder lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizQuestionItem {
     pub id: i64,
@@ -183,6 +185,7 @@ pub struct ItemReport {
 
 /// `GET /api/v1/manage/quizzes/{id}/analysis`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizAnalysis {
     pub quiz_id: i64,

@@ -35,6 +35,7 @@ impl Track {
 
 /// A module in a member's list, with their progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleSummary {
     pub id: i64,
@@ -50,6 +51,7 @@ pub struct ModuleSummary {
 
 /// A lesson in its module's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonSummary {
     pub id: i64,
@@ -60,6 +62,7 @@ pub struct LessonSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleDetail {
     pub module: ModuleSummary,
@@ -68,6 +71,7 @@ pub struct ModuleDetail {
 
 /// A member's progress on one lesson.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonProgress {
     /// Study time credited from heartbeats.
@@ -80,6 +84,7 @@ pub struct LessonProgress {
 
 /// A lesson to read. `html` is rendered from Markdown on the server with raw HTML escaped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonView {
     pub id: i64,
