@@ -136,10 +136,11 @@ async fn write_batch(
            AND EXISTS (SELECT 1 FROM attempts a JOIN quizzes q ON q.id = a.quiz_id \
              WHERE a.id = b.column1 AND a.user_id = b.column3 AND a.submitted_at IS NULL \
                AND a.closed_by_quiz = 0 AND q.status <> 'closed' \
-               AND (a.deadline_at IS NULL OR a.deadline_at >= b.column5) \
-               AND (q.closes_at IS NULL OR q.closes_at >= b.column5){lock}) \
+               AND (a.deadline_at IS NULL OR a.deadline_at + {grace} >= b.column5) \
+               AND (q.closes_at IS NULL OR q.closes_at + {grace} >= b.column5){lock}) \
          RETURNING attempt_questions.attempt_id, attempt_questions.position",
-        values.join(", ")
+        values.join(", "),
+        grace = shared::api::quiz::SAVE_GRACE_MS,
     );
     let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
     for s in latest {

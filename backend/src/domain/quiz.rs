@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use shared::api::points::PointsSource;
 use shared::api::quiz::{
     AttemptQuestion, AttemptResult, AttemptSummary, AttemptView, Mistake, QuestionResult, QuizKind,
-    QuizSummary, SavedAnswer,
+    QuizSummary, SavedAnswer, SAVE_GRACE_MS,
 };
 use shared::calendar;
 use shared::grading::{self, Answer, AnswerKey, MultiplePolicy, QuestionKind};
@@ -511,7 +511,8 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
 
 /// Why an answer may not be saved now, if it may not: the attempt closed with its quiz,
 /// was submitted, or is past its deadline or its quiz's closing time (which bounds every
-/// attempt, even one started before the closing time was moved).
+/// attempt, even one started before the closing time was moved) by more than
+/// [`SAVE_GRACE_MS`], the time the pick on screen at time-up may take to arrive.
 fn refuse_save(
     closed_by_quiz: bool,
     submitted: bool,
@@ -528,7 +529,8 @@ fn refuse_save(
             "本次作答已提交，不能再修改答案",
         ));
     }
-    if deadline_at.is_some_and(|d| now > d) || closes_at.is_some_and(|c| now > c) {
+    let past = |t: i64| now > t + SAVE_GRACE_MS;
+    if deadline_at.is_some_and(past) || closes_at.is_some_and(past) {
         return Some(conflict("deadline_passed", "作答时间已到，答案未保存"));
     }
     None
