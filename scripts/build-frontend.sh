@@ -5,7 +5,8 @@
 #   the organizer/admin console (cargo feature `console`, served under /admin/):
 #     console/index.html, assets/console-<hash>.js, assets/console-<hash>_bg.wasm,
 #     assets/console-boot-<hash>.js;
-#   and the stylesheet both use, assets/style-<hash>.css. Each file is also gzip-compressed
+#   and their stylesheets, assets/style-<hash>.css (member) and assets/console-style-<hash>.css
+#   (style.css + console.css). Each file is also gzip-compressed
 #   (.gz, by zopfli) for the server to send when accepted.
 # Prints both apps' sizes and fails when one is over its budget (gzipped wasm + js + css):
 # the member app 200,000 bytes, the console 320,000.
@@ -123,15 +124,19 @@ STAGE="$WORK/dist"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/assets" "$STAGE/console"
 
-css_name="style-$(hash10 "$FRONTEND/style.css").css"
-# The stylesheet ships without its comments and indentation.
-perl -0777 -pe 's{/\*.*?\*/}{}gs; s/^\s+//mg; s/\s*\n\s*/\n/g' \
-  "$FRONTEND/style.css" >"$STAGE/assets/$css_name"
+# Stylesheets ship without their comments and indentation: the member app's is style.css,
+# the console's style.css + console.css (members never download the console's styles).
+minify_css() { perl -0777 -pe 's{/\*.*?\*/}{}gs; s/^\s+//mg; s/\s*\n\s*/\n/g'; }
+member_css="style-$(hash10 "$FRONTEND/style.css").css"
+minify_css <"$FRONTEND/style.css" >"$STAGE/assets/$member_css"
+cat "$FRONTEND/style.css" "$FRONTEND/console.css" >"$WORK/console.css"
+console_css="console-style-$(hash10 "$WORK/console.css").css"
+minify_css <"$WORK/console.css" >"$STAGE/assets/$console_css"
 
-# place APP PREFIX INDEX: the app's hashed assets and its index.html; sets FILES_<APP> to
+# place APP PREFIX INDEX CSS [TITLE]: the app's hashed assets and its index.html; sets FILES_<APP> to
 # its wasm, js, css and boot script (what its first visit downloads, the index aside).
 place() {
-  local app=$1 prefix=$2 index=$3
+  local app=$1 prefix=$2 index=$3 css_name=$4 title=${5:-}
   local wasm_name js_name boot_name
   wasm_name="$prefix-$(hash10 "$WORK/$app/out/${app}_bg.wasm")_bg.wasm"
   js_name="$prefix-$(hash10 "$WORK/$app/out/$app.js").js"
@@ -143,14 +148,19 @@ place() {
   sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" \
     -e "s|{{CSS}}|$css_name|g" -e "s|{{BOOT}}|$boot_name|g" \
     "$FRONTEND/index.html" >"$STAGE/$index"
+  # The console names itself in the tab (the member app keeps frontend/index.html's title).
+  if [ -n "$title" ]; then
+    sed -i -e "s|<title>[^<]*</title>|<title>$title</title>|" "$STAGE/$index"
+  fi
   if grep -q '{{' "$STAGE/$index" "$STAGE/assets/$boot_name"; then
     echo "unreplaced placeholder in $index or $boot_name" >&2
     exit 1
   fi
   printf -v "FILES_$app" '%s' "$wasm_name $js_name $css_name $boot_name"
 }
-place member beacon index.html
-place console console console/index.html
+place member beacon index.html "$member_css"
+place console console console/index.html "$console_css" '灯塔 · 管理后台'
+
 
 for f in "$STAGE/index.html" "$STAGE/console/index.html" "$STAGE"/assets/*; do
   zopfli "$f"

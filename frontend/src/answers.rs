@@ -2,15 +2,12 @@
 //! and typing, whether a question counts as answered, where to resume, and how an answer
 //! or a key reads ("ABD", "正确", "两个维护；四个意识").
 
-use serde_json::Value;
 #[cfg(not(feature = "console"))]
 use shared::api::quiz::AttemptQuestion;
 use shared::api::quiz::QuizKind;
 use shared::grading::{Answer, QuestionKind};
 
 use crate::i18n::{t, K};
-#[cfg(not(feature = "console"))]
-use crate::json::{i, obj, s, strings};
 
 /// The letter of option `i`: A, B, C…
 pub fn letter(i: usize) -> char {
@@ -24,60 +21,6 @@ pub fn question_kind_key(kind: QuestionKind) -> K {
         QuestionKind::Multiple => K::QMultiple,
         QuestionKind::TrueFalse => K::QTrueFalse,
         QuestionKind::FillIn => K::QFillIn,
-    }
-}
-
-/// A question kind by its wire name (`single`, `multiple`, `true_false`, `fill_in`).
-pub fn question_kind(name: &str) -> Option<QuestionKind> {
-    match name {
-        "single" => Some(QuestionKind::Single),
-        "multiple" => Some(QuestionKind::Multiple),
-        "true_false" => Some(QuestionKind::TrueFalse),
-        "fill_in" => Some(QuestionKind::FillIn),
-        _ => None,
-    }
-}
-
-/// An answer (or key) read from JSON (`{"kind":"single","option":1}` and so on), for
-/// pages that read their data as `Value` (see `crate::json`).
-pub fn answer_of(v: &Value) -> Option<Answer> {
-    let index = |x: &Value| x.as_u64().map(|n| n as usize);
-    match question_kind(v.get("kind")?.as_str()?)? {
-        QuestionKind::Single => Some(Answer::Single {
-            option: index(v.get("option")?)?,
-        }),
-        QuestionKind::Multiple => Some(Answer::Multiple {
-            options: v
-                .get("options")?
-                .as_array()?
-                .iter()
-                .filter_map(index)
-                .collect(),
-        }),
-        QuestionKind::TrueFalse => Some(Answer::TrueFalse {
-            value: v.get("value")?.as_bool()?,
-        }),
-        QuestionKind::FillIn => Some(Answer::FillIn {
-            blanks: v
-                .get("blanks")?
-                .as_array()?
-                .iter()
-                .map(|b| b.as_str().unwrap_or_default().to_string())
-                .collect(),
-        }),
-    }
-}
-
-/// An attempt's question read from JSON (an `AttemptQuestion`).
-#[cfg(not(feature = "console"))]
-pub fn question_of(v: &Value) -> AttemptQuestion {
-    AttemptQuestion {
-        position: i(v, "position"),
-        kind: question_kind(s(v, "kind")).unwrap_or(QuestionKind::Single),
-        stem: s(v, "stem").to_string(),
-        options: strings(v, "options"),
-        blanks: i(v, "blanks"),
-        answer: obj(v, "answer").and_then(answer_of),
     }
 }
 
@@ -131,6 +74,7 @@ pub fn type_blank(current: Option<&Answer>, blanks: usize, blank: usize, text: S
 }
 
 /// Whether option (or true/false button) `i` is selected in `answer`.
+#[cfg_attr(feature = "console", allow(dead_code))]
 pub fn is_chosen(answer: Option<&Answer>, i: usize) -> bool {
     match answer {
         Some(Answer::Single { option }) => *option == i,
@@ -265,40 +209,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(not(feature = "console"))]
-    fn answers_read_back_from_their_json() {
-        for a in [
-            Answer::Single { option: 2 },
-            Answer::Multiple {
-                options: vec![0, 3],
-            },
-            Answer::TrueFalse { value: false },
-            Answer::FillIn {
-                blanks: vec!["两个维护".into(), "".into()],
-            },
-            Answer::Multiple { options: vec![] },
-            Answer::FillIn {
-                blanks: vec!["\"引号\"\\".into()],
-            },
-        ] {
-            assert_eq!(
-                answer_of(&serde_json::to_value(&a).unwrap()),
-                Some(a.clone())
-            );
-        }
-        for k in [
-            QuestionKind::Single,
-            QuestionKind::Multiple,
-            QuestionKind::TrueFalse,
-            QuestionKind::FillIn,
-        ] {
-            let name = serde_json::to_value(k).unwrap();
-            assert_eq!(question_kind(name.as_str().unwrap()), Some(k));
-        }
-        assert_eq!(answer_of(&serde_json::json!({"kind": "essay"})), None);
-    }
-
-    #[test]
     fn answers_read_as_letters_and_words() {
         assert_eq!(answer_text(&Answer::Single { option: 1 }), "B");
         assert_eq!(
@@ -314,25 +224,5 @@ mod tests {
             }),
             "a；b"
         );
-    }
-
-    #[test]
-    #[cfg(not(feature = "console"))]
-    fn questions_read_from_json_equal_the_shared_type() {
-        let mut with_blanks = q(Some(Answer::FillIn {
-            blanks: vec!["甲".into(), String::new()],
-        }));
-        with_blanks.kind = QuestionKind::FillIn;
-        with_blanks.blanks = 2;
-        for original in [
-            q(None),
-            q(Some(Answer::Multiple {
-                options: vec![0, 1],
-            })),
-            with_blanks,
-        ] {
-            let v = serde_json::to_value(&original).unwrap();
-            assert_eq!(question_of(&v), original);
-        }
     }
 }

@@ -3,22 +3,23 @@
 //! [`send_empty`]: every answer deserialized into its `shared` type and every body serialized
 //! from its `shared` request type, so a field renamed in `shared` breaks this build. Failures
 //! decode the shared `ErrorBody`, so pages can show its zh-CN `message` and, for imports, the
-//! row-numbered `details`. Pages not converted yet still read answers as `serde_json::Value`
-//! ([`call`], [`get_text`]) and write some bodies by hand (issue 14 removes both).
+//! row-numbered `details`. Answers are decoded with miniserde ([`Wire`]); [`get_text`] hands
+//! a GET's text to [`crate::components::Fetch`], which decodes it where it is shown.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::de::{DeserializeOwned, IgnoredAny};
+#[cfg(feature = "console")]
 use serde::Serialize;
-use serde_json::Value;
 use shared::api::auth::Me;
 #[cfg(not(feature = "console"))]
 use shared::api::auth::{ChangePasswordRequest, LoginRequest};
 #[cfg(feature = "console")]
-use shared::api::members::MemberQuery;
+use shared::api::members::{CreateMember, ImportReport, IssuedPassword, MemberQuery, UpdateMember};
+#[cfg(feature = "console")]
+use shared::api::org::NameRequest;
 #[cfg(not(feature = "console"))]
-use shared::api::quiz::SaveAnswer;
+use shared::api::quiz::{AttemptView, SaveAnswer, SavedAnswer};
 #[cfg(not(feature = "console"))]
 use shared::api::study::LessonProgress;
 use shared::error::codes;
@@ -72,7 +73,7 @@ impl ApiError {
 
 /// Turns a non-2xx answer into an [`ApiError`]: the server's `ErrorBody` when it sent one.
 pub fn decode_error(status: u16, body: &str) -> ApiError {
-    match serde_json::from_str::<ErrorBody>(body) {
+    match decode::<ErrorBody>(body) {
         Ok(e) => ApiError {
             status,
             code: e.code,
@@ -203,44 +204,63 @@ async fn request(method: &str, url: &str, body: Body) -> Result<String, ApiError
     Err(err)
 }
 
+/// What an answer's type must be to be decoded: its `shared` type's miniserde impl
+/// (`shared/src/mini.rs`), about a third of the wasm per type of serde's derive, measured.
+pub trait Wire: miniserde::Deserialize {}
+impl<T: miniserde::Deserialize> Wire for T {}
+
+/// What a request body's type must be to be sent: its `shared` request type's miniserde
+/// impl in the member app, its serde impl in the console.
+#[cfg(not(feature = "console"))]
+pub trait WireBody: miniserde::Serialize {}
+#[cfg(not(feature = "console"))]
+impl<T: miniserde::Serialize> WireBody for T {}
+/// What a request body's type must be to be sent (see the member app's `WireBody`).
+#[cfg(feature = "console")]
+pub trait WireBody: Serialize {}
+#[cfg(feature = "console")]
+impl<T: Serialize> WireBody for T {}
+
+/// An answer the page does not read (a `Created`, say).
+pub struct Ignored;
+
+impl miniserde::Deserialize for Ignored {
+    fn begin(out: &mut Option<Self>) -> &mut dyn miniserde::de::Visitor {
+        *out = Some(Ignored);
+        <dyn miniserde::de::Visitor>::ignore()
+    }
+}
+
 /// Reads a successful answer as `T`; an empty one (204) reads as JSON `null`, which `()`
 /// and `Option` accept. Only this line is generic: one copy of it per answer type.
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+pub fn decode<T: Wire>(text: &str) -> Result<T, ApiError> {
     let text = if text.trim().is_empty() { "null" } else { text };
-    serde_json::from_str(text).map_err(|_| ApiError::bad_response(200))
+    miniserde::json::from_str(text).map_err(|_| ApiError::bad_response(200))
+}
+
+/// A request body as JSON text.
+fn encode<B: WireBody>(body: &B) -> String {
+    #[cfg(not(feature = "console"))]
+    return miniserde::json::to_string(body);
+    // Plain data structs and enums: serializing them cannot fail.
+    #[cfg(feature = "console")]
+    serde_json::to_string(body).unwrap_or_default()
 }
 
 /// `GET url`, the answer as its `shared` type.
-pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+pub async fn get<T: Wire>(url: &str) -> Result<T, ApiError> {
     decode(&request("GET", url, Body::Empty).await?)
 }
 
 /// `method url` with `body` serialized from its `shared` request type; the answer as its
-/// type (`IgnoredAny` when the page does not need it).
-// The console's pages still write their bodies by hand (issue 14 moves them here next).
-#[cfg_attr(feature = "console", allow(dead_code))]
-pub async fn send<B: Serialize, T: DeserializeOwned>(
-    method: &str,
-    url: &str,
-    body: &B,
-) -> Result<T, ApiError> {
-    // Plain data structs and enums: serializing them cannot fail.
-    let json = serde_json::to_string(body).map_err(|_| ApiError::bad_response(0))?;
-    decode(&request(method, url, Body::Json(json)).await?)
+/// type (`Ignored` when the page does not need it).
+pub async fn send<B: WireBody, T: Wire>(method: &str, url: &str, body: &B) -> Result<T, ApiError> {
+    decode(&request(method, url, Body::Json(encode(body))).await?)
 }
 
 /// `method url` without a body (`POST …/submit`, `DELETE`); the answer as its type.
-pub async fn send_empty<T: DeserializeOwned>(method: &str, url: &str) -> Result<T, ApiError> {
+pub async fn send_empty<T: Wire>(method: &str, url: &str) -> Result<T, ApiError> {
     decode(&request(method, url, Body::Empty).await?)
-}
-
-fn parse(text: String) -> Result<Value, ApiError> {
-    parse_text(&text)
-}
-
-/// Reads a successful answer's JSON as `T`.
-pub fn parse_text<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|_| ApiError::bad_response(200))
 }
 
 /// A GET's answer as text, for [`crate::components::Fetch`] (pages parse it themselves).
@@ -260,7 +280,7 @@ pub async fn login(req: &LoginRequest) -> Result<Me, ApiError> {
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    send_empty::<IgnoredAny>("POST", "/api/v1/auth/logout")
+    send_empty::<Ignored>("POST", "/api/v1/auth/logout")
         .await
         .map(|_| ())
 }
@@ -309,34 +329,30 @@ pub fn unit_url(unit: Unit, id: i64) -> String {
     format!("{}/{id}", unit.collection())
 }
 
-/// A `NameRequest` body, written by hand.
-#[cfg(feature = "console")]
-pub fn name_json(name: &str) -> String {
-    format!(r#"{{"name":{}}}"#, crate::json::quote(name.trim()))
-}
-
 /// Creates a unit (the answer, a `Created`, is not needed: the page reloads the tree).
 #[cfg(feature = "console")]
 pub async fn create_unit(unit: Unit, parent: Option<i64>, name: &str) -> Result<(), ApiError> {
-    request(
-        "POST",
-        &create_url(unit, parent),
-        Body::Json(name_json(name)),
-    )
-    .await
-    .map(|_| ())
+    let body = NameRequest {
+        name: name.trim().to_string(),
+    };
+    send::<_, Ignored>("POST", &create_url(unit, parent), &body)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(feature = "console")]
 pub async fn rename_unit(unit: Unit, id: i64, name: &str) -> Result<(), ApiError> {
-    request("PATCH", &unit_url(unit, id), Body::Json(name_json(name)))
+    let body = NameRequest {
+        name: name.trim().to_string(),
+    };
+    send::<_, Ignored>("PATCH", &unit_url(unit, id), &body)
         .await
         .map(|_| ())
 }
 
 #[cfg(feature = "console")]
 pub async fn delete_unit(unit: Unit, id: i64) -> Result<(), ApiError> {
-    request("DELETE", &unit_url(unit, id), Body::Empty)
+    send_empty::<Ignored>("DELETE", &unit_url(unit, id))
         .await
         .map(|_| ())
 }
@@ -353,39 +369,30 @@ pub fn members_url(q: &MemberQuery) -> String {
     format!("/api/v1/members{}", members_query_string(q))
 }
 
-/// Creates an account: `body` is a `CreateMember` (written by the page); the answer is an
-/// `IssuedPassword`.
+/// Creates an account; the answer carries its initial password.
 #[cfg(feature = "console")]
-pub async fn create_member(body: String) -> Result<Value, ApiError> {
-    parse(request("POST", "/api/v1/members", Body::Json(body)).await?)
+pub async fn create_member(req: &CreateMember) -> Result<IssuedPassword, ApiError> {
+    send("POST", "/api/v1/members", req).await
 }
 
-/// Changes an account: `body` is an `UpdateMember` (written by the page).
+/// Changes an account (only the fields the request carries).
 #[cfg(feature = "console")]
-pub async fn update_member(id: i64, body: String) -> Result<(), ApiError> {
-    request("PATCH", &format!("/api/v1/members/{id}"), Body::Json(body))
+pub async fn update_member(id: i64, req: &UpdateMember) -> Result<(), ApiError> {
+    send::<_, Ignored>("PATCH", &format!("/api/v1/members/{id}"), req)
         .await
         .map(|_| ())
 }
 
-/// A new initial password: an `IssuedPassword`.
+/// A new initial password.
 #[cfg(feature = "console")]
-pub async fn reset_password(id: i64) -> Result<Value, ApiError> {
-    parse(
-        request(
-            "POST",
-            &format!("/api/v1/members/{id}/reset-password"),
-            Body::Empty,
-        )
-        .await?,
-    )
+pub async fn reset_password(id: i64) -> Result<IssuedPassword, ApiError> {
+    send_empty("POST", &format!("/api/v1/members/{id}/reset-password")).await
 }
 
-/// Uploads a spreadsheet as the raw request body. The answer is an
-/// `shared::api::members::ImportReport`, read as `Value` (it is only displayed).
+/// Uploads a spreadsheet as the raw request body; every row was valid when this succeeds.
 #[cfg(feature = "console")]
-pub async fn import_members(file: &web_sys::File) -> Result<serde_json::Value, ApiError> {
-    parse(request("POST", "/api/v1/members/import", Body::File(file.clone())).await?)
+pub async fn import_members(file: &web_sys::File) -> Result<ImportReport, ApiError> {
+    decode(&request("POST", "/api/v1/members/import", Body::File(file.clone())).await?)
 }
 
 // --- study ------------------------------------------------------------------------------
@@ -426,41 +433,28 @@ pub const POINTS_RULES: &str = "/api/v1/points/rules";
 #[cfg(feature = "console")]
 pub const POINTS_SETTINGS: &str = "/api/v1/settings/points";
 
-/// Sends a JSON body written by the caller (a few small admin forms write theirs by hand
-/// to spare the wasm a serializer per type; their tests compare it with `serde_json`'s).
-#[cfg(feature = "console")]
-pub async fn put_json_text(url: &str, body: String) -> Result<(), ApiError> {
-    request("PUT", url, Body::Json(body)).await.map(|_| ())
-}
-
 #[cfg(not(feature = "console"))]
 pub fn attempt_url(id: i64) -> String {
     format!("/api/v1/attempts/{id}")
 }
 
-// Attempts are read as `Value` (an `AttemptView` or a `SavedAnswer`): see `crate::json` and
-// `crate::answers::question_of`; their answers' tagged enums cost several KB to derive.
-
 /// Starts an attempt, or resumes the open one.
 #[cfg(not(feature = "console"))]
-pub async fn start_attempt(quiz_id: i64) -> Result<Value, ApiError> {
-    parse(
-        request(
-            "POST",
-            &format!("/api/v1/quizzes/{quiz_id}/attempts"),
-            Body::Empty,
-        )
-        .await?,
-    )
+pub async fn start_attempt(quiz_id: i64) -> Result<AttemptView, ApiError> {
+    send_empty("POST", &format!("/api/v1/quizzes/{quiz_id}/attempts")).await
 }
 
 #[cfg(not(feature = "console"))]
-pub async fn attempt(id: i64) -> Result<Value, ApiError> {
+pub async fn attempt(id: i64) -> Result<AttemptView, ApiError> {
     get(&attempt_url(id)).await
 }
 
 #[cfg(not(feature = "console"))]
-pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Value, ApiError> {
+pub async fn save_answer(
+    id: i64,
+    position: i64,
+    req: &SaveAnswer,
+) -> Result<SavedAnswer, ApiError> {
     send(
         "PUT",
         &format!("/api/v1/attempts/{id}/answers/{position}"),
@@ -469,16 +463,10 @@ pub async fn save_answer(id: i64, position: i64, req: &SaveAnswer) -> Result<Val
     .await
 }
 
+/// Submits the attempt; the answer is the graded attempt.
 #[cfg(not(feature = "console"))]
-pub async fn submit_attempt(id: i64) -> Result<Value, ApiError> {
-    parse(
-        request(
-            "POST",
-            &format!("/api/v1/attempts/{id}/submit"),
-            Body::Empty,
-        )
-        .await?,
-    )
+pub async fn submit_attempt(id: i64) -> Result<AttemptView, ApiError> {
+    send_empty("POST", &format!("/api/v1/attempts/{id}/submit")).await
 }
 
 // --- organizers' tools -------------------------------------------------------------------
@@ -504,53 +492,43 @@ pub const NOTIFICATIONS: &str = "/api/v1/notifications";
 #[cfg(feature = "console")]
 pub const AUDIT: &str = "/api/v1/audit";
 
-/// Sends a JSON body (none: an empty one) and reads the answer as a JSON value (`Null`
-/// when the answer is empty).
-pub async fn call(method: &str, url: &str, body: Option<String>) -> Result<Value, ApiError> {
-    let text = request(method, url, body.map_or(Body::Empty, Body::Json)).await?;
-    if text.trim().is_empty() {
-        return Ok(Value::Null);
-    }
-    parse(text)
-}
-
-/// What [`spawn_call`] hands its outcome to.
-pub type Done = Box<dyn FnOnce(Result<Value, ApiError>)>;
-
-/// [`call`] in the background; `done` gets the outcome (unless the page has gone, which the
-/// closure's `try_set`s take care of).
-pub fn spawn_call(
-    method: &'static str,
-    url: String,
-    body: Option<String>,
-    done: impl FnOnce(Result<Value, ApiError>) + 'static,
-) {
-    spawn_boxed(method, url, body, Box::new(done))
-}
-
-fn spawn_boxed(method: &'static str, url: String, body: Option<String>, done: Done) {
-    leptos::task::spawn_local(async move { done(call(method, &url, body).await) });
-}
-
-/// Uploads a file as the raw request body; the answer as a JSON value.
+/// Uploads a file as the raw request body; the answer as its `shared` type.
 #[cfg(feature = "console")]
-pub async fn upload(url: &str, file: &web_sys::File) -> Result<Value, ApiError> {
-    parse(request("POST", url, Body::File(file.clone())).await?)
+pub async fn upload_as<T: Wire>(url: &str, file: &web_sys::File) -> Result<T, ApiError> {
+    decode(&request("POST", url, Body::File(file.clone())).await?)
+}
+
+/// `/api/v1/questions/{id}`.
+#[cfg(feature = "console")]
+pub fn question_url(id: i64) -> String {
+    format!("{QUESTIONS}/{id}")
+}
+
+/// `/api/v1/manage/quizzes/{id}`.
+#[cfg(feature = "console")]
+pub fn managed_quiz_url(id: i64) -> String {
+    format!("{MANAGED_QUIZZES}/{id}")
+}
+
+/// `/api/v1/question-imports/{id}`.
+#[cfg(feature = "console")]
+pub fn question_import_url(id: i64) -> String {
+    format!("{QUESTION_IMPORTS}/{id}")
 }
 
 /// Reports a problem with a question (a `NewReport`).
 #[cfg(not(feature = "console"))]
 pub async fn report_question(id: i64, comment: String) -> Result<(), ApiError> {
     let body = shared::api::questions::NewReport { comment };
-    send::<_, IgnoredAny>("POST", &format!("/api/v1/questions/{id}/reports"), &body)
+    send::<_, Ignored>("POST", &format!("/api/v1/questions/{id}/reports"), &body)
         .await
         .map(|_| ())
 }
 
 /// Starts a practice attempt over the mistake book.
 #[cfg(not(feature = "console"))]
-pub async fn practise_mistakes() -> Result<Value, ApiError> {
-    parse(request("POST", "/api/v1/mistakes/practice", Body::Empty).await?)
+pub async fn practise_mistakes() -> Result<AttemptView, ApiError> {
+    send_empty("POST", "/api/v1/mistakes/practice").await
 }
 
 #[cfg(test)]
@@ -662,14 +640,6 @@ mod tests {
         // A field missing from the answer is an unreadable answer, not a default.
         let e = decode::<Me>(r#"{"id":7}"#).unwrap_err();
         assert_eq!(e.code, BAD_RESPONSE);
-    }
-
-    #[test]
-    #[cfg(feature = "console")]
-    fn name_bodies_are_name_requests() {
-        use shared::api::org::NameRequest;
-        let b: NameRequest = serde_json::from_str(&name_json(" 第\"一\"支部\\ ")).unwrap();
-        assert_eq!(b.name, "第\"一\"支部\\");
     }
 
     #[test]

@@ -8,8 +8,7 @@ use leptos::task::spawn_local;
 use shared::api::auth::{Me, Role};
 
 use crate::api::{self, ApiError};
-use crate::components::region;
-use crate::html::{error_html, page_loading_html, Html};
+use crate::components::{ErrorBanner, PageLoading};
 use crate::pages;
 use crate::router::{is_console_path, provide_router, Nav};
 
@@ -112,7 +111,8 @@ pub fn page_for(path: &str) -> Page {
         "/admin/import" => Page::AdminImport,
         "/admin/quizzes" => Page::AdminQuizzes,
         "/admin/quizzes/new" => Page::AdminQuiz(None),
-        "/admin/dashboard" => Page::AdminDashboard,
+        // The console's front door: bare `/admin` (and `/admin/`, trimmed above).
+        "/admin" | "/admin/dashboard" => Page::AdminDashboard,
         "/admin/reports" => Page::AdminReport,
         "/admin/audit" => Page::AdminAudit,
         "/notifications" => Page::Notifications,
@@ -254,23 +254,23 @@ pub fn App() -> impl IntoView {
     let allowed = Memo::new(move |_| redirect_for(&router.path(), session.viewer()).is_none());
     let page = Memo::new(move |_| page_for(&router.path()));
 
-    move || {
-        match session.state.get() {
-        AuthState::Loading => view! { <Html html=page_loading_html()/> }.into_any(),
-        AuthState::Failed(e) => view! {
+    move || match session.state.get() {
+        AuthState::Loading => view! { <PageLoading/> }.into_any(),
+        AuthState::Failed(error) => view! {
             <div class="page boot-failed">
-                <main class="container">{region("", move || error_html(&e, true), move |_| session.load())}</main>
+                <main class="container">
+                    <ErrorBanner error on_retry=move |_| session.load()/>
+                </main>
             </div>
         }
         .into_any(),
         AuthState::Ready => (move || {
             if !allowed.get() {
-                return view! { <Html html=page_loading_html()/> }.into_any();
+                return view! { <PageLoading/> }.into_any();
             }
             page_view(page.get())
         })
         .into_any(),
-    }
     }
 }
 
@@ -397,7 +397,8 @@ mod tests {
         assert_eq!(page_for("/password/"), Page::Password);
         assert_eq!(page_for("/admin/org"), Page::AdminOrg);
         assert_eq!(page_for("/admin/members"), Page::AdminMembers);
-        assert_eq!(page_for("/admin"), Page::NotFound);
+        assert_eq!(page_for("/admin"), Page::AdminDashboard);
+        assert_eq!(page_for("/admin/"), Page::AdminDashboard);
         assert_eq!(page_for("/study"), Page::Study);
         assert_eq!(page_for("/modules/7"), Page::Module(7));
         assert_eq!(page_for("/lessons/12/"), Page::Lesson(12));

@@ -111,36 +111,6 @@ pub fn scroll_metrics() -> (f64, f64, f64) {
     (w.scroll_y().unwrap_or(0.0), view, doc)
 }
 
-/// For a click inside HTML built as text: the `data-action` and `data-id` (0 without one)
-/// of the button (or other element) that was clicked, if any.
-pub fn clicked_action(ev: &web_sys::MouseEvent) -> Option<(String, i64)> {
-    use wasm_bindgen::JsCast;
-    let el = ev
-        .target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()?
-        .closest("[data-action]")
-        .ok()??;
-    let action = el.get_attribute("data-action")?;
-    let id = el
-        .get_attribute("data-id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    Some((action, id))
-}
-
-/// The value of the input with this id ("" when there is none).
-#[cfg(feature = "console")]
-pub fn input_value(id: &str) -> String {
-    use wasm_bindgen::JsCast;
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|e| e.value())
-        .unwrap_or_default()
-}
-
 /// Waits `ms` milliseconds (for polling).
 #[cfg(feature = "console")]
 pub async fn sleep(ms: i32) {
@@ -159,4 +129,21 @@ pub fn now_ms() -> i64 {
 
 fn in_browser() -> bool {
     cfg!(all(target_arch = "wasm32", target_os = "unknown"))
+}
+
+/// Puts the focus (and so the view) on the first element matching `selector`: the field
+/// an error is about, so the error under it is on screen.
+#[cfg(feature = "console")]
+pub fn focus(selector: &str) {
+    use wasm_bindgen::JsCast;
+    if !in_browser() {
+        return;
+    }
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(field) = field {
+        let _ = field.focus();
+    }
 }

@@ -1,8 +1,8 @@
-//! Charts as SVG and HTML text (no chart library: a few hundred bytes of string building
-//! instead of tens of KB): horizontal bars, a line over time, and a heatmap table. Every
-//! label goes through [`esc`]; every chart has a text alternative for screen readers.
+//! Charts as `view!` SVG and tables (no chart library: a few hundred bytes instead of tens
+//! of KB): horizontal bars, a line over time, and a heatmap table, plus the number
+//! formats they print. Every chart has a text alternative for screen readers.
 
-use crate::html::esc;
+use leptos::prelude::*;
 
 /// One decimal, without the float formatter (`66.7`).
 pub fn tenths(x: f64) -> String {
@@ -22,119 +22,144 @@ pub fn hundredths(x: f64) -> String {
     format!("{sign}{}.{:02}", n.abs() / 100, n.abs() % 100)
 }
 
-/// Horizontal bars of percentages (0–100), one per row, labelled with the value.
-pub fn bars_svg(title: &str, rows: &[(String, f64)]) -> String {
-    if rows.is_empty() {
-        return String::new();
-    }
-    let row_h = 28;
-    let h = rows.len() as i64 * row_h;
-    let mut s = format!(
-        r#"<svg class="chart bars" viewBox="0 0 320 {h}" role="img" aria-label="{}">"#,
-        esc(title)
-    );
-    for (n, (label, value)) in rows.iter().enumerate() {
-        let y = n as i64 * row_h;
-        let w = (value.clamp(0.0, 100.0) * 1.4).round() as i64;
-        s += &format!(
-            r#"<text x="0" y="{}" class="lbl">{}</text><rect x="130" y="{}" width="140" height="14" rx="3" class="track"/><rect x="130" y="{}" width="{w}" height="14" rx="3" class="fill"/><text x="316" y="{}" text-anchor="end" class="val">{}%</text>"#,
-            y + 17,
-            esc(&short(label, 9)),
-            y + 6,
-            y + 6,
-            y + 17,
-            tenths(*value)
-        );
-    }
-    s + "</svg>"
-}
-
-/// A line of percentages over time; `points` are (label, value 0–100), oldest first. The
-/// first and last labels are written under the axis.
-pub fn line_svg(title: &str, points: &[(String, f64)]) -> String {
-    if points.is_empty() {
-        return String::new();
-    }
-    let (w, h, top, left) = (300.0, 100.0, 10.0, 30.0);
-    let step = if points.len() > 1 {
-        (w - left) / (points.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let xy = |n: usize, v: f64| {
-        (
-            (left + step * n as f64).round() as i64,
-            (top + h - v.clamp(0.0, 100.0) / 100.0 * h).round() as i64,
-        )
-    };
-    let path: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(n, (_, v))| {
-            let (x, y) = xy(n, *v);
-            format!("{x},{y}")
-        })
-        .collect();
-    let mut s = format!(
-        r#"<svg class="chart line" viewBox="-12 0 322 135" role="img" aria-label="{}"><line x1="30" y1="110" x2="300" y2="110" class="axis"/><line x1="30" y1="10" x2="30" y2="110" class="axis"/><text x="26" y="14" text-anchor="end" class="val">100%</text><text x="26" y="110" text-anchor="end" class="val">0</text><polyline points="{}" class="stroke"/>"#,
-        esc(title),
-        path.join(" ")
-    );
-    if let (Some(first), Some(last)) = (points.first(), points.last()) {
-        s += &format!(
-            r#"<text x="30" y="128" class="lbl">{}</text><text x="300" y="128" text-anchor="end" class="lbl">{}</text>"#,
-            esc(&first.0),
-            esc(&last.0)
-        );
-        let (x, y) = xy(points.len() - 1, last.1);
-        s += &format!(
-            r#"<circle cx="{x}" cy="{y}" r="3" class="dot"/><text x="{x}" y="{}" text-anchor="end" class="val">{}%</text>"#,
-            (y - 6).max(10),
-            tenths(last.1)
-        );
-    }
-    s + "</svg>"
-}
-
-/// A table of rates (0–100) by row and column, each cell shaded from red (0) to green
-/// (100); empty cells have no answers. `cell(row, col)` gives the rate and the count.
-pub fn heatmap_html(
-    caption: &str,
-    rows: &[(i64, String)],
-    cols: &[(i64, String)],
-    cell: impl Fn(i64, i64) -> Option<(f64, i64)>,
-) -> String {
-    let mut h = format!(
-        r#"<div class="table-wrap"><table class="table heatmap"><caption>{}</caption><thead><tr><th></th>"#,
-        esc(caption)
-    );
-    for (_, name) in cols {
-        h += &format!("<th>{}</th>", esc(&short(name, 6)));
-    }
-    h += "</tr></thead><tbody>";
-    for (r, name) in rows {
-        h += &format!("<tr><th>{}</th>", esc(&short(name, 8)));
-        for (c, _) in cols {
-            h += &match cell(*r, *c) {
-                Some((rate, n)) => format!(
-                    r#"<td style="background:hsl({},70%,85%)" title="{n}">{}</td>"#,
-                    (rate.clamp(0.0, 100.0) * 1.2).round() as i64,
-                    tenths(rate)
-                ),
-                None => r#"<td class="muted">–</td>"#.to_string(),
-            };
-        }
-        h += "</tr>";
-    }
-    h + "</tbody></table></div>"
-}
-
 /// At most `n` characters, with an ellipsis when cut.
 fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
         s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+// --- the same charts as `view!` (console pages converted in issue 14) --------------------
+
+/// The filled width of a bar of `value` percent on the 140-wide track.
+pub fn bar_width(value: f64) -> i64 {
+    (value.clamp(0.0, 100.0) * 1.4).round() as i64
+}
+
+/// [`bars_svg`] as a view: one bar per (label, percent) row.
+pub fn bars_view(title: &'static str, rows: Vec<(String, f64)>) -> impl IntoView {
+    let height = rows.len() * 28;
+    view! {
+        <svg class="chart bars" viewBox=format!("0 0 320 {height}") role="img" aria-label=title>
+            {rows
+                .into_iter()
+                .enumerate()
+                .map(|(n, (label, value))| {
+                    let y = n * 28;
+                    view! {
+                        <text x="0" y=(y + 17).to_string() class="lbl">{short(&label, 9)}</text>
+                        <rect x="130" y=(y + 6).to_string() width="140" height="14" rx="3" class="track"></rect>
+                        <rect x="130" y=(y + 6).to_string() width=bar_width(value).to_string() height="14" rx="3" class="fill"></rect>
+                        <text x="316" y=(y + 17).to_string() text-anchor="end" class="val">{format!("{}%", tenths(value))}</text>
+                    }
+                })
+                .collect_view()}
+        </svg>
+    }
+}
+
+/// Where the points of a line over `values` (percent, oldest first) go in the 300 x 100
+/// plot right of the axis labels.
+pub fn line_points(values: &[f64]) -> Vec<(i64, i64)> {
+    let (w, h, top, left) = (300.0, 100.0, 10.0, 30.0);
+    let step = if values.len() > 1 {
+        (w - left) / (values.len() - 1) as f64
+    } else {
+        0.0
+    };
+    values
+        .iter()
+        .enumerate()
+        .map(|(n, v)| {
+            (
+                (left + step * n as f64).round() as i64,
+                (top + h - v.clamp(0.0, 100.0) / 100.0 * h).round() as i64,
+            )
+        })
+        .collect()
+}
+
+/// [`line_svg`] as a view; `points` are (label, percent), oldest first.
+pub fn line_view(title: &'static str, points: Vec<(String, f64)>) -> impl IntoView {
+    let values: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let xy = line_points(&values);
+    let path = xy
+        .iter()
+        .map(|(x, y)| format!("{x},{y}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = points.first().map(|p| p.0.clone()).unwrap_or_default();
+    let last = points.last().cloned();
+    let end = xy.last().copied();
+    view! {
+        <svg class="chart line" viewBox="-12 0 322 135" role="img" aria-label=title>
+            <line x1="30" y1="110" x2="300" y2="110" class="axis"></line>
+            <line x1="30" y1="10" x2="30" y2="110" class="axis"></line>
+            <text x="26" y="14" text-anchor="end" class="val">"100%"</text>
+            <text x="26" y="110" text-anchor="end" class="val">"0"</text>
+            <polyline points=path class="stroke"></polyline>
+            <text x="30" y="128" class="lbl">{first}</text>
+            {last
+                .zip(end)
+                .map(|((label, value), (x, y))| {
+                    view! {
+                        <text x="300" y="128" text-anchor="end" class="lbl">{label}</text>
+                        <circle cx=x.to_string() cy=y.to_string() r="3" class="dot"></circle>
+                        <text x=x.to_string() y=(y - 6).max(10).to_string() text-anchor="end" class="val">
+                            {format!("{}%", tenths(value))}
+                        </text>
+                    }
+                })}
+        </svg>
+    }
+}
+
+/// The hue of a heatmap cell: red (0 %) to green (100 %).
+pub fn heat_hue(rate: f64) -> i64 {
+    (rate.clamp(0.0, 100.0) * 1.2).round() as i64
+}
+
+/// [`heatmap_html`] as a view: rates by row and column; `cell(row, col)` gives the rate and
+/// the count of a cell, `None` where there were no answers.
+pub fn heatmap_view(
+    caption: &'static str,
+    rows: Vec<(i64, String)>,
+    cols: Vec<(i64, String)>,
+    cell: impl Fn(i64, i64) -> Option<(f64, i64)>,
+) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|(r, name)| {
+            let cells = cols
+                .iter()
+                .map(|(c, _)| match cell(r, *c) {
+                    Some((rate, n)) => view! {
+                        <td style=format!("background:hsl({},70%,85%)", heat_hue(rate)) title=n.to_string()>
+                            {tenths(rate)}
+                        </td>
+                    }
+                    .into_any(),
+                    None => view! { <td class="muted">"–"</td> }.into_any(),
+                })
+                .collect_view();
+            view! { <tr><th>{short(&name, 8)}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table heatmap">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th></th>
+                        {cols.iter().map(|(_, name)| view! { <th>{short(name, 6)}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -151,51 +176,15 @@ mod tests {
     }
 
     #[test]
-    fn bars_scale_to_the_track_and_escape_labels() {
-        let s = bars_svg(
-            "完成率",
-            &[
-                ("第一支部".into(), 50.0),
-                ("<b>很长的党支部名称啊啊</b>".into(), 120.0),
-            ],
+    fn charts_place_their_marks() {
+        assert_eq!(bar_width(50.0), 70);
+        assert_eq!(bar_width(120.0), 140);
+        assert_eq!(
+            line_points(&[0.0, 50.0, 100.0]),
+            vec![(30, 110), (165, 60), (300, 10)]
         );
-        assert!(s.contains(r#"width="70" height="14" rx="3" class="fill""#));
-        assert!(
-            s.contains(r#"width="140" height="14" rx="3" class="fill""#),
-            "clamped"
-        );
-        assert!(s.contains("&lt;b&gt;很长的党支…"));
-        assert!(s.contains("50.0%"));
-        assert!(bars_svg("x", &[]).is_empty());
-    }
-
-    #[test]
-    fn the_line_runs_from_the_first_to_the_last_point() {
-        let s = line_svg(
-            "完成率",
-            &[
-                ("2026-01-01".into(), 0.0),
-                ("2026-01-08".into(), 50.0),
-                ("2026-01-15".into(), 100.0),
-            ],
-        );
-        assert!(s.contains(r#"points="30,110 165,60 300,10""#), "{s}");
-        assert!(s.contains("2026-01-01") && s.contains("2026-01-15"));
-        assert!(s.contains("100.0%"));
-        let one = line_svg("x", &[("d".into(), 40.0)]);
-        assert!(one.contains(r#"points="30,70""#));
-    }
-
-    #[test]
-    fn heatmap_cells_are_shaded_by_rate() {
-        let h = heatmap_html(
-            "正确率",
-            &[(1, "党章".into())],
-            &[(7, "一支部".into()), (8, "二支部".into())],
-            |r, c| (r == 1 && c == 7).then_some((25.0, 4)),
-        );
-        assert!(h.contains("hsl(30,70%,85%)"));
-        assert!(h.contains(">25.0<"));
-        assert!(h.contains(r#"<td class="muted">–</td>"#));
+        assert_eq!(line_points(&[40.0]), vec![(30, 70)]);
+        assert_eq!(heat_hue(25.0), 30);
+        assert_eq!(heat_hue(-5.0), 0);
     }
 }

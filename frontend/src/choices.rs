@@ -1,13 +1,14 @@
 //! Choices in the organizers' forms: the branches and youth groups a staff member works for
 //! (who owns a question or quiz, who a quiz is for; form values `b:<id>`, `g:<id>`, or
-//! empty for the organization itself, admins only) and the question categories as an
-//! indented tree.
+//! empty for the organization itself, admins only), the question categories as an indented
+//! tree, and the `<option>`s of a `<select>` built from such (value, label) pairs.
 
-use serde_json::Value;
+use leptos::prelude::*;
 use shared::api::auth::Scope;
+use shared::api::org::OrgTree;
+use shared::api::questions::{Category, Owner};
 
 use crate::i18n::{t, K};
-use crate::json::{i, list, opt_id, s};
 
 /// (form value, label) choices of fixed values with catalogue labels.
 pub fn keyed(pairs: &[(&str, K)]) -> Vec<(String, String)> {
@@ -18,23 +19,22 @@ pub fn keyed(pairs: &[(&str, K)]) -> Vec<(String, String)> {
 }
 
 /// (form value, label) of every unit `scope` covers (admins: every unit), branches first.
-pub fn unit_options(tree: &Value, scope: &Scope, admin: bool) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for b in list(tree, "branches") {
-        if admin || scope.branch_ids.contains(&i(b, "id")) {
-            out.push((format!("b:{}", i(b, "id")), s(b, "name").to_string()));
-        }
-    }
-    for g in list(tree, "youth_groups") {
-        if admin || scope.youth_group_ids.contains(&i(g, "id")) {
-            out.push((format!("g:{}", i(g, "id")), s(g, "name").to_string()));
-        }
-    }
-    out
+pub fn unit_options(tree: &OrgTree, scope: &Scope, admin: bool) -> Vec<(String, String)> {
+    let branches = tree
+        .branches
+        .iter()
+        .filter(|b| admin || scope.branch_ids.contains(&b.id))
+        .map(|b| (format!("b:{}", b.id), b.name.clone()));
+    let groups = tree
+        .youth_groups
+        .iter()
+        .filter(|g| admin || scope.youth_group_ids.contains(&g.id))
+        .map(|g| (format!("g:{}", g.id), g.name.clone()));
+    branches.chain(groups).collect()
 }
 
 /// Owner choices: the units, and for admins the organization's own bank first.
-pub fn owner_options(tree: &Value, scope: &Scope, admin: bool) -> Vec<(String, String)> {
+pub fn owner_options(tree: &OrgTree, scope: &Scope, admin: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if admin {
         out.push((String::new(), t(K::OwnerOrganization).to_string()));
@@ -53,87 +53,122 @@ pub fn parse_unit(value: &str) -> (Option<i64>, Option<i64>) {
     }
 }
 
-/// The form value of an owner object (`{branch_id, youth_group_id}`).
-pub fn owner_value(owner: &Value) -> String {
-    match (
-        owner["branch_id"].as_i64(),
-        owner["youth_group_id"].as_i64(),
-    ) {
+/// The form value of an owner.
+pub fn owner_value(owner: &Owner) -> String {
+    match (owner.branch_id, owner.youth_group_id) {
         (Some(b), _) => format!("b:{b}"),
         (_, Some(g)) => format!("g:{g}"),
         _ => String::new(),
     }
 }
 
-/// `{branch_id, youth_group_id}` (JSON text) for a form value.
-pub fn owner_json(value: &str) -> String {
-    let (b, g) = parse_unit(value);
-    format!(
-        r#"{{"branch_id":{},"youth_group_id":{}}}"#,
-        opt_id(b),
-        opt_id(g)
-    )
+/// The owner a form value names (anything unreadable: the organization, which the server
+/// refuses for organizers with its own message).
+pub fn owner_of(value: &str) -> Owner {
+    let (branch_id, youth_group_id) = parse_unit(value);
+    Owner {
+        branch_id,
+        youth_group_id,
+    }
 }
 
 /// (id, indented name) of every category, each parent before its children, after the
 /// `first` choices.
-pub fn category_options(categories: &Value, first: &[(String, String)]) -> Vec<(String, String)> {
-    fn walk(all: &[Value], parent: Option<i64>, depth: usize, out: &mut Vec<(String, String)>) {
-        for c in all.iter().filter(|c| c["parent_id"].as_i64() == parent) {
+pub fn category_options(
+    categories: &[Category],
+    first: &[(String, String)],
+) -> Vec<(String, String)> {
+    fn walk(all: &[Category], parent: Option<i64>, depth: usize, out: &mut Vec<(String, String)>) {
+        for c in all.iter().filter(|c| c.parent_id == parent) {
             out.push((
-                i(c, "id").to_string(),
-                format!("{}{}", "　".repeat(depth), s(c, "name")),
+                c.id.to_string(),
+                format!("{}{}", "　".repeat(depth), c.name),
             ));
+            // A cycle in bad data must not hang the page.
             if depth < 8 {
-                walk(all, Some(i(c, "id")), depth + 1, out);
+                walk(all, Some(c.id), depth + 1, out);
             }
         }
     }
     let mut out = first.to_vec();
-    walk(crate::json::items(categories), None, 0, &mut out);
+    walk(categories, None, 0, &mut out);
     out
+}
+
+/// The `<option>`s of `choices`, the one whose value is `selected` chosen.
+pub fn option_views(choices: &[(String, String)], selected: &str) -> impl IntoView {
+    choices
+        .iter()
+        .map(|(value, label)| {
+            view! {
+                <option value=value.clone() selected=value == selected>
+                    {label.clone()}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::org::{Branch, Organization, YouthGroup};
+
+    fn tree() -> OrgTree {
+        let branch = |id, name: &str| Branch {
+            id,
+            name: name.into(),
+            cells: vec![],
+            member_count: 0,
+        };
+        OrgTree {
+            organization: Organization {
+                id: 1,
+                name: "机关党委".into(),
+            },
+            branches: vec![branch(1, "一支部"), branch(2, "二支部")],
+            youth_groups: vec![YouthGroup {
+                id: 5,
+                name: "青年组".into(),
+                member_count: 0,
+            }],
+        }
+    }
 
     #[test]
     fn organizers_choose_among_their_units_admins_among_all() {
-        let tree = json!({
-            "branches": [{ "id": 1, "name": "一支部" }, { "id": 2, "name": "二支部" }],
-            "youth_groups": [{ "id": 5, "name": "青年组" }],
-        });
         let scope = Scope {
             branch_ids: vec![2],
             youth_group_ids: vec![],
         };
         assert_eq!(
-            owner_options(&tree, &scope, false),
+            owner_options(&tree(), &scope, false),
             vec![("b:2".to_string(), "二支部".to_string())]
         );
-        let all = owner_options(&tree, &scope, true);
+        let all = owner_options(&tree(), &scope, true);
         assert_eq!(all.len(), 4);
         assert_eq!(all[0].0, "");
         assert_eq!(all[3], ("g:5".to_string(), "青年组".to_string()));
         assert_eq!(parse_unit("g:5"), (None, Some(5)));
         assert_eq!(parse_unit(""), (None, None));
-        let owner: Value = serde_json::from_str(&owner_json("b:2")).unwrap();
-        assert_eq!(owner_value(&owner), "b:2");
-        assert_eq!(
-            serde_json::from_str::<Value>(&owner_json("")).unwrap(),
-            json!({ "branch_id": null, "youth_group_id": null })
-        );
+        assert_eq!(owner_value(&owner_of("b:2")), "b:2");
+        assert_eq!(owner_value(&owner_of("g:5")), "g:5");
+        assert_eq!(owner_of(""), Owner::default());
     }
 
     #[test]
     fn categories_are_listed_as_a_tree() {
-        let cats = json!([
-            { "id": 3, "name": "子", "parent_id": 1 },
-            { "id": 1, "name": "根", "parent_id": null },
-            { "id": 2, "name": "另一个", "parent_id": null },
-        ]);
+        let cat = |id, name: &str, parent_id| Category {
+            id,
+            name: name.into(),
+            parent_id,
+            question_count: 0,
+        };
+        let cats = [
+            cat(3, "子", Some(1)),
+            cat(1, "根", None),
+            cat(2, "另一个", None),
+        ];
         let opts = category_options(&cats, &[(String::new(), "全部".into())]);
         let labels: Vec<&str> = opts.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels, vec!["全部", "根", "　子", "另一个"]);

@@ -65,3 +65,31 @@ test('a wrong password shows a clear Chinese message', async () => {
   await screenshot(page, 'login-error');
   await context.close();
 });
+
+test("every member page at a desk (1280x800) fits the window", async () => {
+  const { page, errors, context } = await phonePage(browser, { width: 1280, height: 800 });
+  await signIn(page, server.base, 'm002');
+  await page.locator('.page.home').waitFor();
+  const visit = async (path, selector, name) => {
+    await page.goto(server.base + path);
+    await page.locator(selector).first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the window`);
+    await screenshot(page, `desk-member-${name}`);
+  };
+  await visit('/', '.page.home .today .task', 'home');
+  await visit('/study', '.page.study .module-card', 'study');
+  const module = await page.locator('.module-card').first().getAttribute('href');
+  await visit(module, '.page.module .lesson-row', 'module');
+  const lesson = await page.locator('.lesson-row').first().getAttribute('href');
+  await visit(lesson, '.page.lesson .prose', 'lesson');
+  await visit('/quizzes', '.page.quizzes .quiz-card', 'quizzes');
+  await visit('/history', '.page.history', 'history');
+  await visit('/mistakes', '.page.mistakes .card', 'mistakes');
+  await visit('/ranking', '.page.ranking .rank-row', 'ranking');
+  await visit('/notifications', '.page.notifications .notices', 'notifications');
+  await visit('/password', '#password-form', 'password');
+  await visit('/nope', '.page.not-found', 'not-found');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -55,7 +55,8 @@ test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads 
   await page.locator('.page.admin-questions').waitFor();
   await page.fill('input[name="q"]', '三会');
   await page.click('#filter button[type="submit"]');
-  const row = page.locator('.questions a', { hasText: '支部学习题库' });
+  // The results are a table: the row names the category, its stem links to the editor.
+  const row = page.locator('.questions tr', { hasText: '支部学习题库' }).first().locator('a');
   await row.waitFor();
   // A selection exports on its own.
   await page.locator('.pick-row input[name="sel"]').first().check();
@@ -72,6 +73,9 @@ test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads 
 
   // Build a quiz from three questions for the first branch and publish it.
   await page.goto(server.base + '/admin/quizzes');
+  await page.locator('#new-quiz').waitFor();
+  await page.locator('.skeleton').waitFor({ state: 'detached' });
+  await screenshot(page, 'quizzes');
   await page.click('#new-quiz');
   await page.waitForSelector('#quiz-form');
   await page.fill('input[name="title"]', '支部学习测验');
@@ -141,6 +145,102 @@ test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads 
   // Answered: the builder shows the questions locked.
   await page.goto(`${server.base}/admin/quizzes/${quizId}`);
   await page.locator('.banner.info').waitFor();
+  // The list on a phone: each quiz a card of labelled cells.
+  await page.goto(server.base + '/admin/quizzes');
+  await page.locator('.quizzes-table tbody tr').first().waitFor();
+  await screenshot(page, 'quizzes-list');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the question and quiz pages fit a desk: tables, columns, search under its box, errors at their field', async () => {
+  const { page, errors, context } = await phonePage(browser, { width: 1280, height: 800 });
+  await signIn(page, server.base, 'org1');
+  await page.locator('.page.home').waitFor();
+
+  // The bank: a table with column headers that sort; Enter in the search box searches.
+  await page.goto(server.base + '/admin/questions');
+  await page.locator('.questions tbody tr').first().waitFor();
+  assert.ok((await page.locator('.questions thead th').count()) >= 5);
+  const difficulty = page.locator('.questions thead th', { hasText: '难度' });
+  await difficulty.locator('button').click();
+  assert.equal(await difficulty.getAttribute('aria-sort'), 'ascending');
+  // Paging: the next page is the URL's.
+  await page.locator('.pager .btn').last().click();
+  await page.waitForFunction(() => location.search.includes('page=2'));
+  await page.locator('.pager-info', { hasText: '2' }).waitFor();
+  await page.fill('input[name="q"]', '党');
+  await page.press('input[name="q"]', 'Enter');
+  await page.waitForFunction(() => location.search.includes('q=%E5%85%9A'));
+  await page.locator('.questions tbody tr').first().waitFor();
+  const box = await page.locator('input[name="q"]').boundingBox();
+  const table = await page.locator('.questions').boundingBox();
+  assert.ok(table.y > box.y, 'results under the search box');
+  await screenshot(page, 'desk-question-bank');
+
+  // The editor: the form in columns, beside it what the question lacks (issue 22).
+  await page.locator('.questions tbody tr a').first().click();
+  await page.locator('#question-checks').waitFor();
+  await page.fill('input[name="source"]', '');
+  await page.locator('#question-checks .missing', { hasText: '出处' }).waitFor();
+  await page.fill('textarea[name="stem"]', '');
+  await page.click('#q-save');
+  const stemError = page.locator('#q-form .form-error');
+  await stemError.waitFor();
+  assert.match(await stemError.innerText(), /题干/);
+  // The save button is far below the stem: the page brings the field and its error into view.
+  assert.equal(await page.evaluate(() => document.activeElement?.name), 'stem');
+  const err = await stemError.boundingBox(); // relative to the viewport
+  assert.ok(err.y >= 0 && err.y + err.height <= 800, 'the error is on screen');
+  await screenshot(page, 'desk-question-editor');
+
+  // Imports: upload form and preview.
+  await page.goto(server.base + '/admin/import');
+  await page.waitForSelector('#import-file', { state: 'attached' });
+  await screenshot(page, 'desk-import-upload');
+  await page.setInputFiles('#import-file', path.join(root, 'tests/e2e/fixtures/question-bank.xlsx'));
+  await page.click('#import-preview');
+  await page.locator('#preview').waitFor({ timeout: 30_000 });
+  assert.match(await page.locator('#preview').innerText(), /单选题\s+\d+/);
+  await screenshot(page, 'desk-import-preview');
+
+  // The quiz list, sortable.
+  await page.goto(server.base + '/admin/quizzes');
+  await page.locator('.quizzes-table tbody tr').first().waitFor();
+  await page.locator('.quizzes-table thead th', { hasText: '交卷人次' }).locator('button').click();
+  await screenshot(page, 'desk-quizzes');
+
+  // The builder: Enter in the question search searches and does not submit the quiz; the
+  // results are right under the box; a missing title is said at the title.
+  await page.goto(server.base + '/admin/quizzes/new');
+  await page.waitForSelector('#quiz-form');
+  await page.fill('#pick-q', '党');
+  await page.press('#pick-q', 'Enter');
+  await page.locator('.picks li').first().waitFor();
+  assert.match(page.url(), /\/admin\/quizzes\/new$/, 'Enter did not save the quiz');
+  assert.equal(await page.locator('#quiz-form .form-error').count(), 0, 'nor tried to');
+  const pick = await page.locator('#pick-q').boundingBox();
+  const results = await page.locator('.picks').boundingBox();
+  assert.ok(results.y > pick.y && results.y - pick.y < 120, 'results right under the box');
+  await page.locator('.picks [data-action="add-q"]').first().click();
+  await page.locator('.picked li').first().waitFor();
+  await page.click('#quiz-save');
+  const titleError = page.locator('.quiz-basics .form-error');
+  await titleError.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.name), 'title');
+  assert.match(await titleError.innerText(), /测验名称/);
+  await screenshot(page, 'desk-quiz-builder');
+
+  // Item analysis of a quiz that members answered.
+  const quizzes = await api(page, '/api/v1/manage/quizzes');
+  const answered = quizzes.json.find((q) => q.attempts > 0);
+  assert.ok(answered, 'a quiz with attempts');
+  await page.goto(`${server.base}/admin/quizzes/${answered.id}/analysis`);
+  await page.locator('.item').first().waitFor();
+  await screenshot(page, 'desk-item-analysis');
+  await page.goto(`${server.base}/admin/quizzes/${answered.id}`);
+  await page.locator('.badge.status-published, .badge.status-closed, .badge.status-draft').first().waitFor();
+  await screenshot(page, 'desk-quiz-published');
   assert.deepEqual(errors, []);
   await context.close();
 });

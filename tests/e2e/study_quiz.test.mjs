@@ -100,6 +100,20 @@ test('a member reads a lesson, takes the daily quiz and finds the mistake', { ti
         assert.equal(await page.locator('.choice').first().getAttribute('aria-pressed'), 'true');
       }
     }
+    if (i === 0) {
+      // Every pick is saved as it is made: without pressing 下一题, a reload keeps it and
+      // resumes at the next open question.
+      await page.locator('.save-state.saved', { hasText: '已保存' }).waitFor();
+      const attemptId = Number(new URL(page.url()).pathname.split('/').pop());
+      const saved = await api(page, `/api/v1/attempts/${attemptId}`);
+      assert.ok(saved.questions[0].answer, 'the first pick reached the server');
+      await page.reload();
+      await page.locator('.runner-count', { hasText: `第2/${count}题` }).waitFor();
+      await page.click('#answer-prev');
+      await page.locator('.runner-count', { hasText: `第1/${count}题` }).waitFor();
+      const kept = await page.locator('.choice[aria-pressed="true"], .question .blank input').count();
+      assert.ok(kept >= 1, 'the saved pick is on screen after the reload');
+    }
     if (i === 1) await screenshot(page, 'quiz-question');
     await page.click('#answer-next');
   }

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use super::landmark;
 use crate::app::use_session;
 use crate::i18n::{t, K};
 use crate::router::use_router;
@@ -31,16 +30,28 @@ pub fn bottom_nav() -> AnyView {
     if session.with_me(|m| m.must_change_password) {
         return ().into_any();
     }
-    landmark(
-        "bottom-nav",
-        "navigation",
-        move || bottom_nav_html(&router.path(), session.is_staff()),
-        |_| {},
-    )
+    let links = move || {
+        nav_items(session.is_staff())
+            .into_iter()
+            .map(|(href, section, icon, label)| {
+                let current = section_active(&router.path(), section);
+                view! {
+                    <a href=href class="nav-item" aria-current=current.then_some("page")>
+                        <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                            <path d=icon fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"></path>
+                        </svg>
+                        <span>{t(label)}</span>
+                    </a>
+                }
+            })
+            .collect_view()
+    };
+    view! { <div class="bottom-nav" role="navigation">{links}</div> }.into_any()
 }
 
-/// The navigation's links, the current section marked.
-pub fn bottom_nav_html(path: &str, staff: bool) -> String {
+/// The navigation's links: (href, the section it marks, icon path, label); staff also get
+/// the console.
+pub fn nav_items(staff: bool) -> Vec<(&'static str, &'static str, &'static str, K)> {
     let items = [
         ("/", "/", ICON_HOME, K::NavHome),
         ("/study", "/study", ICON_BOOK, K::NavStudy),
@@ -49,20 +60,7 @@ pub fn bottom_nav_html(path: &str, staff: bool) -> String {
         ("/mistakes", "/mistakes", ICON_MISTAKE, K::NavMistakes),
         ("/admin/org", "/admin", ICON_ORG, K::NavManage),
     ];
-    let mut h = String::new();
-    // `section`: the paths under which this item is the current one.
-    for (href, section, icon, label) in &items[..if staff { 6 } else { 5 }] {
-        h += &format!(
-            r#"<a href="{href}" class="nav-item"{}><svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="{icon}" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"></path></svg><span>{}</span></a>"#,
-            if section_active(path, section) {
-                r#" aria-current="page""#
-            } else {
-                ""
-            },
-            t(*label)
-        );
-    }
-    h
+    items[..if staff { 6 } else { 5 }].to_vec()
 }
 
 /// Which bottom-navigation section a path belongs to: lessons and modules are study,
@@ -83,16 +81,25 @@ pub fn section_active(path: &str, section: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{bottom_nav_html, nav_active, section_active};
+    use super::{nav_active, nav_items, section_active};
 
     #[test]
     fn the_current_section_is_marked_and_staff_see_admin() {
-        let h = bottom_nav_html("/lessons/4", false);
-        assert_eq!(h.matches("nav-item").count(), 5);
-        assert!(h.contains(r#"href="/study" class="nav-item" aria-current="page""#));
-        assert_eq!(h.matches("aria-current").count(), 1);
-        let h = bottom_nav_html("/admin/members", true);
-        assert!(h.contains(r#"href="/admin/org" class="nav-item" aria-current="page""#));
+        let member = nav_items(false);
+        assert_eq!(member.len(), 5);
+        let current: Vec<&str> = member
+            .iter()
+            .filter(|i| section_active("/lessons/4", i.1))
+            .map(|i| i.0)
+            .collect();
+        assert_eq!(current, ["/study"]);
+        let staff = nav_items(true);
+        let current: Vec<&str> = staff
+            .iter()
+            .filter(|i| section_active("/admin/members", i.1))
+            .map(|i| i.0)
+            .collect();
+        assert_eq!(current, ["/admin/org"]);
     }
 
     #[test]

@@ -7,11 +7,22 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 
 use super::{error_text, Fetch};
 use crate::api::{self, ApiError};
 use crate::i18n::{t, K};
+
+/// A whole page waiting (who is signed in, an attempt being started): a spinner and
+/// 加载中.
+#[component]
+pub fn PageLoading() -> impl IntoView {
+    view! {
+        <div class="page-loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{t(K::Loading)}</span>
+        </div>
+    }
+}
 
 /// Grey placeholder lines where a list will appear.
 #[component]
@@ -81,7 +92,7 @@ pub type Show = Arc<dyn Fn(&str) -> Result<AnyView, ApiError> + Send + Sync>;
 /// [`Show`] for a view of the answer decoded as `T`.
 pub fn show<T, V>(view: impl Fn(T) -> V + Send + Sync + 'static) -> Show
 where
-    T: DeserializeOwned,
+    T: api::Wire,
     V: IntoView + 'static,
 {
     Arc::new(move |text| api::decode::<T>(text).map(|t| view(t).into_any()))
@@ -106,6 +117,19 @@ pub fn Loaded(
             }
         },
     }
+}
+
+/// The answer of `data` decoded as `T` (reactive), for a page that needs the answer
+/// outside its view too (a row's member for its edit form, say); `None` while loading.
+#[cfg(feature = "console")]
+pub fn decoded<T>(data: Fetch) -> Memo<Option<Result<T, ApiError>>>
+where
+    T: api::Wire + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        data.text()
+            .map(|r| r.and_then(|text| api::decode::<T>(&text)))
+    })
 }
 
 #[cfg(test)]

@@ -1,50 +1,58 @@
-//! Reusable view pieces: the page frame (top bar, bottom navigation), loading and error
-//! states, the modal sheet used for forms on phones, and `region`: interactive HTML text.
+//! Reusable view pieces: the page frame (top bar, bottom navigation, and in the console the
+//! side navigation), loading and error states, question reviews with the 纠错 sheet, the
+//! modal sheet used for forms on phones, the console's toasts, pager and sortable headers.
 
-#[cfg(not(feature = "console"))]
 mod bar;
 mod bottom_nav;
 mod error_banner;
 #[cfg(feature = "console")]
 mod export_job;
 mod fetch;
-#[cfg(not(feature = "console"))]
 mod load;
 mod page;
 #[cfg(feature = "console")]
 mod pager;
+#[cfg(not(feature = "console"))]
 mod question_review;
-mod region;
 #[cfg(not(feature = "console"))]
 mod report_sheet;
 mod sheet;
-#[cfg(not(feature = "console"))]
+#[cfg(feature = "console")]
+mod side_nav;
+#[cfg(feature = "console")]
+mod sort_header;
 mod spinner;
+#[cfg(feature = "console")]
+mod toast;
 mod top_bar;
 
-#[cfg(not(feature = "console"))]
 pub use bar::Bar;
 pub use bottom_nav::bottom_nav;
 pub use error_banner::error_text;
 #[cfg(feature = "console")]
-pub use export_job::Exporter;
+pub use export_job::{ExportButtons, Exporter};
 pub use fetch::Fetch;
-#[cfg(not(feature = "console"))]
-pub use load::{load, show, Loaded};
+#[cfg(feature = "console")]
+pub use load::decoded;
+pub use load::{load, show, ErrorBanner, Loaded, PageLoading, Skeleton};
 pub use page::Page;
 #[cfg(feature = "console")]
-pub use pager::pager_html;
-pub use question_review::{review_html, Review};
-#[cfg(feature = "console")]
-pub use region::chosen_file;
-#[cfg(feature = "console")]
-pub use region::Fields;
-pub use region::{landmark, region, Act};
+pub use pager::Pager;
+#[cfg(all(test, not(feature = "console")))]
+pub use question_review::answer_lines;
+#[cfg(not(feature = "console"))]
+pub use question_review::{QuestionReview, Reviewed};
 #[cfg(not(feature = "console"))]
 pub use report_sheet::Reviews;
 pub use sheet::Sheet;
-#[cfg(not(feature = "console"))]
+#[cfg(feature = "console")]
+pub use side_nav::SideNav;
+#[cfg(feature = "console")]
+pub use sort_header::{sort_order, Sort, SortHeader};
+#[cfg_attr(feature = "console", allow(unused_imports))]
 pub use spinner::Spinner;
-#[cfg(not(feature = "console"))]
-pub use top_bar::lang_toggle_html;
+#[cfg(feature = "console")]
+pub use toast::{Notice, Toast};
 pub use top_bar::top_bar;
+#[cfg(not(feature = "console"))]
+pub use top_bar::LangToggle;

@@ -1,3 +1,6 @@
+//! The frame of a signed-in page: top bar, content, navigation (in the console also the
+//! side navigation at desk widths).
+
 use leptos::prelude::*;
 
 use super::{bottom_nav, top_bar};
@@ -15,12 +18,40 @@ pub fn Page(
     back: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
-    crate::browser::set_title(&format!("{} · {}", t(title), t(K::AppName)));
+    // The console names itself in the tab, so it is told apart from the member app.
+    #[cfg(feature = "console")]
+    let app = K::ConsoleName;
+    #[cfg(not(feature = "console"))]
+    let app = K::AppName;
+    crate::browser::set_title(&format!("{} · {}", t(title), t(app)));
+    frame(class, top_bar(title, back), children)
+}
+
+/// The console's frame: the side navigation beside the content (shown at desk widths).
+#[cfg(feature = "console")]
+fn frame(class: &'static str, bar: AnyView, children: Children) -> AnyView {
+    view! {
+        <div class=format!("page console {class}")>
+            {bar}
+            <div class="console-frame">
+                <super::SideNav/>
+                <main class="container">{children()}</main>
+            </div>
+            {bottom_nav()}
+        </div>
+    }
+    .into_any()
+}
+
+/// The member app's frame.
+#[cfg(not(feature = "console"))]
+fn frame(class: &'static str, bar: AnyView, children: Children) -> AnyView {
     view! {
         <div class=format!("page {class}")>
-            {top_bar(title, back)}
+            {bar}
             <main class="container">{children()}</main>
             {bottom_nav()}
         </div>
     }
+    .into_any()
 }

@@ -1,3 +1,7 @@
+//! Paging of long lists: previous / "page x of y" / next ([`Pager`]).
+
+use leptos::prelude::*;
+
 use crate::i18n::{t, tf, K};
 
 /// How many pages `total` items fill, at least one.
@@ -7,31 +11,56 @@ pub fn page_count(total: i64, per_page: u32) -> u32 {
     u32::try_from(pages.max(1)).unwrap_or(u32::MAX)
 }
 
-/// Previous / "page x of y" / next, for a paged list in a `region`: the buttons carry
-/// `data-action="page"` and the page to go to in `data-id`. Empty when everything fits
-/// one page.
-pub fn pager_html(page: u32, total: i64, per_page: u32) -> String {
-    let pages = page_count(total, per_page);
-    if pages <= 1 {
-        return String::new();
-    }
-    let page = page.clamp(1, pages);
-    let button = |to: u32, off: bool, label: K| {
-        format!(
-            r#"<button type="button" class="btn btn-small" data-action="page" data-id="{to}"{}>{}</button>"#,
-            if off { " disabled" } else { "" },
-            t(label)
-        )
-    };
-    format!(
-        r#"<nav class="pager">{}<span class="pager-info">{}</span>{}</nav>"#,
-        button(page - 1, page <= 1, K::MembersPrev),
-        tf(
-            K::MembersPageOf,
-            &[("page", &page.to_string()), ("pages", &pages.to_string())]
-        ),
-        button(page + 1, page >= pages, K::MembersNext)
+/// Where the pager's buttons lead: the previous and the next page, `None` at either end.
+pub fn neighbours(page: u32, pages: u32) -> (Option<u32>, Option<u32>) {
+    let page = page.clamp(1, pages.max(1));
+    (
+        (page > 1).then(|| page - 1),
+        (page < pages).then(|| page + 1),
     )
+}
+
+/// Previous / "page x of y" / next under a paged list; nothing when everything fits one
+/// page. `on_page` gets the page to go to.
+#[component]
+pub fn Pager(
+    page: u32,
+    total: i64,
+    per_page: u32,
+    #[prop(into)] on_page: Callback<u32>,
+) -> impl IntoView {
+    let pages = page_count(total, per_page);
+    let page = page.clamp(1, pages);
+    let (prev, next) = neighbours(page, pages);
+    let button = move |to: Option<u32>, label: K| {
+        view! {
+            <button
+                type="button"
+                class="btn btn-small"
+                data-action="page"
+                data-id=to.unwrap_or(page).to_string()
+                disabled=to.is_none()
+                on:click=move |_| {
+                    if let Some(p) = to {
+                        on_page.run(p);
+                    }
+                }
+            >
+                {t(label)}
+            </button>
+        }
+    };
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=t(K::Paging)>
+                {button(prev, K::MembersPrev)}
+                <span class="pager-info">
+                    {tf(K::MembersPageOf, &[("page", &page.to_string()), ("pages", &pages.to_string())])}
+                </span>
+                {button(next, K::MembersNext)}
+            </nav>
+        }
+    })
 }
 
 #[cfg(test)]
@@ -50,16 +79,10 @@ mod tests {
     }
 
     #[test]
-    fn the_pager_links_its_neighbours() {
-        assert_eq!(pager_html(1, 20, 20), "");
-        let h = pager_html(1, 45, 20);
-        assert!(h.contains(r#"data-id="0" disabled>"#));
-        assert!(h.contains(r#"data-id="2">"#));
-        let h = pager_html(9, 45, 20);
-        assert!(
-            h.contains(r#"data-id="2">"#),
-            "clamped to the last page: {h}"
-        );
-        assert!(h.contains(r#"data-id="4" disabled>"#));
+    fn neighbours_stop_at_the_ends() {
+        assert_eq!(neighbours(1, 3), (None, Some(2)));
+        assert_eq!(neighbours(2, 3), (Some(1), Some(3)));
+        assert_eq!(neighbours(9, 3), (Some(2), None));
+        assert_eq!(neighbours(1, 1), (None, None));
     }
 }

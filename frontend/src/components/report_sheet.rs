@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{error_text, Sheet};
+use super::{error_text, QuestionReview, Reviewed, Sheet};
 use crate::api;
 use crate::i18n::{t, K};
 
@@ -63,20 +63,16 @@ pub fn ReportSheet(question_id: i64, #[prop(into)] on_done: Callback<bool>) -> i
     }
 }
 
-/// Question reviews as HTML (see [`super::review_html`]) whose 纠错 buttons open the
-/// report sheet; a short note confirms a sent report.
+/// Questions looked back on, whose 纠错 buttons open the report sheet; a short note
+/// confirms a sent report.
 #[component]
-pub fn Reviews(html: String) -> impl IntoView {
+pub fn Reviews(items: Vec<Reviewed>) -> impl IntoView {
     let reporting = RwSignal::new(None::<i64>);
     let thanks = RwSignal::new(false);
-    let click = move |ev: leptos::ev::MouseEvent| {
-        if let Some((action, id)) = crate::browser::clicked_action(&ev) {
-            if action == "report" {
-                thanks.set(false);
-                reporting.set(Some(id));
-            }
-        }
-    };
+    let report = Callback::new(move |id: i64| {
+        thanks.set(false);
+        reporting.set(Some(id));
+    });
     let done = move |sent: bool| {
         reporting.set(None);
         if sent {
@@ -90,7 +86,10 @@ pub fn Reviews(html: String) -> impl IntoView {
         }
     };
     view! {
-        <div inner_html=html on:click=click></div>
+        {items
+            .into_iter()
+            .map(|review| view! { <QuestionReview review on_report=report/> })
+            .collect_view()}
         {move || {
             thanks.get().then(|| view! { <p class="banner success toast" role="status">{t(K::ReportThanks)}</p> })
         }}

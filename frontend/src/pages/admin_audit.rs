@@ -1,19 +1,18 @@
 //! `/admin/audit`: the audit log (操作日志) for admins — every change to accounts, the
 //! organization tree, questions, quizzes and points rules: who, when, what, and the record
-//! before and after; filtered by kind of record and action, newest first.
+//! before and after; filtered by kind of record and action, newest first. The filters and
+//! the page live in the URL; each answer is an `AuditPage`.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use shared::api::audit::{AuditEntry, AuditPage};
 
 use crate::api;
-use crate::components::{pager_html, region, Act, Fetch, Page};
+use crate::components::{load, show, Loaded, Page, Pager};
 use crate::format::date_time;
-use crate::html::{el, esc, select};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{i, list, s};
 use crate::router::{use_router, Nav};
 
-pub const PER_PAGE: i64 = 50;
+pub const PER_PAGE: u32 = 50;
 
 const ENTITIES: [&str; 11] = [
     "member",
@@ -38,96 +37,167 @@ const ACTIONS: [&str; 7] = [
     "status",
 ];
 
-/// `/api/v1/audit?…` for the filters.
-pub fn audit_url(entity: &str, act: &str, page: i64) -> String {
-    let mut u = format!("{}?per_page={PER_PAGE}&page={}", api::AUDIT, page.max(1));
-    if !entity.is_empty() {
-        u += &format!("&entity={entity}");
-    }
-    if !act.is_empty() {
-        u += &format!("&action={act}");
-    }
-    u
+/// The log's filters, as they stand in the page's URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub entity: String,
+    pub action: String,
+    pub page: u32,
 }
 
-fn choices(all: K, values: &[&str]) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), t(all).to_string())];
-    out.extend(values.iter().map(|v| (v.to_string(), v.to_string())));
-    out
-}
-
-/// The filter form.
-pub fn filter_html(entity: &str, act: &str) -> String {
-    format!(
-        r#"<section class="card form"><form id="audit-filter" class="row">{}{}</form></section>"#,
-        select("entity", &choices(K::AuditAllEntities, &ENTITIES), entity),
-        select("action", &choices(K::AuditAllActions, &ACTIONS), act)
-    )
-}
-
-/// A page of entries (`AuditPage`).
-pub fn entries_html(p: &Value, page: i64) -> String {
-    let total = i(p, "total");
-    let mut h = el(
-        "p",
-        "small muted",
-        &tf(K::AuditTotal, &[("n", &total.to_string())]),
-    );
-    h += r#"<ul class="plain card audit">"#;
-    for e in list(p, "items") {
-        h += &format!(
-            r#"<li><p><b>{}</b> {} <code>{}{}</code></p>"#,
-            esc(s(e, "actor_name")),
-            esc(s(e, "action")),
-            esc(s(e, "entity")),
-            e["entity_id"]
-                .as_str()
-                .map(|id| format!("#{}", esc(id)))
-                .unwrap_or_default()
+impl AuditFilter {
+    /// `/api/v1/audit?…` for the filters.
+    pub fn api_url(&self) -> String {
+        let mut u = format!(
+            "{}?per_page={PER_PAGE}&page={}",
+            api::AUDIT,
+            self.page.max(1)
         );
-        h += &el("p", "small muted", &date_time(i(e, "at"), locale()));
-        for (key, label) in [("before", K::AuditBefore), ("after", K::AuditAfter)] {
-            if let Some(text) = e[key].as_str() {
-                h += &format!(
-                    "<details><summary>{}</summary><pre>{}</pre></details>",
-                    t(label),
-                    esc(text)
-                );
-            }
+        if !self.entity.is_empty() {
+            u += &format!("&entity={}", api::encode_component(&self.entity));
         }
-        h += "</li>";
+        if !self.action.is_empty() {
+            u += &format!("&action={}", api::encode_component(&self.action));
+        }
+        u
     }
-    h += "</ul>";
-    h += &pager_html(page as u32, total, PER_PAGE as u32);
-    h
+
+    /// This page's own URL for the filters.
+    pub fn page_url(&self) -> String {
+        format!(
+            "/admin/audit?entity={}&action={}&page={}",
+            api::encode_component(&self.entity),
+            api::encode_component(&self.action),
+            self.page.max(1)
+        )
+    }
+}
+
+/// The record an entry changed: `member#7`, or the kind alone.
+pub fn target(e: &AuditEntry) -> String {
+    match &e.entity_id {
+        Some(id) => format!("{}#{id}", e.entity),
+        None => e.entity.clone(),
+    }
+}
+
+/// A filter's `<select>`: every value after "all".
+fn filter_select(
+    label: K,
+    all: K,
+    values: &'static [&'static str],
+    current: String,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="label">{t(label)}</span>
+            <select class="input" on:change=move |ev| on_pick(event_target_value(&ev))>
+                <option value="" selected=current.is_empty()>{t(all)}</option>
+                {values
+                    .iter()
+                    .map(|v| view! { <option value=*v selected=*v == current>{*v}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// One entry: when, who, what on which record, and the record before and after.
+fn entry_view(e: AuditEntry) -> impl IntoView {
+    let blob = |label: K, text: Option<String>| {
+        text.map(|text| {
+            view! {
+                <details>
+                    <summary>{t(label)}</summary>
+                    <pre>{text}</pre>
+                </details>
+            }
+        })
+    };
+    view! {
+        <li class="audit-entry">
+            <span class="audit-when small muted">{date_time(e.at, locale())}</span>
+            <b class="audit-who">{e.actor_name.clone()}</b>
+            <span class="audit-what">
+                {e.action.clone()}
+                " "
+                <code>{target(&e)}</code>
+            </span>
+            <div class="audit-change">
+                {blob(K::AuditBefore, e.before)}
+                {blob(K::AuditAfter, e.after)}
+            </div>
+        </li>
+    }
 }
 
 #[component]
 pub fn AdminAudit() -> impl IntoView {
-    // The filters live in the page's URL (`?entity=…&action=…&page=…`).
     let router = use_router();
-    let param = move |k: &str| router.url().param(k).unwrap_or_default();
-    let page = move || param("page").parse::<i64>().unwrap_or(1);
-    let data = Fetch::new(move || audit_url(&param("entity"), &param("action"), page()));
-    let go = move |entity: &str, act: &str, page: i64| {
-        router.navigate(
-            &format!("/admin/audit?entity={entity}&action={act}&page={page}"),
-            Nav::REPLACE,
-        )
-    };
-    let act = move |a: Act| match a {
-        Act::Change(_, _, f) => go(f.text("entity"), f.text("action"), 1),
-        Act::Click(what, n) if what == "page" => go(&param("entity"), &param("action"), n),
-        _ => data.reload(),
-    };
-    let html = move || {
-        let p = page();
-        filter_html(&param("entity"), &param("action"))
-            + &data.html(6, |v: Value| entries_html(&v, p))
-    };
+    let filter = Memo::new(move |_| {
+        let url = router.url();
+        AuditFilter {
+            entity: url.param("entity").unwrap_or_default(),
+            action: url.param("action").unwrap_or_default(),
+            page: url
+                .param("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1),
+        }
+    });
+    let data = load(move || filter.get().api_url());
+    let go = move |f: AuditFilter| router.navigate(&f.page_url(), Nav::REPLACE);
+    let current = filter.get_untracked();
+    let on_page = Callback::new(move |page: u32| {
+        go(AuditFilter {
+            page,
+            ..filter.get_untracked()
+        });
+        crate::browser::scroll_to_top();
+    });
+    let entries = show(move |p: AuditPage| {
+        if p.items.is_empty() {
+            return view! { <p class="card empty">{t(K::AuditEmpty)}</p> }.into_any();
+        }
+        view! {
+            <p class="small muted">{tf(K::AuditTotal, &[("n", &p.total.to_string())])}</p>
+            <div class="card audit-card">
+                // Column heads for the grid the entries line up in at desk widths.
+                <div class="audit-head" aria-hidden="true">
+                    <span>{t(K::AuditWhen)}</span>
+                    <span>{t(K::AuditWho)}</span>
+                    <span>{t(K::AuditWhat)}</span>
+                    <span>{t(K::AuditChange)}</span>
+                </div>
+                <ul class="plain audit">{p.items.into_iter().map(entry_view).collect_view()}</ul>
+            </div>
+            <Pager page=p.page total=p.total per_page=p.per_page on_page=on_page/>
+        }
+        .into_any()
+    });
     view! {
         <Page class="admin-audit" title=K::AuditTitle back=Some("/")>
-            {region("", html, act)}
+            <section class="card form">
+                <form id="audit-filter" class="filter-cols" on:submit=|ev| ev.prevent_default()>
+                    {filter_select(
+                        K::AuditEntity,
+                        K::AuditAllEntities,
+                        &ENTITIES,
+                        current.entity.clone(),
+                        move |entity| go(AuditFilter { entity, page: 1, ..filter.get_untracked() }),
+                    )}
+                    {filter_select(
+                        K::AuditAction,
+                        K::AuditAllActions,
+                        &ACTIONS,
+                        current.action.clone(),
+                        move |action| go(AuditFilter { action, page: 1, ..filter.get_untracked() }),
+                    )}
+                </form>
+            </section>
+            <Loaded data=data lines=6 ok=entries/>
         </Page>
     }
 }
@@ -135,25 +205,37 @@ pub fn AdminAudit() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn entries_show_who_what_and_the_change() {
+    fn filters_become_urls_and_entries_name_their_record() {
+        let f = AuditFilter {
+            entity: "member".into(),
+            action: String::new(),
+            page: 2,
+        };
         assert_eq!(
-            audit_url("member", "", 2),
+            f.api_url(),
             "/api/v1/audit?per_page=50&page=2&entity=member"
         );
-        let h = entries_html(
-            &json!({ "total": 120, "page": 2, "per_page": 50, "items": [{
-                "id": 1, "at": 0, "actor_id": 1, "actor_name": "管理员", "action": "update",
-                "entity": "member", "entity_id": "7", "before": "{\"name\":\"<a>\"}", "after": null,
-            }]}),
-            2,
+        assert_eq!(f.page_url(), "/admin/audit?entity=member&action=&page=2");
+        let e = AuditEntry {
+            id: 1,
+            at: 0,
+            actor_id: Some(1),
+            actor_name: "管理员".into(),
+            action: "update".into(),
+            entity: "member".into(),
+            entity_id: Some("7".into()),
+            before: Some(r#"{"name":"<a>"}"#.into()),
+            after: None,
+        };
+        assert_eq!(target(&e), "member#7");
+        assert_eq!(
+            target(&AuditEntry {
+                entity_id: None,
+                ..e
+            }),
+            "member"
         );
-        assert!(h.contains("<code>member#7</code>"));
-        assert!(h.contains("{&quot;name&quot;:&quot;&lt;a&gt;&quot;}"));
-        assert!(!h.contains(t(K::AuditAfter)));
-        assert!(h.contains("2/3"));
-        assert!(filter_html("member", "").contains(r#"<option value="member" selected>"#));
     }
 }

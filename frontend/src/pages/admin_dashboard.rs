@@ -3,32 +3,32 @@
 //! branch and per youth group as bars, each opening its members; completion over time as a
 //! line; correctness by question category and branch as a heatmap (weak topics stand
 //! out); every assigned module and quiz with its figures and a button that reminds the
-//! members who have not finished it.
+//! members who have not finished it. Every answer is decoded into its `shared` type
+//! (`Dashboard`, `Timeline`, `Heatmap`, `ReminderSent`) and shown as `view!`.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use leptos::task::spawn_local;
+use shared::api::dashboard::{CompletionStats, Dashboard, Heatmap, ItemKind, Timeline, UnitStats};
+use shared::api::notifications::{ReminderSent, SendReminder};
 
 use crate::api;
 use crate::browser::now_ms;
-use crate::charts::{bars_svg, heatmap_html, line_svg, tenths};
-use crate::choices::keyed;
-use crate::components::{error_text, region, Act, Exporter, Fetch, Page};
+use crate::charts::{bars_view, heatmap_view, line_view, tenths};
+use crate::components::{
+    error_text, load, show, Bar, ExportButtons, Exporter, Fetch, Loaded, Page, Toast,
+};
 use crate::format::period_start;
-use crate::html::{action, banner, el, esc, field, select};
 use crate::i18n::{t, tf, K};
-use crate::json::{f, i, list, s};
 use crate::router::{use_router, Nav};
 
-/// The period choices, by the name the URL carries (`?p=quarter`).
-pub fn period_options() -> Vec<(String, String)> {
-    keyed(&[
-        ("month", K::PeriodMonth),
-        ("quarter", K::PeriodQuarter),
-        ("half", K::PeriodHalf),
-        ("year", K::PeriodYear),
-        ("all", K::PeriodAll),
-    ])
-}
+/// The period choices: the name the URL carries (`?p=quarter`) and its label.
+pub const PERIODS: [(&str, K); 5] = [
+    ("month", K::PeriodMonth),
+    ("quarter", K::PeriodQuarter),
+    ("half", K::PeriodHalf),
+    ("year", K::PeriodYear),
+    ("all", K::PeriodAll),
+];
 
 /// `?from=…&to=…` of a period name at `now` (all time: only `to`).
 pub fn period_query(period: &str, now: i64) -> String {
@@ -38,241 +38,309 @@ pub fn period_query(period: &str, now: i64) -> String {
     }
 }
 
-/// One line of figures (`CompletionStats`).
-pub fn stats_line(st: &Value) -> String {
-    let avg = st["average_score"]
-        .as_f64()
-        .map(tenths)
-        .unwrap_or_else(|| "—".into());
+/// The mean score with one decimal, or a dash when nobody submitted.
+pub fn average(st: &CompletionStats) -> String {
+    st.average_score.map(tenths).unwrap_or_else(|| "—".into())
+}
+
+/// One line of figures.
+pub fn stats_line(st: &CompletionStats) -> String {
     tf(
         K::DashStats,
         &[
-            ("assigned", &i(st, "assigned").to_string()),
-            ("started", &i(st, "started").to_string()),
-            ("completed", &i(st, "completed").to_string()),
-            ("rate", &tenths(f(st, "completion_rate"))),
-            ("avg", &avg),
+            ("assigned", &st.assigned.to_string()),
+            ("started", &st.started.to_string()),
+            ("completed", &st.completed.to_string()),
+            ("rate", &tenths(st.completion_rate)),
+            ("avg", &average(st)),
         ],
     )
 }
 
-fn unit_rows(units: &[Value]) -> Vec<(String, f64)> {
+/// The drill-down page of a unit over a period.
+pub fn unit_href(path: &str, unit_id: i64, period: &str) -> String {
+    format!("/admin/dashboard/{path}/{unit_id}?p={period}")
+}
+
+/// The bars' rows: each unit's name and completion rate.
+pub fn unit_rows(units: &[UnitStats]) -> Vec<(String, f64)> {
     units
         .iter()
-        .map(|u| (s(u, "name").to_string(), f(&u["stats"], "completion_rate")))
+        .map(|u| (u.name.clone(), u.stats.completion_rate))
         .collect()
 }
 
-/// Bars of a kind of unit, then a link per unit to its members.
-fn units_html(title: K, units: &[Value], path: &str, period: &str) -> String {
-    if units.is_empty() {
-        return String::new();
-    }
-    let mut h = String::from(r#"<section class="card">"#);
-    h += &el("h2", "card-title", t(title));
-    h += &bars_svg(t(title), &unit_rows(units));
-    h += r#"<ul class="link-list units">"#;
-    for u in units {
-        h += &format!(
-            r#"<li><a class="link-row" href="/admin/dashboard/{path}/{}?p={period}"><span class="link-title">{}</span><span class="link-desc">{}</span></a></li>"#,
-            i(u, "unit_id"),
-            esc(s(u, "name")),
-            esc(&stats_line(&u["stats"]))
-        );
-    }
-    h + "</ul></section>"
-}
-
-/// The dashboard (`Dashboard` JSON) below the period choice.
-pub fn dashboard_html(d: &Value, period: &str) -> String {
-    let mut h = String::from(r#"<section class="card summary">"#);
-    h += &el("h2", "card-title", t(K::DashTotal));
-    h += &format!(
-        r#"<p class="big-rate">{}%</p>"#,
-        tenths(f(&d["total"], "completion_rate"))
-    );
-    h += &el("p", "small muted", &stats_line(&d["total"]));
-    h += "</section>";
-    h += &units_html(K::DashBranches, list(d, "branches"), "branches", period);
-    h += &units_html(
-        K::DashYouthGroups,
-        list(d, "youth_groups"),
-        "youth-groups",
-        period,
-    );
-    h
-}
-
-/// Completion over time (`Timeline` JSON) as a line of the cumulative rate.
-pub fn timeline_html(tl: &Value) -> String {
-    let points: Vec<(String, f64)> = list(tl, "points")
+/// The heatmap's cell of a category and a branch: its rate and how many answers.
+pub fn heat_cell(hm: &Heatmap, category: i64, branch: i64) -> Option<(f64, i64)> {
+    hm.cells
         .iter()
-        .map(|p| (s(p, "label").to_string(), f(p, "cumulative_rate")))
-        .collect();
-    if points.is_empty() {
-        return String::new();
-    }
-    let mut h = String::from(r#"<section class="card">"#);
-    h += &el("h2", "card-title", t(K::DashTimeline));
-    h += &line_svg(t(K::DashTimeline), &points);
-    h + "</section>"
+        .find(|x| x.category_id == category && x.branch_id == branch)
+        .map(|x| (x.rate, x.answered))
 }
 
-/// Correctness by category (rows) and branch (columns), from `Heatmap` JSON.
-pub fn heat_html(hm: &Value) -> String {
-    let axis = |key: &str| -> Vec<(i64, String)> {
-        list(hm, key)
-            .iter()
-            .map(|n| (i(n, "id"), s(n, "name").to_string()))
-            .collect()
-    };
-    let (rows, cols) = (axis("categories"), axis("branches"));
-    if rows.is_empty() || cols.is_empty() {
-        return String::new();
-    }
-    let cells = list(hm, "cells");
-    let mut h = String::from(r#"<section class="card">"#);
-    h += &el("h2", "card-title", t(K::DashHeatmap));
-    h += &el("p", "small muted", t(K::DashHeatmapHint));
-    h += &heatmap_html(t(K::DashHeatmap), &rows, &cols, |r, c| {
-        cells
-            .iter()
-            .find(|x| i(x, "category_id") == r && i(x, "branch_id") == c)
-            .map(|x| (f(x, "rate"), i(x, "answered")))
-    });
-    h + "</section>"
-}
-
-/// Every assigned module and quiz with its figures and a reminder button.
-pub fn items_html(d: &Value) -> String {
-    let items = list(d, "items");
-    let mut h = String::from(r#"<section class="card items">"#);
-    h += &el("h2", "card-title", t(K::DashItems));
-    if items.is_empty() {
-        return h + &el("p", "muted", t(K::DashNoItems)) + "</section>";
-    }
-    for it in items {
-        let item = &it["item"];
-        let kind = s(item, "kind");
-        let total = &it["total"];
-        h += r#"<div class="item-row">"#;
-        h += &format!(
-            r#"<p><span class="badge">{}</span> <b>{}</b></p>"#,
-            t(if kind == "quiz" {
-                K::DashQuiz
-            } else {
-                K::DashModule
-            }),
-            esc(s(item, "title"))
-        );
-        h += &el("p", "small muted", &stats_line(total));
-        h += &crate::html::bar(f(total, "completion_rate").round() as i64, s(item, "title"));
-        if i(total, "completed") < i(total, "assigned") {
-            h += &action(
-                &format!("remind-{kind}"),
-                i(item, "id"),
-                "btn-ghost btn-small",
-                t(K::DashRemind),
-            );
+/// Bars of a kind of unit, then a link per unit to its members.
+fn units_view(
+    title: K,
+    units: Vec<UnitStats>,
+    path: &'static str,
+    period: String,
+) -> impl IntoView {
+    (!units.is_empty()).then(|| {
+        view! {
+            <section class="card">
+                <h2 class="card-title">{t(title)}</h2>
+                {bars_view(t(title), unit_rows(&units))}
+                <ul class="link-list units">
+                    {units
+                        .into_iter()
+                        .map(|u| {
+                            view! {
+                                <li>
+                                    <a class="link-row" href=unit_href(path, u.unit_id, &period)>
+                                        <span class="link-title">{u.name.clone()}</span>
+                                        <span class="link-desc">{stats_line(&u.stats)}</span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
         }
-        h += "</div>";
+    })
+}
+
+/// The totals and the units of a dashboard.
+fn dashboard_view(d: Dashboard, period: String) -> impl IntoView {
+    view! {
+        <section class="card summary">
+            <h2 class="card-title">{t(K::DashTotal)}</h2>
+            <p class="big-rate">{format!("{}%", tenths(d.total.completion_rate))}</p>
+            <p class="small muted">{stats_line(&d.total)}</p>
+        </section>
+        <div class="dash-units">
+            {units_view(K::DashBranches, d.branches, "branches", period.clone())}
+            {units_view(K::DashYouthGroups, d.youth_groups, "youth-groups", period)}
+        </div>
     }
-    h + "</section>"
 }
 
-/// Links that download an export (`what`: `dashboard`, `members`, `report`) as XLSX and
-/// CSV, with `query` (the period and what else it needs).
-pub fn export_links(label: K, what: &str, query: &str) -> String {
-    format!(
-        r#"<p class="small export">{}<a href="/api/v1/exports/{what}?format=xlsx&{query}" download>Excel</a> <a href="/api/v1/exports/{what}?format=csv&{query}" download>CSV</a></p>"#,
-        t(label)
-    )
+/// Completion over time as a line of the cumulative rate.
+fn timeline_view(tl: Timeline) -> impl IntoView {
+    (!tl.points.is_empty()).then(|| {
+        let points = tl
+            .points
+            .into_iter()
+            .map(|p| (p.label, p.cumulative_rate))
+            .collect();
+        view! {
+            <section class="card">
+                <h2 class="card-title">{t(K::DashTimeline)}</h2>
+                {line_view(t(K::DashTimeline), points)}
+            </section>
+        }
+    })
 }
 
-/// The period form, the links to the reports and the exports (`members`: the members
-/// export's buttons and job, from [`Exporter`]).
-pub fn tools_html(period: &str, query: &str, members: &str) -> String {
-    let mut h = String::from(r#"<section class="card form"><form id="period">"#);
-    h += &field(t(K::DashPeriod), &select("p", &period_options(), period));
-    h += "</form>";
-    h += &export_links(K::ExportTables, "dashboard", query);
-    h += members;
-    h += &format!(
-        r#"<p class="small"><a href="/admin/reports?kind=quarter">{}</a> · <a href="/admin/reports?kind=half">{}</a> · <a href="/admin/reports?kind=year">{}</a></p>"#,
-        t(K::ReportQuarter),
-        t(K::ReportHalf),
-        t(K::ReportYear)
-    );
-    h + "</section>"
+/// Correctness by category (rows) and branch (columns).
+fn heat_view(hm: Heatmap) -> impl IntoView {
+    let axis = |n: &[shared::api::dashboard::Named]| -> Vec<(i64, String)> {
+        n.iter().map(|x| (x.id, x.name.clone())).collect()
+    };
+    let (rows, cols) = (axis(&hm.categories), axis(&hm.branches));
+    (!rows.is_empty() && !cols.is_empty()).then(move || {
+        view! {
+            <section class="card">
+                <h2 class="card-title">{t(K::DashHeatmap)}</h2>
+                <p class="small muted">{t(K::DashHeatmapHint)}</p>
+                {heatmap_view(t(K::DashHeatmap), rows, cols, move |r, c| heat_cell(&hm, r, c))}
+            </section>
+        }
+    })
+}
+
+/// Every assigned module and quiz with its figures and, where someone has not finished, a
+/// reminder button (`remind` gets the item): a table at desk widths, cards on phones.
+fn items_view(d: Dashboard, remind: Callback<(ItemKind, i64)>) -> impl IntoView {
+    if d.items.is_empty() {
+        return view! {
+            <section class="card items">
+                <h2 class="card-title">{t(K::DashItems)}</h2>
+                <p class="muted">{t(K::DashNoItems)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let rows = d
+        .items
+        .into_iter()
+        .map(|it| {
+            let (kind, id) = (it.item.kind, it.item.id);
+            let behind = it.total.completed < it.total.assigned;
+            let kind_label = t(if kind == ItemKind::Quiz { K::DashQuiz } else { K::DashModule });
+            view! {
+                <tr class="item-row">
+                    <td class="cell-name" data-label=t(K::DashItemName)>
+                        <span class="badge">{kind_label}</span>
+                        " "
+                        <strong>{it.item.title.clone()}</strong>
+                    </td>
+                    <td data-label=t(K::DashItemFigures)>
+                        <span class="small muted">{stats_line(&it.total)}</span>
+                    </td>
+                    <td class="nowrap item-rate" data-label=t(K::DashItemRate)>
+                        <Bar percent=it.total.completion_rate.round() as i64 label=it.item.title.clone()/>
+                        <span class="small">{format!("{}%", tenths(it.total.completion_rate))}</span>
+                    </td>
+                    <td class="cell-actions">
+                        {behind
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="btn btn-ghost btn-small"
+                                        data-action=format!("remind-{}", kind.as_str())
+                                        data-id=id.to_string()
+                                        on:click=move |_| remind.run((kind, id))
+                                    >
+                                        {t(K::DashRemind)}
+                                    </button>
+                                }
+                            })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card items">
+            <h2 class="card-title">{t(K::DashItems)}</h2>
+            <table class="table stack items-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(K::DashItemName)}</th>
+                        <th scope="col">{t(K::DashItemFigures)}</th>
+                        <th scope="col">{t(K::DashItemRate)}</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
+/// Where an export (`what`: `dashboard`, `report`) downloads as `format`, with `query`.
+pub fn export_href(what: &str, format: &str, query: &str) -> String {
+    format!("/api/v1/exports/{what}?format={format}&{query}")
+}
+
+/// Links that download an export as XLSX and CSV.
+pub fn export_links(label: K, what: &'static str, query: String) -> impl IntoView {
+    view! {
+        <p class="small export">
+            {t(label)}
+            <a href=export_href(what, "xlsx", &query) download="">"Excel"</a>
+            " "
+            <a href=export_href(what, "csv", &query) download="">"CSV"</a>
+        </p>
+    }
+}
+
+/// A decoded answer of `data`, when it has arrived and reads.
+pub fn answer<T: api::Wire>(data: Fetch) -> Option<T> {
+    data.read::<T>().and_then(Result::ok)
 }
 
 #[component]
 pub fn AdminDashboard() -> impl IntoView {
     let router = use_router();
-    let period = move || {
+    let period = Memo::new(move |_| {
         router
             .url()
             .param("p")
+            .filter(|p| PERIODS.iter().any(|(v, _)| v == p))
             .unwrap_or_else(|| "quarter".to_string())
-    };
+    });
     // One `now` for the page, so the three requests describe the same period.
     let now = now_ms();
-    let query = move || period_query(&period(), now);
-    let dash = Fetch::new(move || format!("{}?{}", api::DASHBOARD, query()));
-    let timeline = Fetch::new(move || {
-        let bucket = if period() == "month" { "day" } else { "week" };
+    let query = move || period_query(&period.get(), now);
+    let dash = load(move || format!("{}?{}", api::DASHBOARD, query()));
+    let timeline = load(move || {
+        let bucket = if period.get() == "month" {
+            "day"
+        } else {
+            "week"
+        };
         format!("{}/timeline?bucket={bucket}&{}", api::DASHBOARD, query())
     });
-    let heat = Fetch::new(move || format!("{}/heatmap?{}", api::DASHBOARD, query()));
+    let heat = load(move || format!("{}/heatmap?{}", api::DASHBOARD, query()));
+    // The last reminder's outcome, as a toast in the viewport (the button may be far down).
     let notice = RwSignal::new(None::<(bool, String)>);
     let exporter = Exporter::new();
 
-    let act = move |a: Act| match a {
-        Act::Change(_, _, fields) => router.navigate(
-            &format!("/admin/dashboard?p={}", fields.text("p")),
+    let remind = Callback::new(move |(kind, id): (ItemKind, i64)| {
+        let body = SendReminder {
+            item_kind: kind,
+            item_id: id,
+            message: None,
+        };
+        notice.set(None);
+        spawn_local(async move {
+            let r = api::send::<_, ReminderSent>("POST", api::REMINDERS, &body).await;
+            notice.try_set(Some(match r {
+                Ok(sent) => (
+                    true,
+                    tf(K::DashReminded, &[("n", &sent.recipients.to_string())]),
+                ),
+                Err(e) => (false, error_text(&e)),
+            }));
+        });
+    });
+    let on_period = move |ev: leptos::ev::Event| {
+        router.navigate(
+            &format!("/admin/dashboard?p={}", event_target_value(&ev)),
             Nav::REPLACE,
-        ),
-        Act::Click(what, _) if exporter.click(&what, &query()) => {}
-        Act::Click(what, id) => {
-            let Some(kind) = what.strip_prefix("remind-") else {
-                dash.reload();
-                return;
-            };
-            let body = format!(r#"{{"item_kind":"{kind}","item_id":{id}}}"#);
-            api::spawn_call("POST", api::REMINDERS.into(), Some(body), move |r| {
-                notice.try_set(Some(match r {
-                    Ok(v) => (
-                        true,
-                        tf(K::DashReminded, &[("n", &i(&v, "recipients").to_string())]),
-                    ),
-                    Err(e) => (false, error_text(&e)),
-                }));
-                crate::browser::scroll_to_top();
-            });
-        }
-        Act::Submit(..) => {}
+        )
     };
-
-    let html = move || {
-        let p = period();
-        let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
-        h += &tools_html(&p, &query(), &exporter.html());
-        h += &dash.html(6, |d: Value| dashboard_html(&d, &p));
-        if let Some(Ok(tl)) = timeline.get() {
-            h += &timeline_html(&tl);
-        }
-        if let Some(Ok(hm)) = heat.get() {
-            h += &heat_html(&hm);
-        }
-        if let Some(Ok(d)) = dash.get() {
-            h += &items_html(&d);
-        }
-        h
-    };
+    let current = period.get_untracked();
 
     view! {
         <Page class="admin-dashboard" title=K::DashTitle back=Some("/")>
-            {region("", html, act)}
+            <Toast notice=notice/>
+            <section class="card form dash-tools">
+                <form id="period" on:submit=|ev| ev.prevent_default()>
+                    <label class="field">
+                        <span class="label">{t(K::DashPeriod)}</span>
+                        <select class="input" name="p" on:change=on_period>
+                            {PERIODS
+                                .iter()
+                                .map(|(v, label)| {
+                                    view! { <option value=*v selected=*v == current>{t(*label)}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                </form>
+                <div class="dash-exports">
+                    {move || export_links(K::ExportTables, "dashboard", query())}
+                    <ExportButtons exporter=exporter query=Signal::derive(query)/>
+                </div>
+                <p class="small">
+                    <a href="/admin/reports?kind=quarter">{t(K::ReportQuarter)}</a>
+                    " · "
+                    <a href="/admin/reports?kind=half">{t(K::ReportHalf)}</a>
+                    " · "
+                    <a href="/admin/reports?kind=year">{t(K::ReportYear)}</a>
+                </p>
+            </section>
+            <Loaded data=dash lines=6 ok=show(move |d: Dashboard| dashboard_view(d, period.get_untracked()))/>
+            <div class="dash-charts">
+                {move || answer::<Timeline>(timeline).map(timeline_view)}
+                {move || answer::<Heatmap>(heat).map(heat_view)}
+            </div>
+            {move || answer::<Dashboard>(dash).map(|d| items_view(d, remind))}
         </Page>
     }
 }
@@ -280,49 +348,84 @@ pub fn AdminDashboard() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::dashboard::{HeatCell, ItemCompletion, ItemRef, Named};
 
-    fn stats(assigned: i64, completed: i64, rate: f64) -> Value {
-        json!({ "assigned": assigned, "started": completed + 1, "completed": completed,
-                "completion_rate": rate, "average_score": 81.25 })
+    fn stats(assigned: i64, completed: i64, rate: f64) -> CompletionStats {
+        CompletionStats {
+            assigned,
+            started: completed + 1,
+            completed,
+            completion_rate: rate,
+            average_score: Some(81.25),
+        }
     }
 
     #[test]
-    fn the_dashboard_shows_totals_units_and_items() {
-        let d = json!({
-            "from": 0, "to": 1, "total": stats(10, 4, 40.0),
-            "branches": [{ "unit_id": 3, "name": "第一支部", "stats": stats(6, 3, 50.0) }],
-            "youth_groups": [],
-            "items": [{
-                "item": { "kind": "quiz", "id": 9, "title": "专项<答题>", "module_id": null, "due_at": null },
-                "total": stats(10, 4, 40.0), "branches": [], "youth_groups": [],
+    fn figures_and_links_of_units() {
+        let st = stats(10, 4, 40.0);
+        let line = stats_line(&st);
+        assert!(line.contains("40.0") && line.contains("81.3"), "{line}");
+        let none = CompletionStats {
+            average_score: None,
+            ..st
+        };
+        assert_eq!(average(&none), "—");
+        assert_eq!(
+            unit_href("branches", 3, "quarter"),
+            "/admin/dashboard/branches/3?p=quarter"
+        );
+        let units = vec![UnitStats {
+            unit_id: 3,
+            name: "第一支部".into(),
+            stats: stats(6, 3, 50.0),
+        }];
+        assert_eq!(unit_rows(&units), vec![("第一支部".to_string(), 50.0)]);
+        // The dashboard's items carry what the reminder button needs.
+        let d = Dashboard {
+            from: 0,
+            to: 1,
+            total: stats(10, 4, 40.0),
+            branches: units,
+            youth_groups: vec![],
+            items: vec![ItemCompletion {
+                item: ItemRef {
+                    kind: ItemKind::Quiz,
+                    id: 9,
+                    title: "专项答题".into(),
+                    module_id: None,
+                    due_at: None,
+                },
+                total: stats(10, 4, 40.0),
+                branches: vec![],
+                youth_groups: vec![],
             }],
-        });
-        let h = dashboard_html(&d, "quarter");
-        assert!(h.contains("40.0%"));
-        assert!(h.contains(r#"href="/admin/dashboard/branches/3?p=quarter""#));
-        assert!(h.contains(r#"width="70""#), "50% of the 140-wide track");
-        assert!(!h.contains("youth-groups"), "no youth groups, no section");
-        let items = items_html(&d);
-        assert!(items.contains("专项&lt;答题&gt;"));
-        assert!(items.contains(r#"data-action="remind-quiz" data-id="9""#));
-        assert!(items.contains("81.3"));
+        };
+        assert_eq!(d.items[0].item.kind.as_str(), "quiz");
     }
 
     #[test]
-    fn charts_of_the_timeline_and_the_heatmap() {
-        let tl = json!({ "bucket": "week", "assigned": 10, "points": [
-            { "start": 0, "label": "2026-04-06", "completed": 1, "cumulative": 1, "cumulative_rate": 10.0 },
-            { "start": 1, "label": "2026-04-13", "completed": 3, "cumulative": 4, "cumulative_rate": 40.0 },
-        ]});
-        let h = timeline_html(&tl);
-        assert!(h.contains("<polyline"));
-        assert!(h.contains("2026-04-13"));
-        let hm = json!({ "from": 0, "to": 1,
-            "categories": [{ "id": 5, "name": "党章" }], "branches": [{ "id": 3, "name": "第一支部" }],
-            "cells": [{ "branch_id": 3, "category_id": 5, "answered": 8, "correct": 2, "rate": 25.0 }] });
-        assert!(heat_html(&hm).contains(">25.0<"));
-        assert!(heat_html(&json!({ "categories": [], "branches": [] })).is_empty());
+    fn heatmap_cells_are_found_by_category_and_branch() {
+        let hm = Heatmap {
+            from: 0,
+            to: 1,
+            categories: vec![Named {
+                id: 5,
+                name: "党章".into(),
+            }],
+            branches: vec![Named {
+                id: 3,
+                name: "第一支部".into(),
+            }],
+            cells: vec![HeatCell {
+                branch_id: 3,
+                category_id: 5,
+                answered: 8,
+                correct: 2,
+                rate: 25.0,
+            }],
+        };
+        assert_eq!(heat_cell(&hm, 5, 3), Some((25.0, 8)));
+        assert_eq!(heat_cell(&hm, 3, 5), None);
     }
 
     #[test]
@@ -334,9 +437,10 @@ mod tests {
             format!("from={from}&to={now}")
         );
         assert_eq!(period_query("all", now), format!("to={now}"));
-        let h = tools_html("half", "to=5", "<p>members</p>");
-        assert!(h.contains(r#"<option value="half" selected>"#));
-        assert!(h.contains(r#"href="/api/v1/exports/dashboard?format=csv&to=5" download"#));
-        assert!(h.contains("<p>members</p>"));
+        assert_eq!(
+            export_href("dashboard", "csv", "to=5"),
+            "/api/v1/exports/dashboard?format=csv&to=5"
+        );
+        assert!(PERIODS.iter().any(|(v, _)| *v == "half"));
     }
 }

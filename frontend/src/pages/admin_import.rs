@@ -1,272 +1,64 @@
 //! `/admin/import`: an organizer brings in a question file (XLSX/CSV template, Beacon TOML,
 //! GIFT, Moodle XML). The upload answers with a preview (counts by kind, every problem by
-//! row, the stored questions it changes with their old and new text, the sheets read or
-//! skipped, warnings, columns left out, questions without 解析 or 出处); confirming starts
-//! the import on the server, whose progress this page polls.
-//!
-//! Written as HTML text with one submit and one click handler (see `crate::html`).
+//! row, the stored questions it changes with their old and new text side by side, the
+//! sheets read or skipped, warnings, columns left out, questions without 解析 or 出处);
+//! confirming starts the import on the server, whose progress this page polls.
 
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
-
-use crate::api;
-use crate::app::use_session;
 use shared::api::auth::Role;
+use shared::api::org::OrgTree;
+use shared::api::question_import::{
+    ImportChange, ImportJob, ImportState, KindCounts, QuestionText,
+};
+use shared::api::questions::Category;
 
+use crate::api::{self, ApiError};
+use crate::app::use_session;
 use crate::browser;
-use crate::choices::{category_options, owner_options, parse_unit};
-use crate::components::{chosen_file, error_text, region, Act, Fetch, Page};
-use crate::html::{action, banner, bar, el, esc, field, select};
+use crate::choices::{category_options, option_views, owner_options, parse_unit};
+use crate::components::{error_text, load, Bar, ErrorBanner, Page, Skeleton};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, list, s};
 
-const KINDS: [(&str, K); 4] = [
-    ("single", K::QSingle),
-    ("multiple", K::QMultiple),
-    ("true_false", K::QTrueFalse),
-    ("fill_in", K::QFillIn),
-];
-
-/// The upload form: file, owner, category for questions whose file names none.
-pub fn upload_html(owners: &[(String, String)], categories: &[(String, String)]) -> String {
-    let mut h = String::from(r#"<section class="card form"><h2 class="card-title">"#);
-    h += t(K::QImportTitle);
-    h += "</h2>";
-    h += &el("p", "muted small", t(K::QImportHint));
-    h += &format!(
-        r#"<p class="small"><a href="{0}?format=xlsx" download>{1}</a> · <a href="{0}?format=csv" download>{2}</a></p>"#,
-        api::QUESTION_IMPORTS.to_string() + "/template",
-        t(K::ImportTemplateXlsx),
-        t(K::ImportTemplateCsv)
-    );
-    h += r#"<form id="upload" novalidate>"#;
-    h += &field(
-        t(K::QImportFile),
-        r#"<input class="input" type="file" id="import-file" accept=".xlsx,.csv,.toml,.zip,.txt,.gift,.xml">"#,
-    );
-    let first = owners.first().map(|o| o.0.as_str()).unwrap_or("");
-    h += &field(t(K::QuestionOwner), &select("owner", owners, first));
-    h += &field(t(K::QImportCategory), &select("category", categories, ""));
-    h += &format!(
-        r#"<button type="submit" id="import-preview" class="btn btn-primary btn-block">{}</button></form></section>"#,
-        t(K::QImportPreview)
-    );
-    h
+/// The kinds as the preview counts them: (label, count in `c`).
+pub fn kind_rows(c: &KindCounts) -> [(K, i64); 4] {
+    [
+        (K::QSingle, c.single),
+        (K::QMultiple, c.multiple),
+        (K::QTrueFalse, c.true_false),
+        (K::QFillIn, c.fill_in),
+    ]
 }
 
-/// What the import will do (an `ImportJob` in state `preview`).
-pub fn preview_html(job: &Value) -> String {
-    let mut h = String::from(r#"<section class="card" id="preview">"#);
-    h += &el(
-        "h2",
-        "card-title",
-        &tf(K::QImportPreviewOf, &[("file", s(job, "file_name"))]),
-    );
-    h += r#"<table class="table"><thead><tr>"#;
-    for k in [K::QuestionKind, K::QImportAdded, K::QImportUpdated] {
-        h += &el("th", "", t(k));
-    }
-    h += "</tr></thead><tbody>";
-    for (key, label) in KINDS {
-        h += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            t(label),
-            job["added"][key].as_i64().unwrap_or(0),
-            job["updated"][key].as_i64().unwrap_or(0)
-        );
-    }
-    h += "</tbody></table>";
-    h += &el(
-        "p",
-        "small",
-        &tf(
-            K::QImportUnchanged,
-            &[("n", &i(job, "unchanged").to_string())],
-        ),
-    );
-    let cats: Vec<&str> = list(job, "new_categories")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    if !cats.is_empty() {
-        h += &el(
-            "p",
-            "small",
-            &tf(K::QImportNewCategories, &[("names", &cats.join("、"))]),
-        );
-    }
-    let existing: Vec<&str> = list(job, "existing_categories")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    if !existing.is_empty() {
-        h += &el(
-            "p",
-            "small",
-            &tf(
-                K::QImportExistingCategories,
-                &[("names", &existing.join("、"))],
-            ),
-        );
-    }
-    let (no_explanation, no_source) = (i(job, "without_explanation"), i(job, "without_source"));
-    if no_explanation + no_source > 0 {
-        h += &el(
-            "p",
-            "small",
-            &tf(
-                K::QImportWithout,
-                &[
-                    ("explanation", &no_explanation.to_string()),
-                    ("source", &no_source.to_string()),
-                ],
-            ),
-        );
-    }
-    let ignored: Vec<&str> = list(job, "ignored_columns")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    if !ignored.is_empty() {
-        h += &el(
-            "p",
-            "small muted",
-            &tf(K::QImportIgnoredColumns, &[("names", &ignored.join("、"))]),
-        );
-    }
-    h += &extra_html(job);
-    let problems = list(job, "problems");
-    if !problems.is_empty() {
-        h += &el(
-            "h3",
-            "sub-title bad",
-            &tf(K::QImportProblems, &[("n", &problems.len().to_string())]),
-        );
-        h += r#"<ul class="problems">"#;
-        for p in problems.iter().take(500) {
-            h += &format!(
-                "<li><b>{}</b> {}</li>",
-                esc(s(p, "location")),
-                esc(s(p, "message"))
-            );
-        }
-        h += "</ul>";
-    }
-    let skipped = list(job, "skipped");
-    if !skipped.is_empty() {
-        h += &el(
-            "h3",
-            "sub-title",
-            &tf(K::QImportSkipped, &[("n", &skipped.len().to_string())]),
-        );
-        h += r#"<ul class="problems muted">"#;
-        for p in skipped.iter().take(200) {
-            h += &format!(
-                "<li><b>{}</b> {}</li>",
-                esc(s(p, "location")),
-                esc(s(p, "reason"))
-            );
-        }
-        h += "</ul>";
-    }
-    h += r#"<div class="actions">"#;
-    if problems.is_empty() {
-        h += &action("confirm", i(job, "id"), "btn-primary", t(K::QImportConfirm));
-    } else {
-        h += &el("p", "banner error", t(K::QImportFixFirst));
-    }
-    h += &action("reset", 0, "btn-ghost", t(K::QImportAgain));
-    h + "</div></section>"
+/// All questions of a count.
+pub fn count(c: &KindCounts) -> i64 {
+    c.single + c.multiple + c.true_false + c.fill_in
 }
 
-/// The preview's sheets, warnings and changed questions (old and new side by side).
-fn extra_html(job: &Value) -> String {
-    let mut h = String::new();
-    let sheets = list(job, "sheets");
-    if !sheets.is_empty() {
-        h += &el("h3", "sub-title", t(K::QImportSheets));
-        h += r#"<ul class="problems muted">"#;
-        for sh in sheets {
-            let how = if sh["read"] == true {
-                tf(K::QImportSheetRead, &[("n", &i(sh, "rows").to_string())])
-            } else {
-                t(K::QImportSheetSkipped).to_string()
-            };
-            h += &format!(
-                "<li><b>{}</b> {} {}</li>",
-                esc(s(sh, "name")),
-                esc(&how),
-                esc(s(sh, "note"))
-            );
+/// The upload URL for a file name, an owner form value and a category (empty: as the file
+/// says).
+pub fn upload_url(file_name: &str, owner: &str, category: &str) -> String {
+    let (b, g) = parse_unit(owner);
+    let mut url = format!(
+        "{}?file_name={}",
+        api::QUESTION_IMPORTS,
+        api::encode_component(file_name)
+    );
+    for (k, v) in [
+        ("branch_id", b),
+        ("youth_group_id", g),
+        ("category_id", category.parse().ok()),
+    ] {
+        if let Some(v) = v {
+            url += &format!("&{k}={v}");
         }
-        h += "</ul>";
     }
-    let warnings = list(job, "warnings");
-    if !warnings.is_empty() {
-        h += &el(
-            "h3",
-            "sub-title",
-            &tf(K::QImportWarnings, &[("n", &warnings.len().to_string())]),
-        );
-        h += r#"<ul class="problems muted">"#;
-        for w in warnings.iter().take(200) {
-            h += &format!(
-                "<li><b>{}</b> {}</li>",
-                esc(s(w, "location")),
-                esc(s(w, "message"))
-            );
-        }
-        h += "</ul>";
-    }
-    let changes = list(job, "changes");
-    if !changes.is_empty() {
-        h += &el(
-            "h3",
-            "sub-title",
-            &tf(K::QImportChanges, &[("n", &changes.len().to_string())]),
-        );
-        h += &format!(
-            r#"<table class="table changes"><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-            t(K::QImportBefore),
-            t(K::QImportAfter)
-        );
-        for c in changes.iter().take(200) {
-            let side = |which: &str, field: &str| -> String {
-                let v = &c[which][field];
-                match v.as_array() {
-                    Some(items) => items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(" / "),
-                    None => v
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string()),
-                }
-            };
-            let stem = esc(&side("after", "stem"));
-            h += &format!(
-                r#"<tr><td colspan="3"><b>{}</b> {stem}</td></tr>"#,
-                esc(s(c, "location"))
-            );
-            for f in list(c, "fields").iter().filter_map(Value::as_str) {
-                h += &format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    field_label(f),
-                    esc(&side("before", f)),
-                    esc(&side("after", f))
-                );
-            }
-        }
-        h += "</tbody></table>";
-    }
-    h
+    url
 }
 
 /// The name of a question field as the editor shows it.
-fn field_label(field: &str) -> &'static str {
+pub fn field_label(field: &str) -> &'static str {
     t(match field {
         "category" => K::QuestionCategory,
         "kind" => K::QuestionKind,
@@ -280,171 +72,449 @@ fn field_label(field: &str) -> &'static str {
     })
 }
 
+/// A field of a question's text as it reads in the changes table.
+pub fn field_text(q: &QuestionText, field: &str) -> String {
+    match field {
+        "category" => q.category.clone(),
+        "kind" => q.kind.clone(),
+        "stem" => q.stem.clone(),
+        "options" => q.options.join(" / "),
+        "key" => q.key.clone(),
+        "explanation" => q.explanation.clone(),
+        "source" => q.source.clone(),
+        "difficulty" => q.difficulty.to_string(),
+        _ => q.tags.join(" / "),
+    }
+}
+
+/// (field label, before, after) of every field an import changes in a stored question.
+pub fn change_rows(c: &ImportChange) -> Vec<(&'static str, String, String)> {
+    c.fields
+        .iter()
+        .map(|f| {
+            (
+                field_label(f),
+                field_text(&c.before, f),
+                field_text(&c.after, f),
+            )
+        })
+        .collect()
+}
+
+/// The upload form: file, owner, category for questions whose file names none.
+#[component]
+fn Upload(
+    owners: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    on_job: Callback<ImportJob>,
+) -> impl IntoView {
+    let file: NodeRef<Input> = NodeRef::new();
+    let owner = RwSignal::new(owners.first().map(|o| o.0.clone()).unwrap_or_default());
+    let category = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(chosen) = file.get().and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            error.set(Some(t(K::QImportChooseFile).to_string()));
+            return;
+        };
+        let url = upload_url(
+            &chosen.name(),
+            &owner.get_untracked(),
+            &category.get_untracked(),
+        );
+        pending.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let r = api::upload_as::<ImportJob>(&url, &chosen).await;
+            pending.try_set(false);
+            match r {
+                Ok(job) => on_job.run(job),
+                Err(e) => {
+                    error.try_set(Some(error_text(&e)));
+                }
+            }
+        });
+    };
+    let template = format!("{}/template", api::QUESTION_IMPORTS);
+    view! {
+        <section class="card form upload">
+            <h2 class="card-title">{t(K::QImportTitle)}</h2>
+            <p class="muted small">{t(K::QImportHint)}</p>
+            <p class="small">
+                <a href=format!("{template}?format=xlsx") download>{t(K::ImportTemplateXlsx)}</a>
+                " · "
+                <a href=format!("{template}?format=csv") download>{t(K::ImportTemplateCsv)}</a>
+            </p>
+            <form id="upload" class="form-cols" novalidate on:submit=submit>
+                <label class="field wide">
+                    <span class="label">{t(K::QImportFile)}</span>
+                    <input
+                        class="input"
+                        type="file"
+                        id="import-file"
+                        accept=".xlsx,.csv,.toml,.zip,.txt,.gift,.xml"
+                        node_ref=file
+                        on:change=move |_| error.set(None)
+                    />
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::QuestionOwner)}</span>
+                    <select class="input" name="owner" on:change=move |ev| owner.set(event_target_value(&ev))>
+                        {option_views(&owners, &owner.get_untracked())}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::QImportCategory)}</span>
+                    <select class="input" name="category" on:change=move |ev| category.set(event_target_value(&ev))>
+                        {option_views(&categories, "")}
+                    </select>
+                </label>
+                <div class="actions wide">
+                    <button type="submit" id="import-preview" class="btn btn-primary" disabled=pending>
+                        {move || if pending.get() { t(K::Loading) } else { t(K::QImportPreview) }}
+                    </button>
+                    {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// A titled list of (location, text) lines, shown when not empty.
+fn located(title: String, class: &'static str, lines: Vec<(String, String)>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        view! {
+            <h3 class=format!("sub-title {class}")>{title}</h3>
+            <ul class="problems">
+                {lines
+                    .into_iter()
+                    .map(|(at, text)| view! { <li><b>{at}</b> " " {text}</li> })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// What the import will do (an `ImportJob` in state `preview`), with confirm and reset.
+#[component]
+fn Preview(job: ImportJob, on_confirm: Callback<i64>, on_reset: Callback<()>) -> impl IntoView {
+    let rows = kind_rows(&job.added)
+        .into_iter()
+        .zip(kind_rows(&job.updated))
+        .map(|((k, added), (_, updated))| {
+            view! {
+                <tr>
+                    <td>{t(k)}</td>
+                    <td class="num">{added}</td>
+                    <td class="num">{updated}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let line = |cond: bool, text: String, class: &'static str| {
+        cond.then(|| view! { <p class=class>{text}</p> })
+    };
+    let blocked = !job.problems.is_empty();
+    let id = job.id;
+    let confirming = RwSignal::new(false);
+    let changes = job.changes.clone();
+    view! {
+        <section class="card" id="preview">
+            <h2 class="card-title">{tf(K::QImportPreviewOf, &[("file", &job.file_name)])}</h2>
+            <div class="preview-cols">
+                <div>
+                    <table class="table kinds">
+                        <thead>
+                            <tr>
+                                <th>{t(K::QuestionKind)}</th>
+                                <th class="num">{t(K::QImportAdded)}</th>
+                                <th class="num">{t(K::QImportUpdated)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <div class="preview-facts">
+                    <p class="small">{tf(K::QImportUnchanged, &[("n", &job.unchanged.to_string())])}</p>
+                    {line(
+                        !job.new_categories.is_empty(),
+                        tf(K::QImportNewCategories, &[("names", &job.new_categories.join("、"))]),
+                        "small",
+                    )}
+                    {line(
+                        !job.existing_categories.is_empty(),
+                        tf(K::QImportExistingCategories, &[("names", &job.existing_categories.join("、"))]),
+                        "small",
+                    )}
+                    {line(
+                        job.without_explanation + job.without_source > 0,
+                        tf(
+                            K::QImportWithout,
+                            &[
+                                ("explanation", &job.without_explanation.to_string()),
+                                ("source", &job.without_source.to_string()),
+                            ],
+                        ),
+                        "small warn-text",
+                    )}
+                    {line(
+                        !job.ignored_columns.is_empty(),
+                        tf(K::QImportIgnoredColumns, &[("names", &job.ignored_columns.join("、"))]),
+                        "small muted",
+                    )}
+                </div>
+            </div>
+            {located(
+                t(K::QImportSheets).to_string(),
+                "",
+                job
+                    .sheets
+                    .iter()
+                    .map(|s| {
+                        let how = if s.read {
+                            tf(K::QImportSheetRead, &[("n", &s.rows.to_string())])
+                        } else {
+                            t(K::QImportSheetSkipped).to_string()
+                        };
+                        (s.name.clone(), format!("{how} {}", s.note.clone().unwrap_or_default()))
+                    })
+                    .collect(),
+            )}
+            {located(
+                tf(K::QImportProblems, &[("n", &job.problems.len().to_string())]),
+                "bad",
+                job.problems.iter().take(500).map(|p| (p.location.clone(), p.message.clone())).collect(),
+            )}
+            {located(
+                tf(K::QImportWarnings, &[("n", &job.warnings.len().to_string())]),
+                "",
+                job.warnings.iter().take(200).map(|w| (w.location.clone(), w.message.clone())).collect(),
+            )}
+            {located(
+                tf(K::QImportSkipped, &[("n", &job.skipped.len().to_string())]),
+                "",
+                job.skipped.iter().take(200).map(|s| (s.location.clone(), s.reason.clone())).collect(),
+            )}
+            {(!changes.is_empty())
+                .then(|| {
+                    view! {
+                        <h3 class="sub-title">
+                            {tf(K::QImportChanges, &[("n", &changes.len().to_string())])}
+                        </h3>
+                        <div class="table-wrap">
+                            <table class="table changes">
+                                <thead>
+                                    <tr>
+                                        <th></th>
+                                        <th>{t(K::QImportBefore)}</th>
+                                        <th>{t(K::QImportAfter)}</th>
+                                    </tr>
+                                </thead>
+                                {changes
+                                    .into_iter()
+                                    .take(200)
+                                    .map(|c| {
+                                        let head = format!("{} {}", c.location, c.after.stem);
+                                        view! {
+                                            <tbody>
+                                                <tr class="change-head">
+                                                    <td colspan="3">{head}</td>
+                                                </tr>
+                                                {change_rows(&c)
+                                                    .into_iter()
+                                                    .map(|(label, before, after)| {
+                                                        view! {
+                                                            <tr>
+                                                                <td>{label}</td>
+                                                                <td class="before">{before}</td>
+                                                                <td class="after">{after}</td>
+                                                            </tr>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </tbody>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </table>
+                        </div>
+                    }
+                })}
+            <div class="actions">
+                {if blocked {
+                    view! { <p class="banner error">{t(K::QImportFixFirst)}</p> }.into_any()
+                } else {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn btn-primary"
+                            data-action="confirm"
+                            disabled=confirming
+                            on:click=move |_| {
+                                confirming.set(true);
+                                on_confirm.run(id);
+                            }
+                        >
+                            {t(K::QImportConfirm)}
+                        </button>
+                    }
+                        .into_any()
+                }}
+                <button
+                    type="button"
+                    class="btn btn-ghost"
+                    data-action="reset"
+                    on:click=move |_| {
+                        if blocked || browser::confirm(t(K::QImportDiscard)) {
+                            on_reset.run(());
+                        }
+                    }
+                >
+                    {t(K::QImportAgain)}
+                </button>
+            </div>
+        </section>
+    }
+}
+
 /// A running or finished import.
-pub fn progress_html(job: &Value) -> String {
-    let total = i(job, "total");
-    let done = i(job, "done");
-    match s(job, "state") {
-        "done" => {
-            let mut h = banner(
-                true,
-                &tf(
+#[component]
+fn Progress(job: ImportJob, on_reset: Callback<()>) -> impl IntoView {
+    let again = move || {
+        view! {
+            <button type="button" class="btn btn-ghost" data-action="reset" on:click=move |_| on_reset.run(())>
+                {t(K::QImportAgain)}
+            </button>
+        }
+    };
+    match job.state {
+        ImportState::Done => view! {
+            <p class="banner success" role="status">
+                {tf(
                     K::QImportDone,
                     &[
-                        ("added", &count(&job["added"]).to_string()),
-                        ("updated", &count(&job["updated"]).to_string()),
+                        ("added", &count(&job.added).to_string()),
+                        ("updated", &count(&job.updated).to_string()),
                     ],
-                ),
-            );
-            h += r#"<div class="actions">"#;
-            h += &format!(
-                r#"<a class="btn btn-primary" id="to-questions" href="/admin/questions">{}</a>"#,
-                t(K::ManageQuestions)
-            );
-            h += &action("reset", 0, "btn-ghost", t(K::QImportAgain));
-            h + "</div>"
+                )}
+            </p>
+            <div class="actions">
+                <a class="btn btn-primary" id="to-questions" href="/admin/questions">
+                    {t(K::ManageQuestions)}
+                </a>
+                {again()}
+            </div>
         }
-        "failed" => {
-            banner(false, s(job, "error")) + &action("reset", 0, "btn-ghost", t(K::QImportAgain))
+        .into_any(),
+        ImportState::Failed => view! {
+            <p class="banner error" role="alert">{job.error.clone().unwrap_or_default()}</p>
+            {again()}
         }
+        .into_any(),
         _ => {
-            let pct = if total > 0 { done * 100 / total } else { 0 };
-            let mut h = String::from(r#"<section class="card" id="importing">"#);
-            h += &el("h2", "card-title", t(K::QImportRunning));
-            h += &bar(pct, t(K::QImportRunning));
-            h += &el("p", "small muted", &format!("{done} / {total}"));
-            h + "</section>"
+            let pct = if job.total > 0 {
+                job.done * 100 / job.total
+            } else {
+                0
+            };
+            view! {
+                <section class="card" id="importing">
+                    <h2 class="card-title">{t(K::QImportRunning)}</h2>
+                    <Bar percent=pct label=t(K::QImportRunning).to_string()/>
+                    <p class="small muted">{format!("{} / {}", job.done, job.total)}</p>
+                </section>
+            }
+            .into_any()
         }
     }
 }
 
-fn count(c: &Value) -> i64 {
-    KINDS.iter().map(|(k, _)| c[*k].as_i64().unwrap_or(0)).sum()
+/// Polls a running import until it ends (or the page is left).
+fn poll(id: i64, job: RwSignal<Option<ImportJob>>, error: RwSignal<Option<ApiError>>) {
+    spawn_local(async move {
+        loop {
+            match api::get::<ImportJob>(&api::question_import_url(id)).await {
+                Ok(j) => {
+                    let running = j.state == ImportState::Running;
+                    if job.try_set(Some(j)).is_some() || !running {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                    return;
+                }
+            }
+            browser::sleep(400).await;
+        }
+    });
 }
 
 #[component]
 pub fn AdminImport() -> impl IntoView {
     let session = use_session();
-    let tree = Fetch::new(|| api::ORG.into());
-    let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
-    let job = RwSignal::new(None::<Value>);
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-
-    // Polls a running import until it ends (or the page is left).
-    fn poll(id: i64, job: RwSignal<Option<Value>>, error: RwSignal<Option<String>>) {
-        api::spawn_call(
-            "GET",
-            format!("{}/{id}", api::QUESTION_IMPORTS),
-            None,
-            move |r| match r {
-                Ok(v) => {
-                    let running = s(&v, "state") == "running";
-                    if job.try_set(Some(v)).is_none() && running {
-                        spawn_local(async move {
-                            browser::sleep(400).await;
-                            poll(id, job, error);
-                        });
-                    }
+    let tree = load(|| api::ORG.into());
+    let cats = load(|| api::QUESTION_CATEGORIES.into());
+    let job = RwSignal::new(None::<ImportJob>);
+    let error = RwSignal::new(None::<ApiError>);
+    let on_job = Callback::new(move |j: ImportJob| job.set(Some(j)));
+    let on_reset = Callback::new(move |_| {
+        error.set(None);
+        job.set(None);
+    });
+    let on_confirm = Callback::new(move |id: i64| {
+        error.set(None);
+        spawn_local(async move {
+            match api::send_empty::<ImportJob>(
+                "POST",
+                &format!("{}/confirm", api::question_import_url(id)),
+            )
+            .await
+            {
+                Ok(j) => {
+                    job.try_set(Some(j));
+                    poll(id, job, error);
                 }
                 Err(e) => {
-                    error.try_set(Some(error_text(&e)));
+                    error.try_set(Some(e));
                 }
-            },
-        );
-    }
-
-    let act = move |a: Act| match a {
-        Act::Submit(_, f) => {
-            let Some(file) = chosen_file("import-file") else {
-                error.set(Some(t(K::QImportChooseFile).to_string()));
-                return;
+            }
+        });
+    });
+    let body = move || match job.get() {
+        Some(j) if j.state == ImportState::Preview => {
+            view! { <Preview job=j on_confirm=on_confirm on_reset=on_reset/> }.into_any()
+        }
+        Some(j) => view! { <Progress job=j on_reset=on_reset/> }.into_any(),
+        None => {
+            let (tree, cats) = match (tree.read::<OrgTree>(), cats.read::<Vec<Category>>()) {
+                (Some(Err(e)), _) | (_, Some(Err(e))) => {
+                    return view! { <ErrorBanner error=e/> }.into_any()
+                }
+                (Some(Ok(a)), Some(Ok(b))) => (a, b),
+                _ => return view! { <Skeleton lines=4/> }.into_any(),
             };
-            let (b, g) = parse_unit(f.text("owner"));
-            let mut url = format!(
-                "{}?file_name={}",
-                api::QUESTION_IMPORTS,
-                api::encode_component(&file.name())
-            );
-            for (k, v) in [
-                ("branch_id", b),
-                ("youth_group_id", g),
-                ("category_id", f.id("category")),
-            ] {
-                if let Some(v) = v {
-                    url += &format!("&{k}={v}");
-                }
-            }
-            pending.set(true);
-            error.set(None);
-            spawn_local(async move {
-                match api::upload(&url, &file).await {
-                    Ok(v) => {
-                        job.try_set(Some(v));
-                    }
-                    Err(e) => {
-                        error.try_set(Some(error_text(&e)));
-                    }
-                }
-                pending.try_set(false);
-            });
-        }
-        Act::Click(what, id) => {
-            error.set(None);
-            if what != "confirm" {
-                job.set(None);
-                return;
-            }
-            pending.set(true);
-            api::spawn_call(
-                "POST",
-                format!("{}/{id}/confirm", api::QUESTION_IMPORTS),
-                None,
-                move |r| {
-                    pending.try_set(false);
-                    match r {
-                        Ok(v) => {
-                            job.try_set(Some(v));
-                            poll(id, job, error);
-                        }
-                        Err(e) => {
-                            error.try_set(Some(error_text(&e)));
-                        }
-                    }
-                },
-            );
-        }
-        Act::Change(..) => {}
-    };
-
-    let html = move || {
-        let mut h = error.with(|e| e.as_deref().map(|m| banner(false, m)).unwrap_or_default());
-        if pending.get() {
-            h += &el("p", "muted", t(K::Loading));
-        }
-        h += &match job.get() {
-            Some(j) if s(&j, "state") == "preview" => preview_html(&j),
-            Some(j) => progress_html(&j),
-            None => tree.html(4, |tree: Value| {
-                cats.html(2, |c: Value| {
-                    let (scope, admin) =
-                        session.with_me(|m| (m.scope.clone(), m.role == Role::Admin));
-                    upload_html(
-                        &owner_options(&tree, &scope, admin),
-                        &category_options(
-                            &c,
-                            &[(String::new(), t(K::QImportCategoryFromFile).into())],
-                        ),
+            let (scope, admin) = session.with_me(|m| (m.scope.clone(), m.role == Role::Admin));
+            view! {
+                <Upload
+                    owners=owner_options(&tree, &scope, admin)
+                    categories=category_options(
+                        &cats,
+                        &[(String::new(), t(K::QImportCategoryFromFile).into())],
                     )
-                })
-            }),
-        };
-        h
+                    on_job=on_job
+                />
+            }
+            .into_any()
+        }
     };
-
     view! {
-        <Page class="admin-import" title=K::QImportTitle back=Some("/admin/questions")>
-            {region("", html, act)}
+        <Page class="admin-import desk" title=K::QImportTitle back=Some("/admin/questions")>
+            // A failed confirm or poll, in the viewport where the button was pressed.
+            {move || error.get().map(|e| view! { <div class="toast"><ErrorBanner error=e/></div> })}
+            {body}
         </Page>
     }
 }
@@ -452,82 +522,110 @@ pub fn AdminImport() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::question_import::{ImportProblem, ImportSheet, ImportSkip, ImportWarning};
 
-    fn job(state: &str, problems: Value) -> Value {
-        json!({
-            "id": 9, "file_name": "题库<1>.xlsx", "format": "xlsx", "state": state,
-            "added": { "single": 2, "multiple": 1, "true_false": 0, "fill_in": 1 },
-            "updated": { "single": 0, "multiple": 0, "true_false": 3, "fill_in": 0 },
-            "unchanged": 4, "new_categories": ["支部题库"], "problems": problems,
-            "skipped": [{ "location": "第9行", "line": 9, "reason": "GIFT 匹配题暂不支持" }],
-            "total": 7, "done": 3, "error": null,
-        })
+    fn text(explanation: &str) -> QuestionText {
+        QuestionText {
+            category: "党章".into(),
+            kind: "single".into(),
+            stem: "题干".into(),
+            options: vec!["甲".into(), "乙".into()],
+            key: "A".into(),
+            explanation: explanation.into(),
+            source: String::new(),
+            difficulty: 2,
+            tags: vec![],
+        }
+    }
+
+    fn job() -> ImportJob {
+        ImportJob {
+            id: 9,
+            file_name: "题库.xlsx".into(),
+            format: "xlsx".into(),
+            state: ImportState::Preview,
+            added: KindCounts {
+                single: 2,
+                multiple: 1,
+                true_false: 0,
+                fill_in: 1,
+            },
+            updated: KindCounts {
+                single: 0,
+                multiple: 0,
+                true_false: 3,
+                fill_in: 0,
+            },
+            unchanged: 4,
+            new_categories: vec!["支部题库".into()],
+            problems: vec![ImportProblem {
+                location: "第3行".into(),
+                line: 3,
+                field: Some("answer".into()),
+                message: "答案超出选项".into(),
+            }],
+            skipped: vec![ImportSkip {
+                location: "第9行".into(),
+                line: 9,
+                reason: "GIFT 匹配题暂不支持".into(),
+            }],
+            warnings: vec![ImportWarning {
+                location: "第5行".into(),
+                line: 5,
+                message: "与第3行的题目完全相同".into(),
+            }],
+            changes: vec![ImportChange {
+                location: "第9行".into(),
+                line: 9,
+                question_id: 5,
+                fields: vec!["explanation".into(), "options".into()],
+                before: text("旧解析"),
+                after: text("新解析"),
+            }],
+            existing_categories: vec![],
+            without_explanation: 3,
+            without_source: 0,
+            ignored_columns: vec!["序号".into()],
+            sheets: vec![ImportSheet {
+                name: "单选题".into(),
+                read: true,
+                rows: 20,
+                note: None,
+            }],
+            total: 7,
+            done: 3,
+            error: None,
+        }
     }
 
     #[test]
-    fn the_preview_shows_changes_sheets_warnings_and_missing_texts() {
-        let mut j = job("preview", json!([]));
-        j["changes"] = json!([{
-            "location": "第9行", "line": 9, "question_id": 5, "fields": ["explanation"],
-            "before": { "category": "党章", "kind": "single", "stem": "题<干>", "options": [],
-                        "key": "A", "explanation": "旧解析", "source": "", "difficulty": 2, "tags": [] },
-            "after": { "category": "党章", "kind": "single", "stem": "题<干>", "options": [],
-                       "key": "A", "explanation": "新解析", "source": "", "difficulty": 2, "tags": [] },
-        }]);
-        j["warnings"] =
-            json!([{ "location": "第5行", "line": 5, "message": "与第3行的题目完全相同" }]);
-        j["sheets"] = json!([{ "name": "说明", "read": false, "rows": 0, "note": "没有表头" },
-                             { "name": "单选题", "read": true, "rows": 20, "note": null }]);
-        j["without_explanation"] = json!(3);
-        j["ignored_columns"] = json!(["序号"]);
-        let h = preview_html(&j);
-        assert!(
-            h.contains("<td>解析</td><td>旧解析</td><td>新解析</td>"),
-            "{h}"
-        );
-        assert!(h.contains("题&lt;干&gt;"));
-        assert!(h.contains("与第3行的题目完全相同"));
-        assert!(h.contains("单选题"));
-        assert!(h.contains("已读取20行"));
-        assert!(h.contains("缺少解析的题目3道"));
-        assert!(h.contains("序号"));
-        assert!(
-            h.contains(r#"data-action="confirm""#),
-            "warnings do not block"
-        );
-        // The job deserializes into the shared type.
-        let _: shared::api::question_import::ImportJob = serde_json::from_value(j).unwrap();
-    }
-
-    #[test]
-    fn the_preview_counts_kinds_and_lists_problems_by_row() {
-        let h = preview_html(&job("preview", json!([])));
-        assert!(h.contains("题库&lt;1&gt;.xlsx"));
-        assert!(h.contains("<td>2</td><td>0</td>"));
-        assert!(h.contains("<td>0</td><td>3</td>"));
-        assert!(h.contains("支部题库"));
-        assert!(h.contains("第9行"));
-        assert!(h.contains(r#"data-action="confirm" data-id="9""#));
-
-        let h = preview_html(&job(
-            "preview",
-            json!([{ "location": "第3行", "line": 3, "field": "answer", "message": "答案<D>超出选项" }]),
-        ));
-        assert!(h.contains("<b>第3行</b> 答案&lt;D&gt;超出选项"));
-        assert!(
-            !h.contains(r#"data-action="confirm""#),
-            "problems block confirming"
+    fn kinds_are_counted_and_changes_shown_old_and_new() {
+        let j = job();
+        assert_eq!(kind_rows(&j.added)[0], (K::QSingle, 2));
+        assert_eq!(count(&j.added), 4);
+        assert_eq!(count(&j.updated), 3);
+        assert_eq!(
+            change_rows(&j.changes[0]),
+            vec![
+                ("解析", "旧解析".to_string(), "新解析".to_string()),
+                ("选项", "甲 / 乙".to_string(), "甲 / 乙".to_string()),
+            ]
         );
     }
 
     #[test]
-    fn progress_and_outcome() {
-        let h = progress_html(&job("running", json!([])));
-        assert!(h.contains(r#"aria-valuenow="42""#));
-        assert!(h.contains("3 / 7"));
-        let h = progress_html(&job("done", json!([])));
-        assert!(h.contains("banner success"));
-        assert!(h.contains("/admin/questions"));
+    fn the_upload_url_names_owner_and_category() {
+        assert_eq!(
+            upload_url("题库 1.xlsx", "b:2", "7"),
+            "/api/v1/question-imports?file_name=%E9%A2%98%E5%BA%93%201.xlsx&branch_id=2&category_id=7"
+        );
+        assert_eq!(
+            upload_url("a.gift", "g:4", ""),
+            "/api/v1/question-imports?file_name=a.gift&youth_group_id=4"
+        );
+        assert_eq!(
+            upload_url("a.gift", "", ""),
+            "/api/v1/question-imports?file_name=a.gift"
+        );
     }
 }

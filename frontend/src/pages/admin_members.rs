@@ -1,33 +1,38 @@
 //! `/admin/members`: the member accounts in the caller's scope, paged, with a search box and
-//! branch / youth-group filters kept in the URL (so the back button walks through them).
-//! Admins add, edit, reset passwords, deactivate and reactivate accounts, and import members
-//! from a spreadsheet; organizers see the list read-only.
+//! branch / youth-group filters kept in the URL (so the back button walks through them); a
+//! table with column headers at desk widths (sortable over the page shown), stacked cards on
+//! phones. Admins add, edit, reset passwords, deactivate and reactivate accounts (each
+//! confirmed, each saying when it is done), and import members from a spreadsheet (the
+//! rows to fix listed with their numbers); organizers see the list read-only. Everyone's
+//! progress exports as a background job with a progress bar, as on the dashboard.
 //!
-//! Every part of the page is HTML text in a `region` (see `crate::components::region`); one
-//! handler, [`AdminMembers`]'s `act`, answers every submit, change and click. Answers are
-//! read as `Value` (`crate::json`) and request bodies are written by hand; the tests check
-//! both against the `shared` types.
+//! Answers are decoded into their `shared` types (`MemberPage`, `OrgTree`,
+//! `IssuedPassword`, `ImportReport`) and bodies sent as `CreateMember` / `UpdateMember`.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use shared::api::auth::{Role, Scope};
-use shared::api::members::{MemberQuery, IMPORT_COLUMNS};
+use shared::api::members::{
+    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
+    IMPORT_COLUMNS,
+};
+use shared::api::org::{Branch, OrgTree};
 use shared::validation;
 
 use crate::api::{self, ApiError};
 use crate::app::use_session;
 use crate::browser;
 use crate::components::{
-    chosen_file, error_text, pager_html, region, Act, Fetch, Fields, Page, Sheet,
+    decoded, error_text, load, show, ExportButtons, Exporter, Loaded, Notice, Page, Pager, Sheet,
+    Skeleton, Toast,
 };
-use crate::html::{el, esc};
 use crate::i18n::role_key;
 use crate::i18n::{msg, t, tf, Msg, K};
-use crate::json::{b, i, id_list, ids, list, obj, opt_i, opt_id, quote, s};
+use crate::pages::admin_dashboard::period_query;
 use crate::router::{use_router, Nav};
 
 pub const PER_PAGE: u32 = 20;
+
 /// The list's filters, as they stand in the page's URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -75,6 +80,11 @@ impl Filter {
     }
 }
 
+/// A `<select>`'s value as an id (`""`: none).
+pub fn id_of(value: &str) -> Option<i64> {
+    value.parse().ok()
+}
+
 /// The add / edit form's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberForm {
@@ -104,45 +114,38 @@ impl Default for MemberForm {
 }
 
 impl MemberForm {
-    /// The form for a `Member` of the list.
-    pub fn from_member(m: &Value) -> Self {
-        let scope = obj(m, "scope").unwrap_or(&Value::Null);
+    /// The form for a member of the list.
+    pub fn from_member(m: &Member) -> Self {
         MemberForm {
-            username: s(m, "username").to_string(),
-            display_name: s(m, "display_name").to_string(),
-            role: Role::parse(s(m, "role")).unwrap_or(Role::Member),
-            branch_id: opt_i(m, "branch_id"),
-            cell_id: opt_i(m, "cell_id"),
-            youth_group_id: opt_i(m, "youth_group_id"),
-            phone: s(m, "phone").to_string(),
-            scope: Scope {
-                branch_ids: ids(scope, "branch_ids"),
-                youth_group_ids: ids(scope, "youth_group_ids"),
-            },
+            username: m.username.clone(),
+            display_name: m.display_name.clone(),
+            role: m.role,
+            branch_id: m.branch_id,
+            cell_id: m.cell_id,
+            youth_group_id: m.youth_group_id,
+            phone: m.phone.clone().unwrap_or_default(),
+            scope: m.scope.clone(),
         }
     }
 
-    /// What the form shows now; `prev` is what it was rendered from. The username is only
-    /// in the form of a new account, the scope only while the role was organizer; a new
-    /// branch drops the cell (cells belong to a branch).
-    pub fn read(f: &Fields, prev: &MemberForm) -> MemberForm {
-        let branch_id = f.id("branch_id");
-        MemberForm {
-            username: f.get("username").unwrap_or(&prev.username).to_string(),
-            display_name: f.text("display_name").to_string(),
-            role: Role::parse(f.text("role")).unwrap_or(Role::Member),
-            branch_id,
-            cell_id: f.id("cell_id").filter(|_| branch_id == prev.branch_id),
-            youth_group_id: f.id("youth_group_id"),
-            phone: f.text("phone").to_string(),
-            scope: if prev.role == Role::Organizer {
-                Scope {
-                    branch_ids: f.ids("scope_branch"),
-                    youth_group_ids: f.ids("scope_group"),
-                }
-            } else {
-                prev.scope.clone()
-            },
+    /// Another branch: the cell goes (cells belong to a branch).
+    pub fn set_branch(&mut self, branch_id: Option<i64>) {
+        if branch_id != self.branch_id {
+            self.cell_id = None;
+        }
+        self.branch_id = branch_id;
+    }
+
+    /// Ticks or unticks a unit of the organizer's scope (`group`: a youth group).
+    pub fn toggle_scope(&mut self, group: bool, id: i64, on: bool) {
+        let ids = if group {
+            &mut self.scope.youth_group_ids
+        } else {
+            &mut self.scope.branch_ids
+        };
+        ids.retain(|x| *x != id);
+        if on {
+            ids.push(id);
         }
     }
 
@@ -166,168 +169,111 @@ impl MemberForm {
         Ok(())
     }
 
-    fn phone_json(&self) -> String {
-        match self.phone.trim() {
-            "" => "null".into(),
-            p => quote(p),
-        }
+    fn phone(&self) -> Option<String> {
+        Some(self.phone.trim().to_string()).filter(|p| !p.is_empty())
     }
 
-    fn scope_json(&self) -> String {
-        format!(
-            r#"{{"branch_ids":{},"youth_group_ids":{}}}"#,
-            id_list(&self.scope.branch_ids),
-            id_list(&self.scope.youth_group_ids)
-        )
-    }
-
-    /// `POST /api/v1/members` body (a `CreateMember`; only organizers carry a scope).
-    pub fn create_json(&self) -> String {
-        let scope = if self.role == Role::Organizer {
-            self.scope_json()
-        } else {
-            r#"{"branch_ids":[],"youth_group_ids":[]}"#.into()
-        };
-        format!(
-            r#"{{"username":{},"display_name":{},"role":"{}","branch_id":{},"cell_id":{},"youth_group_id":{},"phone":{},"scope":{scope}}}"#,
-            quote(self.username.trim()),
-            quote(self.display_name.trim()),
-            self.role.as_str(),
-            opt_id(self.branch_id),
-            opt_id(self.cell_id),
-            opt_id(self.youth_group_id),
-            self.phone_json(),
-        )
-    }
-
-    /// `PATCH /api/v1/members/{id}` body (an `UpdateMember`) with every editable field, so
-    /// the account ends up exactly as the form shows it (`null` clears a cell, group, phone).
-    pub fn update_json(&self) -> String {
-        let scope = if self.role == Role::Organizer {
-            self.scope_json()
-        } else {
-            "null".into()
-        };
-        format!(
-            r#"{{"display_name":{},"role":"{}","branch_id":{},"cell_id":{},"youth_group_id":{},"phone":{},"scope":{scope}}}"#,
-            quote(self.display_name.trim()),
-            self.role.as_str(),
-            opt_id(self.branch_id),
-            opt_id(self.cell_id),
-            opt_id(self.youth_group_id),
-            self.phone_json(),
-        )
-    }
-}
-
-/// `PATCH /api/v1/members/{id}` body that only (de)activates the account.
-pub fn active_json(active: bool) -> String {
-    format!(r#"{{"active":{active}}}"#)
-}
-
-/// The name of the unit with this id among `units` (`OrgTree` branches, cells or youth
-/// groups as `Value`s).
-fn unit_name<'a>(units: impl IntoIterator<Item = &'a Value>, id: Option<i64>) -> Option<&'a str> {
-    let id = id?;
-    units
-        .into_iter()
-        .find(|u| i(u, "id") == id)
-        .map(|u| s(u, "name"))
-}
-
-fn cells(org: &Value) -> impl Iterator<Item = &Value> {
-    list(org, "branches").iter().flat_map(|b| list(b, "cells"))
-}
-
-/// The member list (a `MemberPage`'s `items`) as an HTML table, stacked as cards on
-/// phones, with names from the organization tree (`OrgTree`, `Null` while loading).
-/// Admins get edit, reset and (de)activate buttons, marked with `data-action` and `data-id`.
-pub fn members_table_html(members: &[Value], org: &Value, admin: bool) -> String {
-    let heads = [
-        K::MembersName,
-        K::MembersRole,
-        K::MembersBranch,
-        K::MembersYouthGroup,
-        K::MembersPhone,
-        K::MembersStatus,
-    ];
-    let mut h = String::from(r#"<table class="table stack members-table"><thead><tr>"#);
-    for k in heads {
-        h += &el("th", "", t(k));
-    }
-    if admin {
-        h += &el("th", "", t(K::MembersActions));
-    }
-    h += "</tr></thead><tbody>";
-    for m in members {
-        let active = b(m, "active");
-        let (status, status_class) = match (active, b(m, "must_change_password")) {
-            (false, _) => (K::MembersInactive, "badge muted-badge"),
-            (true, true) => (K::MembersMustChange, "badge"),
-            (true, false) => (K::MembersActive, "badge"),
-        };
-        let td = |class: &str, label: K, inner: String| {
-            format!(
-                r#"<td class="{class}" data-label="{}">{inner}</td>"#,
-                t(label)
-            )
-        };
-        h += if active {
-            "<tr>"
-        } else {
-            r#"<tr class="inactive">"#
-        };
-        h += &td(
-            "cell-name",
-            K::MembersName,
-            el("strong", "", s(m, "display_name")) + &el("span", "muted small", s(m, "username")),
-        );
-        let role = Role::parse(s(m, "role")).unwrap_or(Role::Member);
-        h += &td("nowrap", K::MembersRole, esc(t(role_key(role))));
-        let cell = unit_name(cells(org), opt_i(m, "cell_id"))
-            .map(|c| el("span", "muted small", c))
-            .unwrap_or_default();
-        let branch = unit_name(list(org, "branches"), opt_i(m, "branch_id"));
-        h += &td(
-            "nowrap",
-            K::MembersBranch,
-            esc(branch.unwrap_or("—")) + &cell,
-        );
-        let group = unit_name(list(org, "youth_groups"), opt_i(m, "youth_group_id"));
-        h += &td("", K::MembersYouthGroup, esc(group.unwrap_or("—")));
-        h += &td(
-            "nowrap",
-            K::MembersPhone,
-            esc(obj(m, "phone").and_then(Value::as_str).unwrap_or("—")),
-        );
-        h += &td(
-            "nowrap",
-            K::MembersStatus,
-            el("span", status_class, t(status)),
-        );
-        if admin {
-            let id = i(m, "id");
-            let button = |action: &str, class: &str, label: K| {
-                format!(
-                    r#"<button type="button" class="btn btn-small btn-ghost{class}" data-action="{action}" data-id="{id}">{}</button>"#,
-                    t(label)
-                )
-            };
-            let toggle = if active {
-                button("deactivate", " danger", K::MembersDeactivate)
+    /// `POST /api/v1/members` (only organizers carry a scope).
+    pub fn create_request(&self) -> CreateMember {
+        CreateMember {
+            username: self.username.trim().to_string(),
+            display_name: self.display_name.trim().to_string(),
+            role: self.role,
+            branch_id: self.branch_id,
+            cell_id: self.cell_id,
+            youth_group_id: self.youth_group_id,
+            phone: self.phone(),
+            scope: if self.role == Role::Organizer {
+                self.scope.clone()
             } else {
-                button("reactivate", "", K::MembersReactivate)
-            };
-            h += &format!(
-                r#"<td class="cell-actions">{}{}{toggle}</td>"#,
-                button("edit", "", K::Edit),
-                button("reset", "", K::MembersResetPassword)
-            );
+                Scope::default()
+            },
         }
-        h += "</tr>";
     }
-    h += "</tbody></table>";
-    h
+
+    /// `PATCH /api/v1/members/{id}` with every editable field, so the account ends up
+    /// exactly as the form shows it (`Some(None)` clears a cell, group, phone).
+    pub fn update_request(&self) -> UpdateMember {
+        UpdateMember {
+            display_name: Some(self.display_name.trim().to_string()),
+            role: Some(self.role),
+            branch_id: self.branch_id,
+            cell_id: Some(self.cell_id),
+            youth_group_id: Some(self.youth_group_id),
+            phone: Some(self.phone()),
+            scope: (self.role == Role::Organizer).then(|| self.scope.clone()),
+            active: None,
+        }
+    }
+}
+
+/// `PATCH /api/v1/members/{id}` that only (de)activates the account.
+pub fn active_request(active: bool) -> UpdateMember {
+    UpdateMember {
+        active: Some(active),
+        ..UpdateMember::default()
+    }
+}
+
+/// The names a member's row shows: branch (with the cell) and youth group, from the tree
+/// (`None` while it loads: dashes).
+pub fn unit_names(m: &Member, org: Option<&OrgTree>) -> (String, Option<String>, String) {
+    let branch: Option<&Branch> =
+        org.and_then(|o| o.branches.iter().find(|b| Some(b.id) == m.branch_id));
+    let cell = branch
+        .and_then(|b| b.cells.iter().find(|c| Some(c.id) == m.cell_id))
+        .map(|c| c.name.clone());
+    let group = org
+        .and_then(|o| {
+            o.youth_groups
+                .iter()
+                .find(|g| Some(g.id) == m.youth_group_id)
+        })
+        .map(|g| g.name.clone());
+    (
+        branch.map(|b| b.name.clone()).unwrap_or_else(|| "—".into()),
+        cell,
+        group.unwrap_or_else(|| "—".into()),
+    )
+}
+
+/// What the status column says of an account, and its badge's class.
+pub fn status_of(m: &Member) -> (K, &'static str) {
+    match (m.active, m.must_change_password) {
+        (false, _) => (K::MembersInactive, "badge muted-badge"),
+        (true, true) => (K::MembersMustChange, "badge"),
+        (true, false) => (K::MembersActive, "badge"),
+    }
+}
+
+/// The columns the list sorts by (over the page shown: the server pages by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Role,
+    Branch,
+    Status,
+}
+
+/// Sorts a page of members by `key` (descending when `!asc`), ties by username.
+pub fn sort_members(items: &mut [Member], key: SortKey, asc: bool, org: Option<&OrgTree>) {
+    let rank = |r: Role| match r {
+        Role::Admin => 0,
+        Role::Organizer => 1,
+        Role::Member => 2,
+    };
+    items.sort_by(|a, b| {
+        let ord = match key {
+            SortKey::Name => a.display_name.cmp(&b.display_name),
+            SortKey::Role => rank(a.role).cmp(&rank(b.role)),
+            SortKey::Branch => unit_names(a, org).0.cmp(&unit_names(b, org).0),
+            SortKey::Status => {
+                (!a.active, a.must_change_password).cmp(&(!b.active, b.must_change_password))
+            }
+        };
+        let ord = if asc { ord } else { ord.reverse() };
+        ord.then_with(|| a.username.cmp(&b.username))
+    });
 }
 
 /// A one-time initial password to hand out, after creating or resetting an account.
@@ -340,313 +286,649 @@ pub struct Issued {
 }
 
 impl Issued {
-    /// From an `IssuedPassword`.
-    pub fn new(v: &Value, reset: bool) -> Self {
-        let m = obj(v, "member").unwrap_or(&Value::Null);
+    pub fn new(x: &IssuedPassword, reset: bool) -> Self {
         Issued {
             reset,
-            username: s(m, "username").to_string(),
-            name: s(m, "display_name").to_string(),
-            password: s(v, "initial_password").to_string(),
+            username: x.member.username.clone(),
+            name: x.member.display_name.clone(),
+            password: x.initial_password.clone(),
         }
     }
-}
 
-/// The add / edit sheet: the account (0 for a new one) and the form as last rendered.
-#[derive(Debug, Clone, PartialEq)]
-struct Editor {
-    id: i64,
-    form: MemberForm,
-    error: Option<String>,
-    pending: bool,
-}
-
-#[derive(Debug, Clone)]
-enum ImportState {
-    Idle,
-    NeedFile,
-    Uploading,
-    /// The `ImportReport`, read as `Value` (see `crate::json`): it is only displayed.
-    Done(Value),
-    Failed(ApiError),
-}
-
-/// Above the list: the password just issued, the last action's error, the read-only note.
-fn notices_html(issued: &Option<Issued>, error: &Option<String>, admin: bool) -> String {
-    let mut h = String::new();
-    if let Some(x) = issued {
-        let key = if x.reset {
+    /// The line above the password.
+    pub fn text(&self) -> String {
+        let key = if self.reset {
             K::MembersIssuedReset
         } else {
             K::MembersIssuedCreated
         };
-        h += &format!(
-            r#"<div class="banner success issued" role="status"><p class="banner-text">{} {}</p>{}<button type="button" class="btn btn-small" data-action="close-issued">{}</button></div>"#,
-            esc(&tf(key, &[("username", &x.username), ("name", &x.name)])),
-            el("code", "pw", &x.password),
-            el("p", "small", t(K::MembersIssuedNote)),
-            t(K::Close)
-        );
+        tf(key, &[("username", &self.username), ("name", &self.name)])
     }
-    if let Some(m) = error {
-        h += &format!(
-            r#"<div class="banner error" role="alert">{}</div>"#,
-            el("p", "banner-text", m)
-        );
-    }
-    if !admin {
-        h += &el("p", "banner info", t(K::MembersReadOnly));
-    }
-    h
 }
 
-/// `<option>`s for the units in `units`, after a first one (value "") labelled `none`.
-fn unit_options(units: &[Value], selected: Option<i64>, none: K) -> String {
-    let mut h = format!(
-        r#"<option value=""{}>{}</option>"#,
-        if selected.is_none() { " selected" } else { "" },
-        t(none)
-    );
-    for u in units {
-        let id = i(u, "id");
-        h += &format!(
-            r#"<option value="{id}"{}>{}</option>"#,
-            if selected == Some(id) {
-                " selected"
-            } else {
-                ""
-            },
-            esc(s(u, "name"))
-        );
-    }
-    h
+/// A row's action that changes the account after a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowAction {
+    Reset,
+    Deactivate,
+    Reactivate,
 }
 
-/// The search box, the branch and youth-group filters (of `org`, an `OrgTree` or `Null`)
-/// and, for admins, the add button.
-fn filters_html(f: &Filter, org: &Value, admin: bool) -> String {
-    let mut h = format!(
-        r#"<section class="card filters"><form id="member-filters" role="search" novalidate><div class="search-row"><input id="member-q" class="input" type="search" name="q" enterkeyhint="search" placeholder="{0}" aria-label="{0}" value="{1}"><button type="submit" class="btn btn-primary">{2}</button></div>"#,
-        t(K::MembersSearch),
-        esc(&f.q),
-        t(K::MembersSearchButton)
-    );
-    h += &format!(
-        r#"<div class="filter-row"><select id="member-branch" class="input" name="branch_id" aria-label="{}">{}</select><select id="member-group" class="input" name="youth_group_id" aria-label="{}">{}</select><label class="check"><input id="member-inactive" type="checkbox" name="include_inactive" value="true"{}><span>{}</span></label></div></form>"#,
-        t(K::MembersBranch),
-        unit_options(list(org, "branches"), f.branch_id, K::MembersAllBranches),
-        t(K::MembersYouthGroup),
-        unit_options(
-            list(org, "youth_groups"),
-            f.youth_group_id,
-            K::MembersAllYouthGroups
-        ),
-        if f.include_inactive { " checked" } else { "" },
-        t(K::MembersIncludeInactive)
-    );
-    if admin {
-        h += &format!(
-            r#"<button type="button" class="btn btn-primary btn-block add-member" data-action="add">+ {}</button>"#,
-            t(K::MembersAdd)
-        );
-    }
-    h + "</section>"
-}
-
-/// One page of the list (a `MemberPage`): the count, the table and the pager.
-fn list_html(page: &Value, org: &Value, admin: bool, busy: bool) -> String {
-    let mut h = el(
-        "p",
-        "list-meta",
-        &tf(K::MembersTotal, &[("n", &i(page, "total").to_string())]),
-    );
-    let items = list(page, "items");
-    if items.is_empty() {
-        h += &el("p", "card empty", t(K::MembersEmpty));
-    } else {
-        h += &format!(
-            r#"<div class="table-wrap{}">{}</div>"#,
-            if busy { " busy" } else { "" },
-            members_table_html(items, org, admin)
-        );
-    }
-    h + &pager_html(
-        i(page, "page").clamp(1, u32::MAX as i64) as u32,
-        i(page, "total"),
-        i(page, "per_page").clamp(1, u32::MAX as i64) as u32,
-    )
-}
-
-fn text_input(id: &str, label: K, name: &str, kind: &str, value: &str, extra: &str) -> String {
-    format!(
-        r#"<label class="field"><span class="label">{}</span><input id="{id}" class="input" type="{kind}" name="{name}" value="{}"{extra}></label>"#,
-        t(label),
-        esc(value)
-    )
-}
-
-fn select(id: &str, label: K, name: &str, options: String) -> String {
-    format!(
-        r#"<label class="field"><span class="label">{}</span><select id="{id}" class="input" name="{name}">{options}</select></label>"#,
-        t(label)
-    )
-}
-
-/// The add / edit form over the organization tree (`OrgTree`).
-fn editor_html(e: &Editor, org: &Value) -> String {
-    let f = &e.form;
-    let mut h = String::from(r#"<form id="member-form" class="form" novalidate>"#);
-    if e.id == 0 {
-        h += &text_input(
-            "m-username",
-            K::MembersUsername,
-            "username",
-            "text",
-            &f.username,
-            &format!(
-                r#" autocapitalize="off" spellcheck="false" placeholder="{}""#,
-                t(K::MembersUsernameHint)
-            ),
-        );
-    } else {
-        h += &format!(
-            r#"<div class="field"><span class="label">{}</span>{}</div>"#,
-            t(K::MembersUsername),
-            el("span", "static", &f.username)
-        );
-    }
-    h += &text_input(
-        "m-name",
-        K::MembersName,
-        "display_name",
-        "text",
-        &f.display_name,
-        "",
-    );
-    let roles: String = [Role::Member, Role::Organizer, Role::Admin]
-        .into_iter()
-        .map(|r| {
-            format!(
-                r#"<option value="{}"{}>{}</option>"#,
-                r.as_str(),
-                if f.role == r { " selected" } else { "" },
-                t(role_key(r))
-            )
-        })
-        .collect();
-    h += &select("m-role", K::MembersRole, "role", roles);
-    let branches = list(org, "branches");
-    h += &select(
-        "m-branch",
-        K::MembersBranch,
-        "branch_id",
-        unit_options(branches, f.branch_id, K::MembersChooseBranch),
-    );
-    let branch_cells = branches
-        .iter()
-        .find(|b| Some(i(b, "id")) == f.branch_id)
-        .map(|b| list(b, "cells"))
-        .unwrap_or_default();
-    h += &select(
-        "m-cell",
-        K::MembersCell,
-        "cell_id",
-        unit_options(branch_cells, f.cell_id, K::MembersNoCell),
-    );
-    h += &select(
-        "m-group",
-        K::HomeYouthGroup,
-        "youth_group_id",
-        unit_options(
-            list(org, "youth_groups"),
-            f.youth_group_id,
-            K::MembersNoYouthGroup,
-        ),
-    );
-    h += &text_input("m-phone", K::MembersPhone, "phone", "tel", &f.phone, "");
-    if f.role == Role::Organizer {
-        h += &format!(
-            r#"<fieldset class="field scope"><legend class="label">{}</legend>{}<div class="check-grid">"#,
-            t(K::MembersScope),
-            el("p", "hint", t(K::MembersScopeHint))
-        );
-        for (key, units, chosen) in [
-            ("scope_branch", branches, &f.scope.branch_ids),
-            (
-                "scope_group",
-                list(org, "youth_groups"),
-                &f.scope.youth_group_ids,
-            ),
-        ] {
-            for u in units {
-                let id = i(u, "id");
-                h += &format!(
-                    r#"<label class="check"><input type="checkbox" name="{key}" value="{id}"{}><span>{}</span></label>"#,
-                    if chosen.contains(&id) { " checked" } else { "" },
-                    esc(s(u, "name"))
-                );
-            }
+impl RowAction {
+    fn tag(self) -> &'static str {
+        match self {
+            RowAction::Reset => "reset",
+            RowAction::Deactivate => "deactivate",
+            RowAction::Reactivate => "reactivate",
         }
-        h += "</div></fieldset>";
     }
-    if let Some(m) = &e.error {
-        h += &format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
+
+    fn confirm_key(self) -> K {
+        match self {
+            RowAction::Reset => K::MembersConfirmReset,
+            RowAction::Deactivate => K::MembersConfirmDeactivate,
+            RowAction::Reactivate => K::MembersConfirmReactivate,
+        }
     }
-    h + &format!(
-        r#"<div class="form-actions"><button type="button" class="btn" data-action="cancel">{}</button><button type="submit" class="btn btn-primary"{}>{}{}</button></div></form>"#,
-        t(K::Cancel),
-        if e.pending { " disabled" } else { "" },
-        if e.pending { SPINNER } else { "" },
-        t(if e.pending { K::Saving } else { K::Save })
-    )
 }
 
-const SPINNER: &str = r#"<span class="spinner" aria-hidden="true"></span>"#;
+/// What the list's buttons do.
+#[derive(Clone, Copy)]
+struct RowActions {
+    admin: bool,
+    edit: Callback<Member>,
+    act: Callback<(RowAction, Member)>,
+}
 
-/// Template download, file choice, upload, and the report (or the rows to fix).
-fn import_html(state: &ImportState, file_name: Option<&str>) -> String {
-    let uploading = matches!(state, ImportState::Uploading);
-    let mut h = format!(
-        r#"<section class="card import">{}{}<div class="button-row">"#,
-        el("h2", "card-title", t(K::ImportTitle)),
-        el(
-            "p",
-            "hint",
-            &tf(K::ImportHelp, &[("columns", &IMPORT_COLUMNS.join("、"))])
-        ),
-    );
-    for (href, file, label) in [
-        (
-            api::TEMPLATE_XLSX,
-            "members-template.xlsx",
-            K::ImportTemplateXlsx,
-        ),
-        (
-            api::TEMPLATE_CSV,
-            "members-template.csv",
-            K::ImportTemplateCsv,
-        ),
-    ] {
-        h += &format!(
-            r#"<a class="btn btn-outline btn-small" href="{}" download="{file}" rel="external">{}</a>"#,
-            esc(href),
-            t(label)
-        );
+/// A sortable column header.
+fn sort_head(label: K, key: SortKey, sort: RwSignal<(SortKey, bool)>) -> impl IntoView {
+    let aria = move || match sort.get() {
+        (k, true) if k == key => "ascending",
+        (k, false) if k == key => "descending",
+        _ => "none",
+    };
+    let arrow = move || match sort.get() {
+        (k, true) if k == key => " ▲",
+        (k, false) if k == key => " ▼",
+        _ => "",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <button
+                type="button"
+                class="sort-head"
+                on:click=move |_| sort.update(|(k, asc)| {
+                    *asc = if *k == key { !*asc } else { true };
+                    *k = key;
+                })
+            >
+                {t(label)}
+                <span aria-hidden="true">{arrow}</span>
+            </button>
+        </th>
     }
-    h += &format!(
-        r#"</div><form id="import" novalidate><div class="file-row"><label class="btn file-pick"><input id="import-file" class="visually-hidden" type="file" name="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv">{}</label>{}</div><button id="import-submit" type="submit" class="btn btn-primary btn-block"{}>{}{}</button></form><div id="import-result" aria-live="polite">{}</div></section>"#,
-        t(K::ImportChooseFile),
-        el("span", "file-name", file_name.unwrap_or(t(K::ImportNoFile))),
-        if uploading { " disabled" } else { "" },
-        if uploading { SPINNER } else { "" },
-        t(if uploading {
-            K::ImportPending
-        } else {
-            K::ImportSubmit
-        }),
-        import_result_html(state)
-    );
-    h
+}
+
+/// One member's row.
+fn member_row(m: Member, org: Option<OrgTree>, a: RowActions) -> impl IntoView {
+    let (branch, cell, group) = unit_names(&m, org.as_ref());
+    let (status, status_class) = status_of(&m);
+    let role = t(role_key(m.role));
+    let actions = a.admin.then(|| {
+        let button = |action: RowAction, class: &'static str, label: K| {
+            let m = m.clone();
+            view! {
+                <button
+                    type="button"
+                    class=format!("btn btn-small btn-ghost{class}")
+                    data-action=action.tag()
+                    data-id=m.id.to_string()
+                    on:click=move |_| a.act.run((action, m.clone()))
+                >
+                    {t(label)}
+                </button>
+            }
+        };
+        let edit_m = m.clone();
+        view! {
+            <td class="cell-actions">
+                <button
+                    type="button"
+                    class="btn btn-small btn-ghost"
+                    data-action="edit"
+                    data-id=m.id.to_string()
+                    on:click=move |_| a.edit.run(edit_m.clone())
+                >
+                    {t(K::Edit)}
+                </button>
+                {button(RowAction::Reset, "", K::MembersResetPassword)}
+                {if m.active {
+                    button(RowAction::Deactivate, " danger", K::MembersDeactivate)
+                } else {
+                    button(RowAction::Reactivate, "", K::MembersReactivate)
+                }}
+            </td>
+        }
+    });
+    view! {
+        <tr class:inactive=!m.active>
+            <td class="cell-name" data-label=t(K::MembersName)>
+                <strong>{m.display_name.clone()}</strong>
+                <span class="muted small">{m.username.clone()}</span>
+            </td>
+            <td class="nowrap" data-label=t(K::MembersRole)>{role}</td>
+            <td class="nowrap" data-label=t(K::MembersBranch)>
+                {branch}
+                {cell.map(|c| view! { <span class="muted small">{c}</span> })}
+            </td>
+            <td data-label=t(K::MembersYouthGroup)>{group}</td>
+            <td class="nowrap" data-label=t(K::MembersPhone)>
+                {m.phone.clone().unwrap_or_else(|| "—".into())}
+            </td>
+            <td class="nowrap" data-label=t(K::MembersStatus)>
+                <span class=status_class>{t(status)}</span>
+            </td>
+            {actions}
+        </tr>
+    }
+}
+
+/// One page of the list: the count, the table (sorted as asked) and the pager.
+fn list_view(
+    page: MemberPage,
+    org: Memo<Option<Result<OrgTree, ApiError>>>,
+    sort: RwSignal<(SortKey, bool)>,
+    a: RowActions,
+    on_page: Callback<u32>,
+) -> impl IntoView {
+    let total = page.total;
+    let (current, per_page) = (page.page, page.per_page);
+    let table = if page.items.is_empty() {
+        view! { <p class="card empty">{t(K::MembersEmpty)}</p> }.into_any()
+    } else {
+        let items = page.items;
+        let rows = move || {
+            let tree = org.get().and_then(Result::ok);
+            let (key, asc) = sort.get();
+            let mut items = items.clone();
+            sort_members(&mut items, key, asc, tree.as_ref());
+            items
+                .into_iter()
+                .map(|m| (m, tree.clone()))
+                .collect::<Vec<_>>()
+        };
+        view! {
+            <div class="table-wrap">
+                <table class="table stack members-table">
+                    <thead>
+                        <tr>
+                            {sort_head(K::MembersName, SortKey::Name, sort)}
+                            {sort_head(K::MembersRole, SortKey::Role, sort)}
+                            {sort_head(K::MembersBranch, SortKey::Branch, sort)}
+                            <th scope="col">{t(K::MembersYouthGroup)}</th>
+                            <th scope="col">{t(K::MembersPhone)}</th>
+                            {sort_head(K::MembersStatus, SortKey::Status, sort)}
+                            {a.admin.then(|| view! { <th scope="col">{t(K::MembersActions)}</th> })}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=rows
+                            key=|(m, tree): &(Member, Option<OrgTree>)| (m.id, tree.is_some())
+                            children=move |(m, tree)| member_row(m, tree, a)
+                        />
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <p class="list-meta">{tf(K::MembersTotal, &[("n", &total.to_string())])}</p>
+        {table}
+        <Pager page=current total=total per_page=per_page on_page=on_page/>
+    }
+}
+
+/// `<option>`s of units after a first one (value "") labelled `none`.
+fn unit_options(units: Vec<(i64, String)>, selected: Option<i64>, none: K) -> impl IntoView {
+    view! {
+        <option value="" selected=selected.is_none()>{t(none)}</option>
+        {units
+            .into_iter()
+            .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(id)>{name}</option> })
+            .collect_view()}
+    }
+}
+
+fn branches_of(org: &OrgTree) -> Vec<(i64, String)> {
+    org.branches
+        .iter()
+        .map(|b| (b.id, b.name.clone()))
+        .collect()
+}
+
+fn groups_of(org: &OrgTree) -> Vec<(i64, String)> {
+    org.youth_groups
+        .iter()
+        .map(|g| (g.id, g.name.clone()))
+        .collect()
+}
+
+/// The cells of a branch of the tree.
+pub fn cells_of(org: &OrgTree, branch: Option<i64>) -> Vec<(i64, String)> {
+    org.branches
+        .iter()
+        .find(|b| Some(b.id) == branch)
+        .map(|b| b.cells.iter().map(|c| (c.id, c.name.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// A labelled text input bound to a field of the form.
+fn text_field(
+    id: &'static str,
+    label: K,
+    kind: &'static str,
+    value: impl Fn() -> String + Send + Sync + 'static,
+    set: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="label">{t(label)}</span>
+            <input
+                id=id
+                class="input"
+                type=kind
+                prop:value=value
+                on:input=move |ev| set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// The add (`id` 0) / edit form; `done` gets the password issued for a new account, or
+/// `None` after an edit or a cancel (`saved` says which).
+#[component]
+fn MemberEditor(
+    id: i64,
+    start: MemberForm,
+    org: OrgTree,
+    done: Callback<(bool, Option<Issued>)>,
+) -> impl IntoView {
+    let form = RwSignal::new(start);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let creating = id == 0;
+    let role = Memo::new(move |_| form.with(|f| f.role));
+    let branch = Memo::new(move |_| form.with(|f| f.branch_id));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let f = form.get_untracked();
+        if let Err(m) = f.check(creating) {
+            error.set(Some(msg(&m)));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            let saved = if creating {
+                api::create_member(&f.create_request())
+                    .await
+                    .map(|x| Some(Issued::new(&x, false)))
+            } else {
+                api::update_member(id, &f.update_request())
+                    .await
+                    .map(|()| None)
+            };
+            pending.try_set(false);
+            match saved {
+                Ok(issued) => done.run((true, issued)),
+                Err(e) => {
+                    error.try_set(Some(error_text(&e)));
+                }
+            }
+        });
+    };
+    let start = form.get_untracked();
+    let (branches, groups) = (branches_of(&org), groups_of(&org));
+    let scope_units: Vec<(bool, i64, String)> = branches
+        .iter()
+        .map(|(id, n)| (false, *id, n.clone()))
+        .chain(groups.iter().map(|(id, n)| (true, *id, n.clone())))
+        .collect();
+    let org_cells = org.clone();
+    view! {
+        <form id="member-form" class="form member-form" novalidate on:submit=submit>
+            <div class="form-cols">
+                {if creating {
+                    text_field(
+                        "m-username",
+                        K::MembersUsername,
+                        "text",
+                        move || form.with(|f| f.username.clone()),
+                        move |v| form.update(|f| f.username = v),
+                    )
+                    .into_any()
+                } else {
+                    view! {
+                        <div class="field">
+                            <span class="label">{t(K::MembersUsername)}</span>
+                            <span class="static">{start.username.clone()}</span>
+                        </div>
+                    }
+                    .into_any()
+                }}
+                {text_field(
+                    "m-name",
+                    K::MembersName,
+                    "text",
+                    move || form.with(|f| f.display_name.clone()),
+                    move |v| form.update(|f| f.display_name = v),
+                )}
+                <label class="field">
+                    <span class="label">{t(K::MembersRole)}</span>
+                    <select
+                        id="m-role"
+                        class="input"
+                        on:change=move |ev| {
+                            let r = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Member);
+                            form.update(|f| f.role = r);
+                        }
+                    >
+                        {[Role::Member, Role::Organizer, Role::Admin]
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str() selected=r == start.role>{t(role_key(r))}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::MembersBranch)}</span>
+                    <select
+                        id="m-branch"
+                        class="input"
+                        on:change=move |ev| {
+                            let b = id_of(&event_target_value(&ev));
+                            form.update(|f| f.set_branch(b));
+                        }
+                    >
+                        {unit_options(branches, start.branch_id, K::MembersChooseBranch)}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::MembersCell)}</span>
+                    <select
+                        id="m-cell"
+                        class="input"
+                        on:change=move |ev| {
+                            let c = id_of(&event_target_value(&ev));
+                            form.update(|f| f.cell_id = c);
+                        }
+                    >
+                        // The branch's cells, anew when the branch changes.
+                        {move || {
+                            let cells = cells_of(&org_cells, branch.get());
+                            unit_options(cells, form.with_untracked(|f| f.cell_id), K::MembersNoCell)
+                        }}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::HomeYouthGroup)}</span>
+                    <select
+                        id="m-group"
+                        class="input"
+                        on:change=move |ev| {
+                            let g = id_of(&event_target_value(&ev));
+                            form.update(|f| f.youth_group_id = g);
+                        }
+                    >
+                        {unit_options(groups, start.youth_group_id, K::MembersNoYouthGroup)}
+                    </select>
+                </label>
+                {text_field(
+                    "m-phone",
+                    K::MembersPhone,
+                    "tel",
+                    move || form.with(|f| f.phone.clone()),
+                    move |v| form.update(|f| f.phone = v),
+                )}
+            </div>
+            {move || {
+                (role.get() == Role::Organizer)
+                    .then(|| {
+                        let units = scope_units.clone();
+                        view! {
+                            <fieldset class="field scope">
+                                <legend class="label">{t(K::MembersScope)}</legend>
+                                <p class="hint">{t(K::MembersScopeHint)}</p>
+                                <div class="check-grid">
+                                    {units
+                                        .into_iter()
+                                        .map(|(group, id, name)| {
+                                            let on = form.with_untracked(|f| {
+                                                if group { &f.scope.youth_group_ids } else { &f.scope.branch_ids }
+                                                    .contains(&id)
+                                            });
+                                            view! {
+                                                <label class="check">
+                                                    <input
+                                                        type="checkbox"
+                                                        name=if group { "scope_group" } else { "scope_branch" }
+                                                        value=id.to_string()
+                                                        prop:checked=on
+                                                        on:change=move |ev| {
+                                                            let checked = event_target_checked(&ev);
+                                                            form.update(|f| f.toggle_scope(group, id, checked));
+                                                        }
+                                                    />
+                                                    <span>{name}</span>
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            </fieldset>
+                        }
+                    })
+            }}
+            <div class="form-actions">
+                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button type="button" class="btn" on:click=move |_| done.run((false, None))>
+                    {t(K::Cancel)}
+                </button>
+                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                    {move || pending.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                    {move || t(if pending.get() { K::Saving } else { K::Save })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Where an import stands.
+#[derive(Debug, Clone, PartialEq)]
+enum ImportState {
+    Idle,
+    NeedFile,
+    Uploading,
+    Done(ImportReport),
+    Failed(ApiError),
+}
+
+/// The row a problem is on and what is wrong (`党支部：不存在`).
+pub fn problem_text(d: &shared::ErrorDetail) -> (Option<String>, String) {
+    let row = d.row.map(|n| tf(K::ImportRowN, &[("n", &n.to_string())]));
+    let field = d
+        .field
+        .as_deref()
+        .map(|f| format!("{f}："))
+        .unwrap_or_default();
+    (row, format!("{field}{}", d.message))
+}
+
+/// The import's outcome: the counts and issued passwords, or every problem with its row.
+fn import_result(state: ImportState) -> impl IntoView {
+    match state {
+        ImportState::Idle => ().into_any(),
+        ImportState::NeedFile => view! { <p class="form-error" role="alert">{t(K::ImportNeedFile)}</p> }.into_any(),
+        ImportState::Uploading => view! {
+            <p class="progress"><span class="spinner" aria-hidden="true"></span>{t(K::ImportPending)}</p>
+        }
+        .into_any(),
+        ImportState::Done(r) => {
+            let issued = (!r.issued.is_empty()).then(|| {
+                view! {
+                    <p class="small">{t(K::ImportIssued)}</p>
+                    <table class="table stack issued-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(K::MembersUsername)}</th>
+                                <th scope="col">{t(K::MembersName)}</th>
+                                <th scope="col">{t(K::ImportPassword)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {r
+                                .issued
+                                .iter()
+                                .map(|a| {
+                                    view! {
+                                        <tr>
+                                            <td data-label=t(K::MembersUsername)>{a.username.clone()}</td>
+                                            <td data-label=t(K::MembersName)>{a.display_name.clone()}</td>
+                                            <td data-label=t(K::ImportPassword)>
+                                                <code class="pw">{a.initial_password.clone()}</code>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+            });
+            view! {
+                <p class="banner success" role="status">
+                    {tf(
+                        K::ImportDone,
+                        &[("created", &r.created.to_string()), ("updated", &r.updated.to_string())],
+                    )}
+                </p>
+                {issued}
+            }
+            .into_any()
+        }
+        ImportState::Failed(e) => {
+            let problems = (!e.details.is_empty()).then(|| {
+                view! {
+                    <ul class="problems">
+                        {e
+                            .details
+                            .iter()
+                            .map(|d| {
+                                let (row, text) = problem_text(d);
+                                view! {
+                                    <li>
+                                        {row.map(|r| view! { <strong class="problem-row">{r}</strong> })}
+                                        <span>{text}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            });
+            view! {
+                <div class="banner error" role="alert">
+                    <p class="banner-text">{error_text(&e)}</p>
+                </div>
+                {problems}
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Template download, file choice, upload, and the report (or the rows to fix); `done`
+/// runs after a successful import (the list reloads).
+#[component]
+fn ImportPanel(done: Callback<()>) -> impl IntoView {
+    let state = RwSignal::new(ImportState::Idle);
+    let file_name = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let chosen = move || {
+        input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if matches!(state.get_untracked(), ImportState::Uploading) {
+            return;
+        }
+        let Some(file) = chosen() else {
+            state.set(ImportState::NeedFile);
+            return;
+        };
+        state.set(ImportState::Uploading);
+        spawn_local(async move {
+            let r = api::import_members(&file).await;
+            if r.is_ok() {
+                done.run(());
+            }
+            state.try_set(match r {
+                Ok(report) => ImportState::Done(report),
+                Err(e) => ImportState::Failed(e),
+            });
+        });
+    };
+    let uploading = move || matches!(state.get(), ImportState::Uploading);
+    view! {
+        <section class="card import">
+            <h2 class="card-title">{t(K::ImportTitle)}</h2>
+            <p class="hint">{tf(K::ImportHelp, &[("columns", &IMPORT_COLUMNS.join("、"))])}</p>
+            <div class="button-row">
+                <a class="btn btn-outline btn-small" href=api::TEMPLATE_XLSX download="members-template.xlsx" rel="external">
+                    {t(K::ImportTemplateXlsx)}
+                </a>
+                <a class="btn btn-outline btn-small" href=api::TEMPLATE_CSV download="members-template.csv" rel="external">
+                    {t(K::ImportTemplateCsv)}
+                </a>
+            </div>
+            <form id="import" novalidate on:submit=submit>
+                <div class="file-row">
+                    <label class="btn file-pick">
+                        <input
+                            id="import-file"
+                            class="visually-hidden"
+                            type="file"
+                            name="file"
+                            accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+                            node_ref=input
+                            on:change=move |_| {
+                                file_name.set(chosen().map(|f| f.name()));
+                                if matches!(state.get_untracked(), ImportState::NeedFile) {
+                                    state.set(ImportState::Idle);
+                                }
+                            }
+                        />
+                        {t(K::ImportChooseFile)}
+                    </label>
+                    <span class="file-name">
+                        {move || file_name.get().unwrap_or_else(|| t(K::ImportNoFile).to_string())}
+                    </span>
+                </div>
+                <button id="import-submit" type="submit" class="btn btn-primary btn-block" disabled=uploading>
+                    {move || uploading().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                    {move || t(if uploading() { K::ImportPending } else { K::ImportSubmit })}
+                </button>
+            </form>
+            <div id="import-result" aria-live="polite">{move || import_result(state.get())}</div>
+        </section>
+    }
 }
 
 #[component]
@@ -658,19 +940,21 @@ pub fn AdminMembers() -> impl IntoView {
         let url = router.url();
         Filter::from_params(|k| url.param(k))
     });
-    let list = Fetch::new(move || api::members_url(&filter.get().to_query()));
-    let org = Fetch::new(|| api::ORG.into());
-    // The organization tree for names and choices; `Null` until it arrives.
-    let tree = move || org.get().and_then(Result::ok).unwrap_or_default();
-    let editor = RwSignal::new(None::<Editor>);
+    let list = load(move || api::members_url(&filter.get().to_query()));
+    let org_data = load(|| api::ORG.into());
+    let org = decoded::<OrgTree>(org_data);
+    let editor = RwSignal::new(None::<(i64, MemberForm)>);
     let issued = RwSignal::new(None::<Issued>);
-    let action_error = RwSignal::new(None::<String>);
+    let notice: Notice = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let import = RwSignal::new(ImportState::Idle);
-    let file_name = RwSignal::new(None::<String>);
-    let file = StoredValue::new_local(None::<web_sys::File>);
+    let sort = RwSignal::new((SortKey::Name, true));
+    let exporter = Exporter::new();
+    // The search box as typed; it follows the URL (the back button walks through searches).
+    let q = RwSignal::new(filter.get_untracked().q);
+    Effect::new(move |_| q.set(filter.get().q));
 
-    // Filters live in the URL: changing one replaces the history entry, paging adds one.
+    // Filters live in the URL: changing one replaces the history entry, searching and
+    // paging add one.
     let go = move |f: Filter, replace: bool| {
         router.navigate(
             &f.to_url(),
@@ -680,321 +964,218 @@ pub fn AdminMembers() -> impl IntoView {
             },
         )
     };
+    let on_page = Callback::new(move |page: u32| {
+        go(
+            Filter {
+                page,
+                ..filter.get_untracked()
+            },
+            false,
+        );
+        browser::scroll_to_top();
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        go(
+            Filter {
+                q: q.get_untracked(),
+                page: 1,
+                ..filter.get_untracked()
+            },
+            false,
+        );
+    };
 
     // Reset, deactivate, reactivate: after a confirmation, one request for a row's member.
-    let row_action = move |action: &str, id: i64| {
-        let Some(m) = list
-            .get_untracked()
-            .and_then(Result::ok)
-            .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id))
-        else {
-            return;
-        };
-        let name = s(&m, "display_name");
-        let (key, body) = match action {
-            "reset" => (K::MembersConfirmReset, None),
-            "deactivate" => (K::MembersConfirmDeactivate, Some(active_json(false))),
-            _ => (K::MembersConfirmReactivate, Some(active_json(true))),
-        };
-        if busy.get_untracked() || !browser::confirm(&tf(key, &[("name", name)])) {
+    let act = Callback::new(move |(action, m): (RowAction, Member)| {
+        if busy.get_untracked()
+            || !browser::confirm(&tf(action.confirm_key(), &[("name", &m.display_name)]))
+        {
             return;
         }
         busy.set(true);
-        action_error.set(None);
+        notice.set(None);
         spawn_local(async move {
-            let done = match body {
-                None => api::reset_password(id)
+            let r = match action {
+                RowAction::Reset => api::reset_password(m.id)
                     .await
                     .map(|x| issued.try_set(Some(Issued::new(&x, true))))
-                    .map(|_| browser::scroll_to_top()),
-                Some(body) => api::update_member(id, body).await,
-            };
-            match done {
-                Ok(()) => list.reload(),
-                Err(e) => {
-                    action_error.try_set(Some(error_text(&e)));
-                    browser::scroll_to_top();
-                }
-            }
-            busy.try_set(false);
-        });
-    };
-
-    let save = move |fields: &Fields| {
-        let Some(mut e) = editor.get_untracked() else {
-            return;
-        };
-        if e.pending {
-            return;
-        }
-        e.form = MemberForm::read(fields, &e.form);
-        let id = e.id;
-        if let Err(m) = e.form.check(id == 0) {
-            e.error = Some(msg(&m));
-            editor.set(Some(e));
-            return;
-        }
-        let body = if id == 0 {
-            e.form.create_json()
-        } else {
-            e.form.update_json()
-        };
-        e.error = None;
-        e.pending = true;
-        editor.set(Some(e));
-        spawn_local(async move {
-            let saved = if id == 0 {
-                api::create_member(body)
+                    .map(|_| None),
+                RowAction::Deactivate => api::update_member(m.id, &active_request(false))
                     .await
-                    .map(|x| Some(Issued::new(&x, false)))
-            } else {
-                api::update_member(id, body).await.map(|()| None)
+                    .map(|()| Some(K::MembersInactive)),
+                RowAction::Reactivate => api::update_member(m.id, &active_request(true))
+                    .await
+                    .map(|()| Some(K::MembersActive)),
             };
-            match saved {
-                Ok(x) => {
-                    editor.try_set(None);
-                    if x.is_some() {
-                        issued.try_set(x);
+            busy.try_set(false);
+            match r {
+                Ok(state) => {
+                    if let Some(k) = state {
+                        notice.try_set(Some((true, format!("{} · {}", m.display_name, t(k)))));
                     }
                     list.reload();
-                    browser::scroll_to_top();
                 }
-                Err(err) => {
-                    editor.try_update(|e| {
-                        if let Some(e) = e {
-                            e.error = Some(error_text(&err));
-                            e.pending = false;
-                        }
-                    });
+                Err(e) => {
+                    notice.try_set(Some((false, error_text(&e))));
                 }
             }
         });
-    };
-
-    let upload = move || {
-        if matches!(import.get_untracked(), ImportState::Uploading) {
-            return;
+    });
+    let edit =
+        Callback::new(move |m: Member| editor.set(Some((m.id, MemberForm::from_member(&m)))));
+    let row_actions = RowActions { admin, edit, act };
+    let done = Callback::new(move |(saved, x): (bool, Option<Issued>)| {
+        editor.set(None);
+        if saved {
+            match x {
+                Some(x) => {
+                    issued.set(Some(x));
+                }
+                None => notice.set(Some((true, t(K::PointsSaved).to_string()))),
+            }
+            list.reload();
         }
-        let Some(f) = file.get_value() else {
-            import.set(ImportState::NeedFile);
-            return;
-        };
-        import.set(ImportState::Uploading);
-        spawn_local(async move {
-            let done = api::import_members(&f).await;
-            if done.is_ok() {
-                list.reload();
-            }
-            import.try_set(match done {
-                Ok(report) => ImportState::Done(report),
-                Err(e) => ImportState::Failed(e),
-            });
-        });
-    };
+    });
 
-    // Everything the user does on the page.
-    let act = move |a: Act| match a {
-        Act::Submit(form, f) => match form.as_str() {
-            "member-filters" => {
-                let mut next = filter.get_untracked();
-                next.q = f.text("q").to_string();
-                next.page = 1;
-                go(next, false);
-            }
-            "member-form" => save(&f),
-            "import" => upload(),
-            _ => {}
-        },
-        Act::Change(form, name, f) => match (form.as_str(), name.as_str()) {
-            ("member-filters", "branch_id" | "youth_group_id" | "include_inactive") => {
-                let mut next = filter.get_untracked();
-                next.branch_id = f.id("branch_id");
-                next.youth_group_id = f.id("youth_group_id");
-                next.include_inactive = f.get("include_inactive").is_some();
-                next.page = 1;
-                go(next, true);
-            }
-            // The cells follow the branch; the scope shows for organizers.
-            ("member-form", "role" | "branch_id") => editor.update(|e| {
-                if let Some(e) = e {
-                    e.form = MemberForm::read(&f, &e.form);
-                }
-            }),
-            ("import", "file") => {
-                let chosen = chosen_file("import-file");
-                file_name.set(chosen.as_ref().map(web_sys::File::name));
-                file.set_value(chosen);
-                if matches!(import.get_untracked(), ImportState::NeedFile) {
-                    import.set(ImportState::Idle);
-                }
-            }
-            _ => {}
-        },
-        Act::Click(action, id) => match action.as_str() {
-            "page" => {
-                let mut next = filter.get_untracked();
-                next.page = u32::try_from(id).unwrap_or(1).max(1);
-                go(next, false);
-                browser::scroll_to_top();
-            }
-            "add" => editor.set(Some(Editor {
-                id: 0,
-                form: MemberForm::default(),
-                error: None,
-                pending: false,
-            })),
-            "edit" => {
-                let m = list
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .and_then(|p| list_of(&p).into_iter().find(|m| i(m, "id") == id));
-                if let Some(m) = m {
-                    editor.set(Some(Editor {
-                        id,
-                        form: MemberForm::from_member(&m),
-                        error: None,
-                        pending: false,
-                    }));
-                }
-            }
-            "reset" | "deactivate" | "reactivate" => row_action(&action, id),
-            "cancel" => editor.set(None),
-            "close-issued" => issued.set(None),
-            "retry" => {
-                list.reload();
-                org.reload();
-            }
-            _ => {}
-        },
-    };
-
-    // The sheet opens and closes; its form re-renders inside it.
-    let open = Memo::new(move |_| editor.with(|e| e.as_ref().map(|e| e.id == 0)));
-    let on_close = Callback::new(move |_| editor.set(None));
+    // The sheet opens and closes; the editor inside keeps its own state.
+    let open = Memo::new(move |_| editor.with(|e| e.as_ref().map(|(id, _)| *id)));
     let sheet = move || {
-        open.get().map(|creating| {
-            let title = t(if creating {
+        open.get().map(|id| {
+            let title = t(if id == 0 {
                 K::MembersAddTitle
             } else {
                 K::MembersEditTitle
             });
-            let form = move || {
-                org.html(4, |tree: Value| {
-                    editor.with(|e| {
-                        e.as_ref()
-                            .map(|e| editor_html(e, &tree))
-                            .unwrap_or_default()
-                    })
-                })
+            let start = editor.get_untracked().map(|(_, f)| f).unwrap_or_default();
+            let body = move || match org.get() {
+                Some(Ok(tree)) => {
+                    view! { <MemberEditor id=id start=start.clone() org=tree done=done/> }
+                        .into_any()
+                }
+                Some(Err(e)) => {
+                    view! { <p class="banner error" role="alert">{error_text(&e)}</p> }.into_any()
+                }
+                None => view! { <Skeleton lines=4/> }.into_any(),
             };
-            view! { <Sheet title=title on_close=on_close>{region("", form, act)}</Sheet> }
+            view! {
+                <Sheet title=title on_close=move |_| editor.set(None)>
+                    {body}
+                </Sheet>
+            }
+        })
+    };
+    let tree_units = move |f: fn(&OrgTree) -> Vec<(i64, String)>| {
+        org.with(|o| {
+            o.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(f)
+                .unwrap_or_default()
         })
     };
 
     view! {
         <Page class="admin-members" title=K::MembersTitle back=Some("/")>
-            {region("", move || notices_html(&issued.get(), &action_error.get(), admin), act)}
-            {region("", move || filters_html(&filter.get(), &tree(), admin), act)}
-            {region(
-                "member-list",
-                move || list.html(6, |page: Value| list_html(&page, &tree(), admin, busy.get())),
-                act,
-            )}
-            {admin.then(|| region("", move || import.with(|st| import_html(st, file_name.get().as_deref())), act))}
+            <Toast notice=notice/>
+            {move || {
+                issued
+                    .get()
+                    .map(|x| {
+                        view! {
+                            <div class="banner success issued toast" role="status">
+                                <p class="banner-text">{x.text()} " " <code class="pw">{x.password.clone()}</code></p>
+                                <p class="small">{t(K::MembersIssuedNote)}</p>
+                                <button type="button" class="btn btn-small" data-action="close-issued" on:click=move |_| issued.set(None)>
+                                    {t(K::Close)}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {(!admin).then(|| view! { <p class="banner info">{t(K::MembersReadOnly)}</p> })}
+            <section class="card filters">
+                <form id="member-filters" role="search" novalidate on:submit=search>
+                    <div class="search-row">
+                        <input
+                            id="member-q"
+                            class="input"
+                            type="search"
+                            name="q"
+                            enterkeyhint="search"
+                            placeholder=t(K::MembersSearch)
+                            aria-label=t(K::MembersSearch)
+                            prop:value=move || q.get()
+                            on:input=move |ev| q.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="btn btn-primary">{t(K::MembersSearchButton)}</button>
+                    </div>
+                    <div class="filter-row">
+                        <select
+                            id="member-branch"
+                            class="input"
+                            aria-label=t(K::MembersBranch)
+                            on:change=move |ev| go(Filter { branch_id: id_of(&event_target_value(&ev)), page: 1, ..filter.get_untracked() }, true)
+                        >
+                            {move || unit_options(tree_units(branches_of), filter.get().branch_id, K::MembersAllBranches)}
+                        </select>
+                        <select
+                            id="member-group"
+                            class="input"
+                            aria-label=t(K::MembersYouthGroup)
+                            on:change=move |ev| go(Filter { youth_group_id: id_of(&event_target_value(&ev)), page: 1, ..filter.get_untracked() }, true)
+                        >
+                            {move || unit_options(tree_units(groups_of), filter.get().youth_group_id, K::MembersAllYouthGroups)}
+                        </select>
+                        <label class="check">
+                            <input
+                                id="member-inactive"
+                                type="checkbox"
+                                prop:checked=move || filter.get().include_inactive
+                                on:change=move |ev| go(Filter { include_inactive: event_target_checked(&ev), page: 1, ..filter.get_untracked() }, true)
+                            />
+                            <span>{t(K::MembersIncludeInactive)}</span>
+                        </label>
+                        {admin
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="btn btn-primary add-member"
+                                        data-action="add"
+                                        on:click=move |_| editor.set(Some((0, MemberForm::default())))
+                                    >
+                                        "+ "
+                                        {t(K::MembersAdd)}
+                                    </button>
+                                }
+                            })}
+                    </div>
+                </form>
+            </section>
+            <div class="member-list" class:busy=move || busy.get()>
+                <Loaded
+                    data=list
+                    lines=6
+                    ok=show(move |p: MemberPage| list_view(p, org, sort, row_actions, on_page))
+                />
+            </div>
+            // Everyone's progress over all time, as on the dashboard (a background job).
+            <section class="card members-export">
+                <ExportButtons
+                    exporter=exporter
+                    query=Signal::derive(move || period_query("all", browser::now_ms()))
+                />
+            </section>
+            {admin.then(|| view! { <ImportPanel done=Callback::new(move |_| list.reload())/> })}
             {sheet}
         </Page>
-    }
-}
-
-/// The members of a `MemberPage`.
-fn list_of(page: &Value) -> Vec<Value> {
-    list(page, "items").to_vec()
-}
-
-/// The import's outcome as HTML: the counts and issued passwords, or every problem with
-/// its row.
-fn import_result_html(state: &ImportState) -> String {
-    match state {
-        ImportState::Idle => String::new(),
-        ImportState::NeedFile => el("p", "form-error", t(K::ImportNeedFile)),
-        ImportState::Uploading => format!(
-            r#"<p class="progress">{SPINNER}{}</p>"#,
-            t(K::ImportPending)
-        ),
-        ImportState::Done(r) => {
-            let mut h = el(
-                "p",
-                "banner success",
-                &tf(
-                    K::ImportDone,
-                    &[
-                        ("created", &i(r, "created").to_string()),
-                        ("updated", &i(r, "updated").to_string()),
-                    ],
-                ),
-            );
-            let issued = list(r, "issued");
-            if !issued.is_empty() {
-                h += &el("p", "small", t(K::ImportIssued));
-                h += r#"<table class="table stack issued-table"><thead><tr>"#;
-                for k in [K::MembersUsername, K::MembersName, K::ImportPassword] {
-                    h += &el("th", "", t(k));
-                }
-                h += "</tr></thead><tbody>";
-                for a in issued {
-                    h += &format!(
-                        r#"<tr><td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td></tr>"#,
-                        t(K::MembersUsername),
-                        esc(s(a, "username")),
-                        t(K::MembersName),
-                        esc(s(a, "display_name")),
-                        t(K::ImportPassword),
-                        el("code", "pw", s(a, "initial_password"))
-                    );
-                }
-                h += "</tbody></table>";
-            }
-            h
-        }
-        ImportState::Failed(e) => {
-            let mut h = format!(
-                r#"<div class="banner error" role="alert">{}</div>"#,
-                el("p", "banner-text", &error_text(e))
-            );
-            if !e.details.is_empty() {
-                h += r#"<ul class="problems">"#;
-                for d in &e.details {
-                    h += "<li>";
-                    if let Some(n) = d.row {
-                        h += &el(
-                            "strong",
-                            "problem-row",
-                            &tf(K::ImportRowN, &[("n", &n.to_string())]),
-                        );
-                    }
-                    let field = d
-                        .field
-                        .as_deref()
-                        .map(|f| format!("{f}："))
-                        .unwrap_or_default();
-                    h += &el("span", "", &format!("{field}{}", d.message));
-                    h += "</li>";
-                }
-                h += "</ul>";
-            }
-            h
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::members::{
-        CreateMember, ImportReport, ImportedAccount, IssuedPassword, Member, MemberPage,
-        UpdateMember,
-    };
-    use shared::api::org::{Branch, Cell, OrgTree, Organization, YouthGroup};
+    use shared::api::org::{Cell, Organization, YouthGroup};
 
     fn params<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| {
@@ -1040,6 +1221,8 @@ mod tests {
                 ..Filter::default()
             }
         );
+        assert_eq!(id_of(""), None);
+        assert_eq!(id_of("7"), Some(7));
     }
 
     fn valid_form() -> MemberForm {
@@ -1051,14 +1234,14 @@ mod tests {
         }
     }
 
-    fn tree() -> Value {
+    fn tree() -> OrgTree {
         let cell = |id, branch_id, name: &str| Cell {
             id,
             branch_id,
             name: name.into(),
             member_count: 0,
         };
-        serde_json::to_value(OrgTree {
+        OrgTree {
             organization: Organization {
                 id: 1,
                 name: "机关党委".into(),
@@ -1072,7 +1255,7 @@ mod tests {
                 },
                 Branch {
                     id: 2,
-                    name: "第二<党支部>".into(),
+                    name: "第二党支部".into(),
                     cells: vec![cell(21, 2, "二组")],
                     member_count: 1,
                 },
@@ -1082,8 +1265,7 @@ mod tests {
                 name: "青年一组".into(),
                 member_count: 2,
             }],
-        })
-        .unwrap()
+        }
     }
 
     fn member(id: i64, active: bool) -> Member {
@@ -1125,23 +1307,24 @@ mod tests {
         let mut f = valid_form();
         f.role = Role::Organizer;
         assert_eq!(f.check(true), Err(Msg::Key(K::MembersNeedScope)));
-        f.scope.youth_group_ids.push(2);
+        f.toggle_scope(true, 2, true);
         assert_eq!(f.check(true), Ok(()));
+        f.toggle_scope(true, 2, false);
+        assert!(f.scope.is_empty());
         let mut f = valid_form();
         f.display_name = "  ".into();
         assert!(f.check(true).is_err());
     }
 
     #[test]
-    fn hand_written_bodies_are_what_the_server_reads() {
+    fn requests_are_what_the_form_shows() {
         let mut f = valid_form();
         f.username = " 20240101 ".into();
         f.display_name = " 韩\"雪 ".into();
         f.phone = " ".into();
         f.scope.branch_ids.push(1);
-        let c: CreateMember = serde_json::from_str(&f.create_json()).unwrap();
         assert_eq!(
-            c,
+            f.create_request(),
             CreateMember {
                 username: "20240101".into(),
                 display_name: "韩\"雪".into(),
@@ -1154,9 +1337,8 @@ mod tests {
             },
             "only organizers carry a scope"
         );
-        let u: UpdateMember = serde_json::from_str(&f.update_json()).unwrap();
         assert_eq!(
-            u,
+            f.update_request(),
             UpdateMember {
                 display_name: Some("韩\"雪".into()),
                 role: Some(Role::Member),
@@ -1169,205 +1351,93 @@ mod tests {
             },
             "clearing the cell, group and phone is explicit"
         );
+        // Clearing survives the trip to the server: `null`, not an absent field.
+        let json = serde_json::to_string(&f.update_request()).unwrap();
+        assert!(json.contains(r#""cell_id":null"#), "{json}");
+        let back: UpdateMember = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, f.update_request());
         f.role = Role::Organizer;
         f.cell_id = Some(11);
-        f.youth_group_id = Some(5);
         f.phone = "13800138000".into();
-        let c: CreateMember = serde_json::from_str(&f.create_json()).unwrap();
+        let c = f.create_request();
         assert_eq!(c.scope.branch_ids, vec![1]);
         assert_eq!(c.phone.as_deref(), Some("13800138000"));
-        assert_eq!(c.cell_id, Some(11));
-        let u: UpdateMember = serde_json::from_str(&f.update_json()).unwrap();
-        assert_eq!(u.scope.unwrap().branch_ids, vec![1]);
-        assert_eq!(u.cell_id, Some(Some(11)));
-        assert_eq!(u.youth_group_id, Some(Some(5)));
-        // And the same JSON as serde writes for these values.
-        let same = |a: &str, b: String| {
-            assert_eq!(
-                serde_json::from_str::<Value>(a).unwrap(),
-                serde_json::from_str::<Value>(&b).unwrap()
-            )
-        };
-        same(&f.create_json(), serde_json::to_string(&c).unwrap());
-        let u: UpdateMember = serde_json::from_str(&active_json(false)).unwrap();
+        assert_eq!(f.update_request().scope.unwrap().branch_ids, vec![1]);
+        let json = serde_json::to_string(&active_request(false)).unwrap();
         assert_eq!(
-            u,
-            UpdateMember {
-                active: Some(false),
-                ..Default::default()
-            }
+            json,
+            r#"{"display_name":null,"role":null,"branch_id":null,"scope":null,"active":false}"#
         );
     }
 
     #[test]
-    fn the_form_reads_back_what_it_shows() {
-        let org = tree();
-        let m = serde_json::to_value(member(3, true)).unwrap();
-        let form = MemberForm::from_member(&m);
+    fn the_form_starts_from_the_member_and_cells_follow_the_branch() {
+        let form = MemberForm::from_member(&member(3, true));
         assert_eq!(form.role, Role::Organizer);
         assert_eq!(form.scope.youth_group_ids, vec![5]);
         assert_eq!(form.phone, "13800138000");
-        let e = Editor {
-            id: 3,
-            form: form.clone(),
-            error: Some("<错>".into()),
-            pending: false,
-        };
-        let h = editor_html(&e, &org);
-        assert!(
-            !h.contains(r#"name="username""#),
-            "the username is not edited"
-        );
-        assert!(h.contains(r#"<option value="organizer" selected>"#));
-        assert!(h.contains(r#"<option value="2" selected>第二&lt;党支部&gt;</option>"#));
-        assert!(h.contains(r#"<option value="21" selected>二组</option>"#));
-        assert!(!h.contains(r#"value="11""#), "only the branch's cells");
-        assert!(h.contains(r#"name="scope_group" value="5" checked"#));
-        assert!(h.contains(r#"name="scope_branch" value="1">"#));
-        assert!(h.contains("&lt;错&gt;"));
-        // What the browser would submit for that form.
-        let fields = Fields::of(&[
-            ("display_name", "韩雪"),
-            ("role", "organizer"),
-            ("branch_id", "2"),
-            ("cell_id", "21"),
-            ("youth_group_id", "5"),
-            ("phone", "13800138000"),
-            ("scope_branch", "2"),
-            ("scope_group", "5"),
-        ]);
-        assert_eq!(MemberForm::read(&fields, &form), form);
-        // A new branch drops the cell; a role that was not organizer keeps the scope.
-        let moved = Fields::of(&[("role", "member"), ("branch_id", "1"), ("cell_id", "21")]);
-        let next = MemberForm::read(&moved, &form);
-        assert_eq!((next.branch_id, next.cell_id), (Some(1), None));
-        assert_eq!(next.scope, Scope::default(), "scope boxes were on screen");
-        let back = MemberForm::read(
-            &Fields::of(&[("role", "organizer")]),
-            &MemberForm {
-                scope: form.scope.clone(),
-                ..next.clone()
-            },
-        );
-        assert_eq!(back.scope, form.scope);
-        assert!(!editor_html(
-            &Editor {
-                form: next,
-                ..e.clone()
-            },
-            &org
-        )
-        .contains("scope_"));
-        let new = Editor {
-            id: 0,
-            form: MemberForm::default(),
-            error: None,
-            pending: true,
-        };
-        let h = editor_html(&new, &org);
-        assert!(h.contains(r#"name="username""#));
-        assert!(h.contains(" disabled>"));
-        assert_eq!(
-            MemberForm::read(&Fields::of(&[("username", "x")]), &MemberForm::default()).username,
-            "x"
-        );
-    }
-
-    #[test]
-    fn the_list_shows_names_and_row_actions() {
+        let mut moved = form.clone();
+        moved.set_branch(Some(2));
+        assert_eq!(moved.cell_id, Some(21), "the same branch keeps the cell");
+        moved.set_branch(Some(1));
+        assert_eq!((moved.branch_id, moved.cell_id), (Some(1), None));
         let org = tree();
-        let page = serde_json::to_value(MemberPage {
-            items: vec![member(1, true), member(2, false)],
-            total: 45,
-            page: 2,
-            per_page: 20,
-        })
-        .unwrap();
-        let h = list_html(&page, &org, true, true);
-        assert!(h.contains("共45人"));
-        assert!(h.contains("table-wrap busy"));
-        assert!(h.contains("第二&lt;党支部&gt;<span class=\"muted small\">二组</span>"));
-        assert!(h.contains("青年一组"));
-        assert!(h.contains(r#"data-action="edit" data-id="1""#));
-        assert!(h.contains(r#"data-action="deactivate" data-id="1""#));
-        assert!(h.contains(r#"data-action="reactivate" data-id="2""#));
-        assert!(h.contains(r#"<tr class="inactive">"#));
-        assert!(h.contains(r#"data-action="page" data-id="3""#));
-        let read_only = list_html(&page, &Value::Null, false, false);
-        assert!(!read_only.contains("data-action=\"edit"));
-        assert!(read_only.contains("—"), "names wait for the tree");
-        let empty = serde_json::to_value(MemberPage {
-            items: vec![],
-            total: 0,
-            page: 1,
-            per_page: 20,
-        })
-        .unwrap();
-        assert!(list_html(&empty, &org, true, false).contains(t(K::MembersEmpty)));
-    }
-
-    #[test]
-    fn filters_and_notices() {
-        let f = Filter {
-            q: "\"张".into(),
-            branch_id: Some(1),
-            include_inactive: true,
-            page: 1,
-            ..Filter::default()
-        };
-        let h = filters_html(&f, &tree(), true);
-        assert!(h.contains(r#"value="&quot;张""#));
-        assert!(h.contains(r#"<option value="1" selected>第一党支部</option>"#));
-        assert!(h.contains(r#"<option value="" selected>全部青年理论学习小组</option>"#));
-        assert!(h.contains(r#"value="true" checked>"#));
-        assert!(h.contains(r#"data-action="add""#));
-        assert!(!filters_html(&f, &Value::Null, false).contains("data-action"));
-        let issued = serde_json::to_value(IssuedPassword {
-            member: member(1, true),
-            initial_password: "Ab3dEf7hJk".into(),
-        })
-        .unwrap();
-        let x = Issued::new(&issued, true);
-        assert_eq!(x.username, "20240101");
-        let h = notices_html(&Some(x), &Some("失败".into()), false);
-        assert!(h.contains(r#"<code class="pw">Ab3dEf7hJk</code>"#));
-        assert!(h.contains("重置密码"));
-        assert!(h.contains("失败"));
-        assert!(h.contains(t(K::MembersReadOnly)));
-    }
-
-    #[test]
-    fn import_reports_and_problems() {
-        let report = serde_json::to_value(ImportReport {
-            created: 1,
-            updated: 2,
-            issued: vec![ImportedAccount {
-                username: "20240104".into(),
-                display_name: "<李>".into(),
-                initial_password: "Ab3dEf7hJk".into(),
-            }],
-        })
-        .unwrap();
-        let h = import_html(&ImportState::Done(report), Some("m.xlsx"));
-        assert!(h.contains("新增1人，更新2人"));
-        assert!(h.contains("&lt;李&gt;"));
-        assert!(h.contains(r#"<code class="pw">Ab3dEf7hJk</code>"#));
-        assert!(h.contains(r#"id="import-file""#));
-        assert!(h.contains("m.xlsx"));
-        let e = crate::api::decode_error(
-            422,
-            r#"{"code":"import_invalid","message":"文件中有1处问题","details":[{"row":3,"field":"党支部","message":"党支部不存在"}]}"#,
+        assert_eq!(
+            cells_of(&org, Some(1)),
+            vec![(11, "第一党小组".to_string())]
         );
-        let h = import_html(&ImportState::Failed(e), None);
-        assert!(h.contains("第3行"));
-        assert!(h.contains("党支部：党支部不存在"));
-        assert!(h.contains(t(K::ImportNoFile)));
-        let h = import_html(&ImportState::Uploading, None);
-        assert!(h.contains(
-            r#"id="import-submit" type="submit" class="btn btn-primary btn-block" disabled>"#
-        ));
-        assert!(import_html(&ImportState::NeedFile, None).contains(t(K::ImportNeedFile)));
-        assert!(import_html(&ImportState::Idle, None)
-            .contains(r#"<div id="import-result" aria-live="polite"></div>"#));
+        assert!(cells_of(&org, None).is_empty());
+    }
+
+    #[test]
+    fn rows_show_names_status_and_sort() {
+        let org = tree();
+        let m = member(1, true);
+        assert_eq!(
+            unit_names(&m, Some(&org)),
+            ("第二党支部".into(), Some("二组".into()), "青年一组".into())
+        );
+        assert_eq!(unit_names(&m, None).0, "—", "names wait for the tree");
+        assert_eq!(status_of(&m).0, K::MembersMustChange);
+        assert_eq!(status_of(&member(2, false)).0, K::MembersInactive);
+        let mut items = vec![
+            Member {
+                display_name: "乙".into(),
+                role: Role::Member,
+                branch_id: Some(1),
+                ..member(1, true)
+            },
+            Member {
+                display_name: "甲".into(),
+                ..member(2, false)
+            },
+        ];
+        sort_members(&mut items, SortKey::Role, true, Some(&org));
+        assert_eq!(items[0].id, 2, "organizers before members");
+        sort_members(&mut items, SortKey::Branch, true, Some(&org));
+        assert_eq!(items[0].id, 1, "第一党支部 before 第二党支部");
+        sort_members(&mut items, SortKey::Status, true, Some(&org));
+        assert_eq!(items[0].id, 1, "active first");
+        sort_members(&mut items, SortKey::Status, false, Some(&org));
+        assert_eq!(items[0].id, 2);
+    }
+
+    #[test]
+    fn issued_passwords_and_import_problems_read_well() {
+        let x = IssuedPassword {
+            member: member(1, true),
+            initial_password: "Abc123xyz0".into(),
+        };
+        let i = Issued::new(&x, true);
+        assert!(i.text().contains("20240101") && i.text().contains("韩雪"));
+        let d = shared::ErrorDetail {
+            row: Some(3),
+            field: Some("党支部".into()),
+            message: "不存在".into(),
+        };
+        assert_eq!(
+            problem_text(&d),
+            (Some("第3行".to_string()), "党支部：不存在".to_string())
+        );
     }
 }

@@ -1,28 +1,23 @@
 //! `/admin/org`: the organization tree: branches (党支部) with their cells (党小组) and
 //! member counts, and the youth groups (青年理论学习小组). Admins create, rename and delete
-//! units (a small form sheet for names, a confirmation for deletes); organizers see the
-//! tree read-only. The tree (an `OrgTree`, read as `Value`) and the name form are HTML text
-//! in `region`s; the tree's buttons name their action in `data-action`.
+//! units (a small form sheet for names, a confirmation for deletes, a toast when done);
+//! organizers see the tree read-only. The tree is an `OrgTree`; names are sent as
+//! `NameRequest`s (see `api::create_unit`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use shared::api::org::OrgTree;
 use shared::validation;
 
 use crate::api::{self, Unit};
 use crate::app::use_session;
 use crate::browser;
-use crate::components::{error_text, region, Act, Fetch, Page, Sheet};
-use crate::html::{el, esc};
+use crate::components::{decoded, error_text, load, show, Loaded, Notice, Page, Sheet, Toast};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, list, obj, s};
 
 /// Total active members: everyone belongs to exactly one branch.
-pub fn member_total(tree: &Value) -> i64 {
-    list(tree, "branches")
-        .iter()
-        .map(|b| i(b, "member_count"))
-        .sum()
+pub fn member_total(tree: &OrgTree) -> i64 {
+    tree.branches.iter().map(|b| b.member_count).sum()
 }
 
 /// What an admin asked for on the tree.
@@ -43,7 +38,8 @@ fn unit_tag(unit: Unit) -> &'static str {
 }
 
 impl OrgAction {
-    /// The `data-action` of its button (`data-id` carries the id, 0 for none).
+    /// The name its button carries in `data-action` and the id in `data-id` (0 for none),
+    /// for tests and styles to find it (clicks go to typed handlers).
     pub fn tag(self) -> (String, i64) {
         match self {
             OrgAction::Add(u, parent) => (format!("add-{}", unit_tag(u)), parent.unwrap_or(0)),
@@ -51,169 +47,28 @@ impl OrgAction {
             OrgAction::Delete(u, id) => (format!("delete-{}", unit_tag(u)), id),
         }
     }
-
-    /// Reads a button's `data-action` and `data-id` back.
-    pub fn parse(action: &str, id: i64) -> Option<OrgAction> {
-        let (verb, unit) = action.split_once('-')?;
-        let unit = [Unit::Branch, Unit::Cell, Unit::YouthGroup]
-            .into_iter()
-            .find(|u| unit_tag(*u) == unit)?;
-        match verb {
-            "add" if unit == Unit::Cell => Some(OrgAction::Add(unit, Some(id))),
-            "add" => Some(OrgAction::Add(unit, None)),
-            "rename" => Some(OrgAction::Rename(unit, id)),
-            "delete" => Some(OrgAction::Delete(unit, id)),
-            _ => None,
-        }
-    }
 }
 
 /// The current name of a unit in the tree.
-pub fn unit_name(tree: &Value, unit: Unit, id: i64) -> Option<String> {
-    let branches = list(tree, "branches");
-    let mut units: Box<dyn Iterator<Item = &Value>> = match unit {
-        Unit::Branch => Box::new(branches.iter()),
-        Unit::Cell => Box::new(branches.iter().flat_map(|b| list(b, "cells"))),
-        Unit::YouthGroup => Box::new(list(tree, "youth_groups").iter()),
-    };
-    units
-        .find(|u| i(u, "id") == id)
-        .map(|u| s(u, "name").to_string())
-}
-
-fn action_button(action: OrgAction, class: &str, label: &str) -> String {
-    let (tag, id) = action.tag();
-    format!(
-        r#"<button type="button" class="btn btn-small {class}" data-action="{tag}" data-id="{id}">{}</button>"#,
-        esc(label)
-    )
-}
-
-/// One unit: name, member count and, for admins, rename and delete.
-fn unit_row(unit: Unit, id: i64, name: &str, count: i64, admin: bool) -> String {
-    let mut h = String::from(r#"<div class="unit unit-row">"#);
-    h += &el("span", "unit-name", name);
-    h += &el(
-        "span",
-        "count",
-        &tf(K::PersonCount, &[("n", &count.to_string())]),
-    );
-    if admin {
-        h += r#"<span class="unit-actions">"#;
-        h += &action_button(OrgAction::Rename(unit, id), "btn-ghost", t(K::Rename));
-        h += &action_button(
-            OrgAction::Delete(unit, id),
-            "btn-ghost danger",
-            t(K::Delete),
-        );
-        h += "</span>";
+pub fn unit_name(tree: &OrgTree, unit: Unit, id: i64) -> Option<String> {
+    match unit {
+        Unit::Branch => tree
+            .branches
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.name.clone()),
+        Unit::Cell => tree
+            .branches
+            .iter()
+            .flat_map(|b| &b.cells)
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone()),
+        Unit::YouthGroup => tree
+            .youth_groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.name.clone()),
     }
-    h += "</div>";
-    h
-}
-
-fn add_button(action: OrgAction, label: K) -> String {
-    format!(
-        r#"<div class="add-unit">{}</div>"#,
-        action_button(action, "btn-outline add", &format!("+ {}", t(label)))
-    )
-}
-
-/// The whole tree as HTML.
-pub fn org_html(tree: &Value, admin: bool) -> String {
-    let (branches, groups) = (list(tree, "branches"), list(tree, "youth_groups"));
-    let summary = tf(
-        K::OrgSummary,
-        &[
-            ("b", &branches.len().to_string()),
-            ("g", &groups.len().to_string()),
-            ("n", &member_total(tree).to_string()),
-        ],
-    );
-    let organization = obj(tree, "organization").unwrap_or(&Value::Null);
-    let mut h = String::from(r#"<section class="card org-summary">"#);
-    h += &el("h2", "card-title", s(organization, "name"));
-    h += &el("p", "muted", &summary);
-    if !admin {
-        h += &el("p", "muted small", t(K::OrgReadOnly));
-    }
-    h += r#"</section><section class="org-section"><div class="section-head">"#;
-    h += &el("h2", "", t(K::OrgBranches));
-    h += "</div>";
-    if admin {
-        h += &add_button(OrgAction::Add(Unit::Branch, None), K::OrgAddBranch);
-    }
-    if branches.is_empty() {
-        h += &el("p", "card empty", t(K::OrgNoBranches));
-    }
-    let row =
-        |unit, u: &Value| unit_row(unit, i(u, "id"), s(u, "name"), i(u, "member_count"), admin);
-    for b in branches {
-        h += r#"<div class="card unit-card">"#;
-        h += &row(Unit::Branch, b);
-        h += r#"<div class="cells">"#;
-        h += &el("h3", "sub-title", t(K::OrgCells));
-        let cells = list(b, "cells");
-        if cells.is_empty() {
-            h += &el("p", "muted small", t(K::OrgNoCells));
-        }
-        h += r#"<ul class="unit-list">"#;
-        for c in cells {
-            h += "<li>";
-            h += &row(Unit::Cell, c);
-            h += "</li>";
-        }
-        h += "</ul>";
-        if admin {
-            h += &add_button(OrgAction::Add(Unit::Cell, Some(i(b, "id"))), K::OrgAddCell);
-        }
-        h += "</div></div>";
-    }
-    h += r#"</section><section class="org-section"><div class="section-head">"#;
-    h += &el("h2", "", t(K::OrgYouthGroups));
-    h += "</div>";
-    if admin {
-        h += &add_button(OrgAction::Add(Unit::YouthGroup, None), K::OrgAddYouthGroup);
-    }
-    h += r#"<div class="card">"#;
-    if groups.is_empty() {
-        h += &el("p", "muted", t(K::OrgNoYouthGroups));
-    }
-    h += r#"<ul class="unit-list">"#;
-    for g in groups {
-        h += "<li>";
-        h += &row(Unit::YouthGroup, g);
-        h += "</li>";
-    }
-    h += "</ul></div></section>";
-    h
-}
-
-/// The name form: what it does, the name as last rendered, the error, whether it is saving.
-#[derive(Debug, Clone, PartialEq)]
-struct NameForm {
-    action: OrgAction,
-    name: String,
-    error: Option<String>,
-    pending: bool,
-}
-
-/// The sheet's form that names a new unit or renames one.
-fn name_form_html(f: &NameForm) -> String {
-    let mut h = format!(
-        r#"<form class="form" id="unit-form" novalidate><label class="field"><span class="label">{}</span><input class="input" id="unit-name" type="text" name="name" maxlength="60" value="{}"></label>"#,
-        t(K::OrgNamePlaceholder),
-        esc(&f.name)
-    );
-    if let Some(m) = &f.error {
-        h += &format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
-    }
-    h + &format!(
-        r#"<div class="form-actions"><button type="button" class="btn" data-action="cancel">{}</button><button type="submit" class="btn btn-primary"{}>{}</button></div></form>"#,
-        t(K::Cancel),
-        if f.pending { " disabled" } else { "" },
-        t(K::Save)
-    )
 }
 
 fn sheet_title(action: OrgAction) -> &'static str {
@@ -225,131 +80,260 @@ fn sheet_title(action: OrgAction) -> &'static str {
     }
 }
 
+/// What the tree's buttons do: open the name form, or delete after a confirmation.
+#[derive(Clone, Copy)]
+struct Actions {
+    admin: bool,
+    act: Callback<OrgAction>,
+}
+
+fn action_button(
+    a: &Actions,
+    action: OrgAction,
+    class: &'static str,
+    label: String,
+) -> impl IntoView {
+    let (tag, id) = action.tag();
+    let act = a.act;
+    view! {
+        <button
+            type="button"
+            class=format!("btn btn-small {class}")
+            data-action=tag
+            data-id=id.to_string()
+            on:click=move |_| act.run(action)
+        >
+            {label}
+        </button>
+    }
+}
+
+/// One unit: name, member count and, for admins, rename and delete.
+fn unit_row(a: &Actions, unit: Unit, id: i64, name: String, count: i64) -> impl IntoView {
+    view! {
+        <div class="unit unit-row">
+            <span class="unit-name">{name}</span>
+            <span class="count">{tf(K::PersonCount, &[("n", &count.to_string())])}</span>
+            {a
+                .admin
+                .then(|| {
+                    view! {
+                        <span class="unit-actions">
+                            {action_button(a, OrgAction::Rename(unit, id), "btn-ghost", t(K::Rename).into())}
+                            {action_button(a, OrgAction::Delete(unit, id), "btn-ghost danger", t(K::Delete).into())}
+                        </span>
+                    }
+                })}
+        </div>
+    }
+}
+
+fn add_button(a: &Actions, action: OrgAction, label: K) -> impl IntoView {
+    a.admin.then(|| {
+        view! {
+            <div class="add-unit">
+                {action_button(a, action, "btn-outline add", format!("+ {}", t(label)))}
+            </div>
+        }
+    })
+}
+
+/// The whole tree.
+fn org_view(tree: OrgTree, a: Actions) -> impl IntoView {
+    let summary = tf(
+        K::OrgSummary,
+        &[
+            ("b", &tree.branches.len().to_string()),
+            ("g", &tree.youth_groups.len().to_string()),
+            ("n", &member_total(&tree).to_string()),
+        ],
+    );
+    let branches = tree
+        .branches
+        .into_iter()
+        .map(|b| {
+            let no_cells = b.cells.is_empty();
+            view! {
+                <div class="card unit-card">
+                    {unit_row(&a, Unit::Branch, b.id, b.name, b.member_count)}
+                    <div class="cells">
+                        <h3 class="sub-title">{t(K::OrgCells)}</h3>
+                        {no_cells.then(|| view! { <p class="muted small">{t(K::OrgNoCells)}</p> })}
+                        <ul class="unit-list">
+                            {b
+                                .cells
+                                .into_iter()
+                                .map(|c| view! { <li>{unit_row(&a, Unit::Cell, c.id, c.name, c.member_count)}</li> })
+                                .collect_view()}
+                        </ul>
+                        {add_button(&a, OrgAction::Add(Unit::Cell, Some(b.id)), K::OrgAddCell)}
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    let no_branches = branches.is_empty();
+    let no_groups = tree.youth_groups.is_empty();
+    view! {
+        <section class="card org-summary">
+            <h2 class="card-title">{tree.organization.name}</h2>
+            <p class="muted">{summary}</p>
+            {(!a.admin).then(|| view! { <p class="muted small">{t(K::OrgReadOnly)}</p> })}
+        </section>
+        <div class="org-columns">
+            <section class="org-section">
+                <div class="section-head">
+                    <h2>{t(K::OrgBranches)}</h2>
+                </div>
+                {add_button(&a, OrgAction::Add(Unit::Branch, None), K::OrgAddBranch)}
+                {no_branches.then(|| view! { <p class="card empty">{t(K::OrgNoBranches)}</p> })}
+                <div class="org-branches">{branches}</div>
+            </section>
+            <section class="org-section">
+                <div class="section-head">
+                    <h2>{t(K::OrgYouthGroups)}</h2>
+                </div>
+                {add_button(&a, OrgAction::Add(Unit::YouthGroup, None), K::OrgAddYouthGroup)}
+                <div class="card">
+                    {no_groups.then(|| view! { <p class="muted">{t(K::OrgNoYouthGroups)}</p> })}
+                    <ul class="unit-list">
+                        {tree
+                            .youth_groups
+                            .into_iter()
+                            .map(|g| view! { <li>{unit_row(&a, Unit::YouthGroup, g.id, g.name, g.member_count)}</li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+/// The sheet's form that names a new unit or renames one.
+#[component]
+fn NameForm(action: OrgAction, name: String, done: Callback<Option<String>>) -> impl IntoView {
+    let name = RwSignal::new(name);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let value = name.get_untracked().trim().to_string();
+        if let Err(e) = validation::org_unit_name(&value) {
+            error.set(Some(e.message));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            let saved = match action {
+                OrgAction::Add(unit, parent) => api::create_unit(unit, parent, &value).await,
+                OrgAction::Rename(unit, id) => api::rename_unit(unit, id, &value).await,
+                OrgAction::Delete(..) => Ok(()),
+            };
+            pending.try_set(false);
+            match saved {
+                Ok(()) => done.run(Some(value)),
+                Err(e) => {
+                    error.try_set(Some(error_text(&e)));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="form" id="unit-form" novalidate on:submit=submit>
+            <label class="field">
+                <span class="label">{t(K::OrgNamePlaceholder)}</span>
+                <input
+                    class="input"
+                    id="unit-name"
+                    type="text"
+                    name="name"
+                    maxlength="60"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </label>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="form-actions">
+                <button type="button" class="btn" on:click=move |_| done.run(None)>
+                    {t(K::Cancel)}
+                </button>
+                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                    {move || t(if pending.get() { K::Saving } else { K::Save })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
 #[component]
 pub fn AdminOrg() -> impl IntoView {
     let session = use_session();
     let admin = session.is_admin();
-    let tree = Fetch::new(|| api::ORG.into());
-    let form = RwSignal::new(None::<NameForm>);
-    let error = RwSignal::new(None::<String>);
+    let data = load(|| api::ORG.into());
+    let tree = decoded::<OrgTree>(data);
+    // The open name form: what it does and the name it starts with.
+    let form = RwSignal::new(None::<(OrgAction, String)>);
+    let notice: Notice = RwSignal::new(None);
     let busy = RwSignal::new(false);
-
-    let delete = move |unit: Unit, id: i64, name: String| {
-        let message = tf(K::OrgConfirmDelete, &[("name", &name)]);
-        if busy.get_untracked() || !browser::confirm(&message) {
+    let name_of = move |unit, id| {
+        tree.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|t| unit_name(t, unit, id))
+        })
+        .unwrap_or_default()
+    };
+    let delete = move |unit: Unit, id: i64| {
+        let name = name_of(unit, id);
+        if busy.get_untracked() || !browser::confirm(&tf(K::OrgConfirmDelete, &[("name", &name)])) {
             return;
         }
         busy.set(true);
-        error.set(None);
+        notice.set(None);
         spawn_local(async move {
-            match api::delete_unit(unit, id).await {
-                Ok(()) => tree.reload(),
-                Err(e) => {
-                    error.try_set(Some(error_text(&e)));
-                    browser::scroll_to_top();
-                }
-            }
+            let r = api::delete_unit(unit, id).await;
             busy.try_set(false);
-        });
-    };
-    let save = move |name: String| {
-        let Some(mut f) = form.get_untracked() else {
-            return;
-        };
-        if f.pending {
-            return;
-        }
-        f.name = name;
-        if let Err(e) = validation::org_unit_name(&f.name) {
-            f.error = Some(e.message);
-            form.set(Some(f));
-            return;
-        }
-        let (action, name) = (f.action, f.name.clone());
-        f.error = None;
-        f.pending = true;
-        form.set(Some(f));
-        spawn_local(async move {
-            let done = match action {
-                OrgAction::Add(unit, parent) => api::create_unit(unit, parent, &name).await,
-                OrgAction::Rename(unit, id) => api::rename_unit(unit, id, &name).await,
-                OrgAction::Delete(..) => Ok(()),
-            };
-            match done {
+            notice.try_set(Some(match r {
                 Ok(()) => {
-                    form.try_set(None);
-                    tree.reload();
+                    data.reload();
+                    (true, tf(K::OrgDeleted, &[("name", &name)]))
                 }
-                Err(e) => {
-                    form.try_update(|f| {
-                        if let Some(f) = f {
-                            f.error = Some(error_text(&e));
-                            f.pending = false;
-                        }
-                    });
-                }
-            }
+                Err(e) => (false, error_text(&e)),
+            }));
         });
     };
-    let act = move |a: Act| match a {
-        Act::Submit(_, fields) => save(fields.text("name").to_string()),
-        Act::Click(action, id) => {
-            let name = |unit, id| {
-                tree.get_untracked()
-                    .and_then(Result::ok)
-                    .and_then(|t| unit_name(&t, unit, id))
-                    .unwrap_or_default()
-            };
-            let open = |action, name| {
-                form.set(Some(NameForm {
-                    action,
-                    name,
-                    error: None,
-                    pending: false,
-                }))
-            };
-            match (action.as_str(), OrgAction::parse(&action, id)) {
-                ("retry", _) => tree.reload(),
-                ("cancel", _) => form.set(None),
-                (_, Some(a @ OrgAction::Add(..))) => open(a, String::new()),
-                (_, Some(a @ OrgAction::Rename(unit, id))) => open(a, name(unit, id)),
-                (_, Some(OrgAction::Delete(unit, id))) => delete(unit, id, name(unit, id)),
-                _ => {}
-            }
+    let act = Callback::new(move |a: OrgAction| match a {
+        OrgAction::Add(..) => form.set(Some((a, String::new()))),
+        OrgAction::Rename(unit, id) => form.set(Some((a, name_of(unit, id)))),
+        OrgAction::Delete(unit, id) => delete(unit, id),
+    });
+    let done = Callback::new(move |saved: Option<String>| {
+        form.set(None);
+        if let Some(name) = saved {
+            notice.set(Some((true, tf(K::OrgSaved, &[("name", &name)]))));
+            data.reload();
         }
-        Act::Change(..) => {}
-    };
-
-    // The sheet opens and closes; its form re-renders inside it.
-    let open = Memo::new(move |_| form.with(|f| f.as_ref().map(|f| f.action)));
-    let on_close = Callback::new(move |_| form.set(None));
+    });
+    let actions = Actions { admin, act };
     let sheet = move || {
-        open.get().map(|action| {
-            let html = move || form.with(|f| f.as_ref().map(name_form_html).unwrap_or_default());
+        form.get().map(|(action, name)| {
             view! {
-                <Sheet title=sheet_title(action) on_close=on_close>
-                    {region("", html, act)}
+                <Sheet title=sheet_title(action) on_close=move |_| form.set(None)>
+                    <NameForm action=action name=name done=done/>
                 </Sheet>
             }
         })
     };
-    let page = move || {
-        let mut h = error
-            .get()
-            .map(|m| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(&m)))
-            .unwrap_or_default();
-        h += &tree.html(6, |t: Value| {
-            format!(
-                r#"<div class="{}">{}</div>"#,
-                if busy.get() { "busy" } else { "" },
-                org_html(&t, admin)
-            )
-        });
-        h
-    };
     view! {
         <Page class="admin-org" title=K::OrgTitle back=Some("/")>
-            {region("", page, act)}
+            <Toast notice=notice/>
+            <div class:busy=move || busy.get()>
+                <Loaded data=data lines=6 ok=show(move |t: OrgTree| org_view(t, actions))/>
+            </div>
             {sheet}
         </Page>
     }
@@ -358,73 +342,71 @@ pub fn AdminOrg() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::org::{Branch, OrgTree, Organization};
+    use shared::api::org::{Branch, Cell, Organization, YouthGroup};
 
-    #[test]
-    fn members_are_counted_once_through_their_branch() {
+    fn tree() -> OrgTree {
         let branch = |id, n| Branch {
             id,
             name: format!("第{id}党支部"),
-            cells: vec![],
+            cells: vec![Cell {
+                id: 10 + id,
+                branch_id: id,
+                name: format!("第{id}党小组"),
+                member_count: 1,
+            }],
             member_count: n,
         };
-        let tree = OrgTree {
+        OrgTree {
             organization: Organization {
                 id: 1,
                 name: "机关党委".into(),
             },
             branches: vec![branch(1, 10), branch(2, 12)],
-            youth_groups: vec![],
-        };
-        let tree = serde_json::to_value(tree).unwrap();
+            youth_groups: vec![YouthGroup {
+                id: 5,
+                name: "青年一组".into(),
+                member_count: 3,
+            }],
+        }
+    }
+
+    #[test]
+    fn members_are_counted_once_through_their_branch() {
+        let tree = tree();
         assert_eq!(member_total(&tree), 22);
         assert_eq!(
             unit_name(&tree, Unit::Branch, 2).as_deref(),
             Some("第2党支部")
         );
+        assert_eq!(
+            unit_name(&tree, Unit::Cell, 12).as_deref(),
+            Some("第2党小组")
+        );
         assert_eq!(unit_name(&tree, Unit::Cell, 2), None);
-        let admin = org_html(&tree, true);
-        assert!(admin.contains(r#"data-action="rename-branch" data-id="2""#));
-        assert!(admin.contains(r#"data-action="add-cell" data-id="1""#));
-        assert!(admin.contains(r#"data-action="add-group" data-id="0""#));
-        let read_only = org_html(&tree, false);
-        assert!(!read_only.contains("data-action"));
-        assert!(read_only.contains("22名成员"));
-        assert!(read_only.contains("机关党委"));
+        assert_eq!(
+            unit_name(&tree, Unit::YouthGroup, 5).as_deref(),
+            Some("青年一组")
+        );
     }
 
     #[test]
-    fn the_name_form_shows_its_state() {
-        let mut f = NameForm {
-            action: OrgAction::Rename(Unit::Cell, 3),
-            name: "第\"三\"组".into(),
-            error: None,
-            pending: false,
-        };
-        let h = name_form_html(&f);
-        assert!(h.contains(r#"id="unit-form""#));
-        assert!(h.contains(r#"value="第&quot;三&quot;组""#));
-        assert!(!h.contains("form-error") && !h.contains("disabled"));
-        f.error = Some("<名称>".into());
-        f.pending = true;
-        let h = name_form_html(&f);
-        assert!(h.contains(r#"<p class="form-error" role="alert">&lt;名称&gt;</p>"#));
-        assert!(h.contains(" disabled>"));
-    }
-
-    #[test]
-    fn actions_round_trip_through_their_buttons() {
-        for a in [
-            OrgAction::Add(Unit::Branch, None),
-            OrgAction::Add(Unit::Cell, Some(4)),
-            OrgAction::Add(Unit::YouthGroup, None),
-            OrgAction::Rename(Unit::Cell, 9),
-            OrgAction::Delete(Unit::YouthGroup, 3),
-        ] {
-            let (tag, id) = a.tag();
-            assert_eq!(OrgAction::parse(&tag, id), Some(a));
-        }
-        assert_eq!(OrgAction::parse("drop-branch", 1), None);
-        assert_eq!(OrgAction::parse("add-planet", 1), None);
+    fn buttons_are_tagged_with_their_action() {
+        assert_eq!(
+            OrgAction::Add(Unit::Cell, Some(4)).tag(),
+            ("add-cell".to_string(), 4)
+        );
+        assert_eq!(
+            OrgAction::Add(Unit::YouthGroup, None).tag(),
+            ("add-group".to_string(), 0)
+        );
+        assert_eq!(
+            OrgAction::Rename(Unit::Branch, 2).tag(),
+            ("rename-branch".to_string(), 2)
+        );
+        assert_eq!(
+            OrgAction::Delete(Unit::Cell, 9).tag(),
+            ("delete-cell".to_string(), 9)
+        );
+        assert_eq!(sheet_title(OrgAction::Rename(Unit::Cell, 1)), t(K::Rename));
     }
 }

@@ -2,247 +2,267 @@
 //! the organization's settings: the measure group leaderboards show by default, initials
 //! outside the top 10, and the weekly goal. Admins edit; the server checks every value.
 //!
-//! The form is HTML text in a `region` (see `crate::components::region`); saving reads its
-//! submitted fields.
+//! The answers (`Vec<PointsRule>`, `PointsSettings`) fill a form of signals; saving sends
+//! the same two types back.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use shared::api::points::{Measure, PointsRule, PointsSettings, PointsSource, WeeklyGoalKind};
 
-use crate::api;
-use crate::components::{error_text, region, Act, Fetch, Page};
-use crate::html::{el, esc};
+use crate::api::{self, ApiError};
+use crate::components::{error_text, load, show, Loaded, Page};
 use crate::i18n::source_key;
 use crate::i18n::{t, K};
-use crate::json::{b, i, items, s};
 
-fn number(name: &str, value: i64, min: i64, max: i64, label: &str) -> String {
-    format!(
-        r#"<input class="input num" type="number" inputmode="numeric" name="{name}" value="{value}" min="{min}" max="{max}" aria-label="{}">"#,
-        esc(label)
-    )
+/// A number field as typed: a blank or a non-number is sent as -1, for the server to refuse
+/// with its own message.
+pub fn number(text: &str) -> i64 {
+    text.trim().parse().unwrap_or(-1)
 }
 
-fn option(value: &str, label: K, selected: bool) -> String {
-    format!(
-        r#"<option value="{value}"{}>{}</option>"#,
-        if selected { " selected" } else { "" },
-        t(label)
-    )
+/// The rules as the form shows them: each source with its points and cap as typed.
+pub fn read_rules(rows: &[(PointsSource, String, String)]) -> Vec<PointsRule> {
+    rows.iter()
+        .map(|(source, points, cap)| PointsRule {
+            source: *source,
+            points: number(points),
+            daily_cap: number(cap),
+        })
+        .collect()
 }
 
-/// The form, filled with the current rules (`PointsRule`s) and settings (`PointsSettings`).
-pub fn points_form_html(rules: &[Value], settings: &Value) -> String {
-    let mut h = String::from(r#"<section class="card"><h2 class="card-title">"#);
-    h += t(K::PointsRulesTitle);
-    h += "</h2>";
-    h += &el("p", "muted small", t(K::PointsRulesHint));
-    h += r#"<table class="table rules"><thead><tr>"#;
-    for k in [K::PointsRuleSource, K::PointsRulePoints, K::PointsRuleCap] {
-        h += &el("th", "", t(k));
+/// One source's row of the form: points and cap as typed.
+#[derive(Clone, Copy)]
+struct RuleRow {
+    source: PointsSource,
+    points: RwSignal<String>,
+    cap: RwSignal<String>,
+}
+
+/// The form: a row per known source, and the settings.
+#[derive(Clone, Copy)]
+struct PointsForm {
+    rules: StoredValue<Vec<RuleRow>>,
+    measure: RwSignal<Measure>,
+    initials: RwSignal<bool>,
+    goal_kind: RwSignal<WeeklyGoalKind>,
+    goal_target: RwSignal<String>,
+}
+
+impl PointsForm {
+    fn new(rules: &[PointsRule], s: &PointsSettings) -> Self {
+        let rows = rules
+            .iter()
+            .map(|r| RuleRow {
+                source: r.source,
+                points: RwSignal::new(r.points.to_string()),
+                cap: RwSignal::new(r.daily_cap.to_string()),
+            })
+            .collect();
+        PointsForm {
+            rules: StoredValue::new(rows),
+            measure: RwSignal::new(s.default_measure),
+            initials: RwSignal::new(s.initials_only),
+            goal_kind: RwSignal::new(s.weekly_goal_kind),
+            goal_target: RwSignal::new(s.weekly_goal_target.to_string()),
+        }
     }
-    h += "</tr></thead><tbody>";
-    for r in rules {
-        let Some(source) = PointsSource::parse(s(r, "source")) else {
-            continue;
+
+    /// The two requests the form stands for.
+    fn read(self) -> (Vec<PointsRule>, PointsSettings) {
+        let rows: Vec<_> = self.rules.with_value(|r| {
+            r.iter()
+                .map(|row| {
+                    (
+                        row.source,
+                        row.points.get_untracked(),
+                        row.cap.get_untracked(),
+                    )
+                })
+                .collect()
+        });
+        let settings = PointsSettings {
+            default_measure: self.measure.get_untracked(),
+            initials_only: self.initials.get_untracked(),
+            weekly_goal_kind: self.goal_kind.get_untracked(),
+            weekly_goal_target: number(&self.goal_target.get_untracked()),
         };
-        let name = t(source_key(source));
-        h += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(name),
-            number(
-                &format!("p:{}", source.as_str()),
-                i(r, "points"),
-                0,
-                100,
-                name
-            ),
-            number(
-                &format!("c:{}", source.as_str()),
-                i(r, "daily_cap"),
-                0,
-                1000,
-                name
-            ),
-        );
+        (read_rules(&rows), settings)
     }
-    h += "</tbody></table></section>";
-
-    let measure = s(settings, "default_measure");
-    let goal = s(settings, "weekly_goal_kind");
-    h += r#"<section class="card form">"#;
-    h += &el("h2", "card-title", t(K::PointsSettingsTitle));
-    h += &format!(
-        r#"<label class="field"><span class="label">{}</span><select class="input" name="measure">{}{}{}</select></label>"#,
-        t(K::PointsDefaultMeasure),
-        option(
-            "participation",
-            K::MeasureParticipation,
-            measure == "participation"
-        ),
-        option("average", K::MeasureAverage, measure == "average"),
-        option("completion", K::MeasureCompletion, measure == "completion"),
-    );
-    h += &format!(
-        r#"<label class="check"><input type="checkbox" name="initials"{}><span>{}</span></label>"#,
-        if b(settings, "initials_only") {
-            " checked"
-        } else {
-            ""
-        },
-        t(K::PointsInitialsOnly)
-    );
-    h += &format!(
-        r#"<label class="field"><span class="label">{}</span><select class="input" name="goal_kind">{}{}</select></label>"#,
-        t(K::PointsGoalKind),
-        option("points", K::PointsGoalKindPoints, goal == "points"),
-        option("active_days", K::PointsGoalKindDays, goal == "active_days"),
-    );
-    h += &format!(
-        r#"<label class="field"><span class="label">{}</span>{}</label>"#,
-        t(K::PointsGoalTarget),
-        number(
-            "goal_target",
-            i(settings, "weekly_goal_target"),
-            1,
-            1000,
-            t(K::PointsGoalTarget)
-        )
-    );
-    h += "</section>";
-    h
 }
 
-/// What the form says, as the two requests: the rules and the settings. `get` reads a
-/// field by name (`None` when absent, as an unchecked checkbox is).
-pub fn read_form(get: impl Fn(&str) -> Option<String>) -> (Vec<PointsRule>, PointsSettings) {
-    let num = |name: &str| {
-        get(name)
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(-1)
+const MEASURES: [(Measure, K); 3] = [
+    (Measure::Participation, K::MeasureParticipation),
+    (Measure::Average, K::MeasureAverage),
+    (Measure::Completion, K::MeasureCompletion),
+];
+const GOALS: [(WeeklyGoalKind, K); 2] = [
+    (WeeklyGoalKind::Points, K::PointsGoalKindPoints),
+    (WeeklyGoalKind::ActiveDays, K::PointsGoalKindDays),
+];
+
+fn num_input(
+    name: String,
+    value: RwSignal<String>,
+    (min, max): (&'static str, &'static str),
+    label: String,
+) -> impl IntoView {
+    view! {
+        <input
+            class="input num"
+            name=name
+            type="number"
+            inputmode="numeric"
+            min=min
+            max=max
+            aria-label=label
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// The form over the loaded rules and settings, with its save button and, beside it, what
+/// saving did (the form already shows what was saved, so nothing reloads).
+fn form_view(rules: Vec<PointsRule>, settings: PointsSettings) -> impl IntoView {
+    let f = PointsForm::new(&rules, &settings);
+    let pending = RwSignal::new(false);
+    let notice = RwSignal::new(None::<Result<(), ApiError>>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let (rules, settings) = f.read();
+        pending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let saved = match api::send::<_, api::Ignored>("PUT", api::POINTS_RULES, &rules).await {
+                Ok(_) => api::send::<_, api::Ignored>("PUT", api::POINTS_SETTINGS, &settings)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            };
+            pending.try_set(false);
+            notice.try_set(Some(saved));
+        });
     };
-    let rules = PointsSource::ALL
-        .into_iter()
-        .map(|source| PointsRule {
-            source,
-            points: num(&format!("p:{}", source.as_str())),
-            daily_cap: num(&format!("c:{}", source.as_str())),
-        })
-        .collect();
-    let settings = PointsSettings {
-        default_measure: get("measure")
-            .and_then(|m| Measure::parse(&m))
-            .unwrap_or(Measure::Participation),
-        initials_only: get("initials").is_some(),
-        weekly_goal_kind: get("goal_kind")
-            .and_then(|k| WeeklyGoalKind::parse(&k))
-            .unwrap_or(WeeklyGoalKind::Points),
-        weekly_goal_target: num("goal_target"),
-    };
-    (rules, settings)
-}
-
-/// `PUT /api/v1/points/rules` body (same JSON as `serde_json` writes for the rules).
-pub fn rules_json(rules: &[PointsRule]) -> String {
-    let items: Vec<String> = rules
-        .iter()
-        .map(|r| {
-            format!(
-                r#"{{"source":"{}","points":{},"daily_cap":{}}}"#,
-                r.source.as_str(),
-                r.points,
-                r.daily_cap
-            )
-        })
-        .collect();
-    format!("[{}]", items.join(","))
-}
-
-/// `PUT /api/v1/settings/points` body.
-pub fn settings_json(s: &PointsSettings) -> String {
-    format!(
-        r#"{{"default_measure":"{}","initials_only":{},"weekly_goal_kind":"{}","weekly_goal_target":{}}}"#,
-        s.default_measure.as_str(),
-        s.initials_only,
-        s.weekly_goal_kind.as_str(),
-        s.weekly_goal_target
-    )
-}
-
-/// The page below the top bar: a notice after saving, then the form (or why it is
-/// missing) with its save button.
-fn page_html(
-    rules: &Value,
-    settings: &Value,
-    notice: &Option<(bool, String)>,
-    pending: bool,
-) -> String {
-    let mut h = match notice {
-        Some((ok, m)) => el(
-            "p",
-            if *ok {
-                "banner success"
-            } else {
-                "banner error"
-            },
-            m,
-        ),
-        None => String::new(),
-    };
-    h += r#"<form id="points-form" novalidate>"#;
-    h += &points_form_html(items(rules), settings);
-    h += &format!(
-        r#"<button type="submit" id="points-save" class="btn btn-primary btn-block"{}>{}</button></form>"#,
-        if pending { " disabled" } else { "" },
-        t(K::Save)
-    );
-    h
+    let rows = f.rules.with_value(|r| r.clone());
+    let measure_now = settings.default_measure;
+    let goal_now = settings.weekly_goal_kind;
+    view! {
+        <form id="points-form" class="points-form" novalidate on:submit=save>
+            <section class="card">
+                <h2 class="card-title">{t(K::PointsRulesTitle)}</h2>
+                <p class="muted small">{t(K::PointsRulesHint)}</p>
+                <table class="table rules">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(K::PointsRuleSource)}</th>
+                            <th scope="col">{t(K::PointsRulePoints)}</th>
+                            <th scope="col">{t(K::PointsRuleCap)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|row| {
+                                let name = t(source_key(row.source));
+                                view! {
+                                    <tr data-source=row.source.as_str()>
+                                        <td>{name}</td>
+                                        <td>{num_input(format!("p:{}", row.source.as_str()), row.points, ("0", "100"), format!("{name} · {}", t(K::PointsRulePoints)))}</td>
+                                        <td>{num_input(format!("c:{}", row.source.as_str()), row.cap, ("0", "1000"), format!("{name} · {}", t(K::PointsRuleCap)))}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card form">
+                <h2 class="card-title">{t(K::PointsSettingsTitle)}</h2>
+                <label class="field">
+                    <span class="label">{t(K::PointsDefaultMeasure)}</span>
+                    <select
+                        class="input"
+                        name="measure"
+                        on:change=move |ev| {
+                            if let Some(m) = Measure::parse(&event_target_value(&ev)) {
+                                f.measure.set(m);
+                            }
+                        }
+                    >
+                        {MEASURES
+                            .iter()
+                            .map(|(m, k)| view! { <option value=m.as_str() selected=*m == measure_now>{t(*k)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="initials"
+                        prop:checked=move || f.initials.get()
+                        on:change=move |ev| f.initials.set(event_target_checked(&ev))
+                    />
+                    <span>{t(K::PointsInitialsOnly)}</span>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::PointsGoalKind)}</span>
+                    <select
+                        class="input"
+                        name="goal_kind"
+                        on:change=move |ev| {
+                            if let Some(k) = WeeklyGoalKind::parse(&event_target_value(&ev)) {
+                                f.goal_kind.set(k);
+                            }
+                        }
+                    >
+                        {GOALS
+                            .iter()
+                            .map(|(g, k)| view! { <option value=g.as_str() selected=*g == goal_now>{t(*k)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::PointsGoalTarget)}</span>
+                    {num_input("goal_target".into(), f.goal_target, ("1", "1000"), t(K::PointsGoalTarget).to_string())}
+                </label>
+            </section>
+            <div class="form-actions sticky-actions">
+                {move || {
+                    notice
+                        .get()
+                        .map(|r| match r {
+                            Ok(()) => view! { <p class="banner success" role="status">{t(K::PointsSaved)}</p> }.into_any(),
+                            Err(e) => view! { <p class="banner error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        })
+                }}
+                <button type="submit" id="points-save" class="btn btn-primary" disabled=move || pending.get()>
+                    {move || t(if pending.get() { K::Saving } else { K::Save })}
+                </button>
+            </div>
+        </form>
+    }
 }
 
 #[component]
 pub fn AdminPoints() -> impl IntoView {
-    let rules = Fetch::new(|| api::POINTS_RULES.into());
-    let settings = Fetch::new(|| api::POINTS_SETTINGS.into());
-    let pending = RwSignal::new(false);
-    let notice = RwSignal::new(None::<(bool, String)>);
-    // The form is HTML text in a region: its submit arrives here with the fields.
-    let act = move |a: Act| {
-        let Act::Submit(_, fields) = a else {
-            return;
-        };
-        if pending.get_untracked() {
-            return;
+    let rules = load(|| api::POINTS_RULES.into());
+    let settings = load(|| api::POINTS_SETTINGS.into());
+    let ok = show(move |r: Vec<PointsRule>| {
+        view! {
+            <Loaded
+                data=settings
+                lines=4
+                ok=show(move |s: PointsSettings| form_view(r.clone(), s))
+            />
         }
-        let (r, st) = read_form(|name| fields.get(name).map(str::to_string));
-        pending.set(true);
-        notice.set(None);
-        spawn_local(async move {
-            let saved = match api::put_json_text(api::POINTS_RULES, rules_json(&r)).await {
-                Ok(()) => api::put_json_text(api::POINTS_SETTINGS, settings_json(&st)).await,
-                Err(e) => Err(e),
-            };
-            let ok = saved.is_ok();
-            notice.try_set(Some(match saved {
-                Ok(()) => (true, t(K::PointsSaved).to_string()),
-                Err(e) => (false, error_text(&e)),
-            }));
-            pending.try_set(false);
-            if ok {
-                rules.reload();
-                settings.reload();
-            }
-            crate::browser::scroll_to_top();
-        });
-    };
-    let html = move || match (rules.get(), settings.get()) {
-        (Some(Ok(r)), Some(Ok(st))) => notice.with(|n| page_html(&r, &st, n, pending.get())),
-        (Some(Err(e)), _) | (_, Some(Err(e))) => el("p", "banner error", &error_text(&e)),
-        _ => String::new(),
-    };
+    });
     view! {
         <Page class="admin-points" title=K::PointsRulesTitle back=Some("/")>
-            {region("", html, act)}
+            <Loaded data=rules lines=8 ok=ok/>
         </Page>
     }
 }
@@ -252,75 +272,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_form_shows_and_reads_back_every_rule_and_setting() {
-        let rules: Vec<PointsRule> = PointsSource::ALL
+    fn the_form_reads_back_as_the_requests() {
+        let rows: Vec<(PointsSource, String, String)> = PointsSource::ALL
             .into_iter()
             .enumerate()
-            .map(|(n, source)| PointsRule {
-                source,
-                points: n as i64 + 1,
-                daily_cap: 10 + n as i64,
-            })
+            .map(|(n, s)| (s, (n + 1).to_string(), format!(" {} ", 10 + n)))
             .collect();
-        let settings = PointsSettings {
-            default_measure: Measure::Average,
-            initials_only: true,
-            weekly_goal_kind: WeeklyGoalKind::ActiveDays,
-            weekly_goal_target: 5,
-        };
-        let rules_v: Vec<Value> = rules
-            .iter()
-            .map(|r| serde_json::to_value(r).unwrap())
-            .collect();
-        let h = points_form_html(&rules_v, &serde_json::to_value(&settings).unwrap());
-        assert!(h.contains(r#"name="p:sign_in" value="1""#));
-        assert!(h.contains(r#"name="c:module" value="17""#));
-        assert!(h.contains(r#"<option value="average" selected>"#));
-        assert!(h.contains(r#"name="initials" checked"#));
-        assert!(h.contains(r#"<option value="active_days" selected>"#));
-        assert!(h.contains(r#"name="goal_target" value="5""#));
-
-        // Reading the same values back gives the same requests.
-        let field = |name: &str| -> Option<String> {
-            if let Some(src) = name.strip_prefix("p:") {
-                return rules
-                    .iter()
-                    .find(|r| r.source.as_str() == src)
-                    .map(|r| r.points.to_string());
+        let rules = read_rules(&rows);
+        assert_eq!(rules.len(), PointsSource::ALL.len());
+        assert_eq!(
+            rules[0],
+            PointsRule {
+                source: PointsSource::ALL[0],
+                points: 1,
+                daily_cap: 10
             }
-            if let Some(src) = name.strip_prefix("c:") {
-                return rules
-                    .iter()
-                    .find(|r| r.source.as_str() == src)
-                    .map(|r| r.daily_cap.to_string());
-            }
-            match name {
-                "measure" => Some("average".into()),
-                "initials" => Some("on".into()),
-                "goal_kind" => Some("active_days".into()),
-                "goal_target" => Some(" 5 ".into()),
-                _ => None,
-            }
-        };
-        let (r, st) = read_form(field);
-        assert_eq!(r, rules);
-        assert_eq!(st, settings);
-        // The hand-written bodies are what serde would send.
-        let same = |a: String, b: String| {
-            assert_eq!(
-                serde_json::from_str::<Value>(&a).unwrap(),
-                serde_json::from_str::<Value>(&b).unwrap()
-            )
-        };
-        same(rules_json(&r), serde_json::to_string(&rules).unwrap());
-        same(
-            settings_json(&st),
-            serde_json::to_string(&settings).unwrap(),
         );
-        // An unchecked box is absent; a blank number is sent as -1 for the server to refuse.
-        let (r, st) = read_form(|name| (name == "measure").then(|| "completion".to_string()));
-        assert!(!st.initials_only);
-        assert_eq!(st.default_measure, Measure::Completion);
-        assert_eq!(r[0].points, -1);
+        // A blank or a word is sent as -1 for the server to refuse.
+        assert_eq!(number(""), -1);
+        assert_eq!(number("五"), -1);
+        assert_eq!(number(" 7 "), 7);
+        // The bodies are the shared types' own JSON.
+        let json = serde_json::to_string(&rules[..1]).unwrap();
+        let back: Vec<PointsRule> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, rules[..1]);
     }
 }

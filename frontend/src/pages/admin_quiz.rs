@@ -1,30 +1,37 @@
 //! `/admin/quizzes/new` and `/admin/quizzes/<id>`: the quiz builder. Title, kind, owner and
-//! audience; a fixed list of questions picked from the bank or draw rules (count per
-//! category and difficulty); time limit, window, attempts, pass mark, points, shuffling,
-//! scoring and when answers are revealed; then publish, close or reopen. Once members
-//! have answered, the parts that decide results are shown read-only (the server refuses
-//! changes to them anyway).
+//! audience; a fixed list of questions picked from the bank (a search whose results appear
+//! under its box; Enter there searches and never submits the quiz) or draw rules (count
+//! per category and difficulty); time limit, window, attempts, pass mark, points,
+//! shuffling, scoring and when answers are revealed; then publish, close or reopen. Once
+//! members have answered, the parts that decide results are shown read-only (the server
+//! refuses changes to them anyway).
 //!
-//! The form is HTML text. Its state lives in one JSON value (a `QuizInput` plus
-//! `question_items` and, once saved, `id`, `status`, `locked`); before a change to its
-//! structure (adding a rule, picking a question) what is on screen is read back into it.
+//! The form's state is one [`Draft`] of what is typed; [`Draft::input`] reads it into the
+//! `QuizInput` that is sent.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use leptos::task::spawn_local;
 use shared::api::auth::Role;
-
-use crate::api;
-use crate::app::use_session;
-use crate::browser::input_value;
-use crate::choices::{
-    category_options, keyed, owner_json, owner_options, owner_value, parse_unit, unit_options,
+use shared::api::org::OrgTree;
+use shared::api::questions::{Category, QuestionItem, QuestionPage};
+use shared::api::quiz::{QuizKind, Reveal};
+use shared::api::quiz_builder::{
+    Audience, DrawRule, QuizDetail, QuizInput, QuizQuestionItem, QuizStatus, StatusChange,
 };
-use crate::components::{error_text, region, Act, Fetch, Fields, Page};
+use shared::api::Created;
+use shared::grading::MultiplePolicy;
+
+use crate::api::{self, ApiError};
+use crate::app::use_session;
+use crate::choices::{
+    category_options, keyed, option_views, owner_of, owner_options, owner_value, parse_unit,
+    unit_options,
+};
+use crate::components::{error_text, load, ErrorBanner, Page, Skeleton};
 use crate::format::{input_datetime, parse_datetime};
-use crate::html::{action, banner, check, el, esc, field, input, select};
 use crate::i18n::{t, K};
-use crate::json::{b, i, id_list, list, opt_id, quote, s};
 use crate::pages::admin_questions::difficulty_options;
+use crate::pages::admin_quizzes::status_key;
 use crate::router::{use_router, Nav};
 
 const QUIZ_KINDS: [(&str, K); 6] = [
@@ -36,353 +43,642 @@ const QUIZ_KINDS: [(&str, K); 6] = [
     ("practice", K::KindPractice),
 ];
 
-/// A new quiz's starting state.
-pub fn blank(owner: &str) -> Value {
-    serde_json::from_str(&format!(
-        r#"{{"title":"","kind":"special","owner":{},"questions":[],"question_items":[],"draw_rules":[],"shuffle_options":true,"reveal":"after_submit","multiple_policy":"all_or_nothing","audience":{{"branch_ids":[],"youth_group_ids":[]}},"required":false}}"#,
-        owner_json(owner)
-    ))
-    .unwrap_or_default()
+const REVEALS: [(&str, K); 3] = [
+    ("after_submit", K::RevealAfterSubmit),
+    ("after_close", K::RevealAfterClose),
+    ("never", K::RevealNever),
+];
+
+/// The wire name of a reveal setting.
+pub fn reveal_name(r: Reveal) -> &'static str {
+    match r {
+        Reveal::AfterSubmit => "after_submit",
+        Reveal::AfterClose => "after_close",
+        Reveal::Never => "never",
+    }
 }
 
-/// What the builder needs besides the quiz.
-pub struct Choices {
-    pub owners: Vec<(String, String)>,
-    pub units: Vec<(String, String)>,
-    pub categories: Vec<(String, String)>,
+/// A reveal setting by its wire name (after submitting when unreadable).
+pub fn reveal_of(name: &str) -> Reveal {
+    match name {
+        "after_close" => Reveal::AfterClose,
+        "never" => Reveal::Never,
+        _ => Reveal::AfterSubmit,
+    }
 }
 
-fn opt_num(v: &Value, key: &str) -> String {
-    v[key].as_i64().map(|n| n.to_string()).unwrap_or_default()
+/// A draw rule as typed; `uid` keys its row while it is edited.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleDraft {
+    pub uid: u32,
+    pub category: String,
+    pub count: String,
+    pub difficulty: String,
 }
 
-fn number(name: &str, value: &str, min: i64, max: i64) -> String {
-    input(
-        name,
-        "number",
-        value,
-        &format!(r#"inputmode="numeric" min="{min}" max="{max}""#),
-    )
+/// The builder's fields as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Draft {
+    pub title: String,
+    pub kind: String,
+    pub owner: String,
+    pub required: bool,
+    pub questions: Vec<QuizQuestionItem>,
+    pub rules: Vec<RuleDraft>,
+    pub minutes: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub max_attempts: String,
+    pub pass_mark: String,
+    pub points: String,
+    pub reveal: String,
+    pub shuffle: bool,
+    pub partial: bool,
+    /// Unit form values (`b:1`, `g:4`) of the audience.
+    pub audience: Vec<String>,
+    next_uid: u32,
 }
 
-/// The builder form for `q`.
-pub fn quiz_form_html(q: &Value, c: &Choices) -> String {
-    let locked = b(q, "locked");
-    let mut h = String::from(r#"<form id="quiz-form" novalidate><section class="card form">"#);
-    h += &field(
-        t(K::QuizTitle),
-        &input("title", "text", s(q, "title"), r#"maxlength="60" required"#),
-    );
-    h += &field(
-        t(K::QuizKindLabel),
-        &select("kind", &keyed(&QUIZ_KINDS), s(q, "kind")),
-    );
-    h += &field(
-        t(K::QuestionOwner),
-        &select("owner", &c.owners, &owner_value(&q["owner"])),
-    );
-    h += &check("required", "1", t(K::QuizRequired), b(q, "required"));
-    h += "</section>";
-
-    // Questions: a fixed list or draw rules.
-    h += r#"<section class="card form"><h2 class="card-title">"#;
-    h += t(K::BQuizQuestions);
-    h += "</h2>";
-    if locked {
-        h += &el("p", "banner info", t(K::QuizLocked));
-    }
-    h += &el("h3", "sub-title", t(K::QuizFixed));
-    h += r#"<ol class="picked">"#;
-    for (n, item) in list(q, "question_items").iter().enumerate() {
-        h += &format!(
-            r#"<li><input type="hidden" name="q" value="{}"><span>{}</span>{}</li>"#,
-            i(item, "id"),
-            esc(s(item, "stem")),
-            if locked {
-                String::new()
-            } else {
-                action("rm-q", n as i64, "btn-ghost btn-small", t(K::Remove))
-            }
-        );
-    }
-    h += "</ol>";
-    if !locked {
-        h += &format!(
-            r#"<div class="row"><input class="input" id="pick-q" type="search" placeholder="{}">{}</div><div id="picks"></div>"#,
-            t(K::QuizSearchBank),
-            action("search", 0, "btn-ghost", t(K::Search))
-        );
-    }
-    h += &el("h3", "sub-title", t(K::QuizDraw));
-    let levels = difficulty_options(K::DifficultyAny);
-    for (n, r) in list(q, "draw_rules").iter().enumerate() {
-        let diff = opt_num(r, "difficulty");
-        if locked {
-            h += &format!(
-                r#"<input type="hidden" name="rc" value="{}"><input type="hidden" name="rn" value="{}"><input type="hidden" name="rd" value="{diff}">"#,
-                i(r, "category_id"),
-                i(r, "count")
-            );
-            let cat = c
-                .categories
-                .iter()
-                .find(|(v, _)| *v == i(r, "category_id").to_string())
-                .map(|(_, l)| l.trim())
-                .unwrap_or("");
-            h += &el("p", "small", &format!("{cat} × {}", i(r, "count")));
-            continue;
-        }
-        h += &format!(
-            r#"<div class="rule">{}{}{}{}</div>"#,
-            select("rc", &c.categories, &i(r, "category_id").to_string()),
-            number("rn", &i(r, "count").to_string(), 1, 200),
-            select("rd", &levels, &diff),
-            action("rm-r", n as i64, "btn-ghost btn-small", t(K::Remove))
-        );
-    }
-    if !locked {
-        h += &action("add-r", 0, "btn-ghost", t(K::QuizAddRule));
-    }
-    h += "</section>";
-
-    // Rules.
-    h += r#"<section class="card form">"#;
-    let minutes = q["time_limit_secs"]
-        .as_i64()
-        .map(|s| (s / 60).to_string())
-        .unwrap_or_default();
-    h += &field(t(K::BQuizTimeLimit), &number("minutes", &minutes, 1, 1440));
-    let when = |k: &str| q[k].as_i64().map(input_datetime).unwrap_or_default();
-    h += &field(
-        t(K::QuizOpensAt),
-        &input("opens_at", "datetime-local", &when("opens_at"), ""),
-    );
-    h += &field(
-        t(K::QuizClosesAt),
-        &input("closes_at", "datetime-local", &when("closes_at"), ""),
-    );
-    h += &field(
-        t(K::BQuizAttempts),
-        &number("max_attempts", &opt_num(q, "max_attempts"), 1, 100),
-    );
-    h += &field(
-        t(K::BQuizPassMark),
-        &number("pass_mark", &opt_num(q, "pass_mark"), 0, 100),
-    );
-    h += &field(
-        t(K::QuizPoints),
-        &number("points", &opt_num(q, "points_per_correct"), 0, 100),
-    );
-    h += &field(
-        t(K::QuizReveal),
-        &select(
-            "reveal",
-            &keyed(&[
-                ("after_submit", K::RevealAfterSubmit),
-                ("after_close", K::RevealAfterClose),
-                ("never", K::RevealNever),
-            ]),
-            s(q, "reveal"),
-        ),
-    );
-    h += &check("shuffle", "1", t(K::QuizShuffle), b(q, "shuffle_options"));
-    h += &check(
-        "partial",
-        "1",
-        t(K::QuizPartialCredit),
-        s(q, "multiple_policy") == "partial_credit",
-    );
-    h += "</section>";
-
-    // Audience.
-    h += r#"<section class="card form"><h2 class="card-title">"#;
-    h += t(K::QuizAudience);
-    h += "</h2>";
-    let aud = &q["audience"];
-    for (v, label) in &c.units {
-        let (ids, id) = match parse_unit(v) {
-            (Some(b), _) => ("branch_ids", b),
-            (_, Some(g)) => ("youth_group_ids", g),
-            _ => continue,
-        };
-        let on = aud[ids]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(id)));
-        h += &check("aud", v, label, on);
-    }
-    h += &el("p", "muted small", t(K::QuizAudienceHint));
-    h += "</section>";
-    h += &format!(
-        r#"<button type="submit" id="quiz-save" class="btn btn-primary btn-block">{}</button></form>"#,
-        t(K::Save)
-    );
-    h
+/// A field the builder can point an error at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
 }
 
-/// The quiz as the form on screen says it, as the JSON body of a save: a `QuizInput`,
-/// plus what the page keeps for itself (`question_items` of the fixed list, `id`,
-/// `status`, `locked`). Blank numbers are `null`; unreadable ones `-1`, for the server to
-/// refuse with its message.
-pub fn quiz_body(f: &Fields, before: &Value) -> String {
-    let num = |name: &str| match f.get(name).map(str::trim).filter(|v| !v.is_empty()) {
-        None => "null".to_string(),
-        Some(v) => v.parse::<i64>().map_or("-1".into(), |n| n.to_string()),
-    };
-    let ids = f.ids("q");
-    let items: Vec<String> = ids
-        .iter()
-        .filter_map(|id| {
-            list(before, "question_items")
-                .iter()
-                .find(|it| i(it, "id") == *id)
-                .map(|it| format!(r#"{{"id":{id},"stem":{}}}"#, quote(s(it, "stem"))))
-        })
-        .collect();
-    let (counts, levels) = (f.all("rn"), f.all("rd"));
-    let rules: Vec<String> = f
-        .all("rc")
-        .iter()
-        .enumerate()
-        .map(|(n, c)| {
-            format!(
-                r#"{{"category_id":{},"count":{},"difficulty":{}}}"#,
-                c.parse::<i64>().unwrap_or(0),
-                counts
-                    .get(n)
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-                    .unwrap_or(-1),
-                opt_id(levels.get(n).and_then(|v| v.parse().ok()))
-            )
-        })
-        .collect();
-    let (mut branches, mut groups) = (Vec::new(), Vec::new());
-    for v in f.all("aud") {
-        match parse_unit(v) {
-            (Some(b), _) => branches.push(b),
-            (_, Some(g)) => groups.push(g),
-            _ => {}
+/// A number as typed: blank is `None`, unreadable `-1` (for the server to refuse with its
+/// message).
+pub fn number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.parse().unwrap_or(-1))
+}
+
+fn shown(n: Option<i64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+impl Draft {
+    /// A new quiz owned by `owner` (a form value).
+    pub fn blank(owner: &str) -> Draft {
+        Draft {
+            kind: "special".into(),
+            owner: owner.into(),
+            reveal: "after_submit".into(),
+            shuffle: true,
+            ..Draft::default()
         }
     }
-    let minutes = num("minutes");
-    let secs = match minutes.parse::<i64>() {
-        Ok(m) if m > 0 => (m * 60).to_string(),
-        _ => minutes,
-    };
-    let when = |k: &str| opt_id(f.get(k).and_then(parse_datetime));
-    let text = |k: &str, default: &str| quote(f.get(k).unwrap_or(default));
-    format!(
-        r#"{{"title":{},"kind":{},"owner":{},"questions":{},"question_items":[{}],"draw_rules":[{}],"time_limit_secs":{secs},"opens_at":{},"closes_at":{},"max_attempts":{},"pass_mark":{},"points_per_correct":{},"shuffle_options":{},"reveal":{},"multiple_policy":"{}","audience":{{"branch_ids":{},"youth_group_ids":{}}},"required":{},"id":{},"status":{},"locked":{}}}"#,
-        quote(f.text("title").trim()),
-        text("kind", "special"),
-        owner_json(f.text("owner")),
-        id_list(&ids),
-        items.join(","),
-        rules.join(","),
-        when("opens_at"),
-        when("closes_at"),
-        num("max_attempts"),
-        num("pass_mark"),
-        num("points"),
-        f.get("shuffle").is_some(),
-        text("reveal", "after_submit"),
-        if f.get("partial").is_some() {
-            "partial_credit"
-        } else {
-            "all_or_nothing"
-        },
-        id_list(&branches),
-        id_list(&groups),
-        f.get("required").is_some(),
-        opt_id(before["id"].as_i64()),
-        before["status"].as_str().map_or("null".to_string(), quote),
-        b(before, "locked"),
-    )
-}
 
-/// The state after the form changed.
-fn read(f: &Fields, before: &Value) -> Value {
-    serde_json::from_str(&quiz_body(f, before)).unwrap_or_else(|_| before.clone())
-}
-
-/// Search results of the question picker, each with an add button.
-fn picks_html(found: &[Value], chosen: &Value) -> String {
-    let mut h = String::from(r#"<ul class="picks">"#);
-    for q in found {
-        let id = i(q, "id");
-        let taken = list(chosen, "questions")
+    /// The form for a saved quiz.
+    pub fn of(q: &QuizDetail) -> Draft {
+        let i = &q.input;
+        let audience = i
+            .audience
+            .branch_ids
             .iter()
-            .any(|x| x.as_i64() == Some(id));
-        h += &format!(
-            "<li><span>{}</span>{}</li>",
-            esc(s(q, "stem")),
-            if taken {
-                String::new()
+            .map(|b| format!("b:{b}"))
+            .chain(i.audience.youth_group_ids.iter().map(|g| format!("g:{g}")))
+            .collect();
+        let mut d = Draft {
+            title: i.title.clone(),
+            kind: i.kind.as_str().into(),
+            owner: owner_value(&i.owner),
+            required: i.required,
+            questions: q.question_items.clone(),
+            rules: Vec::new(),
+            minutes: shown(i.time_limit_secs.map(|s| s / 60)),
+            opens_at: i.opens_at.map(input_datetime).unwrap_or_default(),
+            closes_at: i.closes_at.map(input_datetime).unwrap_or_default(),
+            max_attempts: shown(i.max_attempts),
+            pass_mark: shown(i.pass_mark),
+            points: shown(i.points_per_correct),
+            reveal: reveal_name(i.reveal).into(),
+            shuffle: i.shuffle_options,
+            partial: i.multiple_policy == MultiplePolicy::PartialCredit,
+            audience,
+            next_uid: 0,
+        };
+        for r in &i.draw_rules {
+            d.add_rule(RuleDraft {
+                uid: 0,
+                category: r.category_id.to_string(),
+                count: r.count.to_string(),
+                difficulty: r.difficulty.map(|x| x.to_string()).unwrap_or_default(),
+            });
+        }
+        d
+    }
+
+    /// Adds a draw rule with a fresh row key.
+    pub fn add_rule(&mut self, mut rule: RuleDraft) {
+        self.next_uid += 1;
+        rule.uid = self.next_uid;
+        self.rules.push(rule);
+    }
+
+    /// Adds a question from the bank (once).
+    pub fn add_question(&mut self, q: &QuestionItem) {
+        if !self.questions.iter().any(|x| x.id == q.id) {
+            self.questions.push(QuizQuestionItem {
+                id: q.id,
+                kind: q.kind,
+                stem: q.stem.clone(),
+                difficulty: q.difficulty,
+                category: q.category.clone(),
+            });
+        }
+    }
+
+    /// Whether a unit (form value) is in the audience.
+    pub fn reaches(&self, unit: &str) -> bool {
+        self.audience.iter().any(|a| a == unit)
+    }
+
+    /// The body of a save, or the field to fix first and why.
+    pub fn input(&self) -> Result<QuizInput, (Field, K)> {
+        if self.title.trim().is_empty() {
+            return Err((Field::Title, K::QuizNeedTitle));
+        }
+        let mut audience = Audience::default();
+        for unit in &self.audience {
+            match parse_unit(unit) {
+                (Some(b), _) => audience.branch_ids.push(b),
+                (_, Some(g)) => audience.youth_group_ids.push(g),
+                _ => {}
+            }
+        }
+        let when = |s: &str| parse_datetime(s);
+        Ok(QuizInput {
+            title: self.title.trim().into(),
+            kind: QuizKind::parse(&self.kind).unwrap_or(QuizKind::Special),
+            owner: owner_of(&self.owner),
+            questions: self.questions.iter().map(|q| q.id).collect(),
+            draw_rules: self
+                .rules
+                .iter()
+                .map(|r| DrawRule {
+                    category_id: r.category.parse().unwrap_or(0),
+                    count: number(&r.count).unwrap_or(-1),
+                    difficulty: r.difficulty.parse().ok(),
+                })
+                .collect(),
+            time_limit_secs: number(&self.minutes).map(|m| if m > 0 { m * 60 } else { m }),
+            opens_at: when(&self.opens_at),
+            closes_at: when(&self.closes_at),
+            max_attempts: number(&self.max_attempts),
+            pass_mark: number(&self.pass_mark),
+            points_per_correct: number(&self.points),
+            shuffle_options: self.shuffle,
+            reveal: reveal_of(&self.reveal),
+            multiple_policy: if self.partial {
+                MultiplePolicy::PartialCredit
             } else {
-                action("add-q", id, "btn-ghost btn-small", t(K::Add))
-            }
-        );
+                MultiplePolicy::AllOrNothing
+            },
+            audience,
+            required: self.required,
+        })
     }
-    h + "</ul>"
 }
 
-/// The status line and the buttons that move a saved quiz along.
-fn status_html(q: &Value) -> String {
-    let id = i(q, "id");
-    if id == 0 {
-        return String::new();
-    }
-    let (label, next) = match s(q, "status") {
-        "draft" => (K::StatusDraft, Some(("publish", K::QuizPublish))),
-        "published" => (K::StatusPublished, Some(("close", K::QuizClose))),
-        _ => (K::StatusClosed, Some(("publish", K::QuizReopen))),
-    };
-    let mut h = String::from(r#"<section class="card status-bar">"#);
-    h += &el(
-        "span",
-        &format!("badge status-{}", s(q, "status")),
-        t(label),
-    );
-    if let Some((what, k)) = next {
-        h += &action(what, id, "btn-primary", t(k));
-    }
-    h += &format!(
-        r#"<a class="btn btn-ghost" href="/admin/quizzes/{id}/analysis">{}</a>"#,
-        t(K::QuizAnalysis)
-    );
-    h + "</section>"
+/// The URL of the picker's search.
+pub fn search_url(q: &str) -> String {
+    format!(
+        "{}?per_page=20&q={}",
+        api::QUESTIONS,
+        api::encode_component(q.trim())
+    )
 }
 
-/// Adds or removes a fixed question or a draw rule.
-fn restructure(q: &mut Value, what: &str, n: i64, picked: Option<Value>) {
-    let at = n as usize;
-    let drop = |a: &mut Value| {
-        if let Some(a) = a.as_array_mut().filter(|a| at < a.len()) {
-            a.remove(at);
-        }
+/// What moves a saved quiz along from `status`: (the status to set, the button's label).
+pub fn next_status(status: QuizStatus) -> (QuizStatus, K) {
+    match status {
+        QuizStatus::Draft => (QuizStatus::Published, K::QuizPublish),
+        QuizStatus::Published => (QuizStatus::Closed, K::QuizClose),
+        QuizStatus::Closed => (QuizStatus::Published, K::QuizReopen),
+    }
+}
+
+/// A saved quiz's state, as the page keeps it beside the draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Saved {
+    id: i64,
+    status: QuizStatus,
+    locked: bool,
+}
+
+/// The status line and the button that moves a saved quiz along (closing confirms).
+#[component]
+fn StatusBar(saved: Saved, on_change: Callback<QuizStatus>, busy: RwSignal<bool>) -> impl IntoView {
+    let (next, label) = next_status(saved.status);
+    let action = if next == QuizStatus::Closed {
+        "close"
+    } else {
+        "publish"
     };
-    match what {
-        "add-q" => {
-            if let (Some(p), Some(ids)) = (picked, q["questions"].as_array_mut()) {
-                ids.push(Value::from(n));
-                if let Some(items) = q["question_items"].as_array_mut() {
-                    items.push(p);
+    view! {
+        <section class="card status-bar">
+            <span class=format!("badge status-{}", saved.status.as_str())>{t(status_key(saved.status))}</span>
+            <button
+                type="button"
+                class="btn btn-primary"
+                data-action=action
+                disabled=busy
+                on:click=move |_| {
+                    if next != QuizStatus::Closed || crate::browser::confirm(t(K::QuizConfirmClose)) {
+                        on_change.run(next);
+                    }
                 }
+            >
+                {t(label)}
+            </button>
+            <a class="btn btn-ghost" href=format!("/admin/quizzes/{}/analysis", saved.id)>
+                {t(K::QuizAnalysis)}
+            </a>
+        </section>
+    }
+}
+
+/// The question picker: a search box (Enter searches; it is not a submit of the quiz form)
+/// with its results right under it, each with an add button.
+#[component]
+fn Picker(draft: RwSignal<Draft>) -> impl IntoView {
+    let q = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Result<Vec<QuestionItem>, ApiError>>);
+    let searching = RwSignal::new(false);
+    let search = move || {
+        let url = search_url(&q.get_untracked());
+        searching.set(true);
+        spawn_local(async move {
+            let r = api::get::<QuestionPage>(&url).await.map(|p| p.items);
+            searching.try_set(false);
+            found.try_set(Some(r));
+        });
+    };
+    view! {
+        <div class="picker" role="search">
+            <div class="row">
+                <input
+                    class="input"
+                    id="pick-q"
+                    type="search"
+                    placeholder=t(K::QuizSearchBank)
+                    aria-label=t(K::QuizSearchBank)
+                    prop:value=q
+                    on:input=move |ev| q.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" {
+                            // Enter would submit the quiz form around this box.
+                            ev.prevent_default();
+                            search();
+                        }
+                    }
+                />
+                <button
+                    type="button"
+                    class="btn btn-ghost"
+                    data-action="search"
+                    disabled=searching
+                    on:click=move |_| search()
+                >
+                    {t(K::Search)}
+                </button>
+            </div>
+            {move || match found.get() {
+                None => None,
+                Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{error_text(&e)}</p> }.into_any()),
+                Some(Ok(items)) if items.is_empty() => {
+                    Some(view! { <p class="muted small">{t(K::QuizSearchNone)}</p> }.into_any())
+                }
+                Some(Ok(items)) => Some(
+                    view! {
+                        <h3 class="sub-title">{t(K::QuizSearchResults)}</h3>
+                        <ul class="picks">
+                            {items
+                                .into_iter()
+                                .map(|item| {
+                                    let id = item.id;
+                                    let taken = move || draft.with(|d| d.questions.iter().any(|x| x.id == id));
+                                    view! {
+                                        <li>
+                                            <span>{item.stem.clone()}</span>
+                                            {move || (!taken()).then(|| view! {
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-ghost btn-small"
+                                                    data-action="add-q"
+                                                    on:click={
+                                                        let item = item.clone();
+                                                        move |_| draft.update(|d| d.add_question(&item))
+                                                    }
+                                                >
+                                                    {t(K::Add)}
+                                                </button>
+                                            })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                ),
+            }}
+        </div>
+    }
+}
+
+/// The fixed questions and the draw rules.
+#[component]
+fn Questions(
+    draft: RwSignal<Draft>,
+    locked: bool,
+    categories: Vec<(String, String)>,
+) -> impl IntoView {
+    let levels = difficulty_options(K::DifficultyAny);
+    let cats = categories.clone();
+    let rule_row = move |r: RuleDraft| {
+        let uid = r.uid;
+        let edit = move |f: fn(&mut RuleDraft, String)| {
+            move |ev: leptos::ev::Event| {
+                let v = event_target_value(&ev);
+                draft.update(|d| {
+                    if let Some(r) = d.rules.iter_mut().find(|r| r.uid == uid) {
+                        f(r, v);
+                    }
+                });
             }
+        };
+        if locked {
+            let cat = cats
+                .iter()
+                .find(|(v, _)| *v == r.category)
+                .map(|(_, l)| l.trim().to_string())
+                .unwrap_or_default();
+            return view! { <p class="small">{format!("{cat} × {}", r.count)}</p> }.into_any();
         }
-        "rm-q" => {
-            drop(&mut q["questions"]);
-            drop(&mut q["question_items"]);
+        view! {
+            <div class="rule">
+                <select class="input" name="rc" aria-label=t(K::QuestionCategory) on:change=edit(|r, v| r.category = v)>
+                    {(r.category.is_empty() || r.category == "0").then(|| view! { <option value="" selected>"—"</option> })}
+                    {option_views(&cats, &r.category)}
+                </select>
+                <input
+                    class="input"
+                    name="rn"
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max="200"
+                    value=r.count.clone()
+                    on:input=edit(|r, v| r.count = v)
+                />
+                <select class="input" name="rd" aria-label=t(K::QuestionDifficulty) on:change=edit(|r, v| r.difficulty = v)>
+                    {option_views(&levels, &r.difficulty)}
+                </select>
+                <button
+                    type="button"
+                    class="btn btn-ghost btn-small"
+                    data-action="rm-r"
+                    on:click=move |_| draft.update(|d| d.rules.retain(|r| r.uid != uid))
+                >
+                    {t(K::Remove)}
+                </button>
+            </div>
         }
-        "add-r" => {
-            if let Some(a) = q["draw_rules"].as_array_mut() {
-                let mut rule = serde_json::Map::new();
-                rule.insert("category_id".into(), Value::from(0));
-                rule.insert("count".into(), Value::from(5));
-                a.push(Value::Object(rule));
+        .into_any()
+    };
+    view! {
+        <section class="card form quiz-questions">
+            <h2 class="card-title">{t(K::BQuizQuestions)}</h2>
+            {locked.then(|| view! { <p class="banner info">{t(K::QuizLocked)}</p> })}
+            <h3 class="sub-title">{t(K::QuizFixed)}</h3>
+            <ol class="picked">
+                {move || draft.with(|d| d.questions.clone()).into_iter().map(|q| view! {
+                    <li>
+                        <span>{q.stem.clone()}</span>
+                        {(!locked)
+                            .then(|| {
+                                let id = q.id;
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="btn btn-ghost btn-small"
+                                        data-action="rm-q"
+                                        on:click=move |_| draft.update(|d| d.questions.retain(|x| x.id != id))
+                                    >
+                                        {t(K::Remove)}
+                                    </button>
+                                }
+                            })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {(!locked).then(|| view! { <Picker draft=draft/> })}
+            <h3 class="sub-title">{t(K::QuizDraw)}</h3>
+            <For each=move || draft.with(|d| d.rules.clone()) key=|r| r.uid children=rule_row/>
+            {(!locked)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="btn btn-ghost"
+                            data-action="add-r"
+                            on:click=move |_| {
+                                draft
+                                    .update(|d| {
+                                        d.add_rule(RuleDraft {
+                                            count: "5".into(),
+                                            ..RuleDraft::default()
+                                        })
+                                    })
+                            }
+                        >
+                            {t(K::QuizAddRule)}
+                        </button>
+                    }
+                })}
+        </section>
+    }
+}
+
+/// What the builder shows next to a field or the save button.
+type Problem = RwSignal<Option<(Option<Field>, String)>>;
+
+/// The builder form.
+#[component]
+fn QuizForm(
+    draft: RwSignal<Draft>,
+    locked: bool,
+    owners: Vec<(String, String)>,
+    units: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    problem: Problem,
+    done: RwSignal<Option<String>>,
+    pending: RwSignal<bool>,
+    on_save: Callback<()>,
+) -> impl IntoView {
+    let d = draft.get_untracked();
+    let set = move |f: fn(&mut Draft, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            draft.update(|d| f(d, v));
+            done.set(None);
+        }
+    };
+    let check = move |f: fn(&mut Draft, bool)| {
+        move |ev: leptos::ev::Event| {
+            let on = event_target_checked(&ev);
+            draft.update(|d| f(d, on));
+            done.set(None);
+        }
+    };
+    let num = |name: &'static str, value: String, min: i64, max: i64, f: fn(&mut Draft, String)| {
+        view! {
+            <input
+                class="input"
+                name=name
+                type="number"
+                inputmode="numeric"
+                min=min.to_string()
+                max=max.to_string()
+                value=value
+                on:input=set(f)
+            />
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_save.run(());
+    };
+    let audience = units
+        .into_iter()
+        .map(|(value, label)| {
+            let v = value.clone();
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="aud"
+                        value=value.clone()
+                        prop:checked=move || draft.with(|d| d.reaches(&v))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let value = value.clone();
+                            draft.update(|d| {
+                                d.audience.retain(|a| *a != value);
+                                if on {
+                                    d.audience.push(value);
+                                }
+                            });
+                        }
+                    />
+                    <span>{label}</span>
+                </label>
             }
-        }
-        "rm-r" => drop(&mut q["draw_rules"]),
-        _ => {}
+        })
+        .collect_view();
+    view! {
+        <form id="quiz-form" class="quiz-form" novalidate on:submit=submit>
+            <div class="quiz-grid">
+                <section class="card form quiz-basics">
+                    <label class="field">
+                        <span class="label">{t(K::QuizTitle)}</span>
+                        <input
+                            class="input"
+                            name="title"
+                            maxlength="60"
+                            required
+                            value=d.title.clone()
+                            on:input=set(|d, v| d.title = v)
+                        />
+                    </label>
+                    {move || {
+                        problem
+                            .with(|p| match p {
+                                Some((Some(Field::Title), m)) => Some(view! { <p class="form-error" role="alert">{m.clone()}</p> }),
+                                _ => None,
+                            })
+                    }}
+                    <label class="field">
+                        <span class="label">{t(K::QuizKindLabel)}</span>
+                        <select class="input" name="kind" on:change=set(|d, v| d.kind = v)>
+                            {option_views(&keyed(&QUIZ_KINDS), &d.kind)}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::QuestionOwner)}</span>
+                        <select class="input" name="owner" on:change=set(|d, v| d.owner = v)>
+                            {option_views(&owners, &d.owner)}
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="required" checked=d.required on:change=check(|d, on| d.required = on)/>
+                        <span>{t(K::QuizRequired)}</span>
+                    </label>
+                </section>
+                <Questions draft=draft locked=locked categories=categories/>
+                <section class="card form quiz-rules form-cols">
+                    <label class="field">
+                        <span class="label">{t(K::BQuizTimeLimit)}</span>
+                        {num("minutes", d.minutes.clone(), 1, 1440, |d, v| d.minutes = v)}
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::BQuizAttempts)}</span>
+                        {num("max_attempts", d.max_attempts.clone(), 1, 100, |d, v| d.max_attempts = v)}
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::QuizOpensAt)}</span>
+                        <input class="input" name="opens_at" type="datetime-local" value=d.opens_at.clone() on:input=set(|d, v| d.opens_at = v)/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::QuizClosesAt)}</span>
+                        <input class="input" name="closes_at" type="datetime-local" value=d.closes_at.clone() on:input=set(|d, v| d.closes_at = v)/>
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::BQuizPassMark)}</span>
+                        {num("pass_mark", d.pass_mark.clone(), 0, 100, |d, v| d.pass_mark = v)}
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::QuizPoints)}</span>
+                        {num("points", d.points.clone(), 0, 100, |d, v| d.points = v)}
+                    </label>
+                    <label class="field">
+                        <span class="label">{t(K::QuizReveal)}</span>
+                        <select class="input" name="reveal" on:change=set(|d, v| d.reveal = v)>
+                            {option_views(&keyed(&REVEALS), &d.reveal)}
+                        </select>
+                    </label>
+                    <div class="field checks-col">
+                        <label class="check">
+                            <input type="checkbox" name="shuffle" checked=d.shuffle on:change=check(|d, on| d.shuffle = on)/>
+                            <span>{t(K::QuizShuffle)}</span>
+                        </label>
+                        <label class="check">
+                            <input type="checkbox" name="partial" checked=d.partial on:change=check(|d, on| d.partial = on)/>
+                            <span>{t(K::QuizPartialCredit)}</span>
+                        </label>
+                    </div>
+                </section>
+                <section class="card form quiz-audience">
+                    <h2 class="card-title">{t(K::QuizAudience)}</h2>
+                    <div class="check-grid">{audience}</div>
+                    <p class="muted small">{t(K::QuizAudienceHint)}</p>
+                </section>
+            </div>
+            <div class="actions save-bar">
+                <button type="submit" id="quiz-save" class="btn btn-primary" disabled=pending>
+                    {move || if pending.get() { t(K::Saving) } else { t(K::Save) }}
+                </button>
+                {move || {
+                    problem
+                        .with(|p| match p {
+                            Some((None, m)) => Some(view! { <p class="form-error" role="alert">{m.clone()}</p> }),
+                            _ => None,
+                        })
+                }}
+                {move || done.get().map(|m| view! { <p class="ok small" role="status">{m}</p> })}
+            </div>
+        </form>
     }
 }
 
@@ -390,159 +686,168 @@ fn restructure(q: &mut Value, what: &str, n: i64, picked: Option<Value>) {
 pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
     let session = use_session();
     let router = use_router();
-    let tree = Fetch::new(|| api::ORG.into());
-    let cats = Fetch::new(|| api::QUESTION_CATEGORIES.into());
-    let quiz = RwSignal::new(None::<Value>);
-    // The picker's last search answer (a `QuestionPage`).
-    let found = RwSignal::new(None::<Value>);
-    let notice = RwSignal::new(None::<(bool, String)>);
+    let tree = load(|| api::ORG.into());
+    let cats = load(|| api::QUESTION_CATEGORIES.into());
+    let loaded = RwSignal::new(None::<Result<(), ApiError>>);
+    let saved = RwSignal::new(None::<Saved>);
+    // One draft for the page's life (signals made while rendering would be dropped with
+    // that render); `shown` counts the quizzes put into it, which redraws the form.
+    let draft = RwSignal::new(Draft::default());
+    let shown = RwSignal::new(0u32);
+    let blank_made = StoredValue::new(false);
+    let problem: Problem = RwSignal::new(None);
+    let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    // Shows a saved quiz, or why not.
-    let shown = move |r: Result<Value, crate::api::ApiError>, ok: Option<K>| {
-        pending.try_set(false);
-        match r {
-            Ok(v) => {
-                quiz.try_set(Some(v));
-                if let Some(k) = ok {
-                    notice.try_set(Some((true, t(k).to_string())));
-                }
-            }
-            Err(e) => {
-                notice.try_set(Some((false, error_text(&e))));
-            }
-        }
-        crate::browser::scroll_to_top();
+    // Shows a saved quiz (a fresh form: the server's values are what counts).
+    let show_quiz = move |q: QuizDetail| {
+        saved.try_set(Some(Saved {
+            id: q.id,
+            status: q.status,
+            locked: q.locked,
+        }));
+        draft.try_set(Draft::of(&q));
+        shown.try_update(|n| *n += 1);
+        loaded.try_set(Some(Ok(())));
     };
-    if let Some(id) = id {
-        api::spawn_call(
-            "GET",
-            format!("{}/{id}", api::MANAGED_QUIZZES),
-            None,
-            move |r| shown(r, None),
-        );
-    }
-
-    let act = move |a: Act| match a {
-        // Kept without re-rendering: the change event of a field comes as the focus moves,
-        // often onto a button, whose click a re-render would swallow.
-        Act::Change(_, _, f) => quiz.update_untracked(|q| {
-            if let Some(before) = q.take() {
-                *q = Some(read(&f, &before));
-            }
-        }),
-        Act::Submit(_, f) => {
-            let Some(before) = quiz.get_untracked() else {
-                return;
-            };
-            let body = quiz_body(&f, &before);
-            quiz.set(Some(read(&f, &before)));
-            pending.set(true);
-            notice.set(None);
-            match before["id"].as_i64() {
-                Some(id) => api::spawn_call(
-                    "PUT",
-                    format!("{}/{id}", api::MANAGED_QUIZZES),
-                    Some(body),
-                    move |r| shown(r, Some(K::Saved)),
-                ),
-                None => {
-                    api::spawn_call("POST", api::MANAGED_QUIZZES.into(), Some(body), move |r| {
-                        match r {
-                            Ok(v) => router.navigate(
-                                &format!("/admin/quizzes/{}", i(&v, "id")),
-                                Nav::default(),
-                            ),
-                            Err(e) => shown(Err(e), None),
-                        }
-                    })
+    let fetch = move |id: i64| {
+        spawn_local(async move {
+            match api::get::<QuizDetail>(&api::managed_quiz_url(id)).await {
+                Ok(q) => show_quiz(q),
+                Err(e) => {
+                    loaded.try_set(Some(Err(e)));
                 }
             }
-        }
-        Act::Click(what, n) => match what.as_str() {
-            "search" => {
-                let url = format!(
-                    "{}?per_page=20&q={}",
-                    api::QUESTIONS,
-                    api::encode_component(input_value("pick-q").trim())
-                );
-                api::spawn_call("GET", url, None, move |r| {
-                    if let Ok(v) = r {
-                        found.try_set(Some(v));
-                    }
-                });
-            }
-            "publish" | "close" => {
-                pending.set(true);
-                let status = if what == "publish" {
-                    "published"
-                } else {
-                    "closed"
-                };
-                api::spawn_call(
-                    "POST",
-                    format!("{}/{n}/status", api::MANAGED_QUIZZES),
-                    Some(format!(r#"{{"status":"{status}"}}"#)),
-                    move |r| shown(r, Some(K::Saved)),
-                );
-            }
-            _ => {
-                let picked = found.with_untracked(|f| {
-                    f.as_ref()
-                        .and_then(|f| list(f, "items").iter().find(|q| i(q, "id") == n).cloned())
-                });
-                quiz.update(|q| {
-                    if let Some(q) = q.as_mut() {
-                        restructure(q, &what, n, picked);
-                    }
-                });
-            }
-        },
-    };
-
-    let html = move || {
-        let mut h = notice.with(|n| n.as_ref().map(|(ok, m)| banner(*ok, m)).unwrap_or_default());
-        h += &tree.html(6, |tree: Value| {
-            cats.html(2, |cats: Value| {
-                let (scope, admin) = session.with_me(|m| (m.scope.clone(), m.role == Role::Admin));
-                let choices = Choices {
-                    owners: owner_options(&tree, &scope, admin),
-                    units: unit_options(&tree, &scope, admin),
-                    categories: category_options(&cats, &[]),
-                };
-                if id.is_none() && quiz.with_untracked(Option::is_none) {
-                    let first = choices
-                        .owners
-                        .first()
-                        .map(|o| o.0.clone())
-                        .unwrap_or_default();
-                    quiz.set(Some(blank(&first)));
-                }
-                let Some(q) = quiz.get() else {
-                    return String::new();
-                };
-                let mut h = if pending.get() {
-                    el("p", "muted", t(K::Saving))
-                } else {
-                    String::new()
-                };
-                h += &status_html(&q);
-                h += &quiz_form_html(&q, &choices);
-                h += &found.with(|f| match f {
-                    Some(f) if !list(f, "items").is_empty() => {
-                        el("h3", "sub-title", t(K::QuizSearchResults))
-                            + &picks_html(list(f, "items"), &q)
-                    }
-                    _ => String::new(),
-                });
-                h
-            })
         });
-        h
+    };
+    match id {
+        Some(id) => fetch(id),
+        None => loaded.set(Some(Ok(()))),
+    }
+    let save = Callback::new(move |_| {
+        let body = match draft.get_untracked().input() {
+            Ok(b) => b,
+            Err((f, k)) => {
+                problem.set(Some((Some(f), t(k).to_string())));
+                // The title is at the top; the save button at the bottom.
+                crate::browser::focus("#quiz-form [name=title]");
+                return;
+            }
+        };
+        problem.set(None);
+        done.set(None);
+        pending.set(true);
+        let current = saved.get_untracked();
+        spawn_local(async move {
+            match current {
+                Some(s) => {
+                    let r = api::send::<_, QuizDetail>("PUT", &api::managed_quiz_url(s.id), &body)
+                        .await;
+                    pending.try_set(false);
+                    match r {
+                        Ok(q) => {
+                            show_quiz(q);
+                            done.try_set(Some(t(K::Saved).to_string()));
+                        }
+                        Err(e) => {
+                            problem.try_set(Some((None, error_text(&e))));
+                        }
+                    }
+                }
+                None => {
+                    let r = api::send::<_, Created>("POST", api::MANAGED_QUIZZES, &body).await;
+                    pending.try_set(false);
+                    match r {
+                        Ok(c) => {
+                            router.navigate(&format!("/admin/quizzes/{}", c.id), Nav::default())
+                        }
+                        Err(e) => {
+                            problem.try_set(Some((None, error_text(&e))));
+                        }
+                    }
+                }
+            }
+        });
+    });
+    let status_error = RwSignal::new(None::<String>);
+    let change_status = Callback::new(move |status: QuizStatus| {
+        let Some(s) = saved.get_untracked() else {
+            return;
+        };
+        pending.set(true);
+        status_error.set(None);
+        spawn_local(async move {
+            let r = api::send::<_, QuizDetail>(
+                "POST",
+                &format!("{}/status", api::managed_quiz_url(s.id)),
+                &StatusChange { status },
+            )
+            .await;
+            pending.try_set(false);
+            match r {
+                Ok(q) => {
+                    show_quiz(q);
+                    done.try_set(Some(
+                        t(if status == QuizStatus::Closed {
+                            K::QuizClosed
+                        } else {
+                            K::QuizPublished
+                        })
+                        .to_string(),
+                    ));
+                }
+                Err(e) => {
+                    status_error.try_set(Some(error_text(&e)));
+                }
+            }
+        });
+    });
+
+    let body = move || {
+        let tree = tree.read::<OrgTree>();
+        let cats = cats.read::<Vec<Category>>();
+        let (tree, cats) = match (tree, cats, loaded.get()) {
+            (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
+                return view! { <ErrorBanner error=e/> }.into_any()
+            }
+            (Some(Ok(a)), Some(Ok(b)), Some(Ok(()))) => (a, b),
+            _ => return view! { <Skeleton lines=6/> }.into_any(),
+        };
+        let (scope, admin) = session.with_me(|m| (m.scope.clone(), m.role == Role::Admin));
+        let owners = owner_options(&tree, &scope, admin);
+        shown.track();
+        if id.is_none() && !blank_made.get_value() {
+            blank_made.set_value(true);
+            let first = owners.first().map(|o| o.0.clone()).unwrap_or_default();
+            // Not a change to redraw for: the form is being drawn from it now.
+            draft.update_untracked(|d| *d = Draft::blank(&first));
+        }
+        let d = draft;
+        let s = saved.get();
+        view! {
+            {s.map(|s| {
+                view! {
+                    <StatusBar saved=s on_change=change_status busy=pending/>
+                    {move || status_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                }
+            })}
+            <QuizForm
+                draft=d
+                locked=s.is_some_and(|s| s.locked)
+                owners=owners
+                units=unit_options(&tree, &scope, admin)
+                categories=category_options(&cats, &[])
+                problem=problem
+                done=done
+                pending=pending
+                on_save=save
+            />
+        }
+        .into_any()
     };
 
     view! {
-        <Page class="admin-quiz" title=K::QuizBuilder back=Some("/admin/quizzes")>
-            {region("", html, act)}
+        <Page class="admin-quiz desk" title=K::QuizBuilder back=Some("/admin/quizzes")>
+            {body}
         </Page>
     }
 }
@@ -550,133 +855,139 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::questions::Owner;
+    use shared::grading::QuestionKind;
 
-    fn choices() -> Choices {
-        Choices {
-            owners: vec![("b:1".into(), "一支部".into())],
-            units: vec![
-                ("b:1".into(), "一支部".into()),
-                ("g:4".into(), "青年组".into()),
-            ],
-            categories: vec![("7".into(), "党章".into())],
+    fn item(id: i64, stem: &str) -> QuizQuestionItem {
+        QuizQuestionItem {
+            id,
+            kind: QuestionKind::Single,
+            stem: stem.into(),
+            difficulty: 2,
+            category: "党章".into(),
         }
     }
 
-    fn saved() -> Value {
-        json!({
-            "id": 3, "status": "draft", "locked": false,
-            "title": "支部<专项>", "kind": "exam", "owner": { "branch_id": 1, "youth_group_id": null },
-            "questions": [11, 12],
-            "question_items": [{ "id": 11, "stem": "题一" }, { "id": 12, "stem": "题二" }],
-            "draw_rules": [], "time_limit_secs": 600, "opens_at": 1_683_163_800_000i64,
-            "closes_at": null, "max_attempts": 2, "pass_mark": 60, "points_per_correct": null,
-            "shuffle_options": false, "reveal": "after_close", "multiple_policy": "all_or_nothing",
-            "audience": { "branch_ids": [1], "youth_group_ids": [] }, "required": true,
-        })
-    }
-
-    /// Reads the rendered form back like a browser's FormData would.
-    fn fields(html: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for part in html.split('<').skip(1) {
-            let attr = |a: &str| {
-                part.split(&format!(r#" {a}=""#))
-                    .nth(1)
-                    .and_then(|r| r.split('"').next())
-                    .map(|v| {
-                        v.replace("&quot;", "\"")
-                            .replace("&lt;", "<")
-                            .replace("&gt;", ">")
-                    })
-            };
-            let Some(name) = attr("name") else { continue };
-            if part.starts_with("input") {
-                let kind = attr("type").unwrap_or_default();
-                if kind == "checkbox" && !part.contains(" checked") {
-                    continue;
-                }
-                out.push((name, attr("value").unwrap_or_default()));
-            } else if part.starts_with("select") {
-                let rest = html.split(&format!(r#"name="{name}""#)).nth(1).unwrap();
-                let sel = rest
-                    .split("</select>")
-                    .next()
-                    .unwrap()
-                    .split("<option value=\"")
-                    .find(|o| o.contains("selected"))
-                    .map(|o| o.split('"').next().unwrap().to_string())
-                    .unwrap_or_default();
-                out.push((name, sel));
-            }
+    fn saved() -> QuizDetail {
+        QuizDetail {
+            id: 3,
+            status: QuizStatus::Draft,
+            locked: false,
+            attempts: 0,
+            editable: true,
+            input: QuizInput {
+                title: "支部专项".into(),
+                kind: QuizKind::Exam,
+                owner: Owner {
+                    branch_id: Some(1),
+                    youth_group_id: None,
+                },
+                questions: vec![11, 12],
+                draw_rules: vec![],
+                time_limit_secs: Some(600),
+                opens_at: Some(1_683_163_800_000),
+                closes_at: None,
+                max_attempts: Some(2),
+                pass_mark: Some(60),
+                points_per_correct: None,
+                shuffle_options: false,
+                reveal: Reveal::AfterClose,
+                multiple_policy: MultiplePolicy::AllOrNothing,
+                audience: Audience {
+                    branch_ids: vec![1],
+                    youth_group_ids: vec![4],
+                },
+                required: true,
+            },
+            question_items: vec![item(11, "题一"), item(12, "题二")],
         }
-        out
     }
 
     #[test]
     fn the_form_shows_a_quiz_and_reads_it_back_unchanged() {
         let q = saved();
-        let h = quiz_form_html(&q, &choices());
-        assert!(h.contains("支部&lt;专项&gt;"));
-        assert!(h.contains(r#"<option value="exam" selected>"#));
-        assert!(h.contains(r#"name="q" value="11""#));
-        assert!(h.contains(r#"data-action="rm-q" data-id="1""#));
-        assert!(h.contains(r#"value="2023-05-04T09:30""#));
-        let back = read(&Fields(fields(&h)), &q);
-        for k in [
-            "title",
-            "kind",
-            "owner",
-            "questions",
-            "question_items",
-            "draw_rules",
-            "time_limit_secs",
-            "opens_at",
-            "closes_at",
-            "max_attempts",
-            "pass_mark",
-            "points_per_correct",
-            "shuffle_options",
-            "reveal",
-            "multiple_policy",
-            "audience",
-            "required",
-            "id",
-        ] {
-            assert_eq!(back[k], q[k], "{k}");
-        }
+        let d = Draft::of(&q);
+        assert_eq!(d.minutes, "10");
+        assert_eq!(d.opens_at, "2023-05-04T09:30");
+        assert!(d.reaches("b:1") && d.reaches("g:4"));
+        assert_eq!(d.input().unwrap(), q.input);
     }
 
     #[test]
-    fn draw_rules_and_a_locked_quiz() {
+    fn draw_rules_are_keyed_and_read_back() {
         let mut q = saved();
-        q["questions"] = json!([]);
-        q["question_items"] = json!([]);
-        q["draw_rules"] = json!([{ "category_id": 7, "count": 5, "difficulty": 3 }]);
-        let h = quiz_form_html(&q, &choices());
-        assert!(h.contains(r#"name="rn" value="5""#));
-        assert!(h.contains(r#"<option value="3" selected>"#));
-        q["locked"] = json!(true);
-        let h = quiz_form_html(&q, &choices());
-        assert!(h.contains(r#"<input type="hidden" name="rc" value="7">"#));
-        assert!(!h.contains(r#"data-action="add-r""#));
-        let back = read(&Fields(fields(&h)), &q);
-        assert_eq!(back["draw_rules"], q["draw_rules"]);
+        q.input.questions = vec![];
+        q.question_items = vec![];
+        q.input.draw_rules = vec![
+            DrawRule {
+                category_id: 7,
+                count: 5,
+                difficulty: Some(3),
+            },
+            DrawRule {
+                category_id: 8,
+                count: 2,
+                difficulty: None,
+            },
+        ];
+        let mut d = Draft::of(&q);
+        assert_ne!(d.rules[0].uid, d.rules[1].uid);
+        assert_eq!(d.input().unwrap().draw_rules, q.input.draw_rules);
+        d.add_rule(RuleDraft::default());
+        assert!(d.rules.iter().all(|r| r.uid != 0));
+        let uids: Vec<u32> = d.rules.iter().map(|r| r.uid).collect();
+        assert_eq!(uids, [1, 2, 3]);
     }
 
     #[test]
-    fn blank_fields_are_null_and_bad_numbers_are_sent_for_the_server_to_refuse() {
-        let back = read(
-            &Fields::of(&[("minutes", "abc"), ("pass_mark", " "), ("title", "a\"b")]),
-            &blank(""),
-        );
-        assert_eq!(back["title"], "a\"b");
-        assert_eq!(back["time_limit_secs"], -1);
-        assert_eq!(back["pass_mark"], Value::Null);
-        assert_eq!(back["shuffle_options"], false);
+    fn blank_numbers_are_none_and_bad_ones_are_sent_for_the_server_to_refuse() {
+        let d = Draft {
+            title: "a\"b".into(),
+            minutes: "abc".into(),
+            pass_mark: " ".into(),
+            ..Draft::blank("")
+        };
+        let i = d.input().unwrap();
+        assert_eq!(i.title, "a\"b");
+        assert_eq!(i.time_limit_secs, Some(-1));
+        assert_eq!(i.pass_mark, None);
+        assert!(i.shuffle_options);
+        assert_eq!(i.owner, Owner::default());
         assert_eq!(
-            back["owner"],
-            json!({ "branch_id": null, "youth_group_id": null })
+            Draft::blank("b:1").input().unwrap_err(),
+            (Field::Title, K::QuizNeedTitle)
         );
+    }
+
+    #[test]
+    fn questions_are_added_once_and_statuses_move_along() {
+        let mut d = Draft::blank("b:1");
+        let q = QuestionItem {
+            id: 9,
+            stable_id: "q9".into(),
+            category_id: 1,
+            category: "党章".into(),
+            kind: QuestionKind::Single,
+            stem: "题".into(),
+            difficulty: 1,
+            tags: vec![],
+            version: 1,
+            owner: Owner::default(),
+            editable: true,
+            open_reports: 0,
+        };
+        d.add_question(&q);
+        d.add_question(&q);
+        assert_eq!(d.questions.len(), 1);
+        assert_eq!(
+            search_url(" 党 "),
+            "/api/v1/questions?per_page=20&q=%E5%85%9A"
+        );
+        assert_eq!(next_status(QuizStatus::Draft).0, QuizStatus::Published);
+        assert_eq!(next_status(QuizStatus::Published).0, QuizStatus::Closed);
+        assert_eq!(next_status(QuizStatus::Closed).1, K::QuizReopen);
+        for r in [Reveal::AfterSubmit, Reveal::AfterClose, Reveal::Never] {
+            assert_eq!(reveal_of(reveal_name(r)), r);
+        }
     }
 }

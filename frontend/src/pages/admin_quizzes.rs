@@ -1,74 +1,138 @@
-//! `/admin/quizzes`: the quizzes an organizer manages (admins: all), with their state and
-//! how many members answered; each opens in the builder or its item analysis.
+//! `/admin/quizzes`: the quizzes an organizer manages (admins: all) as a table — title,
+//! kind, state, questions and submitted attempts, sortable by each column — every row
+//! opening in the builder or, once answered, its item analysis.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use shared::api::quiz_builder::{ManagedQuiz, QuizStatus};
 
 use crate::answers::quiz_kind_key;
 use crate::api;
-use crate::components::{region, Fetch, Page};
-use crate::html::{el, esc};
-use crate::i18n::{t, tf, K};
-use crate::json::{b, i, items, s};
+use crate::components::{load, show, sort_order, Loaded, Page, Sort, SortHeader};
+use crate::i18n::{t, K};
 
-/// The status label of a quiz state name.
-pub fn status_key(status: &str) -> K {
+/// The status label of a quiz state.
+pub fn status_key(status: QuizStatus) -> K {
     match status {
-        "draft" => K::StatusDraft,
-        "published" => K::StatusPublished,
-        _ => K::StatusClosed,
+        QuizStatus::Draft => K::StatusDraft,
+        QuizStatus::Published => K::StatusPublished,
+        QuizStatus::Closed => K::StatusClosed,
     }
 }
 
-/// The list (`ManagedQuiz`es).
-pub fn quizzes_html(list: &[Value]) -> String {
-    let mut h = format!(
-        r#"<p><a class="btn btn-primary" id="new-quiz" href="/admin/quizzes/new">{}</a></p>"#,
-        t(K::QuizNew)
-    );
+/// A column the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Title,
+    Status,
+    Questions,
+    Attempts,
+}
+
+/// The list sorted by `column` (ties keep the server's order: newest first), descending
+/// when `desc`.
+pub fn sorted(list: &[ManagedQuiz], column: Column, desc: bool) -> Vec<ManagedQuiz> {
+    let rank = |s: QuizStatus| match s {
+        QuizStatus::Draft => 0,
+        QuizStatus::Published => 1,
+        QuizStatus::Closed => 2,
+    };
+    let cmp = |a: usize, b: usize| {
+        let (a, b) = (&list[a], &list[b]);
+        match column {
+            Column::Title => a.title.cmp(&b.title),
+            Column::Status => rank(a.status).cmp(&rank(b.status)),
+            Column::Questions => a.question_count.cmp(&b.question_count),
+            Column::Attempts => a.attempts.cmp(&b.attempts),
+        }
+    };
+    sort_order(list.len(), &cmp, desc)
+        .into_iter()
+        .map(|i| list[i].clone())
+        .collect()
+}
+
+/// The table of quizzes.
+#[component]
+fn QuizTable(list: Vec<ManagedQuiz>, sort: Sort<Column>) -> impl IntoView {
     if list.is_empty() {
-        return h + &el("p", "muted", t(K::QuizNone));
+        return view! { <p class="muted">{t(K::QuizNone)}</p> }.into_any();
     }
-    h += r#"<ul class="link-list card">"#;
-    for q in list {
-        let id = i(q, "id");
-        let kind = shared::api::quiz::QuizKind::parse(s(q, "kind"))
-            .map(|k| t(quiz_kind_key(k)))
-            .unwrap_or("");
-        h += &format!(
-            r#"<li class="quiz-row"><a class="link-row" href="/admin/quizzes/{id}"><span class="link-title">{}</span><span class="link-desc"><span class="badge status-{}">{}</span> {} · {}</span></a>"#,
-            esc(s(q, "title")),
-            esc(s(q, "status")),
-            t(status_key(s(q, "status"))),
-            esc(kind),
-            tf(
-                K::QuizCounts,
-                &[
-                    ("questions", &i(q, "question_count").to_string()),
-                    ("attempts", &i(q, "attempts").to_string())
-                ]
-            ),
-        );
-        if i(q, "attempts") > 0 {
-            h += &format!(
-                r#"<a class="small" href="/admin/quizzes/{id}/analysis">{}</a>"#,
-                t(K::QuizAnalysis)
-            );
-        }
-        if b(q, "required") {
-            h += &el("span", "badge", t(K::QuizRequired));
-        }
-        h += "</li>";
+    let rows = move || {
+        let list = match sort.get() {
+            Some((c, desc)) => sorted(&list, c, desc),
+            None => list.clone(),
+        };
+        list.into_iter()
+            .map(|q| {
+                let href = format!("/admin/quizzes/{}", q.id);
+                let analysis = format!("/admin/quizzes/{}/analysis", q.id);
+                view! {
+                    <tr class="quiz-row">
+                        <td class="cell-name">
+                            <a href=href>
+                                <strong>{q.title.clone()}</strong>
+                            </a>
+                            {q.required.then(|| view! { <span class="badge">{t(K::QuizRequired)}</span> })}
+                        </td>
+                        <td data-label=t(K::QuizKindLabel)>{t(quiz_kind_key(q.kind))}</td>
+                        <td data-label=t(K::ColStatus)>
+                            <span class=format!("badge status-{}", q.status.as_str())>
+                                {t(status_key(q.status))}
+                            </span>
+                        </td>
+                        <td data-label=t(K::ColQuestions) class="num">{q.question_count}</td>
+                        <td data-label=t(K::ColAttempts) class="num">{q.attempts}</td>
+                        <td class="cell-actions">
+                            {(q.attempts > 0)
+                                .then(|| {
+                                    view! {
+                                        <a class="btn btn-ghost btn-small" href=analysis>
+                                            {t(K::QuizAnalysis)}
+                                        </a>
+                                    }
+                                })}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <table class="table stack quizzes-table">
+            <thead>
+                <tr>
+                    <SortHeader label=K::QuizTitle column=Column::Title sort=sort/>
+                    <th>{t(K::QuizKindLabel)}</th>
+                    <SortHeader label=K::ColStatus column=Column::Status sort=sort/>
+                    <SortHeader label=K::ColQuestions column=Column::Questions sort=sort/>
+                    <SortHeader label=K::ColAttempts column=Column::Attempts sort=sort/>
+                    <th>
+                        <span class="visually-hidden">{t(K::MembersActions)}</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
-    h + "</ul>"
+    .into_any()
 }
 
 #[component]
 pub fn AdminQuizzes() -> impl IntoView {
-    let data = Fetch::new(|| api::MANAGED_QUIZZES.into());
+    let data = load(|| api::MANAGED_QUIZZES.into());
+    let sort: Sort<Column> = RwSignal::new(None);
     view! {
-        <Page class="admin-quizzes" title=K::ManageQuizzes back=Some("/")>
-            {region("", move || data.html(5, |v: Value| quizzes_html(items(&v))), move |_| data.reload())}
+        <Page class="admin-quizzes desk" title=K::ManageQuizzes back=Some("/")>
+            <div class="toolbar">
+                <a class="btn btn-primary" id="new-quiz" href="/admin/quizzes/new">
+                    {t(K::QuizNew)}
+                </a>
+            </div>
+            <Loaded
+                data=data
+                lines=5
+                ok=show(move |list: Vec<ManagedQuiz>| view! { <QuizTable list=list sort=sort/> })
+            />
         </Page>
     }
 }
@@ -76,18 +140,37 @@ pub fn AdminQuizzes() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::questions::Owner;
+    use shared::api::quiz::QuizKind;
+
+    fn quiz(id: i64, title: &str, status: QuizStatus, attempts: i64) -> ManagedQuiz {
+        ManagedQuiz {
+            id,
+            title: title.into(),
+            kind: QuizKind::Exam,
+            status,
+            owner: Owner::default(),
+            question_count: 10 - id,
+            opens_at: None,
+            closes_at: None,
+            required: false,
+            attempts,
+            editable: true,
+        }
+    }
 
     #[test]
-    fn each_quiz_shows_state_counts_and_links() {
-        let h = quizzes_html(&[json!({
-            "id": 4, "title": "支部<考试>", "kind": "exam", "status": "published",
-            "question_count": 10, "attempts": 3, "required": true,
-        })]);
-        assert!(h.contains("支部&lt;考试&gt;"));
-        assert!(h.contains(r#"href="/admin/quizzes/4""#));
-        assert!(h.contains(r#"href="/admin/quizzes/4/analysis""#));
-        assert!(h.contains("status-published"));
-        assert!(quizzes_html(&[]).contains("new-quiz"));
+    fn the_list_sorts_by_each_column_both_ways() {
+        let list = vec![
+            quiz(1, "乙", QuizStatus::Closed, 3),
+            quiz(2, "甲", QuizStatus::Draft, 0),
+            quiz(3, "丙", QuizStatus::Published, 7),
+        ];
+        let ids = |l: Vec<ManagedQuiz>| l.into_iter().map(|q| q.id).collect::<Vec<_>>();
+        assert_eq!(ids(sorted(&list, Column::Status, false)), [2, 3, 1]);
+        assert_eq!(ids(sorted(&list, Column::Attempts, true)), [3, 1, 2]);
+        assert_eq!(ids(sorted(&list, Column::Questions, false)), [3, 2, 1]);
+        assert_eq!(sorted(&list, Column::Title, false).len(), 3);
+        assert_eq!(status_key(QuizStatus::Published), K::StatusPublished);
     }
 }

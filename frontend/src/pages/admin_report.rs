@@ -2,20 +2,19 @@
 //! 季度督导 (quarter), 半年研究 (half year), 全年考核 (year). Per branch and youth group:
 //! completion rate, average score, completions and the member × item assignments still
 //! open, and the trend against the previous period. The figures are the dashboard's own
-//! (the same API over the two periods), so report and dashboard always agree. Printable.
+//! (the same API over the two periods, decoded as `Dashboard`s), so report and dashboard
+//! always agree. Printable.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use shared::api::dashboard::{Dashboard, UnitStats};
 
 use crate::api;
 use crate::browser::now_ms;
 use crate::charts::tenths;
-use crate::components::{region, Act, Fetch, Page};
+use crate::components::{load, show, Loaded, Page};
 use crate::format::{date, period_start, previous_period};
-use crate::html::{action, el, esc};
 use crate::i18n::{locale, t, K};
-use crate::json::{f, i, list, s};
-use crate::pages::admin_dashboard::export_links;
+use crate::pages::admin_dashboard::{average, export_links};
 use crate::router::use_router;
 
 /// The report's title key of a kind.
@@ -38,82 +37,92 @@ pub fn trend(now: f64, before: Option<f64>) -> String {
     }
 }
 
-fn table_html(title: K, units: &[Value], previous: &[Value]) -> String {
-    if units.is_empty() {
-        return String::new();
-    }
-    let mut h = String::from(r#"<section class="card report-table">"#);
-    h += &el("h2", "card-title", t(title));
-    h += r#"<div class="table-wrap"><table class="table"><thead><tr>"#;
-    for k in [
-        K::ReportUnit,
-        K::ReportRate,
-        K::ReportTrend,
-        K::ReportAverage,
-        K::ReportDone,
-        K::ReportBehind,
-    ] {
-        h += &el("th", "", t(k));
-    }
-    h += "</tr></thead><tbody>";
-    for u in units {
-        let st = &u["stats"];
-        let rate = f(st, "completion_rate");
-        let before = previous
-            .iter()
-            .find(|p| i(p, "unit_id") == i(u, "unit_id"))
-            .map(|p| f(&p["stats"], "completion_rate"));
-        h += &format!(
-            "<tr><td>{}</td><td>{}%</td><td>{}</td><td>{}</td><td>{}/{}</td><td>{}</td></tr>",
-            esc(s(u, "name")),
-            tenths(rate),
-            trend(rate, before),
-            st["average_score"]
-                .as_f64()
-                .map(tenths)
-                .unwrap_or_else(|| "—".into()),
-            i(st, "completed"),
-            i(st, "assigned"),
-            (i(st, "assigned") - i(st, "completed")).max(0),
-        );
-    }
-    h + "</tbody></table></div></section>"
+/// One row of a report table: unit, rate, trend, average, completed/assigned, still open.
+pub fn report_row(u: &UnitStats, previous: &[UnitStats]) -> [String; 6] {
+    let st = &u.stats;
+    let before = previous
+        .iter()
+        .find(|p| p.unit_id == u.unit_id)
+        .map(|p| p.stats.completion_rate);
+    [
+        u.name.clone(),
+        format!("{}%", tenths(st.completion_rate)),
+        trend(st.completion_rate, before),
+        average(st),
+        format!("{}/{}", st.completed, st.assigned),
+        (st.assigned - st.completed).max(0).to_string(),
+    ]
 }
 
-/// The report over `now` (a `Dashboard`) against `before` (the previous period's).
-pub fn report_html(kind: &str, now: &Value, before: &Value, from: i64, to: i64) -> String {
-    let mut h = String::from(r#"<section class="card report-head">"#);
-    h += &el("h2", "card-title", t(report_key(kind)));
-    h += &el(
-        "p",
-        "small muted",
-        &format!("{} – {}", date(from, locale()), date(to, locale())),
-    );
-    let rate = f(&now["total"], "completion_rate");
-    h += &format!(
-        r#"<p class="big-rate">{}% <span class="small">{} {}</span></p>"#,
-        tenths(rate),
-        t(K::ReportTrend),
-        trend(rate, before["total"]["completion_rate"].as_f64())
-    );
-    h += &action(
-        "print",
-        0,
-        "btn-ghost btn-small no-print",
-        t(K::ReportPrint),
-    );
-    h += "</section>";
-    h += &table_html(
-        K::DashBranches,
-        list(now, "branches"),
-        list(before, "branches"),
-    );
-    h += &table_html(
-        K::DashYouthGroups,
-        list(now, "youth_groups"),
-        list(before, "youth_groups"),
-    );
-    h
+const HEADS: [K; 6] = [
+    K::ReportUnit,
+    K::ReportRate,
+    K::ReportTrend,
+    K::ReportAverage,
+    K::ReportDone,
+    K::ReportBehind,
+];
+
+fn table_view(title: K, units: Vec<UnitStats>, previous: Vec<UnitStats>) -> impl IntoView {
+    (!units.is_empty()).then(|| {
+        view! {
+            <section class="card report-table">
+                <h2 class="card-title">{t(title)}</h2>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>{HEADS.iter().map(|k| view! { <th scope="col">{t(*k)}</th> }).collect_view()}</tr>
+                        </thead>
+                        <tbody>
+                            {units
+                                .iter()
+                                .map(|u| {
+                                    let cells = report_row(u, &previous);
+                                    view! { <tr>{cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    })
+}
+
+/// The report over `now` against `before` (the previous period's dashboard).
+fn report_view(
+    kind: String,
+    now: Dashboard,
+    before: Dashboard,
+    from: i64,
+    to: i64,
+) -> impl IntoView {
+    let rate = now.total.completion_rate;
+    view! {
+        <section class="card report-head">
+            <h2 class="card-title">{t(report_key(&kind))}</h2>
+            <p class="small muted">{format!("{} – {}", date(from, locale()), date(to, locale()))}</p>
+            <p class="big-rate">
+                {format!("{}% ", tenths(rate))}
+                <span class="small">
+                    {format!("{} {}", t(K::ReportTrend), trend(rate, Some(before.total.completion_rate)))}
+                </span>
+            </p>
+            <button
+                type="button"
+                class="btn btn-ghost btn-small no-print"
+                on:click=|_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }
+            >
+                {t(K::ReportPrint)}
+            </button>
+        </section>
+        {table_view(K::DashBranches, now.branches, before.branches)}
+        {table_view(K::DashYouthGroups, now.youth_groups, before.youth_groups)}
+    }
 }
 
 #[component]
@@ -130,34 +139,24 @@ pub fn AdminReport() -> impl IntoView {
     let to = now_ms();
     let from = period_start(&kind, to).unwrap_or(0);
     let (prev_from, prev_to) = previous_period(&kind, from).unwrap_or((0, from));
-    let now = Fetch::new(move || format!("{}?from={from}&to={to}", api::DASHBOARD));
-    let before = Fetch::new(move || format!("{}?from={prev_from}&to={prev_to}", api::DASHBOARD));
+    let now = load(move || format!("{}?from={from}&to={to}", api::DASHBOARD));
+    let before = load(move || format!("{}?from={prev_from}&to={prev_to}", api::DASHBOARD));
+    let export_query = format!("kind={kind}&from={from}&to={to}&previous_from={prev_from}");
     let k = kind.clone();
-    let links = export_links(
-        K::ExportReport,
-        "report",
-        &format!("kind={kind}&from={from}&to={to}&previous_from={prev_from}"),
-    );
-    let html = move || {
-        now.html(6, |n: Value| {
-            before.html(2, |b: Value| report_html(&k, &n, &b, from, to) + &links)
-        })
-    };
-    let act = move |a: Act| {
-        if let Act::Click(what, _) = a {
-            if what == "print" {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.print();
-                }
-            } else {
-                now.reload();
-                before.reload();
-            }
+    let ok = show(move |n: Dashboard| {
+        let (k, n) = (k.clone(), n.clone());
+        view! {
+            <Loaded
+                data=before
+                lines=2
+                ok=show(move |b: Dashboard| report_view(k.clone(), n.clone(), b, from, to))
+            />
         }
-    };
+    });
     view! {
         <Page class="admin-report" title=report_key(&kind) back=Some("/admin/dashboard")>
-            {region("", html, act)}
+            <Loaded data=now lines=6 ok=ok/>
+            {export_links(K::ExportReport, "report", export_query)}
         </Page>
     }
 }
@@ -165,27 +164,32 @@ pub fn AdminReport() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use shared::api::dashboard::CompletionStats;
 
-    fn dash(rate: f64, completed: i64) -> Value {
-        json!({ "from": 0, "to": 1,
-            "total": { "assigned": 10, "started": 5, "completed": completed, "completion_rate": rate, "average_score": null },
-            "branches": [{ "unit_id": 3, "name": "第一支部", "stats":
-                { "assigned": 10, "started": 5, "completed": completed, "completion_rate": rate, "average_score": 75.0 } }],
-            "youth_groups": [], "items": [] })
+    fn unit(rate: f64, completed: i64) -> UnitStats {
+        UnitStats {
+            unit_id: 3,
+            name: "第一支部".into(),
+            stats: CompletionStats {
+                assigned: 10,
+                started: 5,
+                completed,
+                completion_rate: rate,
+                average_score: Some(75.0),
+            },
+        }
     }
 
     #[test]
     fn the_report_compares_with_the_previous_period() {
-        let h = report_html("quarter", &dash(60.0, 6), &dash(45.0, 4), 0, 1);
-        assert!(
-            h.contains(
-                "<td>第一支部</td><td>60.0%</td><td>+15.0</td><td>75.0</td><td>6/10</td><td>4</td>"
-            ),
-            "{h}"
+        assert_eq!(
+            report_row(&unit(60.0, 6), &[unit(45.0, 4)]),
+            ["第一支部", "60.0%", "+15.0", "75.0", "6/10", "4"].map(String::from)
         );
-        assert!(h.contains(t(K::ReportQuarter)));
+        // A unit new in this period has no trend.
+        assert_eq!(report_row(&unit(60.0, 6), &[])[2], "—");
         assert_eq!(trend(40.0, Some(52.5)), "-12.5");
-        assert_eq!(trend(40.0, None), "—");
+        assert_eq!(report_key("year"), K::ReportYear);
+        assert_eq!(report_key("nonsense"), K::ReportQuarter);
     }
 }

@@ -10,48 +10,42 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
-use shared::api::quiz::{AttemptQuestion, QuizKind, SaveAnswer};
+use shared::api::quiz::{
+    AttemptQuestion, AttemptResult, AttemptView, QuizKind, SaveAnswer, SavedAnswer,
+};
 use shared::grading::{Answer, QuestionKind};
 
 use crate::answers::{
-    answer_of, blank_text, is_answered, is_chosen, letter, question_kind, question_kind_key,
-    question_of, quiz_kind_key, resume_index, tap, type_blank, unanswered,
+    blank_text, is_answered, is_chosen, letter, question_kind_key, quiz_kind_key, resume_index,
+    tap, type_blank, unanswered,
 };
 use crate::api::{self, ApiError};
 use crate::browser;
-use crate::components::{error_text, review_html, Fetch, Page, Review, Reviews, Spinner};
+use crate::components::{error_text, load, show, Bar, Loaded, Page, Reviewed, Reviews, Spinner};
 use crate::format::{clock, percent};
-use crate::html::{bar, button_link, el, Html};
 use crate::i18n::{t, tf, K};
-use crate::json::{b, i as int, list, obj, opt_s, s as text, strings};
 
 #[component]
 pub fn Attempt(id: i64) -> impl IntoView {
-    let loaded = Fetch::new(move || api::attempt_url(id));
+    let loaded = load(move || api::attempt_url(id));
     // The graded attempt, once the runner has submitted it.
-    let done = RwSignal::new(None::<Value>);
-    let on_done = Callback::new(move |a: Value| {
+    let done = RwSignal::new(None::<AttemptView>);
+    let on_done = Callback::new(move |a: AttemptView| {
         browser::scroll_to_top();
         done.set(Some(a));
     });
+    let page = show(move |a: AttemptView| {
+        if a.submitted {
+            view! { <Graded a/> }.into_any()
+        } else {
+            view! { <Runner a on_done/> }.into_any()
+        }
+    });
     view! {
         <Page class="attempt" title=K::QuizzesTitle back=Some("/quizzes")>
-            {move || {
-                if let Some(a) = done.get() {
-                    return view! { <Reviews html=result_html(&a)/> }.into_any();
-                }
-                loaded
-                    .show(
-                        5,
-                        move |a: Value| {
-                            if b(&a, "submitted") {
-                                view! { <Reviews html=result_html(&a)/> }.into_any()
-                            } else {
-                                view! { <Runner a=a on_done=on_done/> }.into_any()
-                            }
-                        },
-                    )()
+            {move || match done.get() {
+                Some(a) => view! { <Graded a/> }.into_any(),
+                None => view! { <Loaded data=loaded lines=5 ok=page.clone()/> }.into_any(),
             }}
         </Page>
     }
@@ -63,7 +57,7 @@ async fn save_if_changed(
     position: i64,
     draft: Option<Answer>,
     saved: Option<Answer>,
-) -> Result<Option<Value>, ApiError> {
+) -> Result<Option<SavedAnswer>, ApiError> {
     match draft {
         Some(answer) if draft_differs(Some(&answer), saved.as_ref()) => {
             api::save_answer(id, position, &SaveAnswer { answer })
@@ -79,6 +73,44 @@ pub fn draft_differs(draft: Option<&Answer>, saved: Option<&Answer>) -> bool {
     is_answered(draft) && draft != saved
 }
 
+/// Where the autosave of one question's answer stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing to save (not answered yet, or answered before this visit).
+    Idle,
+    Saving,
+    Saved,
+    /// The last try did not reach the server; another follows.
+    Retrying,
+    /// The server refused it (time is up, already submitted): it will not be retried.
+    Refused(String),
+}
+
+/// The line under a question saying where its answer stands.
+pub fn save_state_text(s: &SaveState) -> Option<String> {
+    match s {
+        SaveState::Idle => None,
+        SaveState::Saving => Some(t(K::Saving).into()),
+        SaveState::Saved => Some(t(K::Saved).into()),
+        SaveState::Retrying => Some(t(K::AnswerSaveRetrying).into()),
+        SaveState::Refused(m) => Some(m.clone()),
+    }
+}
+
+/// Whether a failed save is worth trying again: it never arrived, or the server was
+/// momentarily unable (5xx, 429); a refusal (4xx) is final.
+pub fn retryable(e: &ApiError) -> bool {
+    e.status == 0 || e.status >= 500 || e.status == 429
+}
+
+/// How long to wait before the `n`th retry (1-based): 2 s, 4 s, 8 s, then every 15 s.
+pub fn retry_delay_ms(n: u32) -> u64 {
+    (2_000u64 << n.saturating_sub(1).min(3)).min(15_000)
+}
+
+/// How long typing in a blank pauses before it is saved.
+const TYPING_PAUSE_MS: u64 = 800;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Move {
     Back,
@@ -87,12 +119,12 @@ enum Move {
 }
 
 #[component]
-fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
-    let id = int(&a, "id");
-    let kind = quiz_kind(&a);
+fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
+    let id = a.id;
+    let kind = a.kind;
     let challenge = kind == QuizKind::Challenge;
-    let deadline_at = obj(&a, "deadline_at").and_then(Value::as_i64);
-    let all: Vec<AttemptQuestion> = list(&a, "questions").iter().map(question_of).collect();
+    let deadline_at = a.deadline_at;
+    let all = a.questions;
     let index = RwSignal::new(resume_index(&all));
     let saved = RwSignal::new(all.iter().map(|q| q.answer.clone()).collect::<Vec<_>>());
     let drafts = RwSignal::new(saved.get_untracked());
@@ -100,9 +132,83 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let cheer = RwSignal::new(false);
+    let states = RwSignal::new(vec![SaveState::Idle; questions.with_untracked(Vec::len)]);
+
+    // Every pick is saved as it is made (typing after a pause), so a reload, a dropped
+    // connection or the time running out loses nothing; a failed save retries by itself.
+    // A challenge is graded answer by answer, so it saves only on 下一题.
+    let retries = StoredValue::new(vec![0u32; states.with_untracked(Vec::len)]);
+    let in_flight = StoredValue::new(vec![false; states.with_untracked(Vec::len)]);
+    let autosave_ref = StoredValue::new(None::<Callback<usize>>);
+    let autosave = Callback::new(move |i: usize| {
+        if challenge || in_flight.with_value(|f| f.get(i).copied().unwrap_or(true)) {
+            return;
+        }
+        let draft = drafts.with_untracked(|d| d[i].clone());
+        let before = saved.with_untracked(|s| s[i].clone());
+        if !draft_differs(draft.as_ref(), before.as_ref()) {
+            return;
+        }
+        let position = questions.with_untracked(|qs| qs[i].position);
+        in_flight.update_value(|f| f[i] = true);
+        states.update(|s| s[i] = SaveState::Saving);
+        spawn_local(async move {
+            let result = save_if_changed(id, position, draft.clone(), before).await;
+            in_flight.try_update_value(|f| f[i] = false);
+            match result {
+                Ok(_) => {
+                    retries.try_update_value(|r| r[i] = 0);
+                    saved.try_update(|s| s[i] = draft);
+                    states.try_update(|s| s[i] = SaveState::Saved);
+                    // Picked again while this one was on its way: save the newer one.
+                    if let Some(again) = autosave_ref.try_get_value().flatten() {
+                        again.run(i);
+                    }
+                }
+                Err(e) if retryable(&e) => {
+                    states.try_update(|s| s[i] = SaveState::Retrying);
+                    let n = retries
+                        .try_update_value(|r| {
+                            r[i] += 1;
+                            r[i]
+                        })
+                        .unwrap_or(1);
+                    set_timeout(
+                        move || {
+                            if let Some(again) = autosave_ref.try_get_value().flatten() {
+                                again.run(i);
+                            }
+                        },
+                        Duration::from_millis(retry_delay_ms(n)),
+                    );
+                }
+                Err(e) => {
+                    states.try_update(|s| s[i] = SaveState::Refused(error_text(&e)));
+                }
+            }
+        });
+    });
+    autosave_ref.set_value(Some(autosave));
+    let typing = StoredValue::new(0u32);
+    let on_pick = Callback::new(move |(i, typed): (usize, bool)| {
+        if !typed {
+            autosave.run(i);
+            return;
+        }
+        let n = typing.get_value().wrapping_add(1);
+        typing.set_value(n);
+        set_timeout(
+            move || {
+                if typing.try_get_value() == Some(n) {
+                    autosave.run(i);
+                }
+            },
+            Duration::from_millis(TYPING_PAUSE_MS),
+        );
+    });
 
     // The countdown runs on the server's clock: the device's clock may be off.
-    let offset = int(&a, "server_now") - browser::now_ms();
+    let offset = a.server_now - browser::now_ms();
     let now = RwSignal::new(browser::now_ms());
     let timer = deadline_at.and_then(|_| {
         set_interval_with_handle(
@@ -129,13 +235,22 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
             }
         });
     };
-    // Time up: what was saved in time is graded.
+    // Time up: the answer on screen is saved first (the server accepts a save for a few
+    // seconds after the deadline, `SAVE_GRACE_MS`), then what was saved is graded.
     let timed_out = RwSignal::new(false);
     Effect::new(move |_| {
         if remaining().is_some_and(|r| r <= 0) && !timed_out.get_untracked() {
             timed_out.set(true);
             busy.set(true);
-            finish();
+            let i = index.get_untracked();
+            let position = questions.with_untracked(|qs| qs[i].position);
+            let draft = drafts.with_untracked(|d| d[i].clone());
+            let before = saved.with_untracked(|s| s[i].clone());
+            spawn_local(async move {
+                // Refused or unreachable: what was saved before is graded all the same.
+                let _ = save_if_changed(id, position, draft, before).await;
+                finish();
+            });
         }
     });
 
@@ -177,8 +292,8 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
             if reply.is_some() {
                 saved.update(|s| s[i] = draft);
             }
-            let finished = reply.as_ref().is_some_and(|r| b(r, "finished"));
-            let next = reply.as_ref().and_then(|r| obj(r, "next")).map(question_of);
+            let finished = reply.as_ref().is_some_and(|r| r.finished);
+            let next = reply.and_then(|r| r.next);
             match (m, finished, next) {
                 // The run is over (a wrong answer, or no questions left): it is graded.
                 (_, true, _) => match api::attempt(id).await {
@@ -192,6 +307,7 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
                     questions.update(|qs| qs.push(q));
                     saved.update(|s| s.push(None));
                     drafts.update(|d| d.push(None));
+                    states.update(|s| s.push(SaveState::Idle));
                     index.set(i + 1);
                     cheer.set(true);
                     busy.set(false);
@@ -223,7 +339,7 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
             )
         }
     };
-    let title = text(&a, "quiz_title").to_string();
+    let title = a.quiz_title;
     let progress = move || percent(index.get() as i64 + 1, total() as i64);
     let is_last = move || !challenge && index.get() + 1 >= total();
     let can_go = move || !challenge || drafts.with(|d| is_answered(d[index.get()].as_ref()));
@@ -244,12 +360,25 @@ fn Runner(a: Value, on_done: Callback<Value>) -> impl IntoView {
                         })
                 }}
             </div>
-            {(!challenge).then_some(move || view! { <Html html=bar(progress(), &title)/> })}
+            {(!challenge).then_some(move || view! { <Bar percent=progress() label=title.clone()/> })}
             {move || cheer.get().then(|| view! { <p class="banner success">{t(K::AnswerRight)}</p> })}
             {move || timed_out.get().then(|| view! { <p class="banner info">{t(K::AnswerTimeUp)}</p> })}
             {move || {
                 let i = index.get();
-                questions.with(|qs| qs.get(i).cloned()).map(|q| view! { <QuestionScreen q=q i=i drafts=drafts/> })
+                questions.with(|qs| qs.get(i).cloned()).map(|q| view! { <QuestionScreen q=q i=i drafts=drafts on_pick/> })
+            }}
+            {move || {
+                let i = index.get();
+                states
+                    .with(|s| s.get(i).and_then(save_state_text))
+                    .map(|text| {
+                        let class = match states.with(|s| s.get(i).cloned()) {
+                            Some(SaveState::Saved) => "save-state saved",
+                            Some(SaveState::Retrying | SaveState::Refused(_)) => "save-state bad",
+                            _ => "save-state",
+                        };
+                        view! { <p class=class role="status" aria-live="polite">{text}</p> }
+                    })
             }}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="runner-actions">
@@ -288,6 +417,8 @@ fn QuestionScreen(
     q: AttemptQuestion,
     i: usize,
     drafts: RwSignal<Vec<Option<Answer>>>,
+    /// Called after each change: (question, whether it was typed).
+    on_pick: Callback<(usize, bool)>,
 ) -> impl IntoView {
     let kind = q.kind;
     let choices: Vec<String> = match kind {
@@ -312,6 +443,7 @@ fn QuestionScreen(
                             on:input=move |ev| {
                                 let text = event_target_value(&ev);
                                 drafts.update(|d| d[i] = Some(type_blank(d[i].as_ref(), blanks, b, text)));
+                                on_pick.run((i, true));
                             }
                         />
                     </label>
@@ -333,7 +465,10 @@ fn QuestionScreen(
                                     type="button"
                                     class="choice"
                                     aria-pressed=move || is_chosen(current().as_ref(), o).to_string()
-                                    on:click=move |_| drafts.update(|d| d[i] = tap(kind, d[i].as_ref(), o))
+                                    on:click=move |_| {
+                                        drafts.update(|d| d[i] = tap(kind, d[i].as_ref(), o));
+                                        on_pick.run((i, false));
+                                    }
                                 >
                                     {show_letters.then(|| view! { <b class="choice-letter">{letter(o).to_string()}</b> })}
                                     <span>{text}</span>
@@ -355,98 +490,110 @@ fn QuestionScreen(
     }
 }
 
-/// The quiz kind of an attempt (`AttemptView.kind`).
-fn quiz_kind(a: &Value) -> QuizKind {
-    QuizKind::parse(text(a, "kind")).unwrap_or(QuizKind::Practice)
+/// The result's headline: the score, or a challenge's run of right answers.
+pub fn headline(kind: QuizKind, r: &AttemptResult) -> String {
+    if kind == QuizKind::Challenge {
+        tf(K::ChallengeRun, &[("n", &r.correct_count.to_string())])
+    } else {
+        tf(K::ResultScore, &[("n", &r.score_percent.to_string())])
+    }
 }
 
-/// The graded attempt (an `AttemptView` with its `result`): score, pass or fail, and every
-/// question with its explanation.
-pub fn result_html(a: &Value) -> String {
-    let Some(r) = obj(a, "result") else {
-        return String::new();
-    };
-    let kind = quiz_kind(a);
-    let headline = if kind == QuizKind::Challenge {
-        tf(
-            K::ChallengeRun,
-            &[("n", &int(r, "correct_count").to_string())],
-        )
-    } else {
-        tf(
-            K::ResultScore,
-            &[("n", &int(r, "score_percent").to_string())],
-        )
-    };
-    let mut h = String::from(r#"<section class="card result-card">"#);
-    let kind_name = t(quiz_kind_key(kind));
-    let title = text(a, "quiz_title");
-    let what = if title == kind_name {
-        title.to_string()
-    } else {
-        format!("{title} · {kind_name}")
-    };
-    h += &el("p", "muted small", &what);
-    h += &el("p", "score", &headline);
-    h += &el(
-        "p",
-        "score-detail",
-        &tf(
-            K::ResultCorrect,
-            &[
-                ("correct", &int(r, "correct_count").to_string()),
-                ("total", &int(r, "question_count").to_string()),
-            ],
-        ),
-    );
-    if let Some(p) = obj(r, "passed").and_then(Value::as_bool) {
-        h += &el(
-            "span",
-            if p {
-                "badge ok-badge"
-            } else {
-                "badge fail-badge"
-            },
-            t(if p { K::ResultPassed } else { K::ResultFailed }),
-        );
-    }
-    h += "</section>";
-    if !b(r, "revealed") {
-        h += &el("p", "banner info", t(K::ResultHidden));
-    }
-    let questions = list(r, "questions");
-    // Absent until the quiz's reveal rule allows, like the key.
-    let verdict = |q: &Value| obj(q, "correct").and_then(Value::as_bool);
-    for (n, q) in questions.iter().enumerate() {
-        let options = strings(q, "options");
-        let answer = obj(q, "answer").and_then(answer_of);
-        let key = obj(q, "key").and_then(answer_of);
-        h += &review_html(&Review {
+/// The graded questions as the review shows them. `correct`, `key`, explanation and
+/// source are absent until the quiz's reveal rule allows.
+pub fn reviewed(r: AttemptResult) -> Vec<Reviewed> {
+    r.questions
+        .into_iter()
+        .enumerate()
+        .map(|(n, q)| Reviewed {
             number: n + 1,
-            kind: question_kind(text(q, "kind")),
-            stem: text(q, "stem"),
-            options: &options,
-            answer: answer.as_ref(),
-            key: key.as_ref(),
-            correct: verdict(q),
-            explanation: opt_s(q, "explanation"),
-            source: opt_s(q, "source"),
+            kind: Some(q.kind),
+            stem: q.stem,
+            options: q.options,
+            answer: q.answer,
+            key: q.key,
+            correct: q.correct,
+            explanation: q.explanation,
+            source: q.source,
             footer: None,
-            report: Some(int(q, "question_id")),
-        });
+            report: Some(q.question_id),
+        })
+        .collect()
+}
+
+/// The graded attempt: score, pass or fail, and every question with its explanation.
+#[component]
+fn Graded(a: AttemptView) -> impl IntoView {
+    let Some(r) = a.result else {
+        return ().into_any();
+    };
+    let kind_name = t(quiz_kind_key(a.kind));
+    let what = if a.quiz_title == kind_name {
+        a.quiz_title
+    } else {
+        format!("{} · {kind_name}", a.quiz_title)
+    };
+    let score = headline(a.kind, &r);
+    let detail = tf(
+        K::ResultCorrect,
+        &[
+            ("correct", &r.correct_count.to_string()),
+            ("total", &r.question_count.to_string()),
+        ],
+    );
+    let passed = r.passed;
+    let revealed = r.revealed;
+    let any_wrong = r.questions.iter().any(|q| q.correct == Some(false));
+    view! {
+        <section class="card result-card">
+            <p class="muted small">{what}</p>
+            <p class="score">{score}</p>
+            <p class="score-detail">{detail}</p>
+            {passed.map(|p| view! {
+                <span class=if p { "badge ok-badge" } else { "badge fail-badge" }>
+                    {t(if p { K::ResultPassed } else { K::ResultFailed })}
+                </span>
+            })}
+        </section>
+        {(!revealed).then(|| view! { <p class="banner info">{t(K::ResultHidden)}</p> })}
+        <Reviews items=reviewed(r)/>
+        <nav class="lesson-nav">
+            {any_wrong.then(|| view! {
+                <a class="btn btn-outline" href="/mistakes">{t(K::ResultToMistakes)}</a>
+            })}
+            <a class="btn btn-primary" href="/quizzes">{t(K::ResultToQuizzes)}</a>
+        </nav>
     }
-    h += r#"<nav class="lesson-nav">"#;
-    if questions.iter().any(|q| verdict(q) == Some(false)) {
-        h += &button_link("/mistakes", "btn-outline", "", t(K::ResultToMistakes));
-    }
-    h += &button_link("/quizzes", "btn-primary", "", t(K::ResultToQuizzes));
-    h += "</nav>";
-    h
+    .into_any()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saves_say_where_they_stand_and_retry_only_what_may_succeed() {
+        assert_eq!(save_state_text(&SaveState::Idle), None);
+        assert_eq!(
+            save_state_text(&SaveState::Saved).as_deref(),
+            Some("已保存")
+        );
+        assert_eq!(
+            save_state_text(&SaveState::Retrying).as_deref(),
+            Some("未保存，将自动重试")
+        );
+        let refused = crate::api::decode_error(
+            409,
+            r#"{"code":"deadline_passed","message":"作答时间已到，答案未保存"}"#,
+        );
+        assert!(!retryable(&refused));
+        assert!(retryable(&ApiError::network()));
+        assert!(retryable(&crate::api::decode_error(503, "")));
+        assert_eq!(
+            [1, 2, 3, 4, 9].map(retry_delay_ms),
+            [2_000, 4_000, 8_000, 15_000, 15_000]
+        );
+    }
 
     #[test]
     fn only_changed_non_empty_drafts_are_saved() {
@@ -497,17 +644,17 @@ mod tests {
                 questions: vec![q(0, true), q(1, false)],
             }),
         };
-        let h = result_html(&serde_json::to_value(&view).unwrap());
-        assert!(h.contains("期末考试"), "{h}");
-        assert!(h.contains("50"), "{h}");
-        assert!(h.contains("fail-badge"), "{h}");
-        assert_eq!(h.matches(r#"<article class="card review">"#).count(), 2);
-        assert_eq!(h.matches("解析文字").count(), 2);
-        assert_eq!(h.matches("第3条").count(), 2);
-        assert!(
-            h.contains("/mistakes"),
-            "a wrong answer links to the mistake book"
-        );
+        let r = view.result.clone().unwrap();
+        assert_eq!(headline(view.kind, &r), tf(K::ResultScore, &[("n", "50")]));
+        let items = reviewed(r);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].number, 2);
+        assert_eq!(items[1].correct, Some(false));
+        assert_eq!(items[1].report, Some(101));
+        assert!(items
+            .iter()
+            .all(|q| q.explanation.as_deref() == Some("解析文字")
+                && q.source.as_deref() == Some("第3条")));
     }
 
     #[test]
@@ -544,12 +691,15 @@ mod tests {
                 }],
             }),
         };
-        let h = result_html(&serde_json::to_value(&view).unwrap());
-        assert!(h.contains("答案与解析将在答题活动结束后公布"), "{h}");
-        assert!(
-            !h.contains("verdict"),
-            "no right or wrong per question: {h}"
+        let r = view.result.clone().unwrap();
+        assert!(!r.revealed);
+        let items = reviewed(r);
+        assert_eq!(items[0].correct, None, "no right or wrong per question");
+        assert_eq!(items[0].key, None);
+        assert_eq!(items[0].explanation, None);
+        assert_eq!(
+            crate::components::answer_lines(&items[0]),
+            (Some("您的答案：正确".into()), None)
         );
-        assert!(!h.contains("/mistakes"), "{h}");
     }
 }

@@ -8,8 +8,7 @@ use shared::validation;
 
 use crate::api;
 use crate::app::use_session;
-use crate::components::{error_text, region, Act, Page};
-use crate::html::{el, esc, field, SPINNER};
+use crate::components::{error_text, Page, Spinner};
 use crate::i18n::{msg, t, Msg, K};
 use crate::router::{use_router, Nav};
 
@@ -43,29 +42,43 @@ pub fn check_password_form(
     Ok(())
 }
 
+/// The form's three fields: which one, its label, element id, autocomplete hint.
+pub const FIELDS: [(PwField, K, &str, &str); 3] = [
+    (
+        PwField::Current,
+        K::PasswordCurrent,
+        "current-password",
+        "current-password",
+    ),
+    (PwField::New, K::PasswordNew, "new-password", "new-password"),
+    (
+        PwField::Confirm,
+        K::PasswordConfirm,
+        "confirm-password",
+        "new-password",
+    ),
+];
+
 #[component]
 pub fn ChangePassword() -> impl IntoView {
     let session = use_session();
     let router = use_router();
     let mandatory = session.with_me(|m| m.must_change_password);
-    // What was typed, kept for re-rendering: current, new, confirmation.
-    let typed = RwSignal::new([String::new(), String::new(), String::new()]);
+    // What is typed: current, new, confirmation.
+    let typed = [(); 3].map(|_| RwSignal::new(String::new()));
     let pending = RwSignal::new(false);
     let problem = RwSignal::new(None::<(PwField, Msg)>);
     let server_error = RwSignal::new(None::<String>);
 
-    let submit = move |act: Act| {
-        let Act::Submit(_, fields) = act else {
-            return;
-        };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         if pending.get_untracked() {
             return;
         }
         let username = session
             .user
             .with_untracked(|u| u.as_ref().map(|m| m.username.clone()).unwrap_or_default());
-        let [c, n, f] = ["current", "new", "confirm"].map(|k| fields.text(k).to_string());
-        typed.set([c.clone(), n.clone(), f.clone()]);
+        let [c, n, f] = typed.map(|s| s.get_untracked());
         server_error.set(None);
         if let Err(p) = check_password_form(&c, &n, &f, &username) {
             problem.set(Some(p));
@@ -90,100 +103,52 @@ pub fn ChangePassword() -> impl IntoView {
             }
         });
     };
-    let html = move || {
-        typed.with(|typed| {
-            problem.with(|p| {
-                password_html(
-                    mandatory,
-                    typed,
-                    p.as_ref().map(|(f, m)| (*f, msg(m))),
-                    server_error.get().as_deref(),
-                    pending.get(),
-                )
-            })
+    let fields = FIELDS
+        .into_iter()
+        .zip(typed)
+        .map(|((field, label, id, auto), value)| {
+            let placeholder = if mandatory && field == PwField::Current {
+                t(K::PasswordCurrentHint)
+            } else {
+                ""
+            };
+            view! {
+                <label class="field">
+                    <span class="label">{t(label)}</span>
+                    <input
+                        id=id
+                        type="password"
+                        autocomplete=auto
+                        placeholder=placeholder
+                        prop:value=value
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </label>
+                // The problem sits under its own field.
+                {move || {
+                    problem
+                        .with(|p| p.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| msg(m)))
+                        .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+                }}
+            }
         })
-    };
+        .collect_view();
 
     let back = (!mandatory).then_some("/");
     view! {
         <Page class="password" title=K::PasswordTitle back=back>
-            {region("", html, submit)}
+            <form id="password-form" class="card form" novalidate on:submit=submit>
+                {mandatory.then(|| view! { <p class="banner info">{t(K::PasswordMandatory)}</p> })}
+                <p class="hint">{t(K::PasswordRules)}</p>
+                {fields}
+                {move || server_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button id="password-submit" type="submit" class="btn btn-primary btn-block" disabled=pending>
+                    {move || pending.get().then(|| view! { <Spinner/> })}
+                    {move || t(if pending.get() { K::Saving } else { K::PasswordSubmit })}
+                </button>
+            </form>
         </Page>
     }
-}
-
-/// The form: what was typed, the problem under its field, the server's error, a spinner
-/// while saving.
-pub fn password_html(
-    mandatory: bool,
-    typed: &[String; 3],
-    problem: Option<(PwField, String)>,
-    server_error: Option<&str>,
-    pending: bool,
-) -> String {
-    let mut h = String::from(r#"<form id="password-form" class="card form" novalidate>"#);
-    if mandatory {
-        h += &el("p", "banner info", t(K::PasswordMandatory));
-    }
-    h += &el("p", "hint", t(K::PasswordRules));
-    let error = |m: &str| format!(r#"<p class="form-error" role="alert">{}</p>"#, esc(m));
-    for (i, (f, label, id, name, auto)) in [
-        (
-            PwField::Current,
-            K::PasswordCurrent,
-            "current-password",
-            "current",
-            "current-password",
-        ),
-        (
-            PwField::New,
-            K::PasswordNew,
-            "new-password",
-            "new",
-            "new-password",
-        ),
-        (
-            PwField::Confirm,
-            K::PasswordConfirm,
-            "confirm-password",
-            "confirm",
-            "new-password",
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let placeholder = if mandatory && f == PwField::Current {
-            t(K::PasswordCurrentHint)
-        } else {
-            ""
-        };
-        h += &field(
-            t(label),
-            &format!(
-                r#"<input id="{id}" name="{name}" type="password" autocomplete="{auto}" placeholder="{}" value="{}">"#,
-                esc(placeholder),
-                esc(&typed[i])
-            ),
-        );
-        if let Some((_, m)) = problem.as_ref().filter(|(p, _)| *p == f) {
-            h += &error(m);
-        }
-    }
-    if let Some(m) = server_error {
-        h += &error(m);
-    }
-    h += &format!(
-        r#"<button id="password-submit" type="submit" class="btn btn-primary btn-block"{}>{}{}</button>"#,
-        if pending { " disabled" } else { "" },
-        if pending { SPINNER } else { "" },
-        t(if pending {
-            K::Saving
-        } else {
-            K::PasswordSubmit
-        })
-    );
-    h + "</form>"
 }
 
 #[cfg(test)]
@@ -202,23 +167,14 @@ mod tests {
     }
 
     #[test]
-    fn problems_sit_under_their_field() {
-        let typed = ["a".to_string(), "b<".to_string(), String::new()];
-        let h = password_html(
-            true,
-            &typed,
-            Some((PwField::New, "太短".into())),
-            None,
-            false,
+    fn the_fields_are_in_order_with_their_autocomplete() {
+        let ids: Vec<&str> = FIELDS.iter().map(|f| f.2).collect();
+        assert_eq!(
+            ids,
+            ["current-password", "new-password", "confirm-password"]
         );
-        assert!(h.contains("banner info"));
-        let new_at = h.find(r#"id="new-password""#).unwrap();
-        let problem_at = h.find("太短").unwrap();
-        assert!(problem_at > new_at && problem_at < h.find(r#"id="confirm-password""#).unwrap());
-        assert!(h.contains(r#"value="b&lt;""#));
-        assert!(h.contains(r#"id="password-submit""#));
-        let h = password_html(false, &typed, None, Some("服务器错误"), true);
-        assert!(!h.contains("banner info") && h.contains("服务器错误") && h.contains("spinner"));
+        assert_eq!(FIELDS[0].3, "current-password");
+        assert!(FIELDS[1..].iter().all(|f| f.3 == "new-password"));
     }
 
     #[test]

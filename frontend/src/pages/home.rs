@@ -1,93 +1,21 @@
 //! `/`: the member's start page: who and where they are, today's tasks (the daily and
-//! weekly quizzes, modules due or half done, the mistake book) with progress, and the
-//! admin pages for staff.
+//! weekly quizzes, modules due or half done, the mistake book) with progress, the points
+//! card, the console's pages for staff, the notifications and the account.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use shared::api::auth::{Me, Role};
-use shared::api::points::{PointsSource, WeeklyGoalKind};
-use shared::api::quiz::QuizKind;
+use shared::api::notifications::NotificationPage;
+use shared::api::points::{MyPoints, WeeklyGoalKind};
+use shared::api::quiz::{Mistake, QuizKind, QuizSummary};
+use shared::api::study::ModuleSummary;
 
 use crate::answers::quiz_kind_key;
 use crate::api::{self, ApiError};
 use crate::app::use_session;
-use crate::components::{region, Fetch, Page};
+use crate::components::{load, Bar, ErrorBanner, Fetch, Page, Skeleton};
 use crate::format::{date, percent};
-use crate::html::{bar, el, error_html, esc, skeleton_html};
 use crate::i18n::{locale, role_key, source_key, t, tf, K};
-use crate::json::{b as jb, i, items, list, obj, s};
-use crate::pages::study::lessons_done;
-
-/// The catalogue key naming a points source.
-/// The points card (`MyPoints`): today, this week and all time; the streak; the weekly
-/// goal; then "x / y" per source for today.
-pub fn points_html(p: &Value) -> String {
-    let empty = Value::Null;
-    let totals = obj(p, "totals").unwrap_or(&empty);
-    let streak = obj(p, "streak").unwrap_or(&empty);
-    let goal = obj(p, "weekly_goal").unwrap_or(&empty);
-    let mut h = String::from(r#"<section class="card points"><h2 class="card-title">"#);
-    h += t(K::PointsTitle);
-    h += r#"</h2><div class="stats">"#;
-    for (label, key) in [
-        (K::PointsToday, "day"),
-        (K::PointsWeek, "week"),
-        (K::PointsAll, "all"),
-    ] {
-        h += &format!(
-            "<div><b>{}</b>{}</div>",
-            i(totals, key),
-            el("span", "", t(label))
-        );
-    }
-    h += "</div>";
-    h += &el(
-        "p",
-        "streak",
-        &format!(
-            "{} · {}",
-            tf(K::PointsStreak, &[("n", &i(streak, "current").to_string())]),
-            tf(
-                K::PointsBestStreak,
-                &[("n", &i(streak, "best").to_string())]
-            )
-        ),
-    );
-    let (target, progress) = (i(goal, "target"), i(goal, "progress"));
-    let text = if jb(goal, "reached") {
-        t(K::PointsGoalReached).to_string()
-    } else {
-        let key = match WeeklyGoalKind::parse(s(goal, "kind")) {
-            Some(WeeklyGoalKind::ActiveDays) => K::PointsGoalDays,
-            _ => K::PointsGoalPoints,
-        };
-        tf(
-            key,
-            &[
-                ("target", &target.to_string()),
-                ("progress", &progress.to_string()),
-            ],
-        )
-    };
-    h += &el("p", "goal", &text);
-    h += &bar(percent(progress, target), &text);
-    h += &el("h3", "sub-title", t(K::PointsEarned));
-    h += r#"<ul class="sources">"#;
-    for task in list(p, "tasks").iter().filter(|x| i(x, "cap") > 0) {
-        let Some(source) = PointsSource::parse(s(task, "source")) else {
-            continue;
-        };
-        h += &format!(
-            r#"<li class="{}">{}<span class="x-of-y">{}/{}</span></li>"#,
-            if jb(task, "done") { "done" } else { "" },
-            el("span", "", t(source_key(source))),
-            i(task, "points"),
-            i(task, "cap")
-        );
-    }
-    h += "</ul></section>";
-    h
-}
+use crate::pages::study::lessons_done_of;
 
 /// Where a quiz of today's list stands for the member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,46 +30,34 @@ pub enum QuizTask {
 /// What the home page lists for today.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Today {
-    /// The daily and weekly quizzes (`QuizSummary`), in that order.
-    pub quizzes: Vec<(Value, QuizTask)>,
-    /// Unfinished modules (`ModuleSummary`), those due first (earliest due date), then
-    /// those half done.
-    pub modules: Vec<Value>,
+    /// The daily and weekly quizzes, in that order.
+    pub quizzes: Vec<(QuizSummary, QuizTask)>,
+    /// Unfinished modules, those due first (earliest due date), then those half done.
+    pub modules: Vec<ModuleSummary>,
     pub mistakes: usize,
 }
 
-fn quiz_kind(q: &Value) -> Option<QuizKind> {
-    QuizKind::parse(s(q, "kind"))
-}
-
-fn due(m: &Value) -> Option<i64> {
-    obj(m, "due_at").and_then(Value::as_i64)
-}
-
-/// Picks today's tasks from the quiz and module lists (read as `Value`, see `crate::json`).
-pub fn today_tasks(quizzes: &[Value], mut modules: Vec<Value>, mistakes: usize) -> Today {
-    let mut list: Vec<(Value, QuizTask)> = quizzes
-        .iter()
-        .filter(|q| matches!(quiz_kind(q), Some(QuizKind::Daily | QuizKind::Weekly)))
+/// Picks today's tasks from the quiz and module lists.
+pub fn today_tasks(
+    quizzes: Vec<QuizSummary>,
+    mut modules: Vec<ModuleSummary>,
+    mistakes: usize,
+) -> Today {
+    let mut list: Vec<(QuizSummary, QuizTask)> = quizzes
+        .into_iter()
+        .filter(|q| matches!(q.kind, QuizKind::Daily | QuizKind::Weekly))
         .map(|q| {
-            let open = obj(q, "open_attempt_id").and_then(Value::as_i64);
-            let task = match (open, jb(q, "can_start")) {
+            let task = match (q.open_attempt_id, q.can_start) {
                 (Some(a), _) => QuizTask::Resume(a),
                 (None, true) => QuizTask::Todo,
                 (None, false) => QuizTask::Done,
             };
-            (q.clone(), task)
+            (q, task)
         })
         .collect();
-    list.sort_by_key(|(q, _)| quiz_kind(q) != Some(QuizKind::Daily));
-    modules.retain(|m| !jb(m, "completed"));
-    modules.sort_by_key(|m| {
-        (
-            due(m).unwrap_or(i64::MAX),
-            -i(m, "lessons_completed"),
-            i(m, "id"),
-        )
-    });
+    list.sort_by_key(|(q, _)| q.kind != QuizKind::Daily);
+    modules.retain(|m| !m.completed);
+    modules.sort_by_key(|m| (m.due_at.unwrap_or(i64::MAX), -m.lessons_completed, m.id));
     modules.truncate(3);
     Today {
         quizzes: list,
@@ -150,269 +66,328 @@ pub fn today_tasks(quizzes: &[Value], mut modules: Vec<Value>, mistakes: usize) 
     }
 }
 
-#[component]
-pub fn Home() -> impl IntoView {
-    let session = use_session();
-    let quizzes = Fetch::new(|| api::QUIZZES.into());
-    let modules = Fetch::new(|| api::MODULES.into());
-    let mistakes = Fetch::new(|| api::MISTAKES.into());
-    let points = Fetch::new(|| api::MY_POINTS.into());
-    let unread = Fetch::new(|| format!("{}?limit=1&unread_only=true", api::NOTIFICATIONS));
-    let html = move || {
-        let today = (|| -> Option<Result<Today, ApiError>> {
-            let q = quizzes.get()?;
-            let m = modules.get()?;
-            // The mistake count is a bonus: the tasks show without it.
-            let n = mistakes
-                .get()
-                .and_then(Result::ok)
-                .map_or(0, |v| items(&v).len());
-            Some(q.and_then(|q| m.map(|m| today_tasks(items(&q), items(&m).to_vec(), n))))
-        })();
-        let points = points.get().and_then(Result::ok);
-        let unread = unread
-            .get()
-            .and_then(Result::ok)
-            .map_or(0, |v| i(&v, "unread"));
-        session
-            .user
-            .with(|me| home_html(me.as_ref(), today, points.as_ref(), unread))
-    };
-    view! {
-        <Page class="home" title=K::AppName>
-            {region(
-                "",
-                html,
-                move |_| {
-                    quizzes.reload();
-                    modules.reload();
-                },
-            )}
-        </Page>
+/// Where a quiz task leads, what its button says and how it looks.
+pub fn quiz_task_link(quiz_id: i64, task: &QuizTask) -> (String, K, &'static str) {
+    match task {
+        QuizTask::Todo => (
+            format!("/quizzes/{quiz_id}/start"),
+            K::HomeTaskGo,
+            "task-go",
+        ),
+        QuizTask::Resume(a) => (format!("/attempts/{a}"), K::HomeTaskContinue, "task-go"),
+        QuizTask::Done => ("/history".into(), K::HomeTaskDone, "task-done"),
     }
 }
 
-/// A link of the home page's lists.
-fn link_row(href: &str, id: &str, title: K, desc: &str) -> String {
-    format!(
-        r#"<li><a href="{href}" class="link-row"{id}>{}{}</a></li>"#,
-        el("span", "link-title", t(title)),
-        el("span", "link-desc", desc)
+/// The weekly goal's line: reached, or how far along.
+pub fn goal_text(p: &MyPoints) -> String {
+    let g = &p.weekly_goal;
+    if g.reached {
+        return t(K::PointsGoalReached).into();
+    }
+    let key = match g.kind {
+        WeeklyGoalKind::ActiveDays => K::PointsGoalDays,
+        WeeklyGoalKind::Points => K::PointsGoalPoints,
+    };
+    tf(
+        key,
+        &[
+            ("target", &g.target.to_string()),
+            ("progress", &g.progress.to_string()),
+        ],
     )
 }
 
-/// The whole home page: who and where the member is, today's tasks (placeholder lines
-/// while loading, the error with a retry button), the points card, the admin pages for
-/// staff, the notifications (how many are unread) and the account.
-pub fn home_html(
-    me: Option<&Me>,
-    today: Option<Result<Today, ApiError>>,
-    points: Option<&Value>,
-    unread: i64,
-) -> String {
-    let role = me.map_or(Role::Member, |m| m.role);
-    let text =
-        |f: fn(&Me) -> Option<&str>, none: K| me.and_then(f).unwrap_or_else(|| t(none)).to_string();
-    let mut h = String::from(r#"<section class="card hero">"#);
-    h += &el("p", "hero-org", me.map_or("", |m| &m.organization_name));
-    h += &el(
-        "h2",
-        "hero-name",
-        &tf(
-            K::HomeGreeting,
-            &[("name", me.map_or("", |m| &m.display_name))],
-        ),
-    );
-    h += &el(
-        "span",
-        "badge",
-        if me.is_some() { t(role_key(role)) } else { "" },
-    );
-    h += r#"<dl class="facts">"#;
-    for (label, value) in [
-        (
-            K::HomeBranch,
-            text(|m| m.branch_name.as_deref(), K::HomeNoBranch),
-        ),
+/// The staff's links to the console: (href, id, title, description); none for members.
+pub fn manage_links(role: Role) -> Vec<(&'static str, &'static str, K, K)> {
+    let mut links = match role {
+        Role::Member => return vec![],
+        Role::Organizer | Role::Admin => vec![
+            ("/admin/org", "", K::HomeManageOrg, K::HomeManageOrgDesc),
+            (
+                "/admin/members",
+                "",
+                K::HomeManageMembers,
+                K::HomeManageMembersDesc,
+            ),
+            (
+                "/admin/questions",
+                "to-bank",
+                K::ManageQuestions,
+                K::ManageQuestionsDesc,
+            ),
+            (
+                "/admin/dashboard",
+                "to-dashboard",
+                K::DashTitle,
+                K::DashDesc,
+            ),
+            (
+                "/admin/quizzes",
+                "to-quizzes",
+                K::ManageQuizzes,
+                K::ManageQuizzesDesc,
+            ),
+        ],
+    };
+    if role == Role::Admin {
+        links.push(("/admin/audit", "to-audit", K::AuditTitle, K::AuditDesc));
+        links.push((
+            "/admin/points",
+            "",
+            K::HomeManagePoints,
+            K::HomeManagePointsDesc,
+        ));
+    }
+    links
+}
+
+/// A link of the home page's lists.
+#[component]
+fn LinkRow(
+    href: &'static str,
+    #[prop(optional)] id: &'static str,
+    title: K,
+    desc: String,
+) -> impl IntoView {
+    view! {
+        <li>
+            <a href=href class="link-row" id=(!id.is_empty()).then_some(id)>
+                <span class="link-title">{t(title)}</span>
+                <span class="link-desc">{desc}</span>
+            </a>
+        </li>
+    }
+}
+
+/// Who and where the member is.
+#[component]
+fn Hero(me: Me) -> impl IntoView {
+    let or = |v: Option<String>, none: K| v.unwrap_or_else(|| t(none).into());
+    let facts = [
+        (K::HomeBranch, or(me.branch_name, K::HomeNoBranch)),
         (
             K::HomeYouthGroup,
-            text(|m| m.youth_group_name.as_deref(), K::HomeNoYouthGroup),
+            or(me.youth_group_name, K::HomeNoYouthGroup),
         ),
-    ] {
-        h += &format!(
-            "<div>{}{}</div>",
-            el("dt", "", t(label)),
-            el("dd", "", &value)
-        );
+    ];
+    view! {
+        <section class="card hero">
+            <p class="hero-org">{me.organization_name}</p>
+            <h2 class="hero-name">{tf(K::HomeGreeting, &[("name", &me.display_name)])}</h2>
+            <span class="badge">{t(role_key(me.role))}</span>
+            <dl class="facts">
+                {facts
+                    .into_iter()
+                    .map(|(label, value)| view! { <div><dt>{t(label)}</dt><dd>{value}</dd></div> })
+                    .collect_view()}
+            </dl>
+        </section>
     }
-    h += r#"</dl></section><section class="card today">"#;
-    h += &el("h2", "card-title", t(K::HomeTodayTasks));
-    h += &match today {
-        None => skeleton_html(3),
-        Some(Err(e)) => error_html(&e, true),
-        Some(Ok(tasks)) => tasks_html(&tasks),
-    };
-    h += "</section>";
-    if let Some(p) = points {
-        h += &points_html(p);
+}
+
+/// One row of today's tasks.
+#[component]
+fn TaskRow(
+    href: String,
+    class: &'static str,
+    name: String,
+    sub: String,
+    state: K,
+    state_class: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <li>
+            <a class=format!("task {class}") href=href>
+                <span class="task-name">{name}</span>
+                <span class="task-sub">{sub}</span>
+                <span class=state_class>{t(state)}</span>
+                {children.map(|c| c())}
+            </a>
+        </li>
     }
-    if matches!(role, Role::Admin | Role::Organizer) && me.is_some() {
-        h += r#"<section class="card">"#;
-        h += &el("h2", "card-title", t(K::HomeManage));
-        h += r#"<ul class="link-list">"#;
-        h += &link_row("/admin/org", "", K::HomeManageOrg, t(K::HomeManageOrgDesc));
-        h += &link_row(
-            "/admin/members",
-            "",
-            K::HomeManageMembers,
-            t(K::HomeManageMembersDesc),
-        );
-        h += &link_row(
-            "/admin/questions",
-            r#" id="to-bank""#,
-            K::ManageQuestions,
-            t(K::ManageQuestionsDesc),
-        );
-        h += &link_row(
-            "/admin/dashboard",
-            r#" id="to-dashboard""#,
-            K::DashTitle,
-            t(K::DashDesc),
-        );
-        h += &link_row(
-            "/admin/quizzes",
-            r#" id="to-quizzes""#,
-            K::ManageQuizzes,
-            t(K::ManageQuizzesDesc),
-        );
-        if role == Role::Admin {
-            h += &link_row(
-                "/admin/audit",
-                r#" id="to-audit""#,
-                K::AuditTitle,
-                t(K::AuditDesc),
-            );
-            h += &link_row(
-                "/admin/points",
-                "",
-                K::HomeManagePoints,
-                t(K::HomeManagePointsDesc),
-            );
-        }
-        h += "</ul></section>";
-    }
-    h += r#"<section class="card">"#;
-    h += &el("h2", "card-title", t(K::HomeAccount));
-    h += r#"<ul class="link-list">"#;
-    let notices = if unread > 0 {
-        tf(K::NoticeUnread, &[("n", &unread.to_string())])
-    } else {
-        t(K::NoticeDue).to_string()
-    };
-    h += &link_row(
-        "/notifications",
-        r#" id="to-notifications""#,
-        K::NoticeTitle,
-        &notices,
-    );
-    h += &link_row("/password", "", K::PasswordTitle, t(K::PasswordRules));
-    h += "</ul></section>";
-    h
 }
 
 /// Today's tasks as a list of links, each with its state.
-pub fn tasks_html(tasks: &Today) -> String {
+#[component]
+pub fn Tasks(today: Today) -> impl IntoView {
     let all_done =
-        tasks.quizzes.iter().all(|(_, s)| *s == QuizTask::Done) && tasks.modules.is_empty();
-    let mut h = String::new();
-    if all_done {
-        h += &el("p", "banner success", t(K::HomeAllDone));
-    }
-    h += r#"<ul class="tasks">"#;
-    let row = |href: &str,
-               class: &str,
-               name: &str,
-               sub: &str,
-               state: &str,
-               state_class: &str,
-               extra: &str| {
-        format!(
-            r#"<li><a class="task {class}" href="{}">{}{}{}{extra}</a></li>"#,
-            esc(href),
-            el("span", "task-name", name),
-            el("span", "task-sub", sub),
-            el("span", state_class, state),
-        )
-    };
-    for (q, state) in &tasks.quizzes {
-        let (href, label, class) = match state {
-            QuizTask::Todo => (
-                format!("/quizzes/{}/start", i(q, "id")),
-                t(K::HomeTaskGo),
-                "task-go",
-            ),
-            QuizTask::Resume(a) => (format!("/attempts/{a}"), t(K::HomeTaskContinue), "task-go"),
-            QuizTask::Done => ("/history".to_string(), t(K::HomeTaskDone), "task-done"),
-        };
-        let kind = quiz_kind(q).unwrap_or(QuizKind::Daily);
-        let sub = tf(
-            K::QuizQuestions,
-            &[("n", &i(q, "question_count").to_string())],
-        );
-        h += &row(
-            &href,
-            kind.as_str(),
-            t(quiz_kind_key(kind)),
-            &sub,
-            label,
-            class,
-            "",
-        );
-    }
-    for m in &tasks.modules {
-        let sub = match due(m) {
+        today.quizzes.iter().all(|(_, s)| *s == QuizTask::Done) && today.modules.is_empty();
+    let quizzes = today.quizzes.into_iter().map(|(q, task)| {
+        let (href, state, state_class) = quiz_task_link(q.id, &task);
+        let sub = tf(K::QuizQuestions, &[("n", &q.question_count.to_string())]);
+        view! {
+            <TaskRow href class=q.kind.as_str() name=t(quiz_kind_key(q.kind)).into() sub state state_class/>
+        }
+    });
+    let modules = today.modules.into_iter().map(|m| {
+        let sub = match m.due_at {
             Some(d) => tf(K::StudyDue, &[("date", &date(d, locale()))]),
-            None => lessons_done(m),
+            None => lessons_done_of(&m),
         };
-        let progress = bar(
-            percent(i(m, "lessons_completed"), i(m, "lesson_count")),
-            &sub,
-        );
-        h += &row(
-            &format!("/modules/{}", i(m, "id")),
-            "module-task",
-            s(m, "title"),
-            &sub,
-            t(K::HomeContinueStudy),
-            "task-go",
-            &progress,
-        );
+        let p = percent(m.lessons_completed, m.lesson_count);
+        view! {
+            <TaskRow
+                href=format!("/modules/{}", m.id)
+                class="module-task"
+                name=m.title
+                sub=sub.clone()
+                state=K::HomeContinueStudy
+                state_class="task-go"
+            >
+                <Bar percent=p label=sub.clone()/>
+            </TaskRow>
+        }
+    });
+    let mistakes = (today.mistakes > 0).then(|| {
+        let sub = tf(K::HomeMistakes, &[("n", &today.mistakes.to_string())]);
+        view! {
+            <TaskRow href="/mistakes".into() class="" name=t(K::MistakeBook).into() sub state=K::HomeTaskGo state_class="task-go"/>
+        }
+    });
+    view! {
+        {all_done.then(|| view! { <p class="banner success">{t(K::HomeAllDone)}</p> })}
+        <ul class="tasks">
+            {quizzes.collect_view()}
+            {modules.collect_view()}
+            {mistakes}
+        </ul>
     }
-    if tasks.mistakes > 0 {
-        let sub = tf(K::HomeMistakes, &[("n", &tasks.mistakes.to_string())]);
-        h += &row(
-            "/mistakes",
-            "",
-            t(K::MistakeBook),
-            &sub,
-            t(K::HomeTaskGo),
-            "task-go",
-            "",
-        );
+}
+
+/// The points card: today, this week and all time; the streak; the weekly goal; then
+/// "x / y" per source for today.
+#[component]
+pub fn PointsCard(points: MyPoints) -> impl IntoView {
+    let goal = goal_text(&points);
+    let g = &points.weekly_goal;
+    let progress = percent(g.progress, g.target);
+    let totals = [
+        (K::PointsToday, points.totals.day),
+        (K::PointsWeek, points.totals.week),
+        (K::PointsAll, points.totals.all),
+    ];
+    let streak = format!(
+        "{} · {}",
+        tf(
+            K::PointsStreak,
+            &[("n", &points.streak.current.to_string())]
+        ),
+        tf(
+            K::PointsBestStreak,
+            &[("n", &points.streak.best.to_string())]
+        )
+    );
+    let sources = points.tasks.into_iter().filter(|x| x.cap > 0).map(|x| {
+        view! {
+            <li class=if x.done { "done" } else { "" }>
+                <span>{t(source_key(x.source))}</span>
+                <span class="x-of-y">{format!("{}/{}", x.points, x.cap)}</span>
+            </li>
+        }
+    });
+    view! {
+        <section class="card points">
+            <h2 class="card-title">{t(K::PointsTitle)}</h2>
+            <div class="stats">
+                {totals
+                    .into_iter()
+                    .map(|(label, n)| view! { <div><b>{n}</b><span>{t(label)}</span></div> })
+                    .collect_view()}
+            </div>
+            <p class="streak">{streak}</p>
+            <p class="goal">{goal.clone()}</p>
+            <Bar percent=progress label=goal/>
+            <h3 class="sub-title">{t(K::PointsEarned)}</h3>
+            <ul class="sources">{sources.collect_view()}</ul>
+        </section>
     }
-    h += "</ul>";
-    h
+}
+
+/// Today's tasks once both lists are in; the mistake count is a bonus the tasks show
+/// without.
+fn today_of(quizzes: Fetch, modules: Fetch, mistakes: Fetch) -> Option<Result<Today, ApiError>> {
+    let q = quizzes.read::<Vec<QuizSummary>>()?;
+    let m = modules.read::<Vec<ModuleSummary>>()?;
+    let n = mistakes
+        .read::<Vec<Mistake>>()
+        .and_then(Result::ok)
+        .map_or(0, |v| v.len());
+    Some(q.and_then(|q| m.map(|m| today_tasks(q, m, n))))
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let session = use_session();
+    let quizzes = load(|| api::QUIZZES.into());
+    let modules = load(|| api::MODULES.into());
+    let mistakes = load(|| api::MISTAKES.into());
+    let points = load(|| api::MY_POINTS.into());
+    let unread = load(|| format!("{}?limit=1&unread_only=true", api::NOTIFICATIONS));
+    let retry = move |_| {
+        quizzes.reload();
+        modules.reload();
+    };
+    let tasks = move || match today_of(quizzes, modules, mistakes) {
+        None => view! { <Skeleton lines=3/> }.into_any(),
+        Some(Err(error)) => view! { <ErrorBanner error on_retry=retry/> }.into_any(),
+        Some(Ok(today)) => view! { <Tasks today/> }.into_any(),
+    };
+    let notices = move || match unread.read::<NotificationPage>().and_then(Result::ok) {
+        Some(p) if p.unread > 0 => tf(K::NoticeUnread, &[("n", &p.unread.to_string())]),
+        _ => t(K::NoticeDue).into(),
+    };
+    let role = move || session.with_me(|m| Some(m.role));
+    view! {
+        <Page class="home" title=K::AppName>
+            {move || session.user.get().map(|me| view! { <Hero me/> })}
+            <section class="card today">
+                <h2 class="card-title">{t(K::HomeTodayTasks)}</h2>
+                {tasks}
+            </section>
+            {move || {
+                points
+                    .read::<MyPoints>()
+                    .and_then(Result::ok)
+                    .map(|points| view! { <PointsCard points/> })
+            }}
+            {move || {
+                let links = manage_links(role()?);
+                (!links.is_empty())
+                    .then(|| {
+                        view! {
+                            <section class="card">
+                                <h2 class="card-title">{t(K::HomeManage)}</h2>
+                                <ul class="link-list">
+                                    {links
+                                        .into_iter()
+                                        .map(|(href, id, title, desc)| view! { <LinkRow href id title desc=t(desc).into()/> })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
+            }}
+            <section class="card">
+                <h2 class="card-title">{t(K::HomeAccount)}</h2>
+                <ul class="link-list">
+                    {move || view! { <LinkRow href="/notifications" id="to-notifications" title=K::NoticeTitle desc=notices()/> }}
+                    <LinkRow href="/password" title=K::PasswordTitle desc=t(K::PasswordRules).into()/>
+                </ul>
+            </section>
+        </Page>
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    use shared::api::quiz::QuizSummary;
-    use shared::api::study::ModuleSummary;
+    use shared::api::points::{PointsSource, PointsTotals, Streak, TodayTask, WeeklyGoal};
 
-    fn quiz(id: i64, kind: QuizKind, can_start: bool, open: Option<i64>) -> Value {
-        serde_json::to_value(QuizSummary {
+    fn quiz(id: i64, kind: QuizKind, can_start: bool, open: Option<i64>) -> QuizSummary {
+        QuizSummary {
             id,
             title: format!("q{id}"),
             kind,
@@ -427,12 +402,11 @@ mod tests {
             can_start,
             blocked_reason: None,
             open_attempt_id: open,
-        })
-        .unwrap()
+        }
     }
 
-    fn module(id: i64, due: Option<i64>, done: i64, completed: bool) -> Value {
-        serde_json::to_value(ModuleSummary {
+    fn module(id: i64, due: Option<i64>, done: i64, completed: bool) -> ModuleSummary {
+        ModuleSummary {
             id,
             title: format!("m{id}"),
             track: shared::api::study::Track::Theory,
@@ -441,68 +415,32 @@ mod tests {
             lesson_count: 5,
             lessons_completed: done,
             completed,
-        })
-        .unwrap()
+        }
     }
 
     #[test]
     fn today_lists_daily_then_weekly_with_their_state() {
-        let qs = [
+        let qs = vec![
             quiz(1, QuizKind::Weekly, false, None),
             quiz(2, QuizKind::Exam, true, None),
             quiz(3, QuizKind::Daily, true, Some(9)),
         ];
-        let today = today_tasks(&qs, vec![], 0);
+        let today = today_tasks(qs, vec![], 0);
         let got: Vec<(i64, QuizTask)> = today
             .quizzes
             .iter()
-            .map(|(q, st)| (i(q, "id"), st.clone()))
+            .map(|(q, st)| (q.id, st.clone()))
             .collect();
         assert_eq!(got, [(3, QuizTask::Resume(9)), (1, QuizTask::Done)]);
-        let h = tasks_html(&today);
-        assert!(h.contains(r#"href="/attempts/9""#));
-        assert!(h.contains("已完成"));
-        let fresh = today_tasks(&[quiz(4, QuizKind::Daily, true, None)], vec![], 2);
-        let h = tasks_html(&fresh);
-        assert!(h.contains(r#"href="/quizzes/4/start""#));
-        assert!(h.contains("错题本中有2道题待巩固"));
-        assert!(!h.contains("banner success"));
-    }
-
-    #[test]
-    fn the_page_shows_who_the_tasks_and_staff_links() {
-        let me = |role| Me {
-            id: 1,
-            username: "m001".into(),
-            display_name: "张<三>".into(),
-            role,
-            branch_id: None,
-            branch_name: Some("机关第一党支部".into()),
-            youth_group_id: None,
-            youth_group_name: None,
-            organization_name: "市委".into(),
-            scope: Default::default(),
-            must_change_password: false,
-        };
-        let member = me(Role::Member);
-        let h = home_html(Some(&member), None, None, 2);
-        assert!(h.contains("张&lt;三&gt;"));
-        assert!(h.contains(">机关第一党支部</dd>"));
-        assert!(h.contains("skeleton"));
-        assert!(!h.contains("/admin/"));
-        assert!(h.contains(r#"href="/password""#));
-        assert!(h.contains(r#"id="to-notifications""#));
-        let organizer = me(Role::Organizer);
-        let today = today_tasks(&[quiz(4, QuizKind::Daily, true, None)], vec![], 0);
-        let h = home_html(Some(&organizer), Some(Ok(today)), None, 0);
-        assert!(h.contains(r#"id="to-bank""#) && h.contains(r#"id="to-quizzes""#));
-        assert!(!h.contains("/admin/points"));
-        assert!(h.contains(r#"<ul class="tasks">"#));
-        let admin = me(Role::Admin);
-        let err = crate::api::decode_error(500, "");
-        let h = home_html(Some(&admin), Some(Err(err)), None, 0);
-        assert!(h.contains("/admin/points") && h.contains(r#"data-action="retry""#));
-        assert!(h.contains(r#"id="to-audit""#) && h.contains(r#"id="to-dashboard""#));
+        assert_eq!(
+            quiz_task_link(3, &QuizTask::Resume(9)).0,
+            "/attempts/9".to_string()
+        );
+        assert_eq!(quiz_task_link(1, &QuizTask::Done).1, K::HomeTaskDone);
+        assert_eq!(
+            quiz_task_link(4, &QuizTask::Todo),
+            ("/quizzes/4/start".into(), K::HomeTaskGo, "task-go")
+        );
     }
 
     #[test]
@@ -513,12 +451,50 @@ mod tests {
             module(3, Some(1_000), 0, false),
             module(4, None, 5, true),
             module(5, None, 3, false),
+            module(6, None, 0, false),
         ];
-        let ids: Vec<i64> = today_tasks(&[], ms, 0)
+        let ids: Vec<i64> = today_tasks(vec![], ms, 0)
             .modules
             .iter()
-            .map(|m| i(m, "id"))
+            .map(|m| m.id)
             .collect();
         assert_eq!(ids, [3, 2, 5]);
+    }
+
+    #[test]
+    fn staff_see_the_console_pages_they_may_open() {
+        assert!(manage_links(Role::Member).is_empty());
+        let org: Vec<&str> = manage_links(Role::Organizer).iter().map(|l| l.0).collect();
+        assert!(org.contains(&"/admin/questions") && org.contains(&"/admin/dashboard"));
+        assert!(!org.contains(&"/admin/points") && !org.contains(&"/admin/audit"));
+        let admin: Vec<&str> = manage_links(Role::Admin).iter().map(|l| l.0).collect();
+        assert!(admin.contains(&"/admin/points") && admin.contains(&"/admin/audit"));
+    }
+
+    #[test]
+    fn the_weekly_goal_says_how_far_along() {
+        let mut p = MyPoints {
+            day: "2026-12-04".into(),
+            tasks: vec![TodayTask {
+                source: PointsSource::SignIn,
+                points: 1,
+                cap: 1,
+                points_per_unit: 1,
+                done: true,
+            }],
+            totals: PointsTotals::default(),
+            streak: Streak::default(),
+            weekly_goal: WeeklyGoal {
+                kind: WeeklyGoalKind::ActiveDays,
+                target: 5,
+                progress: 2,
+                reached: false,
+                week: "W:2026-11-30".into(),
+            },
+        };
+        let text = goal_text(&p);
+        assert!(text.contains('5') && text.contains('2'), "{text}");
+        p.weekly_goal.reached = true;
+        assert_eq!(goal_text(&p), t(K::PointsGoalReached));
     }
 }

@@ -1,23 +1,19 @@
 //! `/lessons/{id}`: the lesson reader. While the page is on screen and focused it reports
 //! to the server every `heartbeat_secs`; the server credits study time from those reports
 //! alone. A bar under the top bar shows how far the reader has scrolled; reaching the end
-//! is reported too, since completing a lesson needs both the time and the end. The
-//! lesson is read as `Value` (see `crate::json`).
+//! is reported too, since completing a lesson needs both the time and the end.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
-use shared::api::study::LessonProgress;
+use shared::api::study::{LessonProgress, LessonView};
 
 use crate::api;
 use crate::browser;
-use crate::components::{Fetch, Page};
+use crate::components::{load, show, Loaded, Page};
 use crate::format::duration;
-use crate::html::{button_link, el, Html};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{i, obj, s};
 
 /// How far through the text the reader is, 0–100: scrolled pixels over scrollable pixels
 /// (a lesson that fits the screen is read through).
@@ -36,20 +32,20 @@ pub fn at_end(scrolled: f64, viewport: f64, height: f64) -> bool {
 
 #[component]
 pub fn Lesson(id: i64) -> impl IntoView {
-    let lesson = Fetch::new(move || api::lesson_url(id));
+    let lesson = load(move || api::lesson_url(id));
     view! {
         <Page class="lesson" title=K::LessonTitle back=Some("/study")>
-            {lesson.show(8, |l| view! { <Reader l=l/> }.into_any())}
+            <Loaded data=lesson lines=8 ok=show(|lesson: LessonView| view! { <Reader lesson/> })/>
         </Page>
     }
 }
 
 #[component]
-fn Reader(l: Value) -> impl IntoView {
-    let id = i(&l, "id");
-    let start = progress_of(&l);
-    let reached_end = RwSignal::new(start.reached_end);
-    let progress = RwSignal::new(start);
+fn Reader(lesson: LessonView) -> impl IntoView {
+    let l = lesson;
+    let id = l.id;
+    let reached_end = RwSignal::new(l.progress.reached_end);
+    let progress = RwSignal::new(l.progress.clone());
     let read = RwSignal::new(0i64);
     let beat = move || {
         spawn_local(async move {
@@ -70,7 +66,7 @@ fn Reader(l: Value) -> impl IntoView {
         }
     };
     let scroll = window_event_listener(leptos::ev::scroll, move |_| on_scroll());
-    let every = Duration::from_secs(i(&l, "heartbeat_secs").clamp(5, 120) as u64);
+    let every = Duration::from_secs(l.heartbeat_secs.clamp(5, 120) as u64);
     let timer = set_interval_with_handle(
         move || {
             if browser::page_active() {
@@ -94,107 +90,61 @@ fn Reader(l: Value) -> impl IntoView {
         }
     });
 
+    let place = format!(
+        "{} · {}",
+        l.module_title,
+        tf(K::LessonN, &[("n", &l.position.to_string())])
+    );
     view! {
         <div class="read-bar">
             <div class="bar" aria-hidden="true">
                 <span style=move || format!("width:{}%", read.get())></span>
             </div>
         </div>
-        <Html html=lesson_html(&l)/>
+        <article class="card lesson-body">
+            <p class="muted small">{place}</p>
+            <h2 class="lesson-title">{l.title}</h2>
+            <p class="lesson-source">{tf(K::LessonSource, &[("source", &l.source)])}</p>
+            // Rendered from Markdown and sanitized on the server (raw HTML escaped there):
+            // the one place the app puts HTML on screen.
+            <div class="prose" inner_html=l.html></div>
+        </article>
         <section class="card study-status" aria-live="polite">
-            {move || view! { <Html html=status_html(&progress.get())/> }}
+            {move || {
+                let (line, need) = study_status(&progress.get());
+                view! {
+                    <p class=if need.is_none() { "study-line done" } else { "study-line" }>{line}</p>
+                    {need.map(|n| view! { <p class="muted small">{n}</p> })}
+                }
+            }}
             <p class="muted small">{t(K::LessonPaused)}</p>
         </section>
-        <Html html=lesson_nav_html(&l)/>
+        <nav class="lesson-nav">
+            {l.prev_id.map(|p| view! {
+                <a class="btn btn-outline" href=format!("/lessons/{p}")>{t(K::LessonPrev)}</a>
+            })}
+            <a class="btn btn-ghost" href=format!("/modules/{}", l.module_id)>{t(K::LessonToc)}</a>
+            {l.next_id.map(|n| view! {
+                <a class="btn btn-primary" id="lesson-next" href=format!("/lessons/{n}")>{t(K::LessonNext)}</a>
+            })}
+        </nav>
     }
 }
 
-/// The reader's progress on the lesson (`LessonView.progress`).
-pub fn progress_of(l: &Value) -> LessonProgress {
-    // Already its `shared` type; the rest of the page still reads `Value` until converted.
-    obj(l, "progress")
-        .and_then(|p| serde_json::from_value(p.clone()).ok())
-        .unwrap_or(LessonProgress {
-            credited_seconds: 0,
-            min_seconds: 0,
-            reached_end: false,
-            completed: false,
-        })
-}
-
-/// The lesson text (`LessonView`) with its place and source. `l.html` comes rendered and sanitized from
-/// the server (raw HTML in the Markdown is escaped there).
-pub fn lesson_html(l: &Value) -> String {
-    format!(
-        r#"<article class="card lesson-body">{}{}{}<div class="prose">{}</div></article>"#,
-        el(
-            "p",
-            "muted small",
-            &format!(
-                "{} · {}",
-                s(l, "module_title"),
-                tf(K::LessonN, &[("n", &i(l, "position").to_string())])
-            )
-        ),
-        el("h2", "lesson-title", s(l, "title")),
-        el(
-            "p",
-            "lesson-source",
-            &tf(K::LessonSource, &[("source", s(l, "source"))])
-        ),
-        s(l, "html")
-    )
-}
-
-/// Previous lesson, contents, next lesson.
-pub fn lesson_nav_html(l: &Value) -> String {
-    let id = |key| obj(l, key).and_then(Value::as_i64);
-    let mut h = String::from(r#"<nav class="lesson-nav">"#);
-    if let Some(p) = id("prev_id") {
-        h += &button_link(
-            &format!("/lessons/{p}"),
-            "btn-outline",
-            "",
-            t(K::LessonPrev),
-        );
-    }
-    h += &button_link(
-        &format!("/modules/{}", i(l, "module_id")),
-        "btn-ghost",
-        "",
-        t(K::LessonToc),
-    );
-    if let Some(n) = id("next_id") {
-        h += &button_link(
-            &format!("/lessons/{n}"),
-            "btn-primary",
-            "lesson-next",
-            t(K::LessonNext),
-        );
-    }
-    h += "</nav>";
-    h
-}
-
-/// Time studied and what completing the lesson still needs.
-pub fn status_html(p: &LessonProgress) -> String {
+/// Time studied and, until the lesson is complete, what completing it still needs.
+pub fn study_status(p: &LessonProgress) -> (String, Option<String>) {
     if p.completed {
-        return el("p", "study-line done", t(K::LessonCompleted));
+        return (t(K::LessonCompleted).into(), None);
     }
-    el(
-        "p",
-        "study-line",
-        &tf(
+    (
+        tf(
             K::LessonStudied,
             &[("time", &duration(p.credited_seconds, locale()))],
         ),
-    ) + &el(
-        "p",
-        "muted small",
-        &tf(
+        Some(tf(
             K::LessonNeed,
             &[("time", &duration(p.min_seconds, locale()))],
-        ),
+        )),
     )
 }
 
@@ -218,14 +168,11 @@ mod tests {
             reached_end: false,
             completed: false,
         };
-        let h = status_html(&p);
-        assert!(h.contains("已学习1分钟"));
-        assert!(h.contains("学满3分钟并阅读至文末即完成本课"));
+        let (line, need) = study_status(&p);
+        assert_eq!(line, "已学习1分钟");
+        assert_eq!(need.as_deref(), Some("学满3分钟并阅读至文末即完成本课"));
         p.completed = true;
-        assert_eq!(
-            status_html(&p),
-            r#"<p class="study-line done">本课已学完</p>"#
-        );
+        assert_eq!(study_status(&p), ("本课已学完".into(), None));
     }
 
     #[test]

@@ -1,31 +1,26 @@
 //! `/mistakes`: the mistake book (错题本), grouped by module and category, each question
 //! with its key, explanation and source; one button starts a practice round over it.
-//! The book is read as `Value` (see `crate::json`): it is only displayed.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use shared::api::quiz::Mistake;
 
-use crate::answers::{answer_of, question_kind};
 use crate::api;
-use crate::components::{review_html, Fetch, Page, Review, Reviews};
-use crate::html::{button_link, el};
+use crate::components::{load, show, Loaded, Page, Reviewed, Reviews};
 use crate::i18n::{t, tf, K};
-use crate::json::{i, items, opt_s, s, strings};
 
 /// The heading of a mistake's group: "module · category", or the category alone.
-fn group_of(m: &Value) -> String {
-    let category = s(m, "category");
-    match opt_s(m, "module_title") {
-        Some(t) if t != category => format!("{t} · {category}"),
-        _ => category.to_string(),
+fn group_of(m: &Mistake) -> String {
+    match &m.module_title {
+        Some(t) if *t != m.category => format!("{t} · {}", m.category),
+        _ => m.category.clone(),
     }
 }
 
-/// The book in groups (`Mistake`s), in the order groups first appear.
-pub fn group_mistakes(items: &[Value]) -> Vec<(String, Vec<&Value>)> {
-    let mut groups: Vec<(String, Vec<&Value>)> = Vec::new();
+/// The book in groups, in the order groups first appear.
+pub fn group_mistakes(items: Vec<Mistake>) -> Vec<(String, Vec<Mistake>)> {
+    let mut groups: Vec<(String, Vec<Mistake>)> = Vec::new();
     for m in items {
-        let head = group_of(m);
+        let head = group_of(&m);
         match groups.iter_mut().find(|(h, _)| *h == head) {
             Some((_, list)) => list.push(m),
             None => groups.push((head, vec![m])),
@@ -34,62 +29,66 @@ pub fn group_mistakes(items: &[Value]) -> Vec<(String, Vec<&Value>)> {
     groups
 }
 
+/// A mistake as a question looked back on, numbered `number` in the book.
+pub fn reviewed(number: usize, m: Mistake) -> Reviewed {
+    Reviewed {
+        number,
+        kind: Some(m.kind),
+        footer: Some(format!(
+            "{} · {}",
+            tf(K::MistakesWrong, &[("n", &m.wrong_count.to_string())]),
+            tf(K::MistakesProgress, &[("n", &m.right_days.to_string())]),
+        )),
+        report: Some(m.question_id),
+        stem: m.stem,
+        options: m.options,
+        answer: None,
+        key: Some(m.key),
+        correct: None,
+        explanation: Some(m.explanation),
+        source: Some(m.source),
+    }
+}
+
 /// The mistake book: the count, the rule, the practice link, then the questions by group.
-pub fn mistakes_html(items: &[Value]) -> String {
+fn book(items: Vec<Mistake>) -> impl IntoView {
     if items.is_empty() {
-        return el("p", "card empty", t(K::MistakesEmpty));
+        return view! { <p class="card empty">{t(K::MistakesEmpty)}</p> }.into_any();
     }
-    let mut h = String::from(r#"<section class="card mistakes-head">"#);
-    h += &el(
-        "h2",
-        "card-title",
-        &tf(K::MistakesCount, &[("n", &items.len().to_string())]),
-    );
-    h += &el("p", "muted small", t(K::MistakesRule));
-    h += &button_link(
-        "/mistakes/practice",
-        "btn-primary btn-block",
-        "practise-mistakes",
-        t(K::MistakesPractice),
-    );
-    h += "</section>";
+    let count = tf(K::MistakesCount, &[("n", &items.len().to_string())]);
     let mut n = 0;
-    for (head, group) in group_mistakes(items) {
-        h += &el("h2", "section-title", &head);
-        for m in group {
-            n += 1;
-            let options = strings(m, "options");
-            let key = m.get("key").and_then(answer_of);
-            h += &review_html(&Review {
-                number: n,
-                kind: question_kind(s(m, "kind")),
-                stem: s(m, "stem"),
-                options: &options,
-                key: key.as_ref(),
-                explanation: Some(s(m, "explanation")),
-                source: Some(s(m, "source")),
-                footer: Some(format!(
-                    "{} · {}",
-                    tf(K::MistakesWrong, &[("n", &i(m, "wrong_count").to_string())]),
-                    tf(
-                        K::MistakesProgress,
-                        &[("n", &i(m, "right_days").to_string())]
-                    ),
-                )),
-                report: Some(i(m, "question_id")),
-                ..Default::default()
-            });
+    let groups = group_mistakes(items).into_iter().map(|(head, group)| {
+        let items: Vec<Reviewed> = group
+            .into_iter()
+            .map(|m| {
+                n += 1;
+                reviewed(n, m)
+            })
+            .collect();
+        view! {
+            <h2 class="section-title">{head}</h2>
+            <Reviews items/>
         }
+    });
+    view! {
+        <section class="card mistakes-head">
+            <h2 class="card-title">{count}</h2>
+            <p class="muted small">{t(K::MistakesRule)}</p>
+            <a class="btn btn-primary btn-block" id="practise-mistakes" href="/mistakes/practice">
+                {t(K::MistakesPractice)}
+            </a>
+        </section>
+        {groups.collect_view()}
     }
-    h
+    .into_any()
 }
 
 #[component]
 pub fn Mistakes() -> impl IntoView {
-    let book = Fetch::new(|| api::MISTAKES.into());
+    let list = load(|| api::MISTAKES.into());
     view! {
         <Page class="mistakes" title=K::MistakesTitle>
-            {book.show(4, |v| view! { <Reviews html=mistakes_html(items(&v))/> }.into_any())}
+            <Loaded data=list lines=4 ok=show(book)/>
         </Page>
     }
 }
@@ -97,11 +96,10 @@ pub fn Mistakes() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::quiz::Mistake;
     use shared::grading::{Answer, QuestionKind};
 
-    fn m(id: i64, module: Option<&str>, category: &str) -> Value {
-        serde_json::to_value(Mistake {
+    fn m(id: i64, module: Option<&str>, category: &str) -> Mistake {
+        Mistake {
             question_id: id,
             category: category.into(),
             module_title: module.map(Into::into),
@@ -113,35 +111,30 @@ mod tests {
             source: "第1条".into(),
             wrong_count: 2,
             right_days: 1,
-        })
-        .unwrap()
+        }
     }
 
     #[test]
     fn mistakes_group_by_module_and_category_in_first_seen_order() {
-        let items = [
+        let items = vec![
             m(1, Some("党章"), "党章"),
             m(2, Some("2023年党建工作要点"), "作风建设"),
             m(3, Some("党章"), "党章"),
             m(4, None, "其他题目"),
         ];
-        let g = group_mistakes(&items);
+        let g = group_mistakes(items);
         let heads: Vec<&str> = g.iter().map(|(h, _)| h.as_str()).collect();
         assert_eq!(heads, ["党章", "2023年党建工作要点 · 作风建设", "其他题目"]);
         assert_eq!(g[0].1.len(), 2);
     }
 
     #[test]
-    fn the_book_shows_keys_and_the_practice_link() {
-        let h = mistakes_html(&[m(1, Some("党章"), "党章")]);
-        assert!(h.contains("共1道错题"));
-        assert!(h.contains(r#"id="practise-mistakes" href="/mistakes/practice""#));
-        assert!(h.contains(r#"<li class="rv-opt key"><b>B</b>乙</li>"#));
-        assert!(h.contains("正确答案：B"));
-        assert!(h.contains("单选题"));
-        assert!(h.contains("答错2次 · 已答对1天"));
-        assert!(h.contains("第1条"));
-        assert!(!h.contains("您的答案"));
-        assert!(mistakes_html(&[]).contains("错题本里没有题目"));
+    fn each_mistake_shows_its_key_tally_and_report_button() {
+        let r = reviewed(1, m(7, Some("党章"), "党章"));
+        assert_eq!(r.key, Some(Answer::Single { option: 1 }));
+        assert_eq!(r.answer, None, "the book shows no answer of the member's");
+        assert_eq!(r.footer.as_deref(), Some("答错2次 · 已答对1天"));
+        assert_eq!(r.report, Some(7));
+        assert_eq!(r.source.as_deref(), Some("第1条"));
     }
 }

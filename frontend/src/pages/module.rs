@@ -1,84 +1,82 @@
 //! `/modules/{id}`: one module: its lessons with each one's progress, and its quizzes
-//! (practice and, when required, the exam). Read as `Value` (see `crate::json`).
+//! (practice and, when required, the exam).
 
 use leptos::prelude::*;
-use serde_json::Value;
-use shared::api::quiz::QuizKind;
+use shared::api::quiz::{QuizKind, QuizSummary};
+use shared::api::study::{LessonSummary, ModuleDetail};
 
 use crate::api;
-use crate::components::{Fetch, Page};
+use crate::components::{load, show, Loaded, Page};
 use crate::format::duration;
-use crate::html::{el, esc};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, items, list, obj, s};
-use crate::pages::quizzes::quiz_card_html;
-use crate::pages::study::module_card_html;
+use crate::pages::quizzes::QuizCard;
+use crate::pages::study::ModuleCard;
 
-/// The module card and its table of contents (`ModuleDetail`).
-pub fn module_html(d: &Value) -> String {
-    let mut h = obj(d, "module")
-        .map(|m| module_card_html(m, false))
-        .unwrap_or_default();
-    h += r#"<section class="card">"#;
-    h += &el("h2", "card-title", t(K::ModuleLessons));
-    h += r#"<ol class="lesson-list">"#;
-    for l in list(d, "lessons") {
-        h += &lesson_row(l);
-    }
-    h += "</ol></section>";
-    h
-}
-
-/// A lesson of the table of contents (`LessonSummary`).
-fn lesson_row(l: &Value) -> String {
-    let empty = Value::Null;
-    let p = obj(l, "progress").unwrap_or(&empty);
-    let completed = b(p, "completed");
-    let status = if completed {
-        t(K::LessonCompleted).to_string()
+/// A lesson's line in the table of contents: done, or how long it has been studied.
+pub fn lesson_status(l: &LessonSummary) -> String {
+    if l.progress.completed {
+        t(K::LessonCompleted).into()
     } else {
         tf(
             K::LessonStudied,
-            &[("time", &duration(i(p, "credited_seconds"), locale()))],
+            &[("time", &duration(l.progress.credited_seconds, locale()))],
         )
-    };
-    format!(
-        r#"<li><a class="link-row lesson-row" href="/lessons/{}"><span class="tick{}" aria-hidden="true">{}</span><span class="link-title">{}</span><span class="link-desc">{}</span></a></li>"#,
-        i(l, "id"),
-        if completed { " done" } else { "" },
-        if completed { "✓" } else { "" },
-        esc(s(l, "title")),
-        esc(&status)
-    )
+    }
+}
+
+/// The module card and its table of contents.
+fn module_view(d: ModuleDetail) -> impl IntoView {
+    let lessons = d.lessons.into_iter().map(|l| {
+        let done = l.progress.completed;
+        let status = lesson_status(&l);
+        view! {
+            <li>
+                <a class="link-row lesson-row" href=format!("/lessons/{}", l.id)>
+                    <span class=if done { "tick done" } else { "tick" } aria-hidden="true">
+                        {if done { "✓" } else { "" }}
+                    </span>
+                    <span class="link-title">{l.title}</span>
+                    <span class="link-desc">{status}</span>
+                </a>
+            </li>
+        }
+    });
+    view! {
+        <ModuleCard module=d.module link=false/>
+        <section class="card">
+            <h2 class="card-title">{t(K::ModuleLessons)}</h2>
+            <ol class="lesson-list">{lessons.collect_view()}</ol>
+        </section>
+    }
 }
 
 /// The module's own quizzes (practice, exam), if it has any.
-pub fn module_quizzes_html(id: i64, quizzes: &[Value]) -> String {
-    let mine: Vec<&Value> = quizzes.iter().filter(|q| i(q, "module_id") == id).collect();
-    if mine.is_empty() {
-        return String::new();
-    }
-    let mut h = el("h2", "section-title", t(K::ModuleQuizzes));
-    if mine
-        .iter()
-        .any(|q| QuizKind::parse(s(q, "kind")) == Some(QuizKind::Exam))
-    {
-        h += &el("p", "muted small", t(K::ModuleNeedExam));
-    }
-    for q in mine {
-        h += &quiz_card_html(q);
-    }
-    h
+pub fn module_quizzes(id: i64, quizzes: Vec<QuizSummary>) -> Vec<QuizSummary> {
+    quizzes
+        .into_iter()
+        .filter(|q| q.module_id == Some(id))
+        .collect()
 }
 
 #[component]
 pub fn Module(id: i64) -> impl IntoView {
-    let detail = Fetch::new(move || api::module_url(id));
-    let quizzes = Fetch::new(|| api::QUIZZES.into());
+    let detail = load(move || api::module_url(id));
+    let quizzes = load(|| api::QUIZZES.into());
+    let quiz_list = move |all: Vec<QuizSummary>| {
+        let mine = module_quizzes(id, all);
+        let exam = mine.iter().any(|q| q.kind == QuizKind::Exam);
+        (!mine.is_empty()).then(|| {
+            view! {
+                <h2 class="section-title">{t(K::ModuleQuizzes)}</h2>
+                {exam.then(|| view! { <p class="muted small">{t(K::ModuleNeedExam)}</p> })}
+                {mine.into_iter().map(|quiz| view! { <QuizCard quiz/> }).collect_view()}
+            }
+        })
+    };
     view! {
         <Page class="module" title=K::ModuleTitle back=Some("/study")>
-            {detail.region(5, |d| module_html(&d))}
-            {quizzes.region(2, move |v| module_quizzes_html(id, items(&v)))}
+            <Loaded data=detail lines=5 ok=show(module_view)/>
+            <Loaded data=quizzes lines=2 ok=show(quiz_list)/>
         </Page>
     }
 }
@@ -86,7 +84,7 @@ pub fn Module(id: i64) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::study::{LessonProgress, LessonSummary, ModuleDetail, ModuleSummary, Track};
+    use shared::api::study::LessonProgress;
 
     #[test]
     fn the_table_of_contents_shows_each_lessons_progress() {
@@ -96,37 +94,46 @@ mod tests {
             reached_end: completed,
             completed,
         };
-        let lesson = |id, title: &str, p| LessonSummary {
+        let lesson = |id, p| LessonSummary {
             id,
             position: id - 10,
-            title: title.into(),
+            title: "一、强化政治建设".into(),
             source: String::new(),
             progress: p,
         };
-        let d = ModuleDetail {
-            module: ModuleSummary {
-                id: 1,
-                title: "2023年党建工作要点".into(),
-                track: Track::Theory,
-                description: String::new(),
-                due_at: None,
-                lesson_count: 2,
-                lessons_completed: 1,
-                completed: false,
-            },
-            lessons: vec![
-                lesson(11, "一、强化政治建设", progress(200, true)),
-                lesson(12, "二、强化思想建设", progress(90, false)),
-            ],
-        };
-        let h = module_html(&serde_json::to_value(d).unwrap());
-        assert!(h.contains("理论学习"));
-        assert!(h.contains(r#"href="/lessons/11"><span class="tick done""#));
-        assert!(h.contains("本课已学完"));
-        assert!(h.contains("已学习1分钟"));
-        assert!(
-            !h.contains(r#"href="/modules/1""#),
-            "no link to the page itself"
+        assert_eq!(
+            lesson_status(&lesson(11, progress(200, true))),
+            "本课已学完"
         );
+        assert_eq!(
+            lesson_status(&lesson(12, progress(90, false))),
+            "已学习1分钟"
+        );
+    }
+
+    #[test]
+    fn only_the_modules_own_quizzes_are_listed() {
+        let quiz = |id, module_id| QuizSummary {
+            id,
+            title: "t".into(),
+            kind: QuizKind::Practice,
+            module_id,
+            question_count: 5,
+            time_limit_secs: None,
+            pass_mark: None,
+            max_attempts: None,
+            opens_at: None,
+            closes_at: None,
+            attempts_used: 0,
+            can_start: true,
+            blocked_reason: None,
+            open_attempt_id: None,
+        };
+        let ids: Vec<i64> =
+            module_quizzes(1, vec![quiz(1, Some(1)), quiz(2, None), quiz(3, Some(2))])
+                .iter()
+                .map(|q| q.id)
+                .collect();
+        assert_eq!(ids, [1]);
     }
 }

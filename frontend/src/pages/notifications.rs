@@ -2,120 +2,134 @@
 //! monthly reminder), newest first, then what is due and unfinished.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use leptos::task::spawn_local;
+use shared::api::dashboard::{ItemKind, ItemRef};
+use shared::api::notifications::{DueItem, MarkRead, NotificationPage, UnreadCount};
 
 use crate::api;
-use crate::components::{region, Act, Fetch, Page};
+use crate::components::{error_text, load, show, Loaded, Page};
 use crate::format::date_time;
-use crate::html::{action, el, esc};
 use crate::i18n::{locale, t, K};
-use crate::json::{b, i, list, s};
 
 /// Where a due item is done: a module's page, or the quiz list.
-fn item_href(item: &Value) -> String {
-    if s(item, "kind") == "module" {
-        format!("/modules/{}", i(item, "id"))
+pub fn item_href(item: &ItemRef) -> String {
+    match item.kind {
+        ItemKind::Module => format!("/modules/{}", item.id),
+        ItemKind::Quiz => "/quizzes".into(),
+    }
+}
+
+/// A due item's line under its title: begun or not, and when it is due.
+pub fn due_line(d: &DueItem) -> String {
+    let state = t(if d.started {
+        K::NoticeStarted
     } else {
-        "/quizzes".to_string()
+        K::NoticeNotStarted
+    });
+    match d.item.due_at {
+        Some(at) => format!("{state} · {}", date_time(at, locale())),
+        None => state.into(),
     }
 }
 
-/// Due and unfinished items (`DueItem`s).
-pub fn due_html(due: &[Value]) -> String {
-    let mut h = String::from(r#"<section class="card"><h2 class="card-title">"#);
-    h += t(K::NoticeDue);
-    h += "</h2>";
-    if due.is_empty() {
-        return h + &el("p", "muted", t(K::NoticeNothingDue)) + "</section>";
+/// Due and unfinished items.
+fn due_list(due: Vec<DueItem>) -> impl IntoView {
+    let body = if due.is_empty() {
+        view! { <p class="muted">{t(K::NoticeNothingDue)}</p> }.into_any()
+    } else {
+        let rows = due.into_iter().map(|d| {
+            let line = due_line(&d);
+            let href = item_href(&d.item);
+            view! {
+                <li>
+                    <a class="link-row" href=href>
+                        <span class="link-title">{d.item.title}</span>
+                        <span class="link-desc">{line}</span>
+                    </a>
+                </li>
+            }
+        });
+        view! { <ul class="link-list">{rows.collect_view()}</ul> }.into_any()
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{t(K::NoticeDue)}</h2>
+            {body}
+        </section>
     }
-    h += r#"<ul class="link-list">"#;
-    for d in due {
-        let item = &d["item"];
-        h += &format!(
-            r#"<li><a class="link-row" href="{}"><span class="link-title">{}</span><span class="link-desc">{}{}</span></a></li>"#,
-            item_href(item),
-            esc(s(item, "title")),
-            t(if b(d, "started") {
-                K::NoticeStarted
-            } else {
-                K::NoticeNotStarted
-            }),
-            item["due_at"]
-                .as_i64()
-                .map(|at| format!(" · {}", esc(&date_time(at, locale()))))
-                .unwrap_or_default()
-        );
-    }
-    h + "</ul></section>"
 }
 
-/// The notifications (`NotificationPage`).
-pub fn notices_html(page: &Value) -> String {
-    let items = list(page, "items");
-    let mut h = String::from(r#"<section class="card notices"><h2 class="card-title">"#);
-    h += t(K::NoticeTitle);
-    h += "</h2>";
-    if items.is_empty() {
-        return h + &el("p", "muted", t(K::NoticeNone)) + "</section>";
+/// Who sent a notification and when.
+pub fn notice_meta(sender: Option<&str>, created_at: i64) -> String {
+    let when = date_time(created_at, locale());
+    match sender {
+        Some(x) => format!("{x} · {when}"),
+        None => when,
     }
-    if i(page, "unread") > 0 {
-        h += &action("read-all", 0, "btn-ghost btn-small", t(K::NoticeReadAll));
-    }
-    h += r#"<ul class="plain">"#;
-    for n in items {
-        h += &format!(
-            r#"<li class="notice{}"><p><b>{}</b></p>"#,
-            if n["read_at"].is_null() {
-                " unread"
-            } else {
-                ""
-            },
-            esc(s(n, "title"))
-        );
-        h += &el("p", "", s(n, "body"));
-        h += &el(
-            "p",
-            "small muted",
-            &format!(
-                "{}{}",
-                n["sender_name"]
-                    .as_str()
-                    .map(|x| format!("{x} · "))
-                    .unwrap_or_default(),
-                date_time(i(n, "created_at"), locale())
-            ),
-        );
-        h += "</li>";
-    }
-    h + "</ul></section>"
 }
 
 #[component]
 pub fn Notifications() -> impl IntoView {
-    let due = Fetch::new(|| format!("{}/due", api::NOTIFICATIONS));
-    let notices = Fetch::new(|| format!("{}?limit=50", api::NOTIFICATIONS));
-    let act = move |a: Act| {
-        if let Act::Click(what, _) = a {
-            if what == "read-all" {
-                api::spawn_call(
-                    "POST",
-                    format!("{}/read", api::NOTIFICATIONS),
-                    Some(r#"{"ids":[],"all":true}"#.into()),
-                    move |_| notices.reload(),
-                );
-            } else {
-                due.reload();
-                notices.reload();
-            }
+    let due = load(|| format!("{}/due", api::NOTIFICATIONS));
+    let notices = load(|| format!("{}?limit=50", api::NOTIFICATIONS));
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let read_all = move |_| {
+        if busy.get_untracked() {
+            return;
         }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let body = MarkRead {
+                ids: vec![],
+                all: true,
+            };
+            let sent =
+                api::send::<_, UnreadCount>("POST", &format!("{}/read", api::NOTIFICATIONS), &body)
+                    .await;
+            match sent {
+                Ok(_) => notices.reload(),
+                Err(e) => {
+                    error.try_set(Some(error_text(&e)));
+                }
+            }
+            busy.try_set(false);
+        });
     };
-    let html = move || {
-        notices.html(4, |n: Value| notices_html(&n))
-            + &due.html(3, |d: Value| due_html(crate::json::items(&d)))
+    let notice_list = move |page: NotificationPage| {
+        let body = if page.items.is_empty() {
+            view! { <p class="muted">{t(K::NoticeNone)}</p> }.into_any()
+        } else {
+            let rows = page.items.into_iter().map(|n| {
+                let meta = notice_meta(n.sender_name.as_deref(), n.created_at);
+                view! {
+                    <li class=if n.read_at.is_none() { "notice unread" } else { "notice" }>
+                        <p><b>{n.title}</b></p>
+                        <p>{n.body}</p>
+                        <p class="small muted">{meta}</p>
+                    </li>
+                }
+            });
+            view! { <ul class="plain">{rows.collect_view()}</ul> }.into_any()
+        };
+        view! {
+            <section class="card notices">
+                <h2 class="card-title">{t(K::NoticeTitle)}</h2>
+                {(page.unread > 0).then(|| view! {
+                    <button type="button" class="btn btn-ghost btn-small" id="read-all" disabled=busy on:click=read_all>
+                        {t(K::NoticeReadAll)}
+                    </button>
+                })}
+                {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                {body}
+            </section>
+        }
     };
     view! {
         <Page class="notifications" title=K::NoticeTitle back=Some("/")>
-            {region("", html, act)}
+            <Loaded data=notices lines=4 ok=show(notice_list)/>
+            <Loaded data=due lines=3 ok=show(due_list)/>
         </Page>
     }
 }
@@ -123,27 +137,41 @@ pub fn Notifications() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    #[test]
-    fn due_items_link_where_they_are_done() {
-        let h = due_html(&[json!({
-            "item": { "kind": "module", "id": 4, "title": "党章<学习>", "module_id": null, "due_at": null },
-            "started": true,
-        })]);
-        assert!(h.contains(r#"href="/modules/4""#));
-        assert!(h.contains("党章&lt;学习&gt;"));
-        assert!(due_html(&[]).contains(t(K::NoticeNothingDue)));
+    fn due(kind: ItemKind, started: bool, due_at: Option<i64>) -> DueItem {
+        DueItem {
+            item: ItemRef {
+                kind,
+                id: 4,
+                title: "党章<学习>".into(),
+                module_id: None,
+                due_at,
+            },
+            started,
+        }
     }
 
     #[test]
-    fn unread_notices_stand_out() {
-        let h = notices_html(&json!({ "unread": 1, "next_before_id": null, "items": [
-            { "id": 1, "kind": "reminder", "title": "请完成专项答题", "body": "截止本周五",
-              "item_kind": "quiz", "item_id": 2, "sender_name": "王书记", "created_at": 0, "read_at": null },
-        ]}));
-        assert!(h.contains("notice unread"));
-        assert!(h.contains("王书记 · "));
-        assert!(h.contains(r#"data-action="read-all""#));
+    fn due_items_link_where_they_are_done() {
+        assert_eq!(
+            item_href(&due(ItemKind::Module, true, None).item),
+            "/modules/4"
+        );
+        assert_eq!(item_href(&due(ItemKind::Quiz, true, None).item), "/quizzes");
+        assert_eq!(
+            due_line(&due(ItemKind::Quiz, true, None)),
+            t(K::NoticeStarted)
+        );
+        let line = due_line(&due(ItemKind::Quiz, false, Some(1_765_000_000_000)));
+        assert!(
+            line.starts_with(t(K::NoticeNotStarted)) && line.contains(" · "),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn notices_say_who_sent_them() {
+        assert!(notice_meta(Some("王书记"), 0).starts_with("王书记 · "));
+        assert!(!notice_meta(None, 0).contains('·'));
     }
 }

@@ -6,14 +6,13 @@
 //! The choice lives in the URL (`?board=branch&period=month`): tabs are plain links.
 
 use leptos::prelude::*;
-use serde_json::Value;
-use shared::api::points::{BoardScope, GroupKind, Measure, Period};
+use shared::api::points::{
+    BoardEntry, BoardScope, GroupBoard, GroupEntry, GroupKind, IndividualBoard, Measure, Period,
+};
 
 use crate::app::use_session;
-use crate::components::{region, Fetch, Page};
-use crate::html::{el, esc};
+use crate::components::{load, show, Loaded, Page};
 use crate::i18n::{t, tf, K};
-use crate::json::{b, f, i, list, obj, opt_s, s};
 use crate::router::{use_router, Url};
 
 /// Which leaderboard.
@@ -122,113 +121,173 @@ impl Choice {
     }
 }
 
-/// A row of links, the current one marked.
-fn chips<T: Copy + PartialEq>(items: &[(T, K)], current: T, url: impl Fn(T) -> String) -> String {
-    let mut h = String::from(r#"<nav class="chips">"#);
-    for (item, label) in items {
-        let on = if *item == current {
-            r#" aria-current="page""#
-        } else {
-            ""
-        };
-        h += &format!(
-            r#"<a class="chip" href="{}"{on}>{}</a>"#,
-            esc(&url(*item)),
-            t(*label)
-        );
+/// A row of links (label, address), the current one marked.
+#[component]
+fn Chips(links: Vec<(K, String, bool)>) -> impl IntoView {
+    view! {
+        <nav class="chips">
+            {links
+                .into_iter()
+                .map(|(label, href, on)| view! {
+                    <a class="chip" href=href aria-current=on.then_some("page")>{t(label)}</a>
+                })
+                .collect_view()}
+        </nav>
     }
-    h += "</nav>";
-    h
 }
 
-/// Board tabs and period chips; `has_group`: whether "my youth group" applies.
-pub fn choices_html(c: Choice, has_group: bool) -> String {
-    let boards: Vec<(Board, K)> = BOARDS
+/// The board tabs: (label, address, current); "my youth group" only when `has_group`.
+pub fn board_links(c: Choice, has_group: bool) -> Vec<(K, String, bool)> {
+    BOARDS
         .iter()
         .filter(|(b, _, _)| has_group || *b != Board::Individuals(BoardScope::YouthGroup))
-        .map(|(b, _, k)| (*b, *k))
-        .collect();
-    let mut h = chips(&boards, c.board, |board| {
-        Choice {
-            board,
-            measure: None,
-            ..c
-        }
-        .page_url()
-    });
-    h += &chips(&PERIODS, c.period, |period| {
-        Choice { period, ..c }.page_url()
-    });
-    h
+        .map(|(board, _, k)| {
+            let url = Choice {
+                board: *board,
+                measure: None,
+                ..c
+            }
+            .page_url();
+            (*k, url, *board == c.board)
+        })
+        .collect()
+}
+
+/// The period chips: (label, address, current).
+pub fn period_links(c: Choice) -> Vec<(K, String, bool)> {
+    PERIODS
+        .iter()
+        .map(|(period, k)| {
+            (
+                *k,
+                Choice {
+                    period: *period,
+                    ..c
+                }
+                .page_url(),
+                *period == c.period,
+            )
+        })
+        .collect()
+}
+
+/// The measure chips of a group board showing `shown`: (label, address, current).
+pub fn measure_links(c: Choice, shown: Measure) -> Vec<(K, String, bool)> {
+    MEASURES
+        .iter()
+        .map(|(m, k)| {
+            let url = Choice {
+                measure: Some(*m),
+                ..c
+            }
+            .page_url();
+            (*k, url, *m == shown)
+        })
+        .collect()
 }
 
 fn points_text(n: i64) -> String {
     tf(K::RankingPoints, &[("n", &n.to_string())])
 }
 
-/// One row of a board: rank, name and a detail line, the figure on the right.
-fn row(me: bool, rank: i64, name: &str, detail: Option<&str>, figure: &str) -> String {
-    format!(
-        r#"<li class="rank-row{}{}"><span class="rank">{rank}</span><span class="who">{}{}</span><span class="pts">{}</span></li>"#,
-        if me { " me" } else { "" },
-        if rank <= 3 { " podium" } else { "" },
-        el("b", "", name),
-        detail.map(|d| el("small", "", d)).unwrap_or_default(),
-        esc(figure)
-    )
+/// One row of a board as it shows: rank, name, a detail line, the figure on the right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub me: bool,
+    pub rank: i64,
+    pub name: String,
+    pub detail: Option<String>,
+    pub figure: String,
 }
 
-/// A member on an individual board (`BoardEntry`).
-fn entry_row(e: &Value) -> String {
-    row(
-        b(e, "is_me"),
-        i(e, "rank"),
-        s(e, "name"),
-        opt_s(e, "branch_name"),
-        &points_text(i(e, "points")),
-    )
-}
-
-/// A list of rows, and "around me" (the neighbourhood) when `mine` is not in the top.
-fn top_and_near(board: &Value, mine: &str, render: fn(&Value) -> String) -> String {
-    let top = list(board, "top");
-    let near = list(board, "neighbours");
-    let mut h = String::from(r#"<ol class="rank-list">"#);
-    h += &top.iter().map(render).collect::<String>();
-    h += "</ol>";
-    if !top.iter().any(|e| b(e, mine)) && !near.is_empty() {
-        h += &el("h3", "sub-title", t(K::RankingNear));
-        h += r#"<ol class="rank-list">"#;
-        h += &near.iter().map(render).collect::<String>();
-        h += "</ol>";
+impl Row {
+    /// A member on an individual board.
+    pub fn of_entry(e: BoardEntry) -> Row {
+        Row {
+            me: e.is_me,
+            rank: e.rank,
+            name: e.name,
+            detail: e.branch_name,
+            figure: points_text(e.points),
+        }
     }
-    h
+
+    /// A branch or youth group on a group board ranked by `m`.
+    pub fn of_group(g: GroupEntry, m: Measure) -> Row {
+        Row {
+            me: g.is_mine,
+            rank: g.rank,
+            detail: Some(format!(
+                "{}/{} · {}",
+                g.active_members,
+                g.members,
+                points_text(g.points)
+            )),
+            name: g.name,
+            figure: measure_value(m, g.value),
+        }
+    }
 }
 
-/// An individual board (`IndividualBoard`): participants, my rank, the top 10 and my
-/// neighbourhood.
-pub fn individual_html(board: &Value) -> String {
-    let mut h = String::from(r#"<section class="card board">"#);
+/// The top rows, and "around me" (the neighbourhood) when mine is not among them.
+#[component]
+fn TopAndNear(top: Vec<Row>, near: Vec<Row>) -> impl IntoView {
+    let show_near = !top.iter().any(|r| r.me) && !near.is_empty();
+    let list = |rows: Vec<Row>| {
+        view! {
+            <ol class="rank-list">
+                {rows
+                    .into_iter()
+                    .map(|r| {
+                        let class = match (r.me, r.rank <= 3) {
+                            (true, true) => "rank-row me podium",
+                            (true, false) => "rank-row me",
+                            (false, true) => "rank-row podium",
+                            (false, false) => "rank-row",
+                        };
+                        view! {
+                            <li class=class>
+                                <span class="rank">{r.rank}</span>
+                                <span class="who">
+                                    <b>{r.name}</b>
+                                    {r.detail.map(|d| view! { <small>{d}</small> })}
+                                </span>
+                                <span class="pts">{r.figure}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        }
+    };
+    view! {
+        {list(top)}
+        {show_near.then(|| view! { <h3 class="sub-title">{t(K::RankingNear)}</h3> {list(near)} })}
+    }
+}
+
+/// An individual board: participants, my rank, the top 10 and my neighbourhood.
+fn individual_view(board: IndividualBoard) -> impl IntoView {
     let participants = tf(
         K::RankingParticipants,
-        &[("n", &i(board, "participants").to_string())],
+        &[("n", &board.participants.to_string())],
     );
-    let title = opt_s(board, "unit_name").unwrap_or_default();
-    h += &el("p", "muted small", &format!("{title} {participants}"));
-    if let Some(me) = obj(board, "me") {
-        h += &el(
-            "p",
-            "my-rank",
-            &tf(K::RankingMyRank, &[("rank", &i(me, "rank").to_string())]),
-        );
+    let title = board.unit_name.unwrap_or_default();
+    let empty = board.top.is_empty();
+    view! {
+        <section class="card board">
+            <p class="muted small">{format!("{title} {participants}")}</p>
+            {board.me.map(|me| view! {
+                <p class="my-rank">{tf(K::RankingMyRank, &[("rank", &me.rank.to_string())])}</p>
+            })}
+            {empty.then(|| view! { <p class="empty">{t(K::RankingEmpty)}</p> })}
+            <TopAndNear
+                top=board.top.into_iter().map(Row::of_entry).collect()
+                near=board.neighbours.into_iter().map(Row::of_entry).collect()
+            />
+            <p class="muted small">{t(K::RankingTies)}</p>
+        </section>
     }
-    if list(board, "top").is_empty() {
-        h += &el("p", "empty", t(K::RankingEmpty));
-    }
-    h += &top_and_near(board, "is_me", entry_row);
-    h += &el("p", "muted small", t(K::RankingTies));
-    h += "</section>";
-    h
 }
 
 /// A measure's value as it reads: a percentage (one decimal) or points per member (two).
@@ -245,23 +304,6 @@ pub fn measure_value(m: Measure, v: f64) -> String {
     format!("{sign}{whole}.{frac:0width$}{suffix}")
 }
 
-/// A branch or youth group on a group board (`GroupEntry`); `figure` is its measure.
-fn group_row(g: &Value, figure: String) -> String {
-    let detail = format!(
-        "{}/{} · {}",
-        i(g, "active_members"),
-        i(g, "members"),
-        points_text(i(g, "points"))
-    );
-    row(
-        b(g, "is_mine"),
-        i(g, "rank"),
-        s(g, "name"),
-        Some(&detail),
-        &figure,
-    )
-}
-
 fn measure_key(m: Measure) -> K {
     MEASURES
         .iter()
@@ -269,43 +311,24 @@ fn measure_key(m: Measure) -> K {
         .map_or(K::MeasureParticipation, |(_, k)| *k)
 }
 
-/// A group board (`GroupBoard`): which measure, the measure chips, the top 10 and my
-/// group's place.
-pub fn group_html(board: &Value, c: Choice) -> String {
-    let measure = Measure::parse(s(board, "measure")).unwrap_or(Measure::Participation);
-    let mut h = chips(&MEASURES, measure, |measure| {
-        Choice {
-            measure: Some(measure),
-            ..c
-        }
-        .page_url()
-    });
-    h += r#"<section class="card board">"#;
-    h += &el(
-        "p",
-        "measure-note",
-        &tf(
-            K::RankingMeasureShown,
-            &[("measure", t(measure_key(measure)))],
-        ),
-    );
-    if let Some(mine) = obj(board, "mine") {
-        h += &el(
-            "p",
-            "my-rank",
-            &tf(K::RankingMyGroup, &[("rank", &i(mine, "rank").to_string())]),
-        );
+/// A group board: which measure, the measure chips, the top 10 and my group's place.
+fn group_view(board: GroupBoard, c: Choice) -> impl IntoView {
+    let m = board.measure;
+    view! {
+        <Chips links=measure_links(c, m)/>
+        <section class="card board">
+            <p class="measure-note">
+                {tf(K::RankingMeasureShown, &[("measure", t(measure_key(m)))])}
+            </p>
+            {board.mine.map(|mine| view! {
+                <p class="my-rank">{tf(K::RankingMyGroup, &[("rank", &mine.rank.to_string())])}</p>
+            })}
+            <TopAndNear
+                top=board.top.into_iter().map(|g| Row::of_group(g, m)).collect()
+                near=board.neighbours.into_iter().map(|g| Row::of_group(g, m)).collect()
+            />
+        </section>
     }
-    let render: fn(&Value) -> String = match measure {
-        Measure::Average => |g| group_row(g, measure_value(Measure::Average, f(g, "value"))),
-        Measure::Completion => |g| group_row(g, measure_value(Measure::Completion, f(g, "value"))),
-        Measure::Participation => {
-            |g| group_row(g, measure_value(Measure::Participation, f(g, "value")))
-        }
-    };
-    h += &top_and_near(board, "is_mine", render);
-    h += "</section>";
-    h
 }
 
 #[component]
@@ -314,21 +337,21 @@ pub fn Ranking() -> impl IntoView {
     let session = use_session();
     let has_group = session.with_me(|m| m.youth_group_name.is_some());
     let choice = move || Choice::from_url(&router.url());
-    let board = Fetch::new(move || choice().api_url());
+    let board = load(move || choice().api_url());
     view! {
         <Page class="ranking" title=K::RankingTitle>
-            {region(
-                "",
-                move || {
-                    let c = choice();
-                    choices_html(c, has_group)
-                        + &board.html(6, |v| match c.board {
-                            Board::Individuals(_) => individual_html(&v),
-                            Board::Groups(_) => group_html(&v, c),
-                        })
-                },
-                move |_| board.reload(),
-            )}
+            {move || {
+                let c = choice();
+                let ok = match c.board {
+                    Board::Individuals(_) => show(individual_view),
+                    Board::Groups(_) => show(move |b: GroupBoard| group_view(b, c)),
+                };
+                view! {
+                    <Chips links=board_links(c, has_group)/>
+                    <Chips links=period_links(c)/>
+                    <Loaded data=board lines=6 ok/>
+                }
+            }}
         </Page>
     }
 }
@@ -369,10 +392,20 @@ mod tests {
     #[test]
     fn tabs_mark_the_current_choice_and_hide_what_does_not_apply() {
         let c = Choice::from_url(&Url::parse("/ranking?board=branch&period=day"));
-        let h = choices_html(c, false);
-        assert!(h.contains(r#"href="/ranking?board=branch&amp;period=day" aria-current="page""#));
-        assert!(!h.contains("board=youth_group"));
-        assert!(choices_html(c, true).contains("board=youth_group"));
+        let boards = board_links(c, false);
+        let on: Vec<&str> = boards
+            .iter()
+            .filter(|l| l.2)
+            .map(|l| l.1.as_str())
+            .collect();
+        assert_eq!(on, ["/ranking?board=branch&period=day"]);
+        assert!(!boards.iter().any(|l| l.1.contains("board=youth_group")));
+        assert!(board_links(c, true)
+            .iter()
+            .any(|l| l.1.contains("board=youth_group")));
+        let periods = period_links(c);
+        assert_eq!(periods.len(), 5);
+        assert_eq!(periods.iter().filter(|l| l.2).count(), 1);
     }
 
     fn entry(rank: i64, name: &str, me: bool) -> BoardEntry {
@@ -402,15 +435,14 @@ mod tests {
                 .collect(),
             initials_only: true,
         };
-        let v = |b: &IndividualBoard| serde_json::to_value(b).unwrap();
-        let h = individual_html(&v(&b));
-        assert!(h.contains("我的排名：第15名"));
-        assert!(h.contains("我的位置"));
-        assert!(h.contains(r#"<li class="rank-row me"><span class="rank">15</span><span class="who"><b class="">李四</b>"#));
-        assert!(h.contains("机关第一党支部"));
-        assert!(h.contains("40人参与"));
+        let me = Row::of_entry(b.me.clone().unwrap());
+        assert!(me.me && me.rank == 15 && me.name == "李四");
+        assert_eq!(me.detail.as_deref(), Some("机关第一党支部"));
+        assert_eq!(me.figure, points_text(85));
+        let in_top = |b: &IndividualBoard| b.top.iter().any(|e| e.is_me);
+        assert!(!in_top(&b), "so the neighbourhood is shown");
         b.top[2].is_me = true;
-        assert!(!individual_html(&v(&b)).contains("我的位置"));
+        assert!(in_top(&b));
     }
 
     #[test]
@@ -444,10 +476,16 @@ mod tests {
             neighbours: vec![],
         };
         let c = Choice::from_url(&Url::parse("/ranking?board=branches"));
-        let h = group_html(&serde_json::to_value(&b).unwrap(), c);
-        assert!(h.contains("按人均积分排名"));
-        assert!(h.contains("12.50"));
-        assert!(h.contains("8/10"));
-        assert!(h.contains(r#"measure=average" aria-current="page""#));
+        assert!(tf(
+            K::RankingMeasureShown,
+            &[("measure", t(measure_key(b.measure)))]
+        )
+        .starts_with("按人均积分排名"));
+        let row = Row::of_group(b.top[0].clone(), b.measure);
+        assert_eq!(row.figure, "12.50");
+        assert!(row.detail.unwrap().starts_with("8/10"));
+        let chips = measure_links(c, b.measure);
+        let on: Vec<&str> = chips.iter().filter(|l| l.2).map(|l| l.1.as_str()).collect();
+        assert_eq!(on, ["/ranking?board=branches&period=week&measure=average"]);
     }
 }

@@ -6,10 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::{region, Page};
-use crate::html::{error_html, page_loading_html};
+use crate::components::{ErrorBanner, Page, PageLoading};
 use crate::i18n::K;
-use crate::json;
 use crate::router::{use_router, Nav};
 
 /// What to start.
@@ -31,7 +29,7 @@ pub fn StartAttempt(what: Start) -> impl IntoView {
                 Start::Mistakes => api::practise_mistakes().await,
             };
             match started {
-                Ok(a) => router.navigate(&format!("/attempts/{}", json::i(&a, "id")), Nav::REPLACE),
+                Ok(a) => router.navigate(&format!("/attempts/{}", a.id), Nav::REPLACE),
                 Err(e) => {
                     error.try_set(Some(e));
                 }
@@ -45,11 +43,10 @@ pub fn StartAttempt(what: Start) -> impl IntoView {
     };
     view! {
         <Page class="start" title=K::QuizzesTitle back=Some(back)>
-            {region(
-                "",
-                move || error.with(|e| e.as_ref().map_or_else(page_loading_html, |e| error_html(e, true))),
-                move |_| run(),
-            )}
+            {move || match error.get() {
+                None => view! { <PageLoading/> }.into_any(),
+                Some(error) => view! { <ErrorBanner error on_retry=move |_| run()/> }.into_any(),
+            }}
         </Page>
     }
 }

@@ -1,17 +1,13 @@
 //! `/study`: the member's study modules (`ModuleSummary`), theory and discipline, each with
-//! its progress and due date. `lessons_done` and `module_card_html` read a `Value` for the
-//! home and module pages until those are converted.
+//! its progress and due date.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use shared::api::study::{ModuleSummary, Track as StudyTrack};
 
 use crate::api;
 use crate::components::{load, show, Bar, Loaded, Page};
 use crate::format::{date, percent};
-use crate::html::{bar, el, esc};
 use crate::i18n::{locale, t, tf, K};
-use crate::json::{b, i, obj, s};
 
 /// The catalogue key naming a track.
 pub fn track_key(track: StudyTrack) -> K {
@@ -20,61 +16,6 @@ pub fn track_key(track: StudyTrack) -> K {
         StudyTrack::Discipline => K::TrackDiscipline,
         StudyTrack::Other => K::TrackOther,
     }
-}
-
-/// "已学x/y课" of a module.
-pub fn lessons_done(m: &Value) -> String {
-    tf(
-        K::StudyLessonsDone,
-        &[
-            ("done", &i(m, "lessons_completed").to_string()),
-            ("total", &i(m, "lesson_count").to_string()),
-        ],
-    )
-}
-
-/// A module (`ModuleSummary`) as a card: track, title, description, lessons done and due
-/// date; a link to the module unless `link` is false (on the module's own page).
-pub fn module_card_html(m: &Value, link: bool) -> String {
-    let done = lessons_done(m);
-    let (open, close) = if link {
-        (
-            format!(
-                r#"<a class="card module-card" href="/modules/{}">"#,
-                i(m, "id")
-            ),
-            "</a>",
-        )
-    } else {
-        (r#"<div class="card module-card">"#.to_string(), "</div>")
-    };
-    let track = StudyTrack::parse(s(m, "track")).unwrap_or(StudyTrack::Other);
-    let mut h = open;
-    h += &el(
-        "span",
-        &format!("track {}", track.as_str()),
-        t(track_key(track)),
-    );
-    if b(m, "completed") {
-        h += &el("span", "badge ok-badge", t(K::StudyCompleted));
-    }
-    h += &el("h2", "module-title", s(m, "title"));
-    h += &el("p", "module-desc", s(m, "description"));
-    h += &bar(
-        percent(i(m, "lessons_completed"), i(m, "lesson_count")),
-        &done,
-    );
-    h += &format!(r#"<p class="module-meta"><span>{}</span>"#, esc(&done));
-    if let Some(d) = obj(m, "due_at").and_then(Value::as_i64) {
-        h += &el(
-            "span",
-            "",
-            &tf(K::StudyDue, &[("date", &date(d, locale()))]),
-        );
-    }
-    h += "</p>";
-    h += close;
-    h
 }
 
 /// "已学x/y课" of a module.
@@ -159,8 +100,5 @@ mod tests {
         assert_eq!(lessons_done_of(&m), "已学1/4课");
         assert_eq!(percent(m.lessons_completed, m.lesson_count), 25);
         assert_eq!(t(track_key(m.track)), "纪律教育");
-        // The Value-reading count (the home page, until converted) agrees.
-        let v = serde_json::to_value(&m).unwrap();
-        assert_eq!(lessons_done(&v), lessons_done_of(&m));
     }
 }
