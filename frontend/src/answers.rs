@@ -51,8 +51,10 @@ pub fn tap(kind: QuestionKind, current: Option<&Answer>, i: usize) -> Option<Ans
             if let Some(at) = options.iter().position(|o| *o == i) {
                 options.remove(at);
             } else {
-                options.push(i);
-                options.sort_unstable();
+                // Kept in order by inserting in place (the list is a few options long; a
+                // general sort would add its code to the phone's download).
+                let at = options.partition_point(|o| *o < i);
+                options.insert(at, i);
             }
             Some(Answer::Multiple { options })
         }

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::auth::{Me, Role};
+#[cfg(not(feature = "console"))]
+use shared::api::notifications::UnreadCount;
 
 use crate::api::{self, ApiError};
 use crate::components::{ErrorBanner, PageLoading};
@@ -139,6 +141,11 @@ pub enum AuthState {
 pub struct Session {
     pub user: RwSignal<Option<Me>>,
     pub state: RwSignal<AuthState>,
+    /// The member's unread notifications (the bell), once known.
+    pub unread: RwSignal<Option<i64>>,
+    /// When the unread count was last asked for (ms), so moving between pages does not
+    /// ask again every time.
+    pub unread_at: RwSignal<i64>,
 }
 
 impl Session {
@@ -158,6 +165,23 @@ impl Session {
                 Err(e) => {
                     self.state.try_set(AuthState::Failed(e));
                 }
+            }
+        });
+    }
+
+    /// Asks the server for the unread count again when the last answer is older than
+    /// [`UNREAD_MAX_AGE_MS`] (each page's top bar calls this).
+    #[cfg(not(feature = "console"))]
+    pub fn refresh_unread(self) {
+        let now = crate::browser::now_ms();
+        if now - self.unread_at.get_untracked() < UNREAD_MAX_AGE_MS {
+            return;
+        }
+        self.unread_at.set(now);
+        spawn_local(async move {
+            if let Ok(c) = api::get::<UnreadCount>(&format!("{}/unread", api::NOTIFICATIONS)).await
+            {
+                self.unread.try_set(Some(c.unread));
             }
         });
     }
@@ -186,6 +210,10 @@ impl Session {
         self.user.with(|u| u.as_ref().map(f).unwrap_or_default())
     }
 }
+
+/// How old the bell's count may be before a page asks again.
+#[cfg(not(feature = "console"))]
+pub const UNREAD_MAX_AGE_MS: i64 = 30_000;
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
@@ -232,6 +260,8 @@ pub fn App() -> impl IntoView {
     let session = Session {
         user: RwSignal::new(None),
         state: RwSignal::new(AuthState::Loading),
+        unread: RwSignal::new(None),
+        unread_at: RwSignal::new(i64::MIN / 2),
     };
     provide_context(session);
     let router = provide_router();

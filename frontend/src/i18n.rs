@@ -105,6 +105,9 @@ catalogue! {
     LanguageToggle => "EN", "中文";
     LanguageToggleLabel => "切换为英文", "Switch to Chinese";
     Cancel => "取消", "Cancel";
+    AccountMenu => "我的账号", "My account";
+    LogoutConfirm => "确定退出登录吗？", "Sign out of Beacon?";
+    BellUnread => "消息通知（{n}条未读）", "Notifications ({n} unread)";
     Save => "保存", "Save";
     Saving => "正在保存…", "Saving…";
     AnswerSaveRetrying => "未保存，将自动重试", "Not saved yet, retrying";
@@ -157,8 +160,14 @@ catalogue! {
     HomeTaskGo => "去完成", "Start";
     HomeTaskContinue => "继续", "Continue";
     HomeContinueStudy => "继续学习", "Continue studying";
+    HomeStartStudy => "开始学习", "Start studying";
+    HomeRequired => "必修", "Required";
+    HomeOverdue => "已逾期（{date}截止）", "Overdue (was due {date})";
     HomeMistakes => "错题本中有{n}道题待巩固", "{n} questions to review in your mistake book";
     HomeManage => "管理", "Administration";
+    HomeConsole => "管理后台", "Console";
+    HomeConsoleOrganizer => "题库、组卷与发布、完成情况、提醒", "Question bank, quizzes, completion, reminders";
+    HomeConsoleAdmin => "组织架构、成员、题库、测验、完成情况、积分规则、审计日志", "Organization, members, bank, quizzes, completion, points, audit";
     HomeManageOrg => "组织架构", "Organization";
     HomeManageOrgDesc => "党支部、党小组、青年理论学习小组", "Branches, cells and youth groups";
     HomeManageMembers => "成员管理", "Members";
@@ -286,6 +295,21 @@ catalogue! {
     QuizResume => "继续答题", "Resume";
     QuizDoneToday => "今日已完成", "Done today";
     QuizHistory => "答题记录", "History";
+    StartQuestions => "题量", "Questions";
+    StartTime => "答题时间", "Time";
+    StartNoLimit => "不限时", "No time limit";
+    StartAttemptsLeft => "剩余次数", "Attempts left";
+    StartAttemptsOf => "{left}次（共{max}次）", "{left} of {max}";
+    StartPassMark => "及格线", "Pass mark";
+    StartPassMarkN => "{n}分", "{n}%";
+    StartCloses => "截止时间", "Closes";
+    StartReveal => "答案公布", "Answers shown";
+    StartRevealSubmit => "交卷后立即公布", "Right after you submit";
+    StartRevealClose => "测验结束后公布", "When the quiz closes";
+    StartRevealNever => "不公布", "Never";
+    StartClockHint => "点击“开始”后计时开始，中途离开计时不停止；时间到自动交卷。", "The clock starts when you tap Start and keeps running if you leave; at time-up your answers are submitted.";
+    StartBegin => "开始", "Start";
+    StartStarting => "正在开始…", "Starting…";
     // Answering
     AttemptProgress => "第{n}/{total}题", "Question {n} of {total}";
     QSingle => "单选题", "Single choice";

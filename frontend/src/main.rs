@@ -14,8 +14,6 @@ mod choices;
 mod components;
 mod format;
 mod i18n;
-// Being removed (issue 14): the console pages stop using it one by one, so some of its
-// readers are unused in the console build until the file goes.
 mod pages;
 mod router;
 

@@ -35,6 +35,12 @@ pub fn day_key(now_ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The local day of `ms` as Chinese text reads it: `12月10日`.
+pub fn month_day_zh(ms: i64) -> String {
+    let (_, m, d) = civil(local_day(ms));
+    format!("{m}月{d}日")
+}
+
 /// The week of `now_ms`, named by its Monday: `W:YYYY-MM-DD`.
 pub fn week_key(now_ms: i64) -> String {
     let day = local_day(now_ms);
@@ -51,6 +57,13 @@ mod tests {
 
     // 2026-11-28 00:30 in Shanghai is 2026-11-27 16:30 UTC.
     const SAT_0030_SHANGHAI: i64 = 1_795_797_000_000;
+
+    #[test]
+    fn chinese_dates_have_no_leading_zeros() {
+        assert_eq!(month_day_zh(SAT_0030_SHANGHAI), "11月28日");
+        assert_eq!(month_day_zh(SAT_0030_SHANGHAI - 31 * 60 * 1000), "11月27日");
+        assert_eq!(month_day_zh(0), "1月1日");
+    }
 
     #[test]
     fn days_turn_at_shanghai_midnight() {

@@ -12,6 +12,7 @@ pub mod mini;
 pub mod points;
 pub mod question;
 pub mod study;
+pub mod text;
 pub mod validation;
 
 pub use error::{ErrorBody, ErrorDetail};

@@ -725,6 +725,8 @@ mod tests {
             can_start: false,
             blocked_reason: Some("已用完".into()),
             open_attempt_id: None,
+            reveal: Reveal::AfterClose,
+            required: true,
         }]);
         read(vec![Mistake {
             question_id: 1,
@@ -880,6 +882,7 @@ mod tests {
                 due_at: Some(9),
             },
             started: true,
+            required: true,
         }]);
         read(Me {
             id: 7,

@@ -50,7 +50,10 @@ test('a member signs in, sees home, survives a reload, and signs out', async () 
   // Nothing overflows the phone's width.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  // Sign-out sits in the account menu and asks first.
+  await page.click('#account');
   await page.click('#logout');
+  await page.click('#logout-confirm');
   await page.waitForSelector('#username');
   const after = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
   assert.equal(after, 401);

@@ -21,7 +21,9 @@ test('an organizer imports an XLSX bank, builds and publishes a quiz, and reads 
   const { page, errors, context } = await phonePage(browser);
   await signIn(page, server.base, 'org1');
   await page.locator('.page.home').waitFor();
-  await page.click('#to-bank');
+  await page.click('#to-console');
+  await page.locator('.page.admin-dashboard').waitFor();
+  await page.goto(`${server.base}/admin/questions`);
   await page.locator('.page.admin-questions').waitFor();
   const count = async () =>
     (await api(page, '/api/v1/questions?q=%E4%B8%89%E4%BC%9A%E4%B8%80%E8%AF%BE')).json.total;

@@ -30,6 +30,8 @@ pub struct ItemRow {
     pub youth_group_ids: Vec<i64>,
     /// A quiz required for its module (its scores are the module's average score).
     pub required: bool,
+    /// Required work for its members: every module, and quizzes marked required (必答).
+    pub must_do: bool,
 }
 
 impl ItemRow {
@@ -85,6 +87,7 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
             branch_ids: links(&mb, id),
             youth_group_ids: links(&mg, id),
             required: false,
+            must_do: true,
         })
         .collect();
     let audience: HashMap<i64, (bool, Vec<i64>, Vec<i64>)> = out
@@ -116,6 +119,7 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
             branch_ids,
             youth_group_ids,
             required: required == 1 && module_id.is_some(),
+            must_do: required == 1,
         });
     }
     Ok(out)

@@ -500,11 +500,42 @@ pub struct ReportRow {
     pub reply: Option<String>,
     pub created_at: i64,
     pub resolved_at: Option<i64>,
+    pub reporter_id: i64,
 }
 
 const REPORT_COLUMNS: &str =
     "r.id, r.question_id, r.question_version, u.display_name AS reporter, \
-    r.comment, r.status, r.reply, r.created_at, r.resolved_at";
+    r.comment, r.status, r.reply, r.created_at, r.resolved_at, r.user_id AS reporter_id";
+
+/// A member's own report with the question's current stem.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MyReportRow {
+    pub id: i64,
+    pub question_id: i64,
+    pub stem: String,
+    pub comment: String,
+    pub status: String,
+    pub reply: Option<String>,
+    pub created_at: i64,
+    pub resolved_at: Option<i64>,
+}
+
+/// `user_id`'s reports, newest first (at most `limit`).
+pub async fn reports_by(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<MyReportRow>> {
+    sqlx::query_as(
+        "SELECT r.id, r.question_id, q.stem, r.comment, r.status, r.reply, r.created_at, \
+         r.resolved_at FROM question_reports r JOIN questions q ON q.id = r.question_id \
+         WHERE r.user_id = $1 ORDER BY r.id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
 
 pub async fn reports_for(
     conn: &mut AnyConnection,

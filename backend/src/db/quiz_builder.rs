@@ -112,11 +112,7 @@ fn policy(q: &QuizInput) -> &'static str {
 }
 
 fn reveal(q: &QuizInput) -> &'static str {
-    match q.reveal {
-        shared::api::quiz::Reveal::AfterSubmit => "after_submit",
-        shared::api::quiz::Reveal::AfterClose => "after_close",
-        shared::api::quiz::Reveal::Never => "never",
-    }
+    q.reveal.as_str()
 }
 
 /// Replaces a quiz's settings (not its status).

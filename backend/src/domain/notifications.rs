@@ -20,6 +20,7 @@ use shared::api::notifications::{
     SendReminder, UnreadCount, REMINDER_MESSAGE_MAX_CHARS,
 };
 use shared::calendar;
+use shared::text::quoted;
 use sqlx::AnyConnection;
 
 use crate::auth::SessionUser;
@@ -129,6 +130,13 @@ pub async fn list(
     })
 }
 
+/// The caller's unread count.
+pub async fn unread(db: &Db, user: &SessionUser) -> AppResult<UnreadCount> {
+    let mut conn = db.pool.acquire().await?;
+    let unread = q::unread_count(&mut conn, user.id).await?;
+    Ok(UnreadCount { unread })
+}
+
 /// Marks some (or all) of the caller's own notifications read; others' ids are ignored.
 pub async fn mark_read(db: &Db, user: &SessionUser, req: MarkRead) -> AppResult<UnreadCount> {
     if req.ids.len() > MAX_MARK_IDS {
@@ -176,6 +184,7 @@ pub async fn due(db: &Db, user: &SessionUser) -> AppResult<Vec<DueItem>> {
                 _ => Some(DueItem {
                     item: item_ref(i),
                     started: p.is_some(),
+                    required: i.must_do,
                 }),
             }
         })
@@ -238,9 +247,13 @@ pub async fn send_reminder(
     };
     let due = item
         .due_at
-        .map(|d| format!("，截止时间为{}", calendar::day_key(d)))
+        .map(|d| format!("，截止时间为{}", calendar::month_day_zh(d)))
         .unwrap_or_default();
-    let mut body = format!("您还没有完成{what}“{}”{due}，请抓紧完成。", item.title);
+    let day = calendar::day_key(now);
+    let mut body = format!(
+        "您还没有完成{what}{}{due}，请抓紧完成。",
+        quoted(&item.title)
+    );
     if let Some(m) = &message {
         body.push_str(&format!("\n{}：{m}", user.display_name));
     }
@@ -255,7 +268,8 @@ pub async fn send_reminder(
             item_kind: Some(item.kind),
             item_id: Some(item.id),
             sender_id: Some(user.id),
-            dedup_key: None,
+            // One reminder per member, item and day, however often staff press the button.
+            dedup_key: Some(format!("reminder:{kind}:{}:{day}", item.id)),
             created_at: now,
         })
         .collect();
@@ -272,6 +286,81 @@ pub async fn send_reminder(
     .await?;
     tx.commit().await?;
     Ok(ReminderSent { recipients: sent })
+}
+
+/// Tells every member a newly published quiz is assigned to that it is there, in the
+/// publisher's transaction; returns how many were told. Once per quiz: publishing it again
+/// after a close tells nobody twice. Quizzes nobody is assigned to (daily, weekly,
+/// practice and challenge ones that are not required) send nothing.
+pub async fn notify_assigned_quiz(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let items = dq::assigned_items(conn).await?;
+    let Some(item) = items.iter().find(|i| i.kind == "quiz" && i.id == quiz_id) else {
+        return Ok(0);
+    };
+    let members = q::members(conn, &dq::scope_sql(None)).await?;
+    let due = item
+        .due_at
+        .map(|d| format!("，请在{}前完成", calendar::month_day_zh(d)))
+        .unwrap_or_default();
+    let what = if item.must_do { "必答" } else { "" };
+    let body = format!("新的{what}答题活动{}已发布{due}。", quoted(&item.title));
+    let batch: Vec<NewNotification> = members
+        .iter()
+        .filter(|(_, b, g)| item.assigned_to(*b, *g))
+        .map(|&(user_id, _, _)| NewNotification {
+            user_id,
+            kind: "assigned",
+            title: format!("新任务：{}", item.title),
+            body: body.clone(),
+            item_kind: Some(item.kind),
+            item_id: Some(item.id),
+            sender_id: None,
+            dedup_key: Some(format!("assigned:quiz:{quiz_id}")),
+            created_at: now,
+        })
+        .collect();
+    let mut sent = 0;
+    for chunk in batch.chunks(MONTHLY_BATCH) {
+        sent += deliver(conn, chunk).await? as i64;
+    }
+    Ok(sent)
+}
+
+/// Tells a member that their error report (纠错) was answered; it opens 我的纠错.
+pub async fn notify_report_answered(
+    conn: &mut AnyConnection,
+    reporter_id: i64,
+    report_id: i64,
+    accepted: bool,
+    reply: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
+    let verdict = if accepted {
+        "已采纳并修正题目"
+    } else {
+        "未予采纳"
+    };
+    let mut body = format!("您提交的答题纠错{verdict}。");
+    if let Some(r) = reply {
+        body.push_str(&format!("回复：{r}"));
+    }
+    let n = NewNotification {
+        user_id: reporter_id,
+        kind: "report",
+        title: "纠错有了答复".into(),
+        body,
+        item_kind: None,
+        item_id: None,
+        sender_id: None,
+        dedup_key: Some(format!("report:{report_id}")),
+        created_at: now,
+    };
+    deliver(conn, &[n]).await?;
+    Ok(())
 }
 
 /// The run key of the monthly reminder for the month of `now` (Asia/Shanghai).
@@ -328,11 +417,7 @@ pub async fn run_monthly(db: &Db, now: i64) -> AppResult<Option<i64>> {
             if open.is_empty() {
                 continue;
             }
-            let mut names: Vec<String> = open
-                .iter()
-                .take(5)
-                .map(|i| format!("“{}”", i.title))
-                .collect();
+            let mut names: Vec<String> = open.iter().take(5).map(|i| quoted(&i.title)).collect();
             if open.len() > 5 {
                 names.push("等".into());
             }

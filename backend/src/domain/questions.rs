@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 use rand::Rng;
 use shared::api::questions::{
-    Category, CategoryInput, NewReport, Owner, QuestionDetail, QuestionInput, QuestionItem,
-    QuestionPage, QuestionQuery, QuestionReport, QuestionSaved, QuestionVersion, ReportStatus,
-    ResolveReport, MAX_REPORT_CHARS,
+    Category, CategoryInput, MyReport, NewReport, Owner, QuestionDetail, QuestionInput,
+    QuestionItem, QuestionPage, QuestionQuery, QuestionReport, QuestionSaved, QuestionVersion,
+    ReportStatus, ResolveReport, MAX_REPORT_CHARS,
 };
 use shared::api::Created;
 use shared::grading::{AnswerKey, QuestionKind};
@@ -20,7 +20,7 @@ use shared::question::{self, QuestionDraft};
 
 use crate::auth::SessionUser;
 use crate::db::questions::{self as q_db, QuestionRow, SearchFilter, Visibility};
-use crate::db::{self, is_unique_violation, org::Unit, Db};
+use crate::db::{self, is_unique_violation, now_ms, org::Unit, Db};
 use crate::domain::audit;
 use crate::domain::question_bank::draft_hash;
 use crate::error::{AppError, AppResult};
@@ -541,6 +541,15 @@ pub async fn resolve_report(
     if !q_db::resolve_report(&mut tx, report_id, input.status.as_str(), reply, user.id).await? {
         return Err(AppError::conflict("report_closed", "该纠错已处理"));
     }
+    crate::domain::notifications::notify_report_answered(
+        &mut tx,
+        found.reporter_id,
+        report_id,
+        input.status == ReportStatus::Resolved,
+        reply,
+        now_ms(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         user,
@@ -553,6 +562,28 @@ pub async fn resolve_report(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Most reports 我的纠错 lists.
+const MY_REPORTS_MAX: i64 = 200;
+
+/// The caller's own error reports, newest first, with the answers they got.
+pub async fn my_reports(db: &Db, user: &SessionUser) -> AppResult<Vec<MyReport>> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = q_db::reports_by(&mut conn, user.id, MY_REPORTS_MAX).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MyReport {
+            id: r.id,
+            question_id: r.question_id,
+            stem: r.stem,
+            comment: r.comment,
+            status: ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Open),
+            reply: r.reply,
+            created_at: r.created_at,
+            resolved_at: r.resolved_at,
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use shared::api::points::PointsSource;
 use shared::api::quiz::{
     AttemptQuestion, AttemptResult, AttemptSummary, AttemptView, Mistake, QuestionResult, QuizKind,
-    QuizSummary, SavedAnswer, SAVE_GRACE_MS,
+    QuizSummary, Reveal, SavedAnswer, SAVE_GRACE_MS,
 };
 use shared::calendar;
 use shared::grading::{self, Answer, AnswerKey, MultiplePolicy, QuestionKind};
@@ -127,8 +127,30 @@ fn blocked(q: &QuizRow, attempts: &[AttemptRow], now: i64) -> Option<&'static st
 /// The quizzes a member may take, with where they stand.
 pub async fn list(db: &Db, user: &SessionUser) -> AppResult<Vec<QuizSummary>> {
     let mut conn = db.pool.acquire().await?;
-    let now = now_ms();
     let quizzes = db::quiz::visible_quizzes(&mut conn, &viewer(user)).await?;
+    summaries(&mut conn, user, quizzes).await
+}
+
+/// One quiz the member may see, with where they stand: what its start screen shows.
+pub async fn one(db: &Db, user: &SessionUser, quiz_id: i64) -> AppResult<QuizSummary> {
+    let mut conn = db.pool.acquire().await?;
+    let quiz = db::quiz::visible_quiz(&mut conn, &viewer(user), quiz_id)
+        .await?
+        .filter(|q| q.slug.as_deref() != Some(MISTAKE_PRACTICE_SLUG))
+        .ok_or(AppError::NotFound("答题活动"))?;
+    summaries(&mut conn, user, vec![quiz])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound("答题活动"))
+}
+
+/// The member's view of `quizzes`: their attempts in each quiz's current period.
+async fn summaries(
+    conn: &mut sqlx::AnyConnection,
+    user: &SessionUser,
+    quizzes: Vec<QuizRow>,
+) -> AppResult<Vec<QuizSummary>> {
+    let now = now_ms();
     let ids: Vec<i64> = quizzes.iter().map(|q| q.id).collect();
     let periods = [
         period(QuizKind::Daily, now),
@@ -136,8 +158,7 @@ pub async fn list(db: &Db, user: &SessionUser) -> AppResult<Vec<QuizSummary>> {
         period(QuizKind::Practice, now),
     ];
     let periods: Vec<&str> = periods.iter().map(String::as_str).collect();
-    let all_attempts = db::quiz::attempts_at(&mut conn, user.id, &ids, &periods).await?;
-    drop(conn);
+    let all_attempts = db::quiz::attempts_at(conn, user.id, &ids, &periods).await?;
     let mut out = Vec::with_capacity(quizzes.len());
     for q in quizzes {
         let kind = kind_of(&q);
@@ -163,6 +184,8 @@ pub async fn list(db: &Db, user: &SessionUser) -> AppResult<Vec<QuizSummary>> {
             can_start: reason.is_none(),
             blocked_reason: reason.map(str::to_string),
             open_attempt_id: attempts.iter().find(|a| is_open(a, now)).map(|a| a.id),
+            reveal: Reveal::parse(&q.reveal).unwrap_or(Reveal::AfterSubmit),
+            required: q.required != 0,
         });
     }
     Ok(out)

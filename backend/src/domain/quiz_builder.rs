@@ -428,6 +428,10 @@ pub async fn set_status(
     } else {
         0
     };
+    // Members it is assigned to hear of it when it is first published (never twice).
+    if status == QuizStatus::Published {
+        crate::domain::notifications::notify_assigned_quiz(&mut tx, id, now).await?;
+    }
     audit::record(
         &mut tx,
         user,

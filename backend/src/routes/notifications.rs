@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/unread", get(unread))
         .route("/api/v1/notifications/read", post(mark_read))
         .route("/api/v1/notifications/due", get(due))
         .route("/api/v1/reminders", post(send_reminder))
@@ -34,6 +35,16 @@ pub async fn list(
     ApiQuery(q): ApiQuery<NotificationQuery>,
 ) -> AppResult<Json<NotificationPage>> {
     Ok(Json(notifications::list(&state.db, &user, q).await?))
+}
+
+/// How many of the caller's notifications are unread (the bell's count).
+#[utoipa::path(get, path = "/api/v1/notifications/unread", tag = "notifications",
+    responses((status = 200, body = UnreadCount), (status = 401, body = ErrorBody)))]
+pub async fn unread(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<UnreadCount>> {
+    Ok(Json(notifications::unread(&state.db, &user).await?))
 }
 
 /// Marks the caller's notifications read (the listed ones, or all).

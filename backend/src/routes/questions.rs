@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use shared::api::questions::{
-    Category, CategoryInput, NewReport, QuestionDetail, QuestionInput, QuestionPage, QuestionQuery,
-    QuestionSaved, ResolveReport,
+    Category, CategoryInput, MyReport, NewReport, QuestionDetail, QuestionInput, QuestionPage,
+    QuestionQuery, QuestionSaved, ResolveReport,
 };
 use shared::api::Created;
 use shared::ErrorBody;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/question-categories",
             get(categories).post(create_category),
         )
+        .route("/api/v1/question-reports/mine", get(my_reports))
         .route("/api/v1/question-reports/{id}", put(resolve_report))
 }
 
@@ -92,6 +93,16 @@ pub async fn report(
 ) -> AppResult<(StatusCode, Json<Created>)> {
     let created = questions::report_question(&state.db, &user, id, input).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The caller's own error reports (我的纠错) with the replies they got.
+#[utoipa::path(get, path = "/api/v1/question-reports/mine", tag = "questions",
+    responses((status = 200, body = Vec<MyReport>), (status = 401, body = ErrorBody)))]
+pub async fn my_reports(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<MyReport>>> {
+    Ok(Json(questions::my_reports(&state.db, &user).await?))
 }
 
 /// Marks a report resolved (the question was fixed) or rejected, with a reply (staff who

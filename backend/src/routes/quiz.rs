@@ -17,6 +17,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/quizzes", get(list))
+        .route("/api/v1/quizzes/{id}", get(show_quiz))
         .route("/api/v1/quizzes/{id}/attempts", post(start))
         .route("/api/v1/attempts", get(history))
         .route("/api/v1/attempts/{id}", get(show))
@@ -34,6 +35,17 @@ pub async fn list(
     user: CurrentUser,
 ) -> AppResult<Json<Vec<QuizSummary>>> {
     Ok(Json(domain::quiz::list(&state.db, &user).await?))
+}
+
+/// One quiz the member may take, with where they stand (its start screen).
+#[utoipa::path(get, path = "/api/v1/quizzes/{id}", tag = "quiz", params(("id" = i64, Path)),
+    responses((status = 200, body = QuizSummary), (status = 404, body = ErrorBody)))]
+pub async fn show_quiz(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<QuizSummary>> {
+    Ok(Json(domain::quiz::one(&state.db, &user, id).await?))
 }
 
 /// Starts an attempt (or resumes the open one). Questions come without keys.

@@ -355,16 +355,29 @@ async fn members_see_what_is_due_and_read_their_notifications(app: TestApp) {
         .iter()
         .all(|d| !(d["item"]["id"] == other && d["item"]["kind"] == "module")));
 
-    // Two reminders and the monthly one reach m001.
+    // Two reminders (about two modules) and the monthly one reach m001; a second
+    // reminder about the same module on the same day reaches nobody.
     let admin = app.signed_in("admin").await;
-    for _ in 0..2 {
+    let (second,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM modules WHERE id <> $1 AND id <> $2")
+            .bind(plan)
+            .bind(other)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    for (module, reached) in [(plan, true), (second, true), (plan, false)] {
         let r = admin
             .post(
                 "/api/v1/reminders",
-                json!({"item_kind": "module", "item_id": plan}),
+                json!({"item_kind": "module", "item_id": module}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED);
+        assert_eq!(
+            r.json()["recipients"].as_i64().unwrap() > 0,
+            reached,
+            "{module}"
+        );
     }
     run_monthly(&app.db, MARCH).await.unwrap();
     let page = m.get_ok("/api/v1/notifications").await;
@@ -374,6 +387,7 @@ async fn members_see_what_is_due_and_read_their_notifications(app: TestApp) {
     assert_eq!(items[0]["kind"], "monthly", "newest first");
     assert_eq!(items[1]["sender_name"], "机关党委管理员");
     assert_eq!(items[1]["item_kind"], "module");
+    assert_eq!(items[2]["item_id"], plan);
     let page = m.get_ok("/api/v1/notifications?limit=2").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let next = page["next_before_id"].as_i64().unwrap();

@@ -369,6 +369,21 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let report = r.json()["id"].as_i64().unwrap();
+    // 我的纠错 lists it, open, with the question's stem; nobody else's.
+    let mine = member.get_ok("/api/v1/question-reports/mine").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["id"], report);
+    assert_eq!(mine[0]["status"], "open");
+    assert_eq!(mine[0]["reply"], Value::Null);
+    assert!(!mine[0]["stem"].as_str().unwrap().is_empty());
+    let others = app.signed_in("m006").await;
+    assert_eq!(
+        others.get_ok("/api/v1/question-reports/mine").await,
+        json!([])
+    );
+    let unread_before = member.get_ok("/api/v1/notifications/unread").await["unread"]
+        .as_i64()
+        .unwrap();
 
     // Only questions the member was shown can be reported.
     let (unseen,): (i64,) = sqlx::query_as(
@@ -419,6 +434,18 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
         admin.put(&resolve, answer).await.status,
         StatusCode::CONFLICT
     );
+    // The member hears of the answer once, and reads it in 我的纠错.
+    let page = member.get_ok("/api/v1/notifications").await;
+    assert_eq!(page["unread"], unread_before + 1);
+    assert_eq!(page["items"][0]["kind"], "report");
+    assert!(page["items"][0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("经核对，表述与原文一致。"));
+    let mine = member.get_ok("/api/v1/question-reports/mine").await;
+    assert_eq!(mine[0]["status"], "rejected");
+    assert_eq!(mine[0]["reply"], "经核对，表述与原文一致。");
+    assert!(mine[0]["resolved_at"].is_i64());
     let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
     assert_eq!(d["reports"][0]["status"], "rejected");
     assert_eq!(d["reports"][0]["reply"], "经核对，表述与原文一致。");

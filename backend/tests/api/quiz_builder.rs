@@ -17,6 +17,7 @@ on_both_databases!(
     invalid_quizzes_name_the_field_and_write_nothing,
     item_analysis_on_a_worked_example,
     question_and_quiz_changes_are_in_the_audit_log,
+    a_published_required_quiz_reaches_its_members_once,
 );
 
 /// Members (usernames) of a branch, by username.
@@ -164,6 +165,126 @@ async fn an_organizer_builds_publishes_and_members_of_the_branch_take_it(app: Te
     let shown = visible(&app.signed_in(&ours[1]).await, id).await.unwrap();
     assert_eq!(shown["can_start"], false);
     assert_eq!(shown["blocked_reason"], "答题已结束");
+}
+
+/// The bell's count.
+async fn unread(c: &Client<'_>) -> i64 {
+    c.get_ok("/api/v1/notifications/unread").await["unread"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn a_published_required_quiz_reaches_its_members_once(app: TestApp) {
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let org1 = app.signed_in("org1").await;
+    let (_, qs) = bank(&org1, "支部专题", branch, 3).await;
+    let mut body = quiz(branch, &qs);
+    body["title"] = json!("党史与“四史”专题测验");
+    body["kind"] = json!("exam");
+    body["time_limit_secs"] = json!(600);
+    body["max_attempts"] = json!(2);
+    body["reveal"] = json!("after_close");
+    let closes = backend::db::now_ms() + 7 * 86_400_000;
+    body["closes_at"] = json!(closes);
+    let id = create(&org1, body).await;
+    let ours = members_of(&app, branch).await;
+    let theirs = members_of(&app, app.id_of("branches", "机关第二党支部").await).await;
+    let member = app.signed_in(&ours[0]).await;
+    let outsider = app.signed_in(&theirs[0]).await;
+    let before = unread(&member).await;
+    // A draft tells nobody, and has no start screen for members.
+    let r = member.get(&format!("/api/v1/quizzes/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+
+    assert_eq!(status(&org1, id, "published").await.status, StatusCode::OK);
+    // The start screen's facts, before anything is started.
+    let q = member.get_ok(&format!("/api/v1/quizzes/{id}")).await;
+    assert_eq!(q["time_limit_secs"], 600);
+    assert_eq!(q["max_attempts"], 2);
+    assert_eq!(q["attempts_used"], 0);
+    assert_eq!(q["reveal"], "after_close");
+    assert_eq!(q["required"], true);
+    assert_eq!(q["open_attempt_id"], Value::Null);
+    let r = outsider.get(&format!("/api/v1/quizzes/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Every member of the branch is told once, with the title quoted as Chinese nests
+    // quotes and the deadline as 12月10日, not ISO; the outsider is not.
+    assert_eq!(unread(&member).await, before + 1);
+    let page = member.get_ok("/api/v1/notifications").await;
+    let n = &page["items"][0];
+    assert_eq!(n["kind"], "assigned");
+    assert_eq!(n["item_kind"], "quiz");
+    assert_eq!(n["item_id"], id);
+    let text = n["body"].as_str().unwrap();
+    assert!(text.contains("“党史与‘四史’专题测验”"), "{text}");
+    assert!(
+        text.contains(&shared::calendar::month_day_zh(closes)),
+        "{text}"
+    );
+    assert!(!text.contains("-"), "no ISO dates: {text}");
+    let told: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM notifications WHERE kind = 'assigned' AND item_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    // Everyone active in the branch but admins: its organizer studies too.
+    let (assigned,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users WHERE branch_id = $1 AND active = 1 AND role <> 'admin'",
+    )
+    .bind(branch)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(assigned > ours.len() as i64 - 1);
+    assert_eq!(told.len() as i64, assigned);
+    let outsider_page = outsider.get_ok("/api/v1/notifications").await;
+    assert!(outsider_page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["item_id"] != id));
+    // On the member's list of due work, marked required.
+    let due = member.get_ok("/api/v1/notifications/due").await;
+    let mine = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["item"]["id"] == id && d["item"]["kind"] == "quiz")
+        .expect("due");
+    assert_eq!(mine["required"], true);
+    assert_eq!(mine["item"]["due_at"], closes);
+
+    // Closing and reopening tells nobody twice.
+    assert_eq!(status(&org1, id, "closed").await.status, StatusCode::OK);
+    assert_eq!(status(&org1, id, "published").await.status, StatusCode::OK);
+    let again: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM notifications WHERE kind = 'assigned' AND item_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(again.0, assigned);
+
+    // A reminder about it reaches each member at most once a day.
+    let first = org1
+        .post(
+            "/api/v1/reminders",
+            json!({"item_kind": "quiz", "item_id": id}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    assert_eq!(first.json()["recipients"], assigned);
+    let second = org1
+        .post(
+            "/api/v1/reminders",
+            json!({"item_kind": "quiz", "item_id": id}),
+        )
+        .await;
+    assert_eq!(second.json()["recipients"], 0, "already reminded today");
 }
 
 async fn answered_quizzes_lock_what_decides_results(app: TestApp) {

@@ -128,6 +128,8 @@ mod tests {
             can_start: true,
             blocked_reason: None,
             open_attempt_id: None,
+            reveal: shared::api::quiz::Reveal::AfterSubmit,
+            required: false,
         };
         let ids: Vec<i64> =
             module_quizzes(1, vec![quiz(1, Some(1)), quiz(2, None), quiz(3, Some(2))])

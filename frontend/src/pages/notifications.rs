@@ -4,18 +4,30 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::dashboard::{ItemKind, ItemRef};
-use shared::api::notifications::{DueItem, MarkRead, NotificationPage, UnreadCount};
+use shared::api::notifications::{DueItem, MarkRead, Notification, NotificationPage, UnreadCount};
 
 use crate::api;
+use crate::app::use_session;
 use crate::components::{error_text, load, show, Loaded, Page};
 use crate::format::date_time;
 use crate::i18n::{locale, t, K};
 
-/// Where a due item is done: a module's page, or the quiz list.
+/// Where a due item is done: a module's page, or the quiz's start page.
 pub fn item_href(item: &ItemRef) -> String {
     match item.kind {
         ItemKind::Module => format!("/modules/{}", item.id),
-        ItemKind::Quiz => "/quizzes".into(),
+        ItemKind::Quiz => format!("/quizzes/{}/start", item.id),
+    }
+}
+
+/// What a notification opens: the module or quiz it is about, today's tasks for the
+/// monthly reminder; an answered error report carries its reply and opens nothing.
+pub fn notice_href(n: &Notification) -> Option<String> {
+    match (n.item_kind, n.item_id) {
+        (Some(ItemKind::Module), Some(id)) => Some(format!("/modules/{id}")),
+        (Some(ItemKind::Quiz), Some(id)) => Some(format!("/quizzes/{id}/start")),
+        _ if n.kind == "report" => None,
+        _ => Some("/".into()),
     }
 }
 
@@ -72,6 +84,7 @@ pub fn notice_meta(sender: Option<&str>, created_at: i64) -> String {
 pub fn Notifications() -> impl IntoView {
     let due = load(|| format!("{}/due", api::NOTIFICATIONS));
     let notices = load(|| format!("{}?limit=50", api::NOTIFICATIONS));
+    let session = use_session();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let read_all = move |_| {
@@ -89,7 +102,10 @@ pub fn Notifications() -> impl IntoView {
                 api::send::<_, UnreadCount>("POST", &format!("{}/read", api::NOTIFICATIONS), &body)
                     .await;
             match sent {
-                Ok(_) => notices.reload(),
+                Ok(c) => {
+                    session.unread.try_set(Some(c.unread));
+                    notices.reload();
+                }
                 Err(e) => {
                     error.try_set(Some(error_text(&e)));
                 }
@@ -98,16 +114,45 @@ pub fn Notifications() -> impl IntoView {
         });
     };
     let notice_list = move |page: NotificationPage| {
+        // The list's count is the freshest: the bell shows it.
+        session.unread.try_set(Some(page.unread));
         let body = if page.items.is_empty() {
             view! { <p class="muted">{t(K::NoticeNone)}</p> }.into_any()
         } else {
             let rows = page.items.into_iter().map(|n| {
                 let meta = notice_meta(n.sender_name.as_deref(), n.created_at);
+                let href = notice_href(&n);
+                let unread = n.read_at.is_none();
+                let id = n.id;
+                // Opening a notification reads it; the bell counts down at once.
+                let open = move |_| {
+                    if unread {
+                        session.unread.update(|u| {
+                            if let Some(u) = u {
+                                *u = (*u - 1).max(0);
+                            }
+                        });
+                        spawn_local(async move {
+                            let body = MarkRead {
+                                ids: vec![id],
+                                all: false,
+                            };
+                            let _ = api::send::<_, UnreadCount>(
+                                "POST",
+                                &format!("{}/read", api::NOTIFICATIONS),
+                                &body,
+                            )
+                            .await;
+                        });
+                    }
+                };
                 view! {
-                    <li class=if n.read_at.is_none() { "notice unread" } else { "notice" }>
-                        <p><b>{n.title}</b></p>
-                        <p>{n.body}</p>
-                        <p class="small muted">{meta}</p>
+                    <li class=if unread { "notice unread" } else { "notice" }>
+                        <a class="notice-link" href=href on:click=open>
+                            <p><b>{n.title}</b></p>
+                            <p>{n.body}</p>
+                            <p class="small muted">{meta}</p>
+                        </a>
                     </li>
                 }
             });
@@ -148,6 +193,7 @@ mod tests {
                 due_at,
             },
             started,
+            required: false,
         }
     }
 
@@ -157,7 +203,10 @@ mod tests {
             item_href(&due(ItemKind::Module, true, None).item),
             "/modules/4"
         );
-        assert_eq!(item_href(&due(ItemKind::Quiz, true, None).item), "/quizzes");
+        assert_eq!(
+            item_href(&due(ItemKind::Quiz, true, None).item),
+            "/quizzes/4/start"
+        );
         assert_eq!(
             due_line(&due(ItemKind::Quiz, true, None)),
             t(K::NoticeStarted)
@@ -167,6 +216,32 @@ mod tests {
             line.starts_with(t(K::NoticeNotStarted)) && line.contains(" · "),
             "{line}"
         );
+    }
+
+    #[test]
+    fn each_notice_opens_what_it_is_about() {
+        let n = |kind: &str, item: Option<(ItemKind, i64)>| Notification {
+            id: 1,
+            kind: kind.into(),
+            title: "t".into(),
+            body: "b".into(),
+            item_kind: item.map(|i| i.0),
+            item_id: item.map(|i| i.1),
+            sender_name: None,
+            created_at: 0,
+            read_at: None,
+        };
+        let href = |kind: &str, item| notice_href(&n(kind, item));
+        assert_eq!(
+            href("assigned", Some((ItemKind::Quiz, 7))).as_deref(),
+            Some("/quizzes/7/start")
+        );
+        assert_eq!(
+            href("reminder", Some((ItemKind::Module, 3))).as_deref(),
+            Some("/modules/3")
+        );
+        assert_eq!(href("report", None), None);
+        assert_eq!(href("monthly", None).as_deref(), Some("/"));
     }
 
     #[test]

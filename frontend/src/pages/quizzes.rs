@@ -120,6 +120,8 @@ mod tests {
             can_start: true,
             blocked_reason: None,
             open_attempt_id: None,
+            reveal: shared::api::quiz::Reveal::AfterSubmit,
+            required: false,
         }
     }
 

@@ -12,7 +12,8 @@ use super::dashboard::{ItemKind, ItemRef};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: i64,
-    /// `reminder` (sent by staff) or `monthly` (the first-of-the-month reminder).
+    /// `reminder` (sent by staff), `monthly` (the first-of-the-month reminder), `assigned`
+    /// (a quiz published for the member) or `report` (their error report was answered).
     pub kind: String,
     pub title: String,
     pub body: String,
@@ -101,6 +102,8 @@ pub struct DueItem {
     pub item: ItemRef,
     /// Whether the caller has begun it.
     pub started: bool,
+    /// Required work (必修/必答): every assigned module, and quizzes marked required.
+    pub required: bool,
 }
 
 /// Longest own line of a reminder, in characters.

@@ -198,6 +198,22 @@ pub struct QuestionReport {
     pub resolved_at: Option<i64>,
 }
 
+/// One of the member's own error reports (我的纠错) and how it was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyReport {
+    pub id: i64,
+    pub question_id: i64,
+    /// The question's stem as it reads now.
+    pub stem: String,
+    pub comment: String,
+    pub status: ReportStatus,
+    pub reply: Option<String>,
+    pub created_at: i64,
+    pub resolved_at: Option<i64>,
+}
+
 /// `POST /api/v1/questions/{id}/reports` (a member who has been shown the question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -60,6 +60,23 @@ pub enum Reveal {
     Never,
 }
 
+impl Reveal {
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reveal::AfterSubmit => "after_submit",
+            Reveal::AfterClose => "after_close",
+            Reveal::Never => "never",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Reveal> {
+        [Reveal::AfterSubmit, Reveal::AfterClose, Reveal::Never]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
 /// A quiz in a member's list, with where they stand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
@@ -83,6 +100,10 @@ pub struct QuizSummary {
     pub blocked_reason: Option<String>,
     /// An unsubmitted attempt to resume.
     pub open_attempt_id: Option<i64>,
+    /// When keys, explanations and sources are shown (the start screen says so).
+    pub reveal: Reveal,
+    /// Assigned as required work (必修): on the member's 今日任务 until done.
+    pub required: bool,
 }
 
 /// One question of an attempt, as shown before submission: options in this attempt's

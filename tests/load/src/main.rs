@@ -40,7 +40,9 @@ const QUIZZES: &str = "GET /api/v1/quizzes";
 const MODULES: &str = "GET /api/v1/modules";
 const MISTAKES: &str = "GET /api/v1/mistakes";
 const MY_POINTS: &str = "GET /api/v1/points/me";
-const NOTIFICATIONS: &str = "GET /api/v1/notifications";
+const DUE: &str = "GET /api/v1/notifications/due";
+const UNREAD: &str = "GET /api/v1/notifications/unread";
+const QUIZ: &str = "GET /api/v1/quizzes/{id}";
 const START: &str = "POST /api/v1/quizzes/{id}/attempts";
 const ATTEMPT: &str = "GET /api/v1/attempts/{id}";
 const ANSWER: &str = "PUT /api/v1/attempts/{id}/answers/{position}";
@@ -278,14 +280,16 @@ async fn member_steps(b: &mut Browser, i: usize, daily_quiz: i64) -> Option<()> 
         Call::get(MODULES, "/api/v1/modules"),
         Call::get(MISTAKES, "/api/v1/mistakes"),
         Call::get(MY_POINTS, "/api/v1/points/me"),
-        Call::get(
-            NOTIFICATIONS,
-            "/api/v1/notifications?limit=1&unread_only=true",
-        ),
+        Call::get(DUE, "/api/v1/notifications/due"),
+        // The top bar's bell (asked again only when older than 30 s).
+        Call::get(UNREAD, "/api/v1/notifications/unread"),
     ])
     .await;
-    // The quiz list, then the daily quiz's start page and the attempt page.
+    // The quiz list, then the daily quiz's start page (which reads the quiz, then starts
+    // it: a daily quiz without a clock needs no start screen) and the attempt page.
     b.call(Call::get(QUIZZES, "/api/v1/quizzes")).await?;
+    b.call(Call::get(QUIZ, format!("/api/v1/quizzes/{daily_quiz}")))
+        .await?;
     let started = b
         .call(Call::send(
             START,
