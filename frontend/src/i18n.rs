@@ -162,6 +162,8 @@ catalogue! {
     HomeContinueStudy => "继续学习", "Continue studying";
     HomeStartStudy => "开始学习", "Start studying";
     HomeRequired => "必修", "Required";
+    HomeMoreTasks => "还有{n}项学习任务", "{n} more tasks";
+    HomeSeeAll => "查看全部", "See all";
     HomeOverdue => "已逾期（{date}截止）", "Overdue (was due {date})";
     HomeMistakes => "错题本中有{n}道题待巩固", "{n} questions to review in your mistake book";
     HomeManage => "管理", "Administration";

@@ -74,7 +74,8 @@ test('a member sees their points and the leaderboards', { timeout: 120_000 }, as
 test('an admin changes the points rules and settings; members earn by the new rules', { timeout: 120_000 }, async () => {
   const { page, errors, context } = await phonePage(browser);
   await signIn(page, server.base, 'admin');
-  await page.click('a[href="/admin/points"]');
+  await page.locator('.page.home #to-console').waitFor();
+  await page.goto(`${server.base}/admin/points`);
   const form = page.locator('.page.admin-points form');
   await form.waitFor();
   // Two points for signing in, up to two a day; names outside the top 10 as initials.

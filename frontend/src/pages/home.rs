@@ -34,14 +34,16 @@ pub struct Today {
     /// The daily and weekly quizzes, in that order.
     pub quizzes: Vec<(QuizSummary, QuizTask)>,
     /// Assigned work not done yet, in the server's order (overdue and soonest due first,
-    /// undated last): every required quiz and every module with a due date, then at most
-    /// [`UNDATED_MODULES`] modules without one (those half done first).
+    /// undated last): everything with a deadline, then at most [`UNDATED`] items without
+    /// one.
     pub assigned: Vec<Assigned>,
+    /// Undated items left out (the notifications page lists them all).
+    pub more: usize,
     pub mistakes: usize,
 }
 
-/// Modules without a due date that today's list shows at most.
-pub const UNDATED_MODULES: usize = 3;
+/// Items without a deadline that today's list shows at most.
+pub const UNDATED: usize = 3;
 
 /// One piece of assigned work on today's list.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +113,7 @@ pub fn today_tasks(
         .map(|q| (q.clone(), task_of(q)))
         .collect();
     let mut undated = 0;
-    let assigned = due
+    let assigned: Vec<Assigned> = due
         .into_iter()
         .filter_map(|item| {
             let id = item.item.id;
@@ -134,12 +136,6 @@ pub fn today_tasks(
                 }
                 ItemKind::Module => {
                     let m = modules.iter().find(|m| m.id == id);
-                    if item.item.due_at.is_none() {
-                        undated += 1;
-                        if undated > UNDATED_MODULES {
-                            return None;
-                        }
-                    }
                     Some(Assigned {
                         quiz: None,
                         lessons: m.map(|m| (m.lessons_completed, m.lesson_count)),
@@ -148,10 +144,18 @@ pub fn today_tasks(
                 }
             }
         })
+        .filter(|a| {
+            if a.item.item.due_at.is_some() {
+                return true;
+            }
+            undated += 1;
+            undated <= UNDATED
+        })
         .collect();
     Today {
         quizzes: list,
         assigned,
+        more: undated.saturating_sub(UNDATED),
         mistakes,
     }
 }
@@ -298,6 +302,12 @@ pub fn Tasks(today: Today) -> impl IntoView {
             </TaskRow>
         }
     });
+    let more = (today.more > 0).then(|| {
+        let name = tf(K::HomeMoreTasks, &[("n", &today.more.to_string())]);
+        view! {
+            <TaskRow href="/notifications".into() class="more" name sub=String::new() state=K::HomeSeeAll state_class="task-go"/>
+        }
+    });
     let mistakes = (today.mistakes > 0).then(|| {
         let sub = tf(K::HomeMistakes, &[("n", &today.mistakes.to_string())]);
         view! {
@@ -309,6 +319,7 @@ pub fn Tasks(today: Today) -> impl IntoView {
         <ul class="tasks">
             {quizzes.collect_view()}
             {assigned.collect_view()}
+            {more}
             {mistakes}
         </ul>
     }
@@ -552,8 +563,9 @@ mod tests {
         let today = today_tasks(qs, due, &modules, 0);
         let ids: Vec<i64> = today.assigned.iter().map(|a| a.item.item.id).collect();
         // Quiz 6 cannot be started any more and the daily quiz is listed above; three
-        // undated modules at most.
+        // undated items at most, the rest counted.
         assert_eq!(ids, [10, 2, 5, 11, 12, 13]);
+        assert_eq!(today.more, 1);
         let overdue = &today.assigned[0];
         assert!(overdue.overdue(now) && !today.assigned[1].overdue(now));
         assert_eq!(overdue.href(), "/modules/10");
