@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod notifications;
 pub mod org;
 pub mod points;
+pub mod jobs;
 pub mod question_imports;
 pub mod questions;
 pub mod quiz;
