@@ -75,6 +75,27 @@ pub async fn fail_stale(
     Ok(r.rows_affected())
 }
 
+/// Marks failed every running job of a runner other than `runner` (SQLite: one process
+/// serves the database, so any other runner is a process that died). Returns how many.
+pub async fn fail_foreign(
+    conn: &mut AnyConnection,
+    runner: &str,
+    code: &str,
+    error: &str,
+) -> sqlx::Result<u64> {
+    let r = sqlx::query(
+        "UPDATE jobs SET status = 'failed', error = $1, error_code = $2, updated_at = $3 \
+         WHERE status = 'running' AND runner <> $4",
+    )
+    .bind(error)
+    .bind(code)
+    .bind(now_ms())
+    .bind(runner)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// Marks one running job failed (if it still is): its process died or it went wrong.
 pub async fn fail(conn: &mut AnyConnection, id: i64, code: &str, error: &str) -> sqlx::Result<()> {
     sqlx::query(
@@ -91,7 +112,11 @@ pub async fn fail(conn: &mut AnyConnection, id: i64, code: &str, error: &str) ->
 }
 
 /// The user's jobs of `kind` running now.
-pub async fn count_running(conn: &mut AnyConnection, user_id: i64, kind: &str) -> sqlx::Result<i64> {
+pub async fn count_running(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: &str,
+) -> sqlx::Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM jobs \
          WHERE user_id = $1 AND kind = $2 AND status = 'running'",
@@ -205,7 +230,11 @@ pub async fn insert_chunk(
 }
 
 /// Chunk `seq` of a job's file, if there is one.
-pub async fn chunk(conn: &mut AnyConnection, job_id: i64, seq: i64) -> sqlx::Result<Option<Vec<u8>>> {
+pub async fn chunk(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    seq: i64,
+) -> sqlx::Result<Option<Vec<u8>>> {
     let row: Option<(Vec<u8>,)> =
         sqlx::query_as("SELECT bytes FROM job_files WHERE job_id = $1 AND seq = $2")
             .bind(job_id)

@@ -9,10 +9,10 @@
 pub mod answer_saves;
 pub mod audit;
 pub mod dashboard;
+pub mod jobs;
 pub mod notifications;
 pub mod org;
 pub mod points;
-pub mod jobs;
 pub mod question_imports;
 pub mod questions;
 pub mod quiz;

@@ -220,7 +220,18 @@ fn wire(row: &JobRow, db: &Db) -> ExportJob {
 /// Whether a running job's instance is gone: its heartbeat is stale, or (on SQLite, which
 /// one process serves) another process started it.
 fn dead(row: &JobRow, db: &Db) -> bool {
-    row.heartbeat_at < now_ms() - STALE_MS || (db.kind == DbKind::Sqlite && row.runner != runner_id())
+    row.heartbeat_at < now_ms() - STALE_MS
+        || (db.kind == DbKind::Sqlite && row.runner != runner_id())
+}
+
+/// Marks failed the running jobs whose instance died (see [`dead`]).
+async fn fail_dead(db: &Db, conn: &mut sqlx::AnyConnection) -> AppResult<()> {
+    let (code, error) = INTERRUPTED;
+    jobs_db::fail_stale(conn, now_ms() - STALE_MS, code, error).await?;
+    if db.kind == DbKind::Sqlite {
+        jobs_db::fail_foreign(conn, runner_id(), code, error).await?;
+    }
+    Ok(())
 }
 
 /// Starts exporting the members of one unit (or of every branch in scope) over the period.
@@ -238,7 +249,7 @@ pub async fn start(
     let mut tx = db.begin_write().await?;
     jobs_db::lock_user(&mut tx, db.kind, user.id).await?;
     // Jobs whose instance died stop counting against their owner's limit.
-    jobs_db::fail_stale(&mut tx, now_ms() - STALE_MS, INTERRUPTED.0, INTERRUPTED.1).await?;
+    fail_dead(db, &mut tx).await?;
     if jobs_db::count_running(&mut tx, user.id, KIND).await? >= MAX_RUNNING {
         return Err(AppError::conflict(
             "export_busy",
@@ -309,7 +320,10 @@ async fn run(
 /// Copies a finished scratch file into `job_files`, 1 MiB a statement, then marks the job
 /// done with its size.
 async fn store(db: &Db, id: i64, path: &Path) -> AppResult<()> {
-    let size = tokio::fs::metadata(path).await.map_err(AppError::internal)?.len();
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(AppError::internal)?
+        .len();
     if size > MAX_FILE_BYTES {
         return Err(AppError::conflict(TOO_LARGE.0, TOO_LARGE.1));
     }
@@ -318,7 +332,10 @@ async fn store(db: &Db, id: i64, path: &Path) -> AppResult<()> {
     loop {
         let (f, bytes) = tokio::task::spawn_blocking(move || {
             let mut buf = Vec::with_capacity(CHUNK);
-            (&mut file).take(CHUNK as u64).read_to_end(&mut buf).map(|_| (file, buf))
+            (&mut file)
+                .take(CHUNK as u64)
+                .read_to_end(&mut buf)
+                .map(|_| (file, buf))
         })
         .await
         .map_err(AppError::internal)?
@@ -432,7 +449,7 @@ pub async fn file_chunk(db: &Db, job_id: i64, seq: i64) -> AppResult<Option<Vec<
 /// instance died (hourly housekeeping, on every instance; idempotent).
 pub async fn sweep(db: &Db) -> AppResult<u64> {
     let mut conn = db.write_pool().acquire().await?;
-    jobs_db::fail_stale(&mut conn, now_ms() - STALE_MS, INTERRUPTED.0, INTERRUPTED.1).await?;
+    fail_dead(db, &mut conn).await?;
     Ok(jobs_db::delete_older(&mut conn, now_ms() - KEEP.as_millis() as i64).await?)
 }
 
