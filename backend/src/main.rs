@@ -44,17 +44,22 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn serve(db: Db, args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    demo::ensure_organization(&db, demo::ORGANIZATION).await?;
-    if args.demo && demo::load(&db).await? {
-        print_demo_credentials();
-    }
-    load_question_bank(&db, &args.question_bank).await?;
-    if args.seeds.join(seeds::WORK_PLAN_FILE).exists() {
-        seeds::load(&db, &args.seeds).await?;
-    } else {
-        tracing::warn!(dir = %args.seeds.display(), "no seeds folder; study material not loaded");
-    }
-    load_modules(&db, &args.seeds.join(content::MODULES_DIR)).await?;
+    // Instances started together load their content one at a time.
+    db.with_startup_lock(async {
+        demo::ensure_organization(&db, demo::ORGANIZATION).await?;
+        if args.demo && demo::load(&db).await? {
+            print_demo_credentials();
+        }
+        load_question_bank(&db, &args.question_bank).await?;
+        if args.seeds.join(seeds::WORK_PLAN_FILE).exists() {
+            seeds::load(&db, &args.seeds).await?;
+        } else {
+            tracing::warn!(dir = %args.seeds.display(), "no seeds folder; study material not loaded");
+        }
+        load_modules(&db, &args.seeds.join(content::MODULES_DIR)).await?;
+        Ok(())
+    })
+    .await?;
     if !args.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %args.static_dir.display(), "no built frontend found; serving the API only");
     }

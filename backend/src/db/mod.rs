@@ -9,6 +9,7 @@
 pub mod answer_saves;
 pub mod audit;
 pub mod dashboard;
+pub mod jobs;
 pub mod notifications;
 pub mod org;
 pub mod points;
@@ -46,6 +47,9 @@ pub struct Db {
     /// The queue of answer saves in front of the writer (group commit).
     answers: answer_saves::AnswerSaves,
 }
+
+/// The advisory lock key of [`Db::with_startup_lock`] (an arbitrary constant: "beacon").
+const STARTUP_LOCK: i64 = 0x6265_6163_6f6e;
 
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -146,6 +150,29 @@ impl Db {
     /// Where answer saves are written, many in one statement when they arrive together.
     pub fn answer_saves(&self) -> &answer_saves::AnswerSaves {
         &self.answers
+    }
+
+    /// Runs `f` while holding the database-wide start-up lock (a PostgreSQL advisory lock;
+    /// SQLite has one process), so instances started together load the question bank and
+    /// study content one after the other: the first writes, the next finds it unchanged,
+    /// instead of both inserting the same new rows and one failing to start.
+    pub async fn with_startup_lock<T, F>(&self, f: F) -> Result<T, Box<dyn std::error::Error>>
+    where
+        F: std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>,
+    {
+        if self.kind != DbKind::Postgres {
+            return f.await;
+        }
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+            .execute(&mut *conn)
+            .await?;
+        let out = f.await;
+        // The lock belongs to the session: release it before the connection goes back.
+        sqlx::query(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"))
+            .execute(&mut *conn)
+            .await?;
+        out
     }
 
     /// True when the database answers a trivial query.

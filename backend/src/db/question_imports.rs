@@ -24,6 +24,8 @@ pub struct ImportRow {
     /// The process writing it (while `running`).
     pub runner: Option<String>,
     pub heartbeat_at: Option<i64>,
+    /// Questions written so far, as its runner last recorded (migration 0031).
+    pub done: i64,
 }
 
 impl ImportRow {
@@ -69,7 +71,7 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewImport<'_>) -> sqlx::Result
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<ImportRow>> {
     sqlx::query_as(
         "SELECT id, user_id, file_name, format, category_id, owner_branch_id, \
-           owner_youth_group_id, state, summary, error, parsed, runner, heartbeat_at \
+           owner_youth_group_id, state, summary, error, parsed, runner, heartbeat_at, done \
          FROM question_imports WHERE id = $1",
     )
     .bind(id)
@@ -92,7 +94,7 @@ pub async fn claim(
         None => {
             sqlx::query(
                 "UPDATE question_imports SET state = 'running', summary = $1, runner = $2, \
-                   heartbeat_at = $3, error = NULL \
+                   heartbeat_at = $3, error = NULL, done = 0 \
                  WHERE id = $4 AND state IN ('preview', 'failed')",
             )
             .bind(summary)
@@ -120,13 +122,20 @@ pub async fn claim(
     Ok(r.rows_affected() == 1)
 }
 
-/// Says that `runner` is still writing the import.
-pub async fn heartbeat(conn: &mut AnyConnection, id: i64, runner: &str) -> sqlx::Result<()> {
+/// Says that `runner` is still writing the import, and how many questions it has written
+/// (so that other instances report its progress).
+pub async fn heartbeat(
+    conn: &mut AnyConnection,
+    id: i64,
+    runner: &str,
+    done: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE question_imports SET heartbeat_at = $1 \
-         WHERE id = $2 AND runner = $3 AND state = 'running'",
+        "UPDATE question_imports SET heartbeat_at = $1, done = $2 \
+         WHERE id = $3 AND runner = $4 AND state = 'running'",
     )
     .bind(now_ms())
+    .bind(done)
     .bind(id)
     .bind(runner)
     .execute(conn)

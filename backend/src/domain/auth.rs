@@ -112,7 +112,8 @@ fn invalid_credentials(attempt: Option<&throttle::Attempt>) -> AppError {
     }
 }
 
-/// Hourly: forgets expired sessions and sign-in counters whose window has ended. Every
+/// Hourly: forgets expired sessions, sign-in counters whose window has ended and export
+/// jobs (with their files) past their retention. Every
 /// instance runs it; the deletes are idempotent.
 pub async fn housekeeping_timer(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -128,6 +129,9 @@ pub async fn housekeeping_timer(db: Db) {
         }
         if let Err(e) = throttle::sweep(&db, now).await {
             tracing::warn!(error = %e, "old sign-in counters not deleted");
+        }
+        if let Err(e) = super::export_jobs::sweep(&db).await {
+            tracing::warn!(error = %e, "old export jobs not deleted");
         }
     }
 }

@@ -59,8 +59,9 @@ pub const PARSE_SLOTS: usize = 2;
 pub const PARSE_WAIT: Duration = Duration::from_secs(20);
 /// Unconfirmed previews older than this are deleted (a day).
 pub const PREVIEW_LIFETIME_MS: i64 = 24 * 3600 * 1000;
-/// How often the process writing an import says it is alive (PostgreSQL).
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);
+/// How often the process writing an import says it is alive and records its progress
+/// (PostgreSQL; other instances show that progress, so it is kept short).
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
 /// A running import whose heartbeat is older than this is taken for dead.
 const HEARTBEAT_STALE_MS: i64 = 60_000;
 /// Time between claiming an import and its writer starting, in which this process does
@@ -90,9 +91,9 @@ fn writing_here(id: i64) -> bool {
     progress().lock().is_ok_and(|p| p.contains_key(&id))
 }
 
-/// This process, as the `runner` of the imports it writes: random per start, so an import
-/// left `running` by a process that died is recognisably not ours.
-fn runner_id() -> &'static str {
+/// This process, as the `runner` of the imports and jobs it runs: random per start, so a
+/// job left `running` by a process that died is recognisably not ours.
+pub(crate) fn runner_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
         use rand::RngCore;
@@ -577,8 +578,9 @@ pub async fn preview(
     Ok(plan.job)
 }
 
-/// The import as stored, with live progress while this process writes it; one whose
-/// process died reads as failed, saying that it can be confirmed again. Only its uploader
+/// The import as stored, with live progress (this process's count while it writes it,
+/// else the count its runner last recorded with its heartbeat); one whose process died
+/// reads as failed, saying that it can be confirmed again. Only its uploader
 /// (or an admin) sees it.
 pub async fn status(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJob> {
     user.require_staff()?;
@@ -604,11 +606,12 @@ pub async fn status(db: &Db, user: &SessionUser, id: i64) -> AppResult<ImportJob
     }
     job.done = match job.state {
         ImportState::Done => job.total,
+        // This instance's own count is the freshest; another instance's is in the row.
         ImportState::Running => progress()
             .lock()
             .ok()
             .and_then(|p| p.get(&id).copied())
-            .unwrap_or(0),
+            .unwrap_or(row.done),
         _ => 0,
     };
     Ok(job)
@@ -729,7 +732,8 @@ async fn heartbeat(db: &Db, id: i64) -> AppError {
         }
         let beat = async {
             let mut conn = db.pool.acquire().await?;
-            import_db::heartbeat(&mut conn, id, runner_id()).await
+            let done = progress().lock().ok().and_then(|p| p.get(&id).copied());
+            import_db::heartbeat(&mut conn, id, runner_id(), done.unwrap_or(0)).await
         };
         match beat.await {
             Ok(()) => last = now_ms(),

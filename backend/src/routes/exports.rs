@@ -142,18 +142,44 @@ pub async fn start_members_job(
 #[utoipa::path(get, path = "/api/v1/exports/jobs/{id}", tag = "dashboard", params(("id" = u64, Path)),
     responses((status = 200, body = ExportJob), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
-pub async fn job(user: CurrentUser, ApiPath(id): ApiPath<u64>) -> AppResult<Json<ExportJob>> {
-    Ok(Json(export_jobs::status(&user, id)?))
+pub async fn job(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<u64>,
+) -> AppResult<Json<ExportJob>> {
+    Ok(Json(export_jobs::status(&state.db, &user, id).await?))
 }
 
-/// A finished export job's file.
+/// A finished export job's file, streamed from the database chunk by chunk (so any
+/// instance serves it, holding one 1 MiB chunk at a time).
 #[utoipa::path(get, path = "/api/v1/exports/jobs/{id}/file", tag = "dashboard", params(("id" = u64, Path)),
     responses((status = 200, description = "XLSX or CSV file", content_type = "application/octet-stream"),
               (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody)))]
-pub async fn job_file(user: CurrentUser, ApiPath(id): ApiPath<u64>) -> AppResult<Response> {
-    let (path, name, sheet) = export_jobs::finished_file(&user, id)?;
-    send_file(&path, sheet, &name).await
+              (status = 409, description = "not finished yet (`export_not_ready`) or failed (`export_interrupted`, `export_failed`, `export_too_large`)", body = ErrorBody)))]
+pub async fn job_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<u64>,
+) -> AppResult<Response> {
+    let file = export_jobs::finished_file(&state.db, &user, id).await?;
+    let db = state.db.clone();
+    let job = file.job_id;
+    let chunks = futures_util::stream::try_unfold(0i64, move |seq| {
+        let db = db.clone();
+        async move {
+            let chunk = export_jobs::file_chunk(&db, job, seq).await.map_err(|e| {
+                tracing::error!(job, seq, error = %e, "export download failed");
+                std::io::Error::other("export chunk unavailable")
+            })?;
+            Ok::<_, std::io::Error>(chunk.map(|bytes| (bytes, seq + 1)))
+        }
+    });
+    Ok((
+        super::attachment(file.sheet.content_type(), &file.name),
+        [(axum::http::header::CONTENT_LENGTH, file.size.to_string())],
+        Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 /// A periodic report (季度督导 / 半年研究 / 全年考核) with the trend against the period before.

@@ -14,6 +14,7 @@ on_both_databases!(
     dashboard_xlsx_and_csv_match_the_dashboard,
     members_export_streams_every_member_in_scope,
     members_export_job_reports_progress_and_serves_its_file,
+    export_jobs_live_in_the_database,
     report_export_matches_the_dashboard_of_both_periods,
     exports_check_role_scope_and_format,
 );
@@ -234,6 +235,129 @@ async fn members_export_job_reports_progress_and_serves_its_file(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["code"], "validation_failed");
+}
+
+/// A job row as another instance would have left it: running for `runner`, last alive at
+/// `heartbeat_at`.
+async fn foreign_job(app: &TestApp, user_id: i64, runner: &str, heartbeat_at: i64) -> i64 {
+    let now = backend::db::now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO jobs (user_id, kind, status, units_total, file_name, format, runner, \
+           heartbeat_at, created_at, updated_at) \
+         VALUES ($1, 'members_export', 'running', 4, '成员完成情况.csv', 'csv', $2, $3, $4, $4) \
+         RETURNING id",
+    )
+    .bind(user_id)
+    .bind(runner)
+    .bind(heartbeat_at)
+    .bind(now)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+/// Jobs are rows: a job whose instance stopped beating reads as failed with a code and no
+/// longer counts; running jobs of any instance count against the limit; a file of several
+/// chunks is streamed back whole; housekeeping removes jobs past their retention.
+async fn export_jobs_live_in_the_database(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let uid = app.user_id("admin").await;
+    let now = backend::db::now_ms();
+    // An instance that died 31 s after its last heartbeat.
+    let dead = foreign_job(&app, uid, "gone-1", now - 31_000).await;
+    let job = admin.get_ok(&format!("/api/v1/exports/jobs/{dead}")).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(job["error"].as_str().unwrap().contains("中断"), "{job}");
+    let file = admin
+        .get(&format!("/api/v1/exports/jobs/{dead}/file"))
+        .await;
+    assert_eq!(file.status, StatusCode::CONFLICT);
+    assert_eq!(file.code(), "export_interrupted");
+    // Two jobs running on other, live instances (PostgreSQL): a third is refused here. On
+    // SQLite, which one process serves, another runner is a process that died.
+    let live = foreign_job(&app, uid, "elsewhere-1", now).await;
+    foreign_job(&app, uid, "elsewhere-2", now).await;
+    let start = "/api/v1/exports/members/jobs?format=csv";
+    if app.db.kind == backend::db::DbKind::Sqlite {
+        let job = admin.get_ok(&format!("/api/v1/exports/jobs/{live}")).await;
+        assert_eq!(job["state"], "failed", "{job}");
+        let r = admin.post(start, serde_json::json!({})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+    } else {
+        let r = admin.post(start, serde_json::json!({})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(r.code(), "export_busy");
+        let job = admin.get_ok(&format!("/api/v1/exports/jobs/{live}")).await;
+        assert_eq!(job["state"], "running");
+        let file = admin
+            .get(&format!("/api/v1/exports/jobs/{live}/file"))
+            .await;
+        assert_eq!(file.code(), "export_not_ready");
+        // Once their instances stop beating, they no longer count.
+        sqlx::query("UPDATE jobs SET heartbeat_at = $1 WHERE runner LIKE 'elsewhere-%'")
+            .bind(now - 60_000)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        let r = admin.post(start, serde_json::json!({})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+        let (state,): (String,) = sqlx::query_as("SELECT status FROM jobs WHERE id = $1")
+            .bind(live)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(state, "failed");
+    }
+    // A stored file of three chunks (the last one short) comes back whole, in order.
+    let (done_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO jobs (user_id, kind, status, units_total, units_done, file_name, format, \
+           file_size, runner, heartbeat_at, created_at, updated_at) \
+         VALUES ($1, 'members_export', 'done', 1, 1, '成员完成情况.csv', 'csv', $2, 'x', $3, $3, $3) \
+         RETURNING id",
+    )
+    .bind(uid)
+    .bind((2 * 1_048_576 + 5) as i64)
+    .bind(now)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let mut whole = Vec::new();
+    for (seq, len) in [(0i64, 1_048_576usize), (1, 1_048_576), (2, 5)] {
+        let bytes: Vec<u8> = (0..len).map(|i| (i as i64 * 7 + seq) as u8).collect();
+        whole.extend_from_slice(&bytes);
+        sqlx::query("INSERT INTO job_files (job_id, seq, bytes) VALUES ($1, $2, $3)")
+            .bind(done_id)
+            .bind(seq)
+            .bind(bytes)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let file = admin
+        .get(&format!("/api/v1/exports/jobs/{done_id}/file"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes.len(), whole.len());
+    assert!(
+        file.bytes == whole,
+        "the chunks came back out of order or changed"
+    );
+    // Past the hour's retention, housekeeping removes jobs and their chunks.
+    sqlx::query("UPDATE jobs SET created_at = $1")
+        .bind(now - 3_600_001)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    backend::domain::export_jobs::sweep(&app.db).await.unwrap();
+    assert_eq!(app.count("job_files").await, 0);
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/exports/jobs/{done_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn report_export_matches_the_dashboard_of_both_periods(app: TestApp) {

@@ -110,6 +110,13 @@ struct Args {
     /// The server binary (default: `$CARGO_TARGET_DIR/release/beacon`, else `target/release/beacon`).
     #[arg(long)]
     server: Option<PathBuf>,
+    /// Send the load to servers already running at this address (a load balancer in
+    /// front of several instances, `scripts/cluster.sh`) instead of starting one: the
+    /// database is prepared as usual, then this waits until the address answers
+    /// `/api/health` (start the instances on the database once it prints `prepared`).
+    /// The servers' memory is not sampled.
+    #[arg(long)]
+    target: Option<SocketAddr>,
 }
 
 /// The repository root (this crate is `tests/load`).
@@ -188,6 +195,9 @@ async fn run(args: Args) -> Result<(), String> {
         prepared.daily_quiz
     );
 
+    if let Some(target) = args.target {
+        return against_target(&args, target, &prepared).await;
+    }
     let t = Instant::now();
     let srv =
         server::Server::start(&binary, &root, &prepared.url, load_dir.join("server.log")).await?;
@@ -224,7 +234,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
         Scenario::All | Scenario::Rush | Scenario::Burst => {
             if args.scenario != Scenario::Burst {
-                rush(&args, srv.addr, srv.pid, prepared.daily_quiz).await;
+                rush(&args, srv.addr, srv.pid, &prepared).await;
             }
             if args.scenario != Scenario::Rush {
                 burst(&args, srv.addr, srv.pid).await;
@@ -238,6 +248,66 @@ async fn run(args: Args) -> Result<(), String> {
     );
     srv.stop().await;
     Ok(())
+}
+
+/// `--target`: waits for the servers behind `target`, then runs the rush (and the burst)
+/// through it.
+async fn against_target(
+    args: &Args,
+    target: SocketAddr,
+    prepared: &data::Prepared,
+) -> Result<(), String> {
+    println!("waiting for http://{target}/api/health (start the instances now)");
+    let t = Instant::now();
+    loop {
+        let mut b = Browser::new(target, source_address(0));
+        if b.call(Call::get("GET /api/health", "/api/health"))
+            .await
+            .is_some()
+        {
+            break;
+        }
+        if t.elapsed() > Duration::from_secs(600) {
+            return Err(format!(
+                "{target} did not answer /api/health within 10 minutes"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!(
+        "http://{target} answered after {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    if args.scenario != Scenario::Burst {
+        rush(args, target, 0, prepared).await;
+    }
+    if matches!(args.scenario, Scenario::All | Scenario::Burst) {
+        burst(args, target, 0).await;
+    }
+    Ok(())
+}
+
+/// Counts the acknowledged answer saves (answered 200) that the database does not hold.
+async fn lost_acknowledged(url: &str, acked: &[(i64, i64)]) -> Result<usize, String> {
+    let db = backend::db::Db::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut stored = std::collections::HashSet::new();
+    let mut attempts: Vec<i64> = acked.iter().map(|a| a.0).collect();
+    attempts.sort_unstable();
+    attempts.dedup();
+    for chunk in attempts.chunks(1000) {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT attempt_id, position FROM attempt_questions \
+             WHERE answer IS NOT NULL AND attempt_id IN ({})",
+            backend::db::id_list(chunk)
+        ))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        stored.extend(rows);
+    }
+    Ok(acked.iter().filter(|a| !stored.contains(a)).count())
 }
 
 /// The answer a member gives: the first option, "true", or one word per blank. Right or
@@ -265,14 +335,28 @@ pub(crate) fn sign_in(i: usize) -> Call {
 }
 
 /// What member `i` does at 8:00. Returns its samples and whether everything succeeded.
-async fn member(server: SocketAddr, i: usize, daily_quiz: i64) -> (Vec<Sample>, bool) {
+/// Member `i`'s samples, whether everything succeeded, and the answer saves acknowledged
+/// (attempt, position).
+async fn member(
+    server: SocketAddr,
+    i: usize,
+    daily_quiz: i64,
+) -> (Vec<Sample>, bool, Vec<(i64, i64)>) {
     let mut b = Browser::new(server, source_address(i));
-    let ok = member_steps(&mut b, i, daily_quiz).await.is_some();
+    let mut acked = vec![];
+    let ok = member_steps(&mut b, i, daily_quiz, &mut acked)
+        .await
+        .is_some();
     let clean = ok && b.samples.iter().all(|s| s.error.is_none());
-    (b.samples, clean)
+    (b.samples, clean, acked)
 }
 
-async fn member_steps(b: &mut Browser, i: usize, daily_quiz: i64) -> Option<()> {
+async fn member_steps(
+    b: &mut Browser,
+    i: usize,
+    daily_quiz: i64,
+    acked: &mut Vec<(i64, i64)>,
+) -> Option<()> {
     b.call(sign_in(i)).await?;
     // The home page asks for these at once (frontend/src/pages/home.rs).
     b.all(vec![
@@ -315,6 +399,7 @@ async fn member_steps(b: &mut Browser, i: usize, daily_quiz: i64) -> Option<()> 
             200,
         ))
         .await?;
+        acked.push((id, position));
     }
     b.call(Call::send(
         SUBMIT,
@@ -334,7 +419,8 @@ async fn member_steps(b: &mut Browser, i: usize, daily_quiz: i64) -> Option<()> 
     Some(())
 }
 
-async fn rush(args: &Args, server: SocketAddr, pid: u32, daily_quiz: i64) {
+async fn rush(args: &Args, server: SocketAddr, pid: u32, prepared: &data::Prepared) {
+    let daily_quiz = prepared.daily_quiz;
     let n = args.members;
     let window = Duration::from_secs_f64(args.minutes * 60.0);
     println!(
@@ -360,11 +446,13 @@ async fn rush(args: &Args, server: SocketAddr, pid: u32, daily_quiz: i64) {
     }
     let mut samples = vec![];
     let mut completed = 0;
+    let mut acked = vec![];
     for t in tasks {
         // Each member is bounded: ~16 requests of at most 30 s each.
-        if let Ok((s, ok)) = t.await {
+        if let Ok((s, ok, a)) = t.await {
             samples.extend(s);
             completed += usize::from(ok);
+            acked.extend(a);
         }
     }
     let wall = began.elapsed();
@@ -377,7 +465,21 @@ async fn rush(args: &Args, server: SocketAddr, pid: u32, daily_quiz: i64) {
         f.requests as f64 / wall.as_secs_f64()
     );
     f.print_table();
-    println!("  server peak RSS: {:.1} MB ({})", rss.peak_mb, rss.how);
+    if pid != 0 {
+        println!("  server peak RSS: {:.1} MB ({})", rss.peak_mb, rss.how);
+    }
+    // Every save answered 200 must be in the database (also when an instance was killed).
+    match lost_acknowledged(&prepared.url, &acked).await {
+        Ok(lost) => verdict(
+            lost == 0,
+            "0 acknowledged answer saves lost",
+            &format!("{lost} of {} acknowledged saves missing", acked.len()),
+        ),
+        Err(e) => println!("  could not check the acknowledged saves: {e}"),
+    }
+    let failed: usize = f.errors;
+    let no_answer = samples.iter().filter(|s| s.status == 0).count();
+    println!("  failed requests: {failed} ({no_answer} without any HTTP answer)");
 
     let full = n >= TARGET_MEMBERS && args.minutes <= TARGET_MINUTES;
     let size = if full {
@@ -415,6 +517,9 @@ async fn rush(args: &Args, server: SocketAddr, pid: u32, daily_quiz: i64) {
             &format!("sign-in p99 <= {TARGET_SIGN_IN_P99_MS} ms"),
             &format!("p99 {:.1} ms (p50 {:.1}, max {:.1})", l.p99, l.p50, l.max),
         );
+    }
+    if pid == 0 {
+        return;
     }
     verdict(
         rss.peak_mb <= TARGET_RSS_MB,
