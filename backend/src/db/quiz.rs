@@ -544,9 +544,15 @@ pub async fn draw_candidates(
         cond.push(format!("q.difficulty = {d}"));
     }
     sqlx::query_as(&format!(
-        "SELECT q.id, (SELECT COUNT(*) FROM attempt_questions aq JOIN attempts a ON a.id = aq.attempt_id \
-           WHERE aq.question_id = q.id AND a.user_id = $1 AND aq.correct = 1 AND a.submitted_at > $2) \
-         FROM questions q WHERE {} ORDER BY q.id",
+        // The member's own recent attempts drive the count (index attempts_user), so a
+        // start costs the same on the first day as after a year of everyone's attempts;
+        // counting per question from attempt_questions grew with the whole organization's.
+        "SELECT q.id, COALESCE(mine.n, 0) FROM questions q LEFT JOIN \
+           (SELECT aq.question_id, COUNT(*) AS n FROM attempts a \
+              JOIN attempt_questions aq ON aq.attempt_id = a.id \
+             WHERE a.user_id = $1 AND a.submitted_at > $2 AND aq.correct = 1 \
+             GROUP BY aq.question_id) mine ON mine.question_id = q.id \
+         WHERE {} ORDER BY q.id",
         cond.join(" AND ")
     ))
     .bind(user_id)

@@ -13,6 +13,7 @@ on_both_databases!(
     an_organizer_builds_publishes_and_members_of_the_branch_take_it,
     answered_quizzes_lock_what_decides_results,
     draw_rules_are_checked_on_publishing_and_honoured,
+    a_second_draw_prefers_questions_not_answered_right,
     organizers_cannot_see_or_reach_other_units,
     invalid_quizzes_name_the_field_and_write_nothing,
     item_analysis_on_a_worked_example,
@@ -384,6 +385,49 @@ async fn draw_rules_are_checked_on_publishing_and_honoured(app: TestApp) {
     assert!(drawn.iter().all(|(q, _)| qs.contains(q)));
     assert_eq!(drawn.iter().filter(|(_, d)| *d == 1).count(), 2);
     assert_eq!(drawn.iter().filter(|(_, d)| *d == 3).count(), 3);
+}
+
+/// Questions a member answered right in the last 30 days come last in the next draw: with 8
+/// candidates and 4 drawn, a second attempt after a perfect first one gets the other 4 (a
+/// draw ignoring the history would be disjoint by chance once in 70).
+async fn a_second_draw_prefers_questions_not_answered_right(app: TestApp) {
+    let branch = app.id_of("branches", "机关第一党支部").await;
+    let org1 = app.signed_in("org1").await;
+    let (cat, qs) = bank(&org1, "复习抽题", branch, 8).await;
+    let mut body = quiz(branch, &[]);
+    body["kind"] = json!("exam");
+    body["max_attempts"] = json!(2);
+    body["draw_rules"] = json!([{ "category_id": cat, "count": 4 }]);
+    let id = create(&org1, body).await;
+    assert_eq!(status(&org1, id, "published").await.status, StatusCode::OK);
+
+    let member = app.signed_in(&members_of(&app, branch).await[0]).await;
+    let drawn = |attempt: i64| {
+        let pool = app.db.pool.clone();
+        async move {
+            let rows: Vec<(i64,)> =
+                sqlx::query_as("SELECT question_id FROM attempt_questions WHERE attempt_id = $1")
+                    .bind(attempt)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            rows.into_iter().map(|(q,)| q).collect::<Vec<_>>()
+        }
+    };
+    // Every question's key is option 1 (乙) and options are not shuffled.
+    let first = take(&member, id, &[1, 1, 1, 1]).await;
+    assert_eq!(first["result"]["correct_count"], 4, "{first}");
+    let first = drawn(first["id"].as_i64().unwrap()).await;
+    let r = member
+        .post(&format!("/api/v1/quizzes/{id}/attempts"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let second = drawn(r.json()["id"].as_i64().unwrap()).await;
+    assert_eq!((first.len(), second.len()), (4, 4));
+    assert!(
+        second.iter().all(|q| qs.contains(q) && !first.contains(q)),
+        "{first:?} then {second:?}"
+    );
 }
 
 async fn organizers_cannot_see_or_reach_other_units(app: TestApp) {
