@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Builds the optimized frontend into frontend/dist, twice from the one `frontend` crate:
-#   the member app (members' phones): index.html, assets/beacon-<hash>.js,
-#     assets/beacon-<hash>_bg.wasm, assets/boot-<hash>.js;
+#   the member app (members' phones): index.html, assets/beacon-boot-<hash>.js and the
+#     folder assets/beacon-<hash>/ (beacon.js, beacon_bg.wasm, __wasm_split.js and the
+#     pages' chunks split_<name>.wasm / chunk_<n>.wasm, fetched when first shown);
 #   the organizer/admin console (cargo feature `console`, served under /admin/):
-#     console/index.html, assets/console-<hash>.js, assets/console-<hash>_bg.wasm,
-#     assets/console-boot-<hash>.js;
+#     console/index.html, assets/console-boot-<hash>.js, assets/console-<hash>/ (the same);
 #   and their stylesheets, assets/style-<hash>.css (member) and assets/console-style-<hash>.css
 #   (style.css + console.css). Each file is also gzip-compressed
 #   (.gz, by zopfli) for the server to send when accepted.
-# Prints both apps' sizes and fails when one is over its budget (gzipped wasm + js + css):
-# the member app 200,000 bytes, the console 320,000.
+# Code splitting: the functions marked `#[wasm_split(...)]` in frontend/src/app.rs (the pages
+# outside the first download) are cut out by wasm-split-cli into chunks of their own.
+# Prints both apps' sizes and fails when one is over its budget: what the first visit
+# downloads (gzipped wasm + js + css; the chunks are listed beside it), the member app
+# 200,000 bytes, the console 320,000.
 # Installs what is missing first (wasm32 target, wasm-bindgen-cli at the Cargo.lock version,
-# wasm-opt from the npm package `binaryen` and terser in tools/). Run from any directory; rebuilds are
-# incremental (cargo, and the wasm-bindgen + wasm-opt step is skipped when the wasm is unchanged).
+# wasm-split-cli, wasm-opt from the npm package `binaryen` and terser in tools/). Run from any
+# directory; rebuilds are incremental (cargo, and the split + bindgen + wasm-opt step is
+# skipped when the wasm is unchanged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -51,6 +55,15 @@ if [ "$have" != "$want" ]; then
   fi
 fi
 
+# wasm-split-cli cuts the `#[wasm_split]` functions into chunks. Its magic constants must
+# match the wasm_split_helpers crate the app links (Cargo.lock), hence one pinned version.
+SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $SPLIT_VERSION"
+  cargo install wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary --locked ||
+    cargo install wasm_split_cli_support --version "$SPLIT_VERSION" --features build-binary
+fi
+
 # zopfli writes ordinary gzip files about 4% smaller than `gzip -9` (slower, once per build).
 if ! command -v zopfli >/dev/null; then
   say "installing zopfli"
@@ -69,7 +82,8 @@ fi
 # `erase_components` makes Leptos type-erase each component's view: about 80 KB less wasm.
 # Shorter registry paths in panic locations save a few KB more. Only this build uses these
 # flags (clippy checks the ordinary code), so it has its own cached artifacts.
-flags="--cfg erase_components"
+# --emit-relocs keeps the linker's relocations, which wasm-split needs to cut the module.
+flags="--cfg erase_components -C link-args=--emit-relocs"
 for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   case "$d" in *" "*) ;; *) flags="$flags --remap-path-prefix=$d=" ;; esac
 done
@@ -93,28 +107,40 @@ cp "$RAW_WASM" "$WORK/console.wasm"
 # --converge, --gufa, -tnh/-iit (no gain, or changes what a trap does), opt-level "s" for
 # rustc (+26 KB gzipped). Only a browser test proves the result works.
 OPT_FLAGS="-Os --low-memory-unused --strip-debug --strip-producers --strip-target-features"
+WASM_FEATURES="--enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue"
 
-# optimize APP: $WORK/APP.wasm -> $WORK/APP/out/APP.js and APP_bg.wasm.
+# optimize APP: $WORK/APP.wasm -> $WORK/APP/out/: APP.js (with the wasm-bindgen glue),
+# APP_bg.wasm (the first download), __wasm_split.js (the chunk loader) and the chunks.
 optimize() {
   local app=$1 out="$WORK/$1"
-  local stamp
-  stamp="$(sha256sum "$WORK/$app.wasm" | cut -d' ' -f1) $want $("$WASM_OPT" --version) $OPT_FLAGS $("$TERSER" --version)"
+  local stamp f
+  stamp="$(sha256sum "$WORK/$app.wasm" | cut -d' ' -f1) $want $SPLIT_VERSION $("$WASM_OPT" --version) $OPT_FLAGS $("$TERSER" --version)"
   if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] &&
     [ -f "$out/out/$app.js" ] && [ -f "$out/out/${app}_bg.wasm" ]; then
     say "$app: wasm unchanged, reusing the optimized build"
     return
   fi
-  say "$app: wasm-bindgen + wasm-opt $OPT_FLAGS"
+  say "$app: wasm-split, wasm-bindgen + wasm-opt $OPT_FLAGS"
   rm -rf "$out"
-  mkdir -p "$out/out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out/bindgen" --out-name "$app" "$WORK/$app.wasm"
+  mkdir -p "$out/split" "$out/out"
+  wasm-split-cli --target web --out-name "$app" "$WORK/$app.wasm" "$out/split"
+  # The chunks call into the main module by its linker exports and mangled names.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$out/bindgen" --out-name "$app" "$out/split/$app.wasm"
   # shellcheck disable=SC2086 # the flags are words
-  "$WASM_OPT" $OPT_FLAGS \
-    --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-multivalue \
-    "$out/bindgen/${app}_bg.wasm" -o "$out/out/${app}_bg.wasm"
-  # wasm-bindgen's glue ships minified: about 1.8 KB less gzipped for the member app.
+  "$WASM_OPT" $OPT_FLAGS $WASM_FEATURES "$out/bindgen/${app}_bg.wasm" -o "$out/out/${app}_bg.wasm" \
+    2> >(grep -v 'unknown name subsection' >&2)
+  for f in "$out"/split/*.wasm; do
+    [ "$(basename "$f")" = "$app.wasm" ] && continue
+    # wasm-split writes a names subsection wasm-opt does not know (and strips): no warning.
+    # shellcheck disable=SC2086
+    "$WASM_OPT" $OPT_FLAGS $WASM_FEATURES "$f" -o "$out/out/$(basename "$f")" \
+      2> >(grep -v 'unknown name subsection' >&2)
+  done
+  # The JS ships minified: about 1.8 KB less gzipped for the member app.
   "$TERSER" "$out/bindgen/$app.js" --module --compress --mangle -o "$out/out/$app.js"
+  "$TERSER" "$out/split/__wasm_split.js" --module --compress --mangle -o "$out/out/__wasm_split.js"
   printf '%s' "$stamp" >"$out/stamp"
 }
 optimize member
@@ -135,15 +161,17 @@ cat "$FRONTEND/style.css" "$FRONTEND/console.css" >"$WORK/console.css"
 console_css="console-style-$(hash10 "$WORK/console.css").css"
 minify_css <"$WORK/console.css" >"$STAGE/assets/$console_css"
 
-# place APP PREFIX INDEX CSS [TITLE]: the app's hashed assets and its index.html; sets FILES_<APP> to
-# its wasm, js, css and boot script (what its first visit downloads, the index aside).
+# place APP PREFIX INDEX CSS [TITLE]: the app's folder assets/PREFIX-<hash>/ (named by the hash of
+# everything in it: the chunks' loader refers to the files by their plain names), its boot
+# script and index.html; sets FILES_<APP> to what its first visit downloads (the index aside)
+# and CHUNKS_<APP> to the chunks fetched when their pages are first shown.
 place() {
   local app=$1 prefix=$2 index=$3 css_name=$4 title=${5:-}
-  local wasm_name js_name boot_name
-  wasm_name="$prefix-$(hash10 "$WORK/$app/out/${app}_bg.wasm")_bg.wasm"
-  js_name="$prefix-$(hash10 "$WORK/$app/out/$app.js").js"
-  cp "$WORK/$app/out/${app}_bg.wasm" "$STAGE/assets/$wasm_name"
-  cp "$WORK/$app/out/$app.js" "$STAGE/assets/$js_name"
+  local dir js_name wasm_name boot_name chunks f
+  dir="$prefix-$(cd "$WORK/$app/out" && sha256sum -- * | sha256sum | cut -c1-10)"
+  cp -r "$WORK/$app/out" "$STAGE/assets/$dir"
+  js_name="$dir/$app.js"
+  wasm_name="$dir/${app}_bg.wasm"
   sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" "$FRONTEND/boot.js" >"$WORK/boot.js"
   boot_name="$prefix-boot-$(hash10 "$WORK/boot.js").js"
   mv "$WORK/boot.js" "$STAGE/assets/$boot_name"
@@ -158,15 +186,17 @@ place() {
     echo "unreplaced placeholder in $index or $boot_name" >&2
     exit 1
   fi
-  printf -v "FILES_$app" '%s' "$wasm_name $js_name $css_name $boot_name"
+  chunks=""
+  for f in "$STAGE/assets/$dir"/*.wasm; do
+    [ "$(basename "$f")" = "${app}_bg.wasm" ] || chunks="$chunks $dir/$(basename "$f")"
+  done
+  printf -v "FILES_$app" '%s' "$wasm_name $js_name $dir/__wasm_split.js $css_name $boot_name"
+  printf -v "CHUNKS_$app" '%s' "$chunks"
 }
 place member beacon index.html "$member_css"
 place console console console/index.html "$console_css" '灯塔 · 管理后台'
 
-
-for f in "$STAGE/index.html" "$STAGE/console/index.html" "$STAGE"/assets/*; do
-  zopfli "$f"
-done
+find "$STAGE" -type f -exec zopfli {} \;
 
 # Swap in the new build; stale files go with the old folder.
 rm -rf "$DIST.old"
@@ -177,27 +207,31 @@ rm -rf "$DIST.old"
 # --- 5. sizes ---------------------------------------------------------------------------------
 size() { stat -c %s "$1"; }
 over=0
-# report TITLE INDEX BUDGET FILES...: a table of the app's files; counts it over budget.
+# report TITLE INDEX BUDGET "FILES" "CHUNKS": a table of what the app's first visit downloads,
+# counted against the budget, then its chunks' total; counts it over budget.
 report() {
-  local title=$1 index=$2 budget=$3 total=0 f raw gz
-  shift 3
-  printf '\n%s\n%-40s %10s %10s\n' "$title" "file" "raw" "gzipped"
-  for f in "$@"; do
+  local title=$1 index=$2 budget=$3 files=$4 chunks=$5 total=0 n=0 chunk_raw=0 chunk_gz=0 f raw gz
+  printf '\n%s\n%-48s %10s %10s\n' "$title" "file" "raw" "gzipped"
+  for f in $files; do
     raw=$(size "$DIST/assets/$f")
     gz=$(size "$DIST/assets/$f.gz")
     total=$((total + gz))
-    printf '%-40s %10s %10s\n' "$f" "$raw" "$gz"
+    printf '%-48s %10s %10s\n' "$f" "$raw" "$gz"
   done
-  printf '%-40s %10s %10s\n' "$index" "$(size "$DIST/$index")" "$(size "$DIST/$index.gz")"
-  printf '%-40s %10s %10s  (budget %s)\n' "total wasm+js+css (gzipped)" "" "$total" "$budget"
+  printf '%-48s %10s %10s\n' "$index" "$(size "$DIST/$index")" "$(size "$DIST/$index.gz")"
+  printf '%-48s %10s %10s  (budget %s)\n' "first visit: wasm+js+css (gzipped)" "" "$total" "$budget"
+  for f in $chunks; do
+    n=$((n + 1))
+    chunk_raw=$((chunk_raw + $(size "$DIST/assets/$f")))
+    chunk_gz=$((chunk_gz + $(size "$DIST/assets/$f.gz")))
+  done
+  printf '%-48s %10s %10s\n' "$n chunks, fetched as their pages are opened" "$chunk_raw" "$chunk_gz"
   if [ "$total" -gt "$budget" ]; then
     echo "$title is over its size budget: $total > $budget bytes gzipped" >&2
     over=1
   fi
 }
-# shellcheck disable=SC2086 # lists of file names
-report "member app" index.html "$MEMBER_BUDGET" $FILES_member
-# shellcheck disable=SC2086
-report "console (/admin)" console/index.html "$CONSOLE_BUDGET" $FILES_console
+report "member app" index.html "$MEMBER_BUDGET" "$FILES_member" "$CHUNKS_member"
+report "console (/admin)" console/index.html "$CONSOLE_BUDGET" "$FILES_console" "$CHUNKS_console"
 echo
 exit "$over"

@@ -4,13 +4,15 @@
 //! /admin). The server checks all of it again; this only spares dead ends.
 
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use leptos::task::spawn_local;
 use shared::api::auth::{Me, Role};
 #[cfg(not(feature = "console"))]
 use shared::api::notifications::UnreadCount;
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorBanner, PageLoading};
+use crate::components::{ErrorBanner, Page, PageLoading};
+use crate::i18n::K;
 use crate::pages;
 use crate::router::{is_console_path, provide_router, Nav};
 
@@ -305,74 +307,279 @@ pub fn App() -> impl IntoView {
 }
 
 /// The member app's page for a route; the console's routes get a link to the console.
+/// Sign-in, home and the quiz runner (the morning's daily quiz) are in the first download;
+/// every other page is in a chunk of its own (see [`chunks`]).
 #[cfg(not(feature = "console"))]
 fn page_view(page: Page) -> AnyView {
     use pages::{
         attempt::Attempt,
-        change_password::ChangePassword,
-        history::History,
         home::Home,
-        lesson::Lesson,
         login::Login,
-        mistakes::Mistakes,
-        module::Module,
         not_found::NotFound,
-        notifications::Notifications,
         other_app::OtherApp,
-        quizzes::Quizzes,
-        ranking::Ranking,
         start::{Start, StartAttempt},
-        study::Study,
     };
     match page {
         Page::Login => view! { <Login/> }.into_any(),
-        Page::Password => view! { <ChangePassword/> }.into_any(),
+        Page::Password => lazy_page(chunks::password),
         Page::Home => view! { <Home/> }.into_any(),
-        Page::Notifications => view! { <Notifications/> }.into_any(),
-        Page::Study => view! { <Study/> }.into_any(),
-        Page::Module(id) => view! { <Module id=id/> }.into_any(),
-        Page::Lesson(id) => view! { <Lesson id=id/> }.into_any(),
-        Page::Quizzes => view! { <Quizzes/> }.into_any(),
+        Page::Notifications => lazy_page(chunks::notifications),
+        Page::Study => lazy_page(chunks::study),
+        Page::Module(id) => lazy_page(move || chunks::module(id)),
+        Page::Lesson(id) => lazy_page(move || chunks::lesson(id)),
+        Page::Quizzes => lazy_page(chunks::quizzes),
         Page::Attempt(id) => view! { <Attempt id=id/> }.into_any(),
         Page::StartQuiz(id) => view! { <StartAttempt what=Start::Quiz(id)/> }.into_any(),
         Page::PractiseMistakes => view! { <StartAttempt what=Start::Mistakes/> }.into_any(),
-        Page::History => view! { <History/> }.into_any(),
-        Page::Mistakes => view! { <Mistakes/> }.into_any(),
-        Page::Ranking => view! { <Ranking/> }.into_any(),
+        Page::History => lazy_page(chunks::history),
+        Page::Mistakes => lazy_page(chunks::mistakes),
+        Page::Ranking => lazy_page(chunks::ranking),
         Page::NotFound => view! { <NotFound/> }.into_any(),
         // Reached only when the server sent the member app for a console address.
         _ => view! { <OtherApp/> }.into_any(),
     }
 }
 
-/// The console's page for a route; the member app's routes get a link to it.
+/// The member app's pages that are not in its first download. Each function is a split
+/// point: `scripts/build-frontend.sh` (wasm-split) moves it and the code only it uses into a
+/// chunk named by the first argument, fetched the first time the function is called (pages
+/// named alike share a chunk). Outside a split build (tests, clippy) they are plain calls.
+#[cfg(not(feature = "console"))]
+mod chunks {
+    use leptos::prelude::*;
+    use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+    use crate::pages;
+
+    type Chunk = Result<AnyView, SplitLoaderError>;
+
+    #[wasm_split(password, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn password() -> Chunk {
+        use pages::change_password::ChangePassword;
+        Ok(view! { <ChangePassword/> }.into_any())
+    }
+
+    #[wasm_split(notifications, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn notifications() -> Chunk {
+        use pages::notifications::Notifications;
+        Ok(view! { <Notifications/> }.into_any())
+    }
+
+    #[wasm_split(study, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn study() -> Chunk {
+        use pages::study::Study;
+        Ok(view! { <Study/> }.into_any())
+    }
+
+    #[wasm_split(study, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn module(id: i64) -> Chunk {
+        use pages::module::Module;
+        Ok(view! { <Module id=id/> }.into_any())
+    }
+
+    #[wasm_split(study, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn lesson(id: i64) -> Chunk {
+        use pages::lesson::Lesson;
+        Ok(view! { <Lesson id=id/> }.into_any())
+    }
+
+    #[wasm_split(quizzes, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn quizzes() -> Chunk {
+        use pages::quizzes::Quizzes;
+        Ok(view! { <Quizzes/> }.into_any())
+    }
+
+    #[wasm_split(records, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn history() -> Chunk {
+        use pages::history::History;
+        Ok(view! { <History/> }.into_any())
+    }
+
+    #[wasm_split(records, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn mistakes() -> Chunk {
+        use pages::mistakes::Mistakes;
+        Ok(view! { <Mistakes/> }.into_any())
+    }
+
+    #[wasm_split(ranking, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn ranking() -> Chunk {
+        use pages::ranking::Ranking;
+        Ok(view! { <Ranking/> }.into_any())
+    }
+}
+
+/// A page from a chunk: the loading screen while the chunk is fetched (the first time
+/// only), then the page; when it cannot be fetched (offline), the network error with a
+/// retry in place of the page. A signal and a task rather than `Suspense`, whose machinery
+/// would add to the first download.
+fn lazy_page<F, Fut>(load: F) -> AnyView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<AnyView, leptos::wasm_split::SplitLoaderError>>
+        + 'static,
+{
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Loading,
+        Ready,
+        Failed,
+    }
+    let state = RwSignal::new(State::Loading);
+    // The page's view, handed over once from the task to the render below.
+    let page = StoredValue::new_local(None::<AnyView>);
+    let load = std::sync::Arc::new(load);
+    // A retry runs outside any owner (after the click), so the page's owner is kept here.
+    let owner = Owner::current().unwrap_or_default();
+    let fetch = move || {
+        state.set(State::Loading);
+        // The page is built when its chunk has arrived: under this page's owner (the
+        // contexts it asks for), tracked by nothing.
+        let chunk = owner.with(|| ScopedFuture::new_untracked(load()));
+        spawn_local(async move {
+            match chunk.await {
+                Ok(view) => {
+                    page.try_set_value(Some(view));
+                    state.try_set(State::Ready);
+                }
+                Err(_) => {
+                    state.try_set(State::Failed);
+                }
+            }
+        });
+    };
+    fetch.clone()();
+    (move || match state.get() {
+        State::Loading => view! { <PageLoading/> }.into_any(),
+        State::Ready => page
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| view! { <PageLoading/> }.into_any()),
+        State::Failed => {
+            let fetch = fetch.clone();
+            // Retrying replaces this banner: after the click's handler has returned.
+            let retry = move |_| {
+                let fetch = fetch.clone();
+                queue_microtask(move || fetch());
+            };
+            view! {
+                <Page class="page-unavailable" title=K::PageUnavailable>
+                    <ErrorBanner error=ApiError::network() on_retry=retry/>
+                </Page>
+            }
+            .into_any()
+        }
+    })
+    .into_any()
+}
+
+/// The console's page for a route; the member app's routes get a link to it. The shell and
+/// the dashboard (the console's first page) are in the first download; each other section is
+/// a chunk of its own (see [`chunks`]).
 #[cfg(feature = "console")]
 fn page_view(page: Page) -> AnyView {
-    use pages::{
-        admin_analysis::AdminAnalysis, admin_audit::AdminAudit, admin_dashboard::AdminDashboard,
-        admin_import::AdminImport, admin_members::AdminMembers, admin_org::AdminOrg,
-        admin_points::AdminPoints, admin_question::AdminQuestion, admin_questions::AdminQuestions,
-        admin_quiz::AdminQuiz, admin_quizzes::AdminQuizzes, admin_report::AdminReport,
-        admin_unit::AdminUnit, not_found::NotFound, other_app::OtherApp,
-    };
+    use pages::{admin_dashboard::AdminDashboard, not_found::NotFound, other_app::OtherApp};
     match page {
-        Page::AdminOrg => view! { <AdminOrg/> }.into_any(),
-        Page::AdminMembers => view! { <AdminMembers/> }.into_any(),
-        Page::AdminPoints => view! { <AdminPoints/> }.into_any(),
-        Page::AdminQuestions => view! { <AdminQuestions/> }.into_any(),
-        Page::AdminQuestion(id) => view! { <AdminQuestion id=id/> }.into_any(),
-        Page::AdminImport => view! { <AdminImport/> }.into_any(),
-        Page::AdminQuizzes => view! { <AdminQuizzes/> }.into_any(),
-        Page::AdminQuiz(id) => view! { <AdminQuiz id=id/> }.into_any(),
-        Page::AdminAnalysis(id) => view! { <AdminAnalysis id=id/> }.into_any(),
+        Page::AdminOrg => lazy_page(chunks::org),
+        Page::AdminMembers => lazy_page(chunks::members),
+        Page::AdminPoints => lazy_page(chunks::points),
+        Page::AdminQuestions => lazy_page(chunks::questions),
+        Page::AdminQuestion(id) => lazy_page(move || chunks::question(id)),
+        Page::AdminImport => lazy_page(chunks::import),
+        Page::AdminQuizzes => lazy_page(chunks::quizzes),
+        Page::AdminQuiz(id) => lazy_page(move || chunks::quiz(id)),
+        Page::AdminAnalysis(id) => lazy_page(move || chunks::analysis(id)),
         Page::AdminDashboard => view! { <AdminDashboard/> }.into_any(),
-        Page::AdminUnit(g, id) => view! { <AdminUnit youth_group=g id=id/> }.into_any(),
-        Page::AdminReport => view! { <AdminReport/> }.into_any(),
-        Page::AdminAudit => view! { <AdminAudit/> }.into_any(),
+        Page::AdminUnit(g, id) => lazy_page(move || chunks::unit(g, id)),
+        Page::AdminReport => lazy_page(chunks::report),
+        Page::AdminAudit => lazy_page(chunks::audit),
         Page::NotFound => view! { <NotFound/> }.into_any(),
         // The member app's pages: the router sends the browser there, so this shows only if
         // the server sent the console for a member address.
         _ => view! { <OtherApp/> }.into_any(),
+    }
+}
+
+/// The console's sections that are not in its first download (split points, as in the
+/// member app's [`chunks`]).
+#[cfg(feature = "console")]
+mod chunks {
+    use leptos::prelude::*;
+    use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+    use crate::pages;
+
+    type Chunk = Result<AnyView, SplitLoaderError>;
+
+    #[wasm_split(org, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn org() -> Chunk {
+        use pages::admin_org::AdminOrg;
+        Ok(view! { <AdminOrg/> }.into_any())
+    }
+
+    #[wasm_split(members, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn members() -> Chunk {
+        use pages::admin_members::AdminMembers;
+        Ok(view! { <AdminMembers/> }.into_any())
+    }
+
+    #[wasm_split(points, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn points() -> Chunk {
+        use pages::admin_points::AdminPoints;
+        Ok(view! { <AdminPoints/> }.into_any())
+    }
+
+    #[wasm_split(questions, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn questions() -> Chunk {
+        use pages::admin_questions::AdminQuestions;
+        Ok(view! { <AdminQuestions/> }.into_any())
+    }
+
+    #[wasm_split(questions, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn question(id: Option<i64>) -> Chunk {
+        use pages::admin_question::AdminQuestion;
+        Ok(view! { <AdminQuestion id=id/> }.into_any())
+    }
+
+    #[wasm_split(import, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn import() -> Chunk {
+        use pages::admin_import::AdminImport;
+        Ok(view! { <AdminImport/> }.into_any())
+    }
+
+    #[wasm_split(quizzes, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn quizzes() -> Chunk {
+        use pages::admin_quizzes::AdminQuizzes;
+        Ok(view! { <AdminQuizzes/> }.into_any())
+    }
+
+    #[wasm_split(quizzes, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn quiz(id: Option<i64>) -> Chunk {
+        use pages::admin_quiz::AdminQuiz;
+        Ok(view! { <AdminQuiz id=id/> }.into_any())
+    }
+
+    #[wasm_split(quizzes, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn analysis(id: i64) -> Chunk {
+        use pages::admin_analysis::AdminAnalysis;
+        Ok(view! { <AdminAnalysis id=id/> }.into_any())
+    }
+
+    #[wasm_split(unit, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn unit(youth_group: bool, id: i64) -> Chunk {
+        use pages::admin_unit::AdminUnit;
+        Ok(view! { <AdminUnit youth_group=youth_group id=id/> }.into_any())
+    }
+
+    #[wasm_split(report, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn report() -> Chunk {
+        use pages::admin_report::AdminReport;
+        Ok(view! { <AdminReport/> }.into_any())
+    }
+
+    #[wasm_split(audit, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn audit() -> Chunk {
+        use pages::admin_audit::AdminAudit;
+        Ok(view! { <AdminAudit/> }.into_any())
     }
 }
 

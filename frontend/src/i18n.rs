@@ -99,6 +99,7 @@ catalogue! {
     AppName => "灯塔", "Beacon";
     AppTagline => "党建学习答题平台", "Party-building study & quiz";
     Loading => "正在加载…", "Loading…";
+    PageUnavailable => "页面未能打开", "Page unavailable";
     Retry => "重试", "Retry";
     Back => "返回", "Back";
     Logout => "退出", "Sign out";

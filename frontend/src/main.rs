@@ -18,6 +18,8 @@ mod pages;
 mod router;
 
 fn main() {
+    // Without it a panic is a bare `unreachable` trap; with it the console says where.
+    std::panic::set_hook(Box::new(|i| leptos::logging::error!("{i}")));
     i18n::init();
     browser::remove_boot_screen();
     leptos::mount::mount_to_body(app::App);

@@ -15,8 +15,12 @@ after(async () => {
   server?.stop();
 });
 
-const MEMBER_WASM = /\/assets\/beacon-[0-9a-f]{10}_bg\.wasm$/;
-const CONSOLE_WASM = /\/assets\/console-[0-9a-f]{10}_bg\.wasm$/;
+// Each app's files are in a folder of its own, named by their hash: the first download
+// (<app>_bg.wasm) and the chunks of the pages outside it (split_<name>.wasm, chunk_<n>.wasm).
+const MEMBER_WASM = /\/assets\/beacon-[0-9a-f]{10}\/\w+\.wasm$/;
+const CONSOLE_WASM = /\/assets\/console-[0-9a-f]{10}\/\w+\.wasm$/;
+const MAIN_WASM = /_bg\.wasm$/;
+const CHUNK_WASM = /\/(split|chunk)_\w+\.wasm$/;
 
 /** The wasm files the current document loaded (from the network or the cache). */
 function loadedWasm(page) {
@@ -59,7 +63,7 @@ test("a member's downloads hold no console code, even at a console address", asy
   );
   // The server's answer at a console address names only the member app's files.
   const html = await page.evaluate(async () => (await fetch('/admin/org')).text());
-  assert.match(html, /beacon-[0-9a-f]{10}\.js/);
+  assert.match(html, /beacon-[0-9a-f]{10}\/member\.js/);
   assert.doesNotMatch(html, /console-/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -76,23 +80,62 @@ test('an organizer opens the console from the member app and goes back', async (
   await page.fill('#password', 'Beacon2023');
   await page.click('#login-submit');
   await page.locator('.page.admin-questions').waitFor();
-  const memberWasm = urls.filter((u) => MEMBER_WASM.test(u));
-  const consoleWasm = urls.filter((u) => CONSOLE_WASM.test(u));
+  const memberWasm = urls.filter((u) => MEMBER_WASM.test(u) && MAIN_WASM.test(u));
+  const consoleWasm = urls.filter((u) => CONSOLE_WASM.test(u) && MAIN_WASM.test(u));
   assert.ok(memberWasm.length >= 1, 'the sign-in page is the member app');
   assert.equal(consoleWasm.length, 1, 'the console was loaded once');
   assert.notEqual(new URL(memberWasm[0]).pathname, new URL(consoleWasm[0]).pathname);
   await screenshot(page, 'console-questions');
 
-  assert.deepEqual(await loadedWasm(page), [new URL(consoleWasm[0]).pathname]);
+  const onlyFrom = async (app, main) => {
+    const loaded = await loadedWasm(page);
+    for (const p of loaded) assert.match(p, app);
+    assert.ok(loaded.includes(new URL(main).pathname), `${main} in ${loaded}`);
+  };
+  await onlyFrom(CONSOLE_WASM, consoleWasm[0]);
 
   // The bottom navigation's home link leaves the console for the member app …
   await page.click('.bottom-nav a[href="/"]');
   await page.locator('.page.home').waitFor();
-  assert.deepEqual(await loadedWasm(page), [new URL(memberWasm[0]).pathname]);
+  await onlyFrom(MEMBER_WASM, memberWasm[0]);
   // … whose "manage" link opens the console again.
   await page.click('.bottom-nav a[href="/admin/org"]');
   await page.locator('.page.admin-org').waitFor();
-  assert.deepEqual(await loadedWasm(page), [new URL(consoleWasm[0]).pathname]);
+  await onlyFrom(CONSOLE_WASM, consoleWasm[0]);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pages outside the first download arrive as chunks when opened, and a failed fetch can be retried', async () => {
+  const { page, errors, context } = await phonePage(browser);
+  const urls = watchDownloads(page);
+  await signIn(page, server.base, 'm001');
+  await page.locator('.page.home').waitFor();
+  // Home and the daily quiz are in the first download: no chunk yet.
+  assert.deepEqual(urls.filter((u) => CHUNK_WASM.test(u)), []);
+
+  // Offline: the ranking's chunk cannot be fetched; the page says so where the page would be.
+  await page.route(CHUNK_WASM, (route) => route.abort('internetdisconnected'));
+  await page.click('.bottom-nav a[href="/ranking"]');
+  const banner = page.locator('main .banner.error');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /网络/);
+  await screenshot(page, 'chunk-offline');
+  // Back online, 重试 fetches it and shows the page, without reloading the app.
+  await page.unroute(CHUNK_WASM);
+  await banner.locator('button').click();
+  await page.locator('.page.ranking').waitFor();
+  assert.ok(urls.some((u) => /\/split_ranking\.wasm$/.test(u)), 'the ranking chunk was fetched');
+  assert.equal(urls.filter((u) => MAIN_WASM.test(u)).length, 1, 'the app was not reloaded');
+
+  // A chunk is fetched once: leaving and coming back costs no download.
+  const before = urls.length;
+  await page.click('.bottom-nav a[href="/"]');
+  await page.locator('.page.home').waitFor();
+  await page.click('.bottom-nav a[href="/ranking"]');
+  await page.locator('.page.ranking').waitFor();
+  assert.deepEqual(urls.slice(before).filter((u) => CHUNK_WASM.test(u)), []);
+  // The failed fetch is the only error the console saw.
+  assert.ok(errors.every((e) => /split_ranking|Failed to fetch|network|ERR_INTERNET/i.test(e)), errors.join('\n'));
   await context.close();
 });
