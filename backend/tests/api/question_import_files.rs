@@ -451,14 +451,15 @@ async fn moodle_xml_keeps_category_paths_and_reads_cloze(app: TestApp) {
     );
     confirm_and_wait(&admin, id(&p)).await;
     assert_eq!(app.count("questions").await, before + 2);
+    // The choice gap's per-option feedback (`#正确`, `#不对`) stays with its option.
     let cloze = stored(&app, "党的根本宗旨是（  ）。").await;
-    assert!(
-        cloze.contains(&(
+    assert_eq!(
+        cloze,
+        vec![(
             "single".to_string(),
             "理论学习/党章".to_string(),
-            "党章总纲。".to_string()
-        )),
-        "{cloze:?}"
+            "党章总纲。\nA：正确\nB：不对".to_string()
+        )]
     );
     let (explanation,): (String,) = sqlx::query_as(
         "SELECT explanation FROM questions q JOIN question_categories c ON c.id = q.category_id \
@@ -611,24 +612,94 @@ async fn an_import_whose_process_died_or_failed_can_be_confirmed_again(app: Test
     }
 }
 
+/// Previews nobody confirmed are deleted after a day by the hourly housekeeping, also on
+/// an instance that gets no further upload (before, only a new upload deleted them); a
+/// younger preview and a confirmed import stay; a failed import older than a day keeps its
+/// record but not what it read.
 async fn previews_nobody_confirmed_are_deleted_after_a_day(app: TestApp) {
     let admin = app.signed_in("admin").await;
-    let old = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
     let day = 24 * 3600 * 1000;
-    sqlx::query("UPDATE question_imports SET created_at = $1 WHERE id = $2")
-        .bind(backend::db::now_ms() - day - 1000)
-        .bind(id(&old))
-        .execute(&app.db.pool)
+    let now = backend::db::now_ms();
+    let age = |id: i64, at: i64| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query(
+                "UPDATE question_imports SET created_at = $1, \
+                   finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE $1 END \
+                 WHERE id = $2",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let done = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
+    confirm_and_wait(&admin, id(&done)).await;
+    let old = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let young = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let failed = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    sqlx::query(
+        "UPDATE question_imports SET state = 'failed', error = '导入失败', finished_at = 1 \
+         WHERE id = $1",
+    )
+    .bind(id(&failed))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    age(id(&done), now - 2 * day).await;
+    age(id(&old), now - day - 60_000).await;
+    age(id(&young), now - day + 60_000).await;
+    age(id(&failed), now - day - 60_000).await;
+
+    let swept = backend::domain::question_import::sweep(&app.db)
         .await
         .unwrap();
-    let fresh = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
-    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM question_imports ORDER BY id")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(ids, vec![(id(&fresh),)]);
+    assert_eq!(swept, (1, 1));
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, state, (CASE WHEN parsed IS NULL THEN 0 ELSE 1 END) \
+         FROM question_imports ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (id(&done), "done".to_string(), 0),
+            (id(&young), "preview".to_string(), 1),
+            (id(&failed), "failed".to_string(), 0),
+        ]
+    );
     let r = admin
         .get(&format!("/api/v1/question-imports/{}", id(&old)))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The failed one asks for its file again; the young preview is still confirmed.
+    let r = admin
+        .post(
+            &format!("/api/v1/question-imports/{}/confirm", id(&failed)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "import_expired");
+    confirm_and_wait(&admin, id(&young)).await;
+    // Sweeping again finds nothing more.
+    let swept = backend::domain::question_import::sweep(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(swept, (0, 0));
+
+    // A new upload also deletes the stale previews, as before.
+    let stale = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
+    age(id(&stale), now - day - 1000).await;
+    let fresh = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let previews: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM question_imports WHERE state = 'preview' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(previews, vec![(id(&fresh),)]);
 }
