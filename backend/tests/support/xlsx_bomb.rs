@@ -1,5 +1,6 @@
-//! A hostile members workbook for tests: valid in every part, but its shared strings
-//! unpack to hundreds of megabytes from a file of a few hundred kilobytes (a ZIP bomb).
+//! Workbooks for tests: a hostile members workbook, valid in every part, but its shared strings
+//! unpack to hundreds of megabytes from a file of a few hundred kilobytes (a ZIP bomb), and
+//! what a workbook unpacks to.
 
 use std::io::{Cursor, Read, Write};
 
@@ -51,4 +52,13 @@ pub fn members_xlsx_bomb(mb: usize) -> Vec<u8> {
     }
     out.write_all(tail.as_bytes()).unwrap();
     out.finish().unwrap().into_inner()
+}
+
+/// The bytes every part of a ZIP unpacks to, as its directory declares them.
+#[allow(dead_code)]
+pub fn unpacked_size(zip: &[u8]) -> usize {
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().size() as usize)
+        .sum()
 }
