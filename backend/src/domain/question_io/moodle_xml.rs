@@ -13,7 +13,8 @@
 //! decoded; CDATA is read as text. `<idnumber>` is the stable id (`<name>` is not: Moodle
 //! generates names from the text and does not keep them unique), `<tags>` the tags,
 //! `<generalfeedback>` the explanation and, after a `[出处]` marker, the source, as in
-//! GIFT; each answer's `<feedback>` follows the explanation on a line naming its option.
+//! GIFT; each answer's `<feedback>` (a cloze gap's `#feedback`) follows the explanation on
+//! a line naming its option or answer.
 //!
 //! Skipped with a reason and the question's line: matching, numerical, essay, description,
 //! cloze whose gaps map to no one Beacon question (the reason names them), drag-and-drop,
@@ -268,19 +269,15 @@ fn question(
         out.skip(at, "题干含有图片，Beacon 暂不支持图片题");
         return Ok(());
     }
+    // The `<answer>`s' feedback, for the kinds that have them.
+    let with_feedback = |p: Parts| {
+        let notes = answer_feedback(el, p.0);
+        (p, notes)
+    };
     let parsed = match kind {
-        "multichoice" => multichoice(el).map(|p| {
-            let notes = answer_feedback(el, p.0);
-            (p, notes)
-        }),
-        "truefalse" => truefalse(el).map(|p| {
-            let notes = answer_feedback(el, p.0);
-            (p, notes)
-        }),
-        "shortanswer" => shortanswer(el).map(|p| {
-            let notes = answer_feedback(el, p.0);
-            (p, notes)
-        }),
+        "multichoice" => multichoice(el).map(with_feedback),
+        "truefalse" => truefalse(el).map(with_feedback),
+        "shortanswer" => shortanswer(el).map(with_feedback),
         // `cloze` is what Moodle's exporter writes for a multianswer question.
         "multianswer" | "cloze" => match cloze(el) {
             Ok(Cloze::Parts(parts, notes)) => Ok((parts, notes)),
