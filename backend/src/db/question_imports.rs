@@ -175,6 +175,21 @@ pub async fn delete_unconfirmed(conn: &mut AnyConnection, before: i64) -> sqlx::
     Ok(r.rows_affected())
 }
 
+/// Drops what the preview read from imports whose writing failed before `before` (ms) and
+/// that nobody confirmed again since; the record stays (confirming it then asks for the
+/// file again). Returns how many.
+pub async fn forget_failed(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    let r = sqlx::query(
+        "UPDATE question_imports SET parsed = NULL, payload = NULL \
+         WHERE state = 'failed' AND COALESCE(finished_at, created_at) < $1 \
+           AND (parsed IS NOT NULL OR payload IS NOT NULL)",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// The stored questions with these stable ids (to show what an import would change).
 pub async fn questions_by_stable_ids(
     conn: &mut AnyConnection,

@@ -112,8 +112,9 @@ fn invalid_credentials(attempt: Option<&throttle::Attempt>) -> AppError {
     }
 }
 
-/// Hourly: forgets expired sessions, sign-in counters whose window has ended and export
-/// jobs (with their files) past their retention. Every
+/// Hourly: forgets expired sessions, sign-in counters whose window has ended, export
+/// jobs (with their files) past their retention and question-import previews nobody
+/// confirmed within a day. Every
 /// instance runs it; the deletes are idempotent.
 pub async fn housekeeping_timer(db: Db) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -132,6 +133,9 @@ pub async fn housekeeping_timer(db: Db) {
         }
         if let Err(e) = super::export_jobs::sweep(&db).await {
             tracing::warn!(error = %e, "old export jobs not deleted");
+        }
+        if let Err(e) = super::question_import::sweep(&db).await {
+            tracing::warn!(error = %e, "unconfirmed question imports not deleted");
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Reading member spreadsheets (CSV in UTF-8 or GB18030, and XLSX) into checked rows, and
 //! writing the templates organizers fill in. Parsing never panics: any malformed input is
-//! an [`AppError::Import`] naming the row.
+//! an [`AppError::Import`] naming the row, and a workbook that would unpack beyond its
+//! budget is 400 `too_large`.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
 use shared::api::members::IMPORT_COLUMNS;
 use shared::ErrorDetail;
 
+use crate::domain::question_io::{self, ErrorCode};
 use crate::error::{AppError, AppResult};
 
 /// Most data rows accepted in one file (hashing each initial password takes a moment).
@@ -61,33 +62,38 @@ pub fn parse(bytes: &[u8]) -> AppResult<Vec<ImportRow>> {
     rows_from_table(table)
 }
 
+/// The members sheet of a workbook, read by the question import's own XLSX reader: only
+/// the parts a sheet needs are unpacked, within a budget relative to the file's size, so
+/// a small file whose shared strings unpack to gigabytes (a ZIP bomb) is refused at once
+/// instead of being unpacked into memory (calamine, used before, unpacked every part
+/// whole); cells read as Excel shows them. The sheet is the first visible one whose first
+/// row names 账号, else the first visible one (whose header is then reported).
 fn read_xlsx(bytes: &[u8]) -> AppResult<Table> {
-    use calamine::{Reader, Xlsx};
-    let owned = bytes.to_vec();
-    // calamine is trusted not to panic, but a spreadsheet from anywhere must not take the
-    // server down if it does.
-    let result = std::panic::catch_unwind(move || -> Result<Table, String> {
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(owned)).map_err(|e| e.to_string())?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| "no sheet".to_string())?
-            .map_err(|e| e.to_string())?;
-        // The range starts at the first used cell; row numbers are the sheet's own.
-        let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
-        Ok(range
-            .rows()
-            .enumerate()
-            .map(|(i, r)| {
-                let cells = r.iter().map(|c| c.to_string().trim().to_string()).collect();
-                (first_row + i as u32 + 1, cells)
-            })
-            .collect())
-    });
-    match result {
-        Ok(Ok(table)) => Ok(table),
-        _ => Err(file_error(
-            "无法读取该 Excel 文件，文件可能已损坏，请用模板重新填写后上传",
+    let sheets = question_io::read_xlsx(bytes).map_err(|e| match e.code {
+        ErrorCode::TooLarge => AppError::bad_request(ErrorCode::TooLarge.as_str(), e.message),
+        ErrorCode::TooMany => file_error(&format!(
+            "一次最多导入{MAX_ROWS}名成员，请拆分文件后分批导入"
         )),
+        _ => file_error(&e.message),
+    })?;
+    let mut visible: Vec<Table> = sheets
+        .into_iter()
+        .filter(|s| s.skip.is_none())
+        .map(|s| {
+            s.rows
+                .into_iter()
+                .map(|(row, cells)| (row, cells.iter().map(|c| c.trim().to_string()).collect()))
+                .collect()
+        })
+        .collect();
+    let names_account = |t: &Table| {
+        t.first()
+            .is_some_and(|(_, cells)| cells.iter().any(|c| c == "账号"))
+    };
+    match visible.iter().position(names_account) {
+        Some(i) => Ok(visible.swap_remove(i)),
+        None if !visible.is_empty() => Ok(visible.swap_remove(0)),
+        None => Err(file_error("Excel 文件中没有可读取的工作表")),
     }
 }
 

@@ -250,7 +250,11 @@ pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<I
 /// members with initial passwords.
 pub async fn import(db: &Db, user: &SessionUser, bytes: &[u8]) -> AppResult<ImportReport> {
     user.require_admin()?;
-    let rows = member_import::parse(bytes)?;
+    // Reading a workbook is CPU work: off the request's async threads.
+    let owned = bytes.to_vec();
+    let rows = tokio::task::spawn_blocking(move || member_import::parse(&owned))
+        .await
+        .map_err(AppError::internal)??;
     let mut problems = Vec::new();
     let mut tx = db.begin_write().await?;
     let mut resolved: Vec<(ImportRow, UserRow, bool)> = Vec::new();

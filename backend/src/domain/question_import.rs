@@ -20,7 +20,8 @@
 //! Reading a file is CPU work: it runs on the blocking pool, at most
 //! [`PARSE_SLOTS`] at once per process; more wait in line up to [`PARSE_WAIT`], then are
 //! answered 503 `server_busy`, so requests keep their async threads. Unconfirmed previews
-//! are deleted after [`PREVIEW_LIFETIME_MS`].
+//! are deleted after [`PREVIEW_LIFETIME_MS`] (by the hourly housekeeping, [`sweep`], and
+//! when a new file is uploaded).
 //!
 //! Progress while writing is kept in this process (the transaction's rows are invisible to
 //! other connections until it commits, and on SQLite another writer would have to wait
@@ -576,6 +577,19 @@ pub async fn preview(
     .await?;
     tx.commit().await?;
     Ok(plan.job)
+}
+
+/// Deletes the previews nobody confirmed within [`PREVIEW_LIFETIME_MS`], and drops what
+/// failed imports read once they have been failed that long (hourly housekeeping, on every
+/// instance; idempotent), so an instance that gets no uploads frees the space too.
+/// Returns the previews deleted and the failed imports forgotten.
+pub async fn sweep(db: &Db) -> AppResult<(u64, u64)> {
+    let before = now_ms() - PREVIEW_LIFETIME_MS;
+    let mut tx = db.begin_write().await?;
+    let previews = import_db::delete_unconfirmed(&mut tx, before).await?;
+    let failed = import_db::forget_failed(&mut tx, before).await?;
+    tx.commit().await?;
+    Ok((previews, failed))
 }
 
 /// The import as stored, with live progress (this process's count while it writes it,

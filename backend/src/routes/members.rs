@@ -104,6 +104,7 @@ pub async fn reset_password(
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
                  description = "the CSV (UTF-8 or GBK) or XLSX file, at most 5 MB"),
     responses((status = 200, body = ImportReport),
+              (status = 400, description = "`too_large`: a workbook that unpacks beyond its budget", body = ErrorBody),
               (status = 422, description = "problems by row; nothing imported", body = ErrorBody),
               (status = 413, body = ErrorBody)))]
 pub async fn import(

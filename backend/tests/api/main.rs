@@ -2,6 +2,8 @@
 //! test run on SQLite and on PostgreSQL (`BEACON_TEST_POSTGRES_URL`, set by scripts/test.sh).
 
 mod helpers;
+#[path = "../support/xlsx_bomb.rs"]
+mod xlsx_bomb;
 
 mod audit;
 mod auth;

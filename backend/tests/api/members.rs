@@ -15,6 +15,7 @@ on_both_databases!(
     csv_import_creates_and_updates_members,
     an_invalid_row_rejects_the_whole_file,
     xlsx_import_and_templates,
+    a_hostile_workbook_is_refused_and_a_workbook_is_read_as_shown,
 );
 
 async fn listing_filters_searches_and_pages(app: TestApp) {
@@ -382,4 +383,50 @@ async fn xlsx_import_and_templates(app: TestApp) {
         .as_str()
         .unwrap()
         .contains("Excel"));
+}
+
+/// Member workbooks are read by the capped XLSX reader (before: calamine, which unpacked a
+/// 455 KB file's 400 MB of shared strings into memory and imported it): a small file that
+/// unpacks far beyond its budget is 400 `too_large` with a Chinese message and writes
+/// nothing. A workbook with an instructions sheet first is read from its members sheet,
+/// with cells as Excel shows them.
+async fn a_hostile_workbook_is_refused_and_a_workbook_is_read_as_shown(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let before = app.count("users").await;
+    let bomb = crate::xlsx_bomb::members_xlsx_bomb(200);
+    assert!(bomb.len() < 512 * 1024, "{}", bomb.len());
+    let r = admin.upload("/api/v1/members/import", bomb).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    assert_eq!(r.code(), "too_large");
+    assert!(r.json()["message"].as_str().unwrap().contains("解压后过大"));
+    assert_eq!(app.count("users").await, before, "nothing imported");
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let help = wb.add_worksheet();
+    help.set_name("填写说明").unwrap();
+    help.write_string(0, 0, "从“成员”工作表第2行开始填写。")
+        .unwrap();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("成员").unwrap();
+    for (c, v) in ["账号", " 姓名 ", "党支部", "手机号"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *v).unwrap();
+    }
+    // A staff number typed as a number with leading zeros kept by its number format, as
+    // Excel shows it; a phone typed as a number.
+    let zeros = rust_xlsxwriter::Format::new().set_num_format("00000000");
+    sheet
+        .write_number_with_format(1, 0, 4012.0, &zeros)
+        .unwrap();
+    sheet.write_string(1, 1, "周红").unwrap();
+    sheet.write_string(1, 2, "机关第二党支部").unwrap();
+    sheet.write_number(1, 3, 13900000004.0).unwrap();
+    let r = admin
+        .upload("/api/v1/members/import", wb.save_to_buffer().unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["created"], 1, "{}", r.text());
+    let id = app.user_id("00004012").await;
+    let m = admin.get(&format!("/api/v1/members/{id}")).await.json();
+    assert_eq!(m["phone"], "13900000004");
+    assert_eq!(m["display_name"], "周红");
 }

@@ -359,6 +359,12 @@ async fn unreadable_files_are_refused_with_a_code(app: TestApp) {
         ),
         (q("a.csv"), b"name,age\nx,1\n".to_vec(), "wrong_columns"),
         (q("a.csv"), Vec::new(), "empty"),
+        // A workbook of under half a megabyte whose shared strings unpack to 200 MB.
+        (
+            q("a.xlsx"),
+            crate::xlsx_bomb::members_xlsx_bomb(200),
+            "too_large",
+        ),
     ];
     let before = app.count("question_imports").await;
     for (query, bytes, code) in cases {

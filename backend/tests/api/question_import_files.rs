@@ -10,7 +10,11 @@
 //!   and a repeated question imports as its author expects, sheet by sheet;
 //! - Beacon's own TOML export imports back without duplicates whatever its ids;
 //! - a file whose every question is skipped answers with its preview;
-//! - Moodle XML: category paths stay whole, cloze reads like multianswer;
+//! - Moodle XML: category paths stay whole, cloze reads like multianswer, each choice
+//!   gap's feedback stays with its option;
+//! - a GIFT file and a Moodle XML file as Moodle's exporter writes them (every kind,
+//!   escapes, entities, weights, feedback of every sort, kinds Beacon skips) import as
+//!   their authors expect;
 //! - the server keeps answering while a file is read; an import whose process died can be
 //!   confirmed again; previews nobody confirmed are deleted after a day.
 
@@ -33,6 +37,8 @@ on_both_databases!(
     the_server_answers_while_a_file_is_read,
     an_import_whose_process_died_or_failed_can_be_confirmed_again,
     previews_nobody_confirmed_are_deleted_after_a_day,
+    a_gift_file_as_moodles_exporter_writes_it_imports_as_its_author_expects,
+    a_moodle_xml_export_imports_as_its_author_expects,
 );
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -314,10 +320,34 @@ fn organizers_workbook() -> Vec<u8> {
                 "",
                 "",
             ],
+            &[
+                "6",
+                "判断题",
+                "“三会一课”是党的组织生活基本制度。",
+                "对",
+                "错",
+                "",
+                "A",
+                "",
+                "",
+            ],
+            &[
+                "7",
+                "填空题",
+                "党支部党员大会须有超过（  ）的有表决权的党员到会方可召开。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "百分比格式",
+            ],
         ],
     );
     let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
     other.write_number_with_format(4, 6, 7853.0, &date).unwrap();
+    let percent = Format::new().set_num_format("0%");
+    other.write_number_with_format(7, 6, 0.5, &percent).unwrap();
     wb.save_to_buffer().unwrap()
 }
 
@@ -335,16 +365,25 @@ async fn an_organizers_workbook_imports_as_its_author_expects(app: TestApp) {
     assert_eq!(p["problems"], json!([]), "{p}");
     assert_eq!(
         p["added"],
-        json!({ "single": 2, "multiple": 1, "true_false": 1, "fill_in": 2 }),
+        json!({ "single": 2, "multiple": 1, "true_false": 2, "fill_in": 3 }),
         "{p}"
     );
     assert_eq!(p["ignored_columns"], json!(["序号", "备注"]));
-    assert_eq!(p["without_explanation"], 4, "{p}");
-    assert_eq!(p["without_source"], 6, "{p}");
+    assert_eq!(p["without_explanation"], 6, "{p}");
+    assert_eq!(p["without_source"], 8, "{p}");
     assert_eq!(p["skipped"].as_array().unwrap().len(), 1, "{p}");
     assert!(p["skipped"][0]["reason"].as_str().unwrap().contains("简答"));
     assert_eq!(p["skipped"][0]["location"], "工作表“其他题型”第6行");
+    // The repeated question is a warning naming both rows, not a blocking problem.
     assert_eq!(p["warnings"].as_array().unwrap().len(), 1, "{p}");
+    assert_eq!(p["warnings"][0]["location"], "工作表“单选题”第5行", "{p}");
+    assert!(
+        p["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("第3行"),
+        "{p}"
+    );
     let sheets: Vec<(String, bool)> = p["sheets"]
         .as_array()
         .unwrap()
@@ -373,6 +412,22 @@ async fn an_organizers_workbook_imports_as_its_author_expects(app: TestApp) {
             .await
             .unwrap();
     assert!(tf.contains("false"), "{tf}");
+    // 判断 written with options 对/错 and answer A is true.
+    let (tf,): (String,) = sqlx::query_as(
+        "SELECT answer_key FROM questions WHERE stem = '“三会一课”是党的组织生活基本制度。'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(tf.contains("true"), "{tf}");
+    // A percent cell is the text Excel shows, not 0.5.
+    let (key,): (String,) = sqlx::query_as(
+        "SELECT answer_key FROM questions WHERE stem LIKE '党支部党员大会须有超过____%'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(key.contains("\"50%\""), "{key}");
 }
 
 async fn a_toml_export_imports_back_without_duplicates(app: TestApp) {
@@ -451,14 +506,15 @@ async fn moodle_xml_keeps_category_paths_and_reads_cloze(app: TestApp) {
     );
     confirm_and_wait(&admin, id(&p)).await;
     assert_eq!(app.count("questions").await, before + 2);
+    // The choice gap's per-option feedback (`#正确`, `#不对`) stays with its option.
     let cloze = stored(&app, "党的根本宗旨是（  ）。").await;
-    assert!(
-        cloze.contains(&(
+    assert_eq!(
+        cloze,
+        vec![(
             "single".to_string(),
             "理论学习/党章".to_string(),
-            "党章总纲。".to_string()
-        )),
-        "{cloze:?}"
+            "党章总纲。\nA：正确\nB：不对".to_string()
+        )]
     );
     let (explanation,): (String,) = sqlx::query_as(
         "SELECT explanation FROM questions q JOIN question_categories c ON c.id = q.category_id \
@@ -611,24 +667,301 @@ async fn an_import_whose_process_died_or_failed_can_be_confirmed_again(app: Test
     }
 }
 
+/// Previews nobody confirmed are deleted after a day by the hourly housekeeping, also on
+/// an instance that gets no further upload (before, only a new upload deleted them); a
+/// younger preview and a confirmed import stay; a failed import older than a day keeps its
+/// record but not what it read.
 async fn previews_nobody_confirmed_are_deleted_after_a_day(app: TestApp) {
     let admin = app.signed_in("admin").await;
-    let old = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
     let day = 24 * 3600 * 1000;
-    sqlx::query("UPDATE question_imports SET created_at = $1 WHERE id = $2")
-        .bind(backend::db::now_ms() - day - 1000)
-        .bind(id(&old))
-        .execute(&app.db.pool)
+    let now = backend::db::now_ms();
+    let age = |id: i64, at: i64| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query(
+                "UPDATE question_imports SET created_at = $1, \
+                   finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE $1 END \
+                 WHERE id = $2",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let done = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
+    confirm_and_wait(&admin, id(&done)).await;
+    let old = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let young = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let failed = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    sqlx::query(
+        "UPDATE question_imports SET state = 'failed', error = '导入失败', finished_at = 1 \
+         WHERE id = $1",
+    )
+    .bind(id(&failed))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    age(id(&done), now - 2 * day).await;
+    age(id(&old), now - day - 60_000).await;
+    age(id(&young), now - day + 60_000).await;
+    age(id(&failed), now - day - 60_000).await;
+
+    let swept = backend::domain::question_import::sweep(&app.db)
         .await
         .unwrap();
-    let fresh = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
-    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM question_imports ORDER BY id")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(ids, vec![(id(&fresh),)]);
+    assert_eq!(swept, (1, 1));
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, state, (CASE WHEN parsed IS NULL THEN 0 ELSE 1 END) \
+         FROM question_imports ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (id(&done), "done".to_string(), 0),
+            (id(&young), "preview".to_string(), 1),
+            (id(&failed), "failed".to_string(), 0),
+        ]
+    );
     let r = admin
         .get(&format!("/api/v1/question-imports/{}", id(&old)))
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The failed one asks for its file again; the young preview is still confirmed.
+    let r = admin
+        .post(
+            &format!("/api/v1/question-imports/{}/confirm", id(&failed)),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(r.code(), "import_expired");
+    confirm_and_wait(&admin, id(&young)).await;
+    // Sweeping again finds nothing more.
+    let swept = backend::domain::question_import::sweep(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(swept, (0, 0));
+
+    // A new upload also deletes the stale previews, as before.
+    let stale = upload(&admin, "file_name=a.gift", fixture("moodle_branch_a.gift")).await;
+    age(id(&stale), now - day - 1000).await;
+    let fresh = upload(&admin, "file_name=b.gift", fixture("moodle_branch_b.gift")).await;
+    let previews: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM question_imports WHERE state = 'preview' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(previews, vec![(id(&fresh),)]);
+}
+
+/// (kind, category, options, answer key, explanation) of the one question with this stem.
+async fn stored_one(app: &TestApp, stem: &str) -> (String, String, Value, Value, String) {
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT q.kind, c.name, q.options, q.answer_key, q.explanation FROM questions q \
+         JOIN question_categories c ON c.id = q.category_id WHERE q.stem = $1",
+    )
+    .bind(stem)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "{stem}: {rows:?}");
+    let (kind, category, options, key, explanation) = rows.into_iter().next().unwrap();
+    (
+        kind,
+        category,
+        serde_json::from_str(&options).unwrap(),
+        serde_json::from_str(&key).unwrap(),
+        explanation,
+    )
+}
+
+fn reasons(p: &Value) -> Vec<(String, String)> {
+    p["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["location"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// GIFT as Moodle's exporter writes it: `// question:` comments, a `$CATEGORY` path,
+/// `[html]` texts with `<p>`, `<strong>` and `&nbsp;`, an escaped `\:`, per-answer feedback
+/// on choices and short answers, `%50%`/`%-100%` weights, `{FALSE#…#…}`, a missing-word
+/// question, and an essay, a numerical question and a description, which Beacon skips.
+async fn a_gift_file_as_moodles_exporter_writes_it_imports_as_its_author_expects(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let gift = fixture("moodle_exporter.gift");
+    let p = upload(&admin, "file_name=%E7%BA%AA%E5%BE%8B.gift", gift.clone()).await;
+    assert_eq!(p["problems"], json!([]), "{p}");
+    assert_eq!(
+        p["added"],
+        json!({ "single": 1, "multiple": 1, "true_false": 1, "fill_in": 2 }),
+        "{p}"
+    );
+    assert_eq!(p["new_categories"], json!(["默认/纪律教育/条例"]), "{p}");
+    let skipped = reasons(&p);
+    assert_eq!(skipped.len(), 3, "{p}");
+    for ((location, reason), (line, word)) in skipped.iter().zip([
+        ("第40行", "问答题"),
+        ("第44行", "数值题"),
+        ("第48行", "说明文字"),
+    ]) {
+        assert_eq!(location, line);
+        assert!(reason.contains(word), "{reason}");
+    }
+    assert_eq!(p["without_explanation"], 1, "{p}");
+    confirm_and_wait(&admin, id(&p)).await;
+
+    let (kind, category, options, key, explanation) = stored_one(
+        &app,
+        "《中国共产党纪律处分条例》第七条规定: 党组织和党员违反党章和其他党内法规，违反国家法律法规，违反党和国家政策，违反社会主义道德，危害党、国家和人民利益的行为，依照规定应当给予纪律处理或者处分的，都必须受到（  ）。",
+    )
+    .await;
+    assert_eq!(
+        (kind.as_str(), category.as_str()),
+        ("single", "默认/纪律教育/条例")
+    );
+    assert_eq!(options, json!(["追究", "批评", "教育", "警示"]));
+    assert_eq!(key, json!({ "kind": "single", "option": 0 }));
+    assert_eq!(
+        explanation,
+        "见《中国共产党纪律处分条例》第七条。\nA：条例原文为“都必须受到追究”。\nC：教育是手段，不是这里的用词。"
+    );
+    let (kind, _, options, key, explanation) =
+        stored_one(&app, "下列属于监督执纪“四种形态”的有（  ）。").await;
+    assert_eq!(kind, "multiple");
+    assert_eq!(options.as_array().unwrap().len(), 3);
+    assert_eq!(key, json!({ "kind": "multiple", "options": [0, 1] }));
+    assert_eq!(explanation, "C：不是“四种形态”的内容。");
+    let (kind, _, _, key, explanation) = stored_one(&app, "预备党员的预备期为两年。").await;
+    assert_eq!(kind, "true_false");
+    assert_eq!(key, json!({ "kind": "true_false", "value": false }));
+    assert_eq!(
+        explanation,
+        "党章第七条：预备期为一年。\n对，预备期为一年。"
+    );
+    let (kind, _, _, key, explanation) =
+        stored_one(&app, "中国共产党第一次全国代表大会在哪座城市开幕？____").await;
+    assert_eq!(kind, "fill_in");
+    assert_eq!(
+        key,
+        json!({ "kind": "fill_in", "blanks": [["上海", "上海市"]] })
+    );
+    assert_eq!(
+        explanation,
+        "后转移到浙江嘉兴南湖继续举行。\n“上海”：1921年7月23日在上海开幕。"
+    );
+    let (_, _, _, key, explanation) = stored_one(&app, "党的最高理想和最终目标是实现____。").await;
+    assert_eq!(
+        key,
+        json!({ "kind": "fill_in", "blanks": [["共产主义", "共产主义社会"]] })
+    );
+    assert_eq!(explanation, "");
+    // No HTML reached the bank.
+    let (tags,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM questions WHERE stem LIKE '%<%' OR options LIKE '%<p>%' \
+           OR explanation LIKE '%<p>%' OR stem LIKE '%&nbsp;%'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(tags, 0);
+    // The same file again changes nothing.
+    let again = upload(&admin, "file_name=%E7%BA%AA%E5%BE%8B.gift", gift).await;
+    assert_eq!(again["unchanged"], 5, "{again}");
+    assert_eq!(again["total"], 0, "{again}");
+}
+
+/// Moodle XML as Moodle 4's exporter writes it: a category with its info, a true/false
+/// question with feedback on its answers, a multiple-answer question with 25% weights, a
+/// negative distractor, an `<idnumber>` and tags (text escaped, not CDATA), a short-answer
+/// question with a wrong answer's feedback, a cloze of two short-answer gaps with feedback,
+/// and an essay and a question showing an image, which Beacon skips.
+async fn a_moodle_xml_export_imports_as_its_author_expects(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let xml = fixture("moodle_quiz_export.xml");
+    let p = upload(&admin, "file_name=dangshi.xml", xml.clone()).await;
+    assert_eq!(p["problems"], json!([]), "{p}");
+    assert_eq!(
+        p["added"],
+        json!({ "single": 0, "multiple": 1, "true_false": 1, "fill_in": 2 }),
+        "{p}"
+    );
+    assert_eq!(p["new_categories"], json!(["默认/党史"]), "{p}");
+    let skipped = reasons(&p);
+    assert_eq!(skipped.len(), 2, "{p}");
+    assert_eq!(skipped[0].0, "第153行");
+    assert!(skipped[0].1.contains("问答题"), "{p}");
+    assert_eq!(skipped[1].0, "第173行");
+    assert!(skipped[1].1.contains("图片"), "{p}");
+    confirm_and_wait(&admin, id(&p)).await;
+
+    let (kind, category, _, key, explanation) =
+        stored_one(&app, "遵义会议是党的历史上一个生死攸关的转折点。").await;
+    assert_eq!(
+        (kind.as_str(), category.as_str()),
+        ("true_false", "默认/党史")
+    );
+    assert_eq!(key, json!({ "kind": "true_false", "value": true }));
+    assert_eq!(
+        explanation,
+        "见《中国共产党简史》第三章。\n对，遵义会议确立了毛泽东同志在党中央和红军的领导地位。"
+    );
+    let (kind, _, options, key, explanation) =
+        stored_one(&app, "“四史”学习教育中的“四史”是指（  ）。").await;
+    assert_eq!(kind, "multiple");
+    assert_eq!(
+        options,
+        json!(["党史", "新中国史", "改革开放史", "社会主义发展史", "世界史"])
+    );
+    assert_eq!(key, json!({ "kind": "multiple", "options": [0, 1, 2, 3] }));
+    assert_eq!(explanation, "E：“四史”不包括世界史。");
+    let (stable_id, tags): (String, String) = sqlx::query_as(
+        "SELECT stable_id, tags FROM questions WHERE stem = '“四史”学习教育中的“四史”是指（  ）。'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stable_id, "ds-002");
+    assert_eq!(
+        serde_json::from_str::<Value>(&tags).unwrap(),
+        json!(["四史", "党史学习教育"])
+    );
+    let (_, _, _, key, explanation) =
+        stored_one(&app, "中国共产党第一次全国代表大会在哪座城市开幕？____").await;
+    assert_eq!(
+        key,
+        json!({ "kind": "fill_in", "blanks": [["上海", "上海市"]] })
+    );
+    assert_eq!(
+        explanation,
+        "“嘉兴”：大会最后一天转移到嘉兴南湖举行，开幕在上海。"
+    );
+    let (kind, _, _, key, explanation) = stored_one(
+        &app,
+        "1934年10月，中央红军从____等地出发开始长征，1936年10月在____胜利会师。",
+    )
+    .await;
+    assert_eq!(kind, "fill_in");
+    assert_eq!(
+        key,
+        json!({ "kind": "fill_in", "blanks": [["瑞金"], ["会宁", "甘肃会宁"]] })
+    );
+    assert_eq!(
+        explanation,
+        "见《中国共产党简史》。\n“瑞金”：对\n“遵义”：遵义会议在长征途中召开"
+    );
+    let again = upload(&admin, "file_name=dangshi.xml", xml).await;
+    assert_eq!(again["unchanged"], 4, "{again}");
+    assert_eq!(again["total"], 0, "{again}");
 }

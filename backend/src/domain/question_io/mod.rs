@@ -30,6 +30,7 @@ mod text;
 mod toml_bank;
 
 pub use sheet::format_key;
+pub(crate) use sheet::Sheet;
 pub use text::LineIndex;
 
 use std::collections::HashMap;
@@ -390,6 +391,13 @@ impl fmt::Display for ExportError {
 }
 
 impl std::error::Error for ExportError {}
+
+/// Every worksheet of an XLSX workbook, its cells as the text Excel shows, read within the
+/// unpacking budget of a file of its size (see `sheet_xlsx`): member imports read their
+/// sheet with it too, so no spreadsheet reaches an unbounded unpacker.
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, ImportError> {
+    sheet_xlsx::read(bytes)
+}
 
 /// Reads a file in `format`. See the module notes for what each outcome means.
 pub fn parse(format: Format, bytes: &[u8]) -> Result<ParsedImport, ImportError> {

@@ -13,7 +13,8 @@
 //! decoded; CDATA is read as text. `<idnumber>` is the stable id (`<name>` is not: Moodle
 //! generates names from the text and does not keep them unique), `<tags>` the tags,
 //! `<generalfeedback>` the explanation and, after a `[出处]` marker, the source, as in
-//! GIFT; each answer's `<feedback>` follows the explanation on a line naming its option.
+//! GIFT; each answer's `<feedback>` (a cloze gap's `#feedback`) follows the explanation on
+//! a line naming its option or answer.
 //!
 //! Skipped with a reason and the question's line: matching, numerical, essay, description,
 //! cloze whose gaps map to no one Beacon question (the reason names them), drag-and-drop,
@@ -268,25 +269,34 @@ fn question(
         out.skip(at, "题干含有图片，Beacon 暂不支持图片题");
         return Ok(());
     }
+    // The `<answer>`s' feedback, for the kinds that have them.
+    let with_feedback = |p: Parts| {
+        let notes = answer_feedback(el, p.0);
+        (p, notes)
+    };
     let parsed = match kind {
-        "multichoice" => multichoice(el),
-        "truefalse" => truefalse(el),
-        "shortanswer" => shortanswer(el),
+        "multichoice" => multichoice(el).map(with_feedback),
+        "truefalse" => truefalse(el).map(with_feedback),
+        "shortanswer" => shortanswer(el).map(with_feedback),
         // `cloze` is what Moodle's exporter writes for a multianswer question.
         "multianswer" | "cloze" => match cloze(el) {
-            Ok(Cloze::Parts(parts)) => Ok(parts),
+            Ok(Cloze::Parts(parts, notes)) => Ok((parts, notes)),
             Ok(Cloze::Unmapped(reason)) => {
                 out.skip(at, reason);
                 return Ok(());
             }
             Err(e) => Err(e),
         },
-        _ => unreachable_kind(kind),
+        _ => unreachable_kind(kind).map(|p| (p, Vec::new())),
     };
     match parsed {
-        Ok((kind, stem, options, key)) => {
-            out.question(candidate(el, kind, stem, options, key, category, at))
-        }
+        Ok(((kind, stem, options, key), notes)) => out.question(candidate(
+            el,
+            (kind, stem, options, key),
+            notes,
+            category,
+            at,
+        )),
         Err((field, message)) => out.problem(at, field, message),
     }
     Ok(())
@@ -437,21 +447,27 @@ fn shortanswer(el: &Element) -> Result<Parts, Failure> {
 
 /// What a cloze question becomes.
 enum Cloze {
-    Parts(Parts),
+    /// The question, with its answers' feedback as lines naming their option or answer.
+    Parts(Parts, Vec<String>),
     /// Why it cannot be mapped, naming the gaps at fault.
     Unmapped(String),
 }
 
 /// One embedded answer of a cloze text.
 enum Gap {
-    /// A short answer: its full-credit alternatives.
-    Short(Vec<String>),
-    /// A choice (`MULTICHOICE`, `MC`, `MCV`…; `multiple` for `MULTIRESPONSE`): its options
-    /// and the keyed ones.
+    /// A short answer: its full-credit alternatives, and each answer's `#feedback`
+    /// (answer, feedback), whatever its credit.
+    Short {
+        alternatives: Vec<String>,
+        feedback: Vec<(String, String)>,
+    },
+    /// A choice (`MULTICHOICE`, `MC`, `MCV`…; `multiple` for `MULTIRESPONSE`): its options,
+    /// the keyed ones, and each option's `#feedback` (empty when it has none).
     Choice {
         multiple: bool,
         options: Vec<String>,
         keys: Vec<usize>,
+        feedback: Vec<String>,
     },
     /// A gap of another type (`NUMERICAL`…), by its name.
     Other(String),
@@ -460,7 +476,8 @@ enum Gap {
 /// A cloze question, read as Moodle reads multianswer: short-answer gaps make a fill-in
 /// question (a `____` blank each); a single choice gap makes a choice question whose stem
 /// has `（  ）` where the gap was. Anything else cannot be graded as one Beacon question
-/// and is named in the reason.
+/// and is named in the reason. Each answer's `#feedback` stays with it, as a line naming
+/// its option (`A：…`) or answer (`“…”：…`), as in GIFT and `<answer><feedback>`.
 fn cloze(el: &Element) -> Result<Cloze, Failure> {
     let text = rich(el.child("questiontext"));
     // A gap ends at a `}`; without one further on, no `{` can start a gap, and looking
@@ -497,30 +514,50 @@ fn cloze(el: &Element) -> Result<Cloze, Failure> {
         ));
     }
     let join = |mark: &str| pieces.join(mark);
-    if gaps.iter().all(|g| matches!(g, Gap::Short(_))) {
-        let blanks = gaps
-            .into_iter()
-            .filter_map(|g| match g {
-                Gap::Short(alts) => Some(alts),
-                _ => None,
-            })
-            .collect();
-        return Ok(Cloze::Parts((
-            QuestionKind::FillIn,
-            join("____"),
-            vec![],
-            AnswerKey::FillIn { blanks },
-        )));
+    if gaps.iter().all(|g| matches!(g, Gap::Short { .. })) {
+        let mut blanks = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        for gap in gaps {
+            if let Gap::Short {
+                alternatives,
+                feedback,
+            } = gap
+            {
+                blanks.push(alternatives);
+                for (answer, said) in feedback {
+                    let line = format!("“{answer}”：{said}");
+                    if !notes.contains(&line) {
+                        notes.push(line);
+                    }
+                }
+            }
+        }
+        return Ok(Cloze::Parts(
+            (
+                QuestionKind::FillIn,
+                join("____"),
+                vec![],
+                AnswerKey::FillIn { blanks },
+            ),
+            notes,
+        ));
     }
     if gaps.len() == 1 {
         if let Some(Gap::Choice {
             multiple,
             options,
             keys,
+            feedback,
         }) = gaps.pop()
         {
             let stem = join("（  ）");
-            return Ok(Cloze::Parts(if multiple {
+            let notes = feedback
+                .iter()
+                .enumerate()
+                .filter(|(_, said)| !said.is_empty())
+                .map(|(i, said)| format!("{}：{said}", shared::question::option_letter(i)))
+                .collect();
+            let parts = if multiple {
                 (
                     QuestionKind::Multiple,
                     stem,
@@ -545,14 +582,15 @@ fn cloze(el: &Element) -> Result<Cloze, Failure> {
                         ))
                     }
                 }
-            }));
+            };
+            return Ok(Cloze::Parts(parts, notes));
         }
     }
     let unmapped: Vec<String> = gaps
         .iter()
         .enumerate()
         .filter_map(|(i, g)| match g {
-            Gap::Short(_) => None,
+            Gap::Short { .. } => None,
             Gap::Choice { .. } => Some(format!("第{}空是选择", i + 1)),
             Gap::Other(kind) => Some(format!("第{}空是{kind}", i + 1)),
         })
@@ -620,14 +658,30 @@ fn cloze_gap(s: &str) -> Option<(Gap, usize)> {
     let end = end?;
     let used = 1 + weight.len() + 1 + kind.len() + 1 + end + 1;
     let gap = if SHORT_GAPS.contains(&kind) {
-        Gap::Short(parts.iter().filter_map(|p| cloze_answer(p)).collect())
+        let mut alternatives = Vec::new();
+        let mut feedback = Vec::new();
+        for part in &parts {
+            let (credit, text, said) = cloze_choice(part);
+            if !said.is_empty() && !text.is_empty() {
+                feedback.push((text.clone(), said));
+            }
+            if full(credit) {
+                alternatives.extend(id_from(&text));
+            }
+        }
+        Gap::Short {
+            alternatives,
+            feedback,
+        }
     } else if CHOICE_GAPS.contains(&kind) || MULTIPLE_GAPS.contains(&kind) {
         let multiple = MULTIPLE_GAPS.contains(&kind);
         let mut options = Vec::new();
         let mut keys = Vec::new();
+        let mut feedback = Vec::new();
         for (i, part) in parts.iter().enumerate() {
-            let (credit, text) = cloze_choice(part);
+            let (credit, text, said) = cloze_choice(part);
             options.push(text);
+            feedback.push(said);
             if (multiple && credit > 0.0) || (!multiple && full(credit)) {
                 keys.push(i);
             }
@@ -636,6 +690,7 @@ fn cloze_gap(s: &str) -> Option<(Gap, usize)> {
             multiple,
             options,
             keys,
+            feedback,
         }
     } else {
         Gap::Other(kind.to_string())
@@ -643,8 +698,9 @@ fn cloze_gap(s: &str) -> Option<(Gap, usize)> {
     Some((gap, used))
 }
 
-/// One option of a choice gap (`=a`, `%50%b`, `c#feedback`): its credit and text.
-fn cloze_choice(part: &str) -> (f64, String) {
+/// One answer of a gap (`=a`, `%50%b`, `c#feedback`): its credit (a malformed weight is
+/// none), its text and its feedback (empty when it has none).
+fn cloze_choice(part: &str) -> (f64, String, String) {
     let part = part.trim();
     let (credit, rest) = if let Some(rest) = part.strip_prefix('=') {
         (100.0, rest)
@@ -653,48 +709,43 @@ fn cloze_choice(part: &str) -> (f64, String) {
     } else {
         (0.0, part)
     };
-    (credit, unescape_cloze(rest))
+    let (text, feedback) = unescape_cloze(rest);
+    (credit, text, feedback)
 }
 
-/// Cloze answer text up to its `#feedback`, with `\` escapes removed.
-fn unescape_cloze(rest: &str) -> String {
-    let mut out = String::new();
+/// A cloze answer's text and its `#feedback` (after the first unescaped `#`), each with
+/// `\` escapes removed and trimmed.
+fn unescape_cloze(rest: &str) -> (String, String) {
+    let mut text = String::new();
+    let mut feedback = String::new();
+    let mut into = &mut text;
+    let mut in_feedback = false;
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.extend(chars.next()),
-            '#' => break,
-            _ => out.push(c),
+            '\\' => into.extend(chars.next()),
+            '#' if !in_feedback => {
+                in_feedback = true;
+                into = &mut feedback;
+            }
+            _ => into.push(c),
         }
     }
-    out.trim().to_string()
+    (text.trim().to_string(), feedback.trim().to_string())
 }
 
-/// One cloze answer (`=a`, `%100%a`, `%50%b`, `c#feedback`): its text if full credit.
-fn cloze_answer(part: &str) -> Option<String> {
-    let part = part.trim();
-    let rest = if let Some(rest) = part.strip_prefix('=') {
-        rest
-    } else {
-        let rest = part.strip_prefix('%')?;
-        let (w, rest) = rest.split_once('%')?;
-        full(w.trim().parse::<f64>().ok()?).then_some(rest)?
-    };
-    id_from(&unescape_cloze(rest))
-}
-
+/// A question read: `notes` are its answers' feedback, one line each, written after the
+/// general feedback in the explanation.
 fn candidate(
     el: &Element,
-    kind: QuestionKind,
-    stem: String,
-    options: Vec<String>,
-    key: AnswerKey,
+    (kind, stem, options, key): Parts,
+    notes: Vec<String>,
     category: &str,
     location: Location,
 ) -> Candidate {
     let (general, source) = split_feedback(&rich(el.child("generalfeedback")));
     let explanation = std::iter::once(general)
-        .chain(answer_feedback(el, kind))
+        .chain(notes)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
@@ -1044,6 +1095,35 @@ mod tests {
                 ]
             }
         );
+        // Each answer's #feedback stays with its answer, wrong ones included.
+        assert_eq!(q[4].draft.explanation, "““四个意识””：好");
+    }
+
+    /// A choice gap's `#feedback` stays with its option, as GIFT's and `<answer>`'s do;
+    /// before, everything after `#` was dropped.
+    #[test]
+    fn cloze_choice_feedback_stays_with_its_option() {
+        let p = read_str(
+            "<quiz>\n<question type=\"cloze\"><questiontext format=\"html\"><text><![CDATA[<p>党的根本宗旨是{1:MULTICHOICE:=全心全意为人民服务#正确，见党章总纲~发展生产力#这是根本任务~%0%实现共产主义\\#2}。</p>]]></text></questiontext>\n\
+             <generalfeedback format=\"html\"><text><![CDATA[<p>党章总纲。</p>]]></text></generalfeedback></question>\n\
+             <question type=\"cloze\"><questiontext><text>“四个意识”包括{1:MULTIRESPONSE:%50%政治意识#对~%50%大局意识~%-50%服务意识#不是}。</text></questiontext></question>\n</quiz>\n",
+        );
+        assert!(p.problems.is_empty() && p.skipped.is_empty(), "{p:?}");
+        let q = &p.questions[0].draft;
+        assert_eq!(q.kind, QuestionKind::Single);
+        assert_eq!(q.options[2], "实现共产主义#2");
+        assert_eq!(
+            q.explanation,
+            "党章总纲。\nA：正确，见党章总纲\nB：这是根本任务"
+        );
+        let m = &p.questions[1].draft;
+        assert_eq!(
+            m.key,
+            AnswerKey::Multiple {
+                options: vec![0, 1]
+            }
+        );
+        assert_eq!(m.explanation, "A：对\nC：不是");
     }
 
     #[test]

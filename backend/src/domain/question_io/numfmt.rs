@@ -2,13 +2,14 @@
 //! answer typed as 1921/7/1 is stored as the serial number 7853 with a date format, a
 //! percent 50% as 0.5 with `0%`; reading the number alone would make the key "7853".
 //!
-//! Covered: `General`, fixed decimals and thousands separators (`0.00`, `#,##0`), percent
-//! (`0%`, `0.00%`), literal text around a number (`0"分"`), and dates and times (`yyyy`,
-//! `yy`, `m`/`mm` as month or minute, `d`/`dd`, `h`/`hh`, `ss`, `AM/PM`, `上午/下午`,
-//! Chinese literals such as `yyyy"年"m"月"d"日"`), with sections for negative numbers.
-//! Colours, locales and conditions in brackets are ignored. Built-in formats are those of
-//! Excel in the zh-CN locale (built-in 14 shows as `yyyy/m/d` there). Anything else falls
-//! back to `General`: a readable number, never a panic.
+//! Covered: `General`, fixed decimals, leading zeros and thousands separators (`0.00`,
+//! `00000000`, `#,##0`), percent (`0%`, `0.00%`), literal text around a number
+//! (`0"分"`), and dates and times (`yyyy`, `yy`, `m`/`mm` as month or minute, `d`/`dd`,
+//! `h`/`hh`, `ss`, `AM/PM`, `上午/下午`, Chinese literals such as `yyyy"年"m"月"d"日"`),
+//! with sections for negative numbers. Colours, locales and conditions in brackets are
+//! ignored. Built-in formats are those of Excel in the zh-CN locale (built-in 14 shows as
+//! `yyyy/m/d` there). Anything else falls back to `General`: a readable number, never a
+//! panic.
 
 /// The format code of a built-in number format id (zh-CN display).
 pub fn builtin(id: u32) -> &'static str {
@@ -274,6 +275,13 @@ fn number(n: f64, placeholders: &str) -> String {
             text.pop();
         }
     }
+    // As many `0`s before the point, as many digits at least: `00000000` shows staff
+    // number 4012 as 00004012.
+    let min_int = int.chars().filter(|c| *c == '0').count();
+    let whole_len = text.split_once('.').map_or(text.len(), |(w, _)| w.len());
+    if min_int > whole_len {
+        text.insert_str(0, &"0".repeat(min_int - whole_len));
+    }
     if int.contains(',') {
         let (whole, rest) = text
             .split_once('.')
@@ -450,6 +458,11 @@ mod tests {
         assert_eq!(format(1.5, "0.##", false), "1.5");
         assert_eq!(format(2.0, "0.##", false), "2");
         assert_eq!(format(1e20, "General", false), "100000000000000000000");
+        // Leading zeros of a staff number or 编号 kept by its format.
+        assert_eq!(format(4012.0, "00000000", false), "00004012");
+        assert_eq!(format(7.0, "000", false), "007");
+        assert_eq!(format(12345.0, "000", false), "12345");
+        assert_eq!(format(-7.5, "00.0", false), "-07.5");
     }
 
     #[test]

@@ -153,7 +153,10 @@ impl Parts<'_> {
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
             Err(_) => return Err(damaged()),
         };
-        let mut data = Vec::new();
+        // The declared size is a hint only (a bomb may lie), capped by the budget; it spares
+        // the doubling reallocations that held up to three times the budget at once.
+        let hint = part.size().min(self.budget + 1);
+        let mut data = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         // One byte past the budget tells that it was exceeded.
         part.take(self.budget + 1)
             .read_to_end(&mut data)

@@ -11,7 +11,9 @@
 //! `parse_upload` refuses a whole file for one bad question. For the preview, a file that
 //! is valid TOML is read question by question (each `[[questions]]` table after the file's
 //! `category` line), so the valid questions are listed and each invalid one becomes a
-//! [`Problem`](super::Problem) at its own line. A TOML syntax error refuses the file.
+//! [`Problem`](super::Problem) at its own line. A TOML syntax error refuses the file; in a
+//! file over a megabyte, which is split at its `[[questions]]` lines without parsing it
+//! whole (that parse holds about ten times the file), it is a problem of its question.
 
 use std::io::{Cursor, Read, Write};
 
@@ -29,6 +31,10 @@ use crate::domain::question_bank;
 const NAME: &str = "toml";
 /// Most questions of a file written as an inline array (`questions = [{…}]`).
 const MAX_INLINE_QUESTIONS: usize = 500;
+/// Files up to this size are parsed whole first (a syntax error then refuses the file);
+/// larger ones are split at their `[[questions]]` lines, and a syntax error is a problem
+/// of its question.
+const WHOLE_PARSE_BYTES: usize = 1024 * 1024;
 /// Most files in a ZIP of TOML files.
 const MAX_ZIP_FILES: usize = 1000;
 
@@ -88,12 +94,26 @@ fn field_of(message: &str) -> Option<&'static str> {
 #[derive(serde::Deserialize)]
 struct Layout {
     #[serde(default)]
-    questions: Vec<toml::Spanned<toml::Value>>,
+    questions: Vec<toml::Spanned<serde::de::IgnoredAny>>,
 }
 
 /// Reads one file: question by question when they are `[[questions]]` tables (see the
 /// module notes), else whole.
 fn read_text(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), ImportError> {
+    // Parsing the whole document to find the tables holds about ten times the file (the
+    // TOML parser's tree); a large file is split at its `[[questions]]` lines instead, and
+    // each table is parsed alone all the same.
+    if text.len() > WHOLE_PARSE_BYTES {
+        let starts = table_starts(text);
+        if starts.is_empty() {
+            return Err(ImportError::new(
+                ErrorCode::Malformed,
+                "题目较多时，请按 question-bank/README.md 用 [[questions]] 逐题书写",
+            )
+            .at(location(file, 1)));
+        }
+        return read_split(text, &starts, file, out);
+    }
     let layout: Layout = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
@@ -123,6 +143,57 @@ fn read_text(text: &str, file: Option<&str>, out: &mut Collector) -> Result<(), 
         .at(location(file, 1)));
     }
     read_whole(text, file, out)
+}
+
+/// Byte offsets of the lines that open a `[[questions]]` table (leading spaces skipped),
+/// outside multi-line strings, where a TOML parser finds them too.
+fn table_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    // The delimiter of the multi-line string the line is in, if any.
+    let mut open: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if open.is_none() {
+            let header = trimmed
+                .strip_prefix("[[")
+                .map(str::trim_start)
+                .and_then(|r| r.strip_prefix("questions"))
+                .map(str::trim_start);
+            if header.is_some_and(|r| r.starts_with("]]")) {
+                starts.push(offset + line.len() - trimmed.len());
+            }
+        }
+        // Multi-line strings open and close at their delimiters; a comment holds none.
+        let mut rest = line;
+        loop {
+            match open {
+                None => {
+                    let code = rest.split('#').next().unwrap_or("");
+                    let next = ["\"\"\"", "'''"]
+                        .into_iter()
+                        .filter_map(|d| code.find(d).map(|at| (at, d)))
+                        .min();
+                    match next {
+                        Some((at, d)) => {
+                            open = Some(d);
+                            rest = &rest[at + 3..];
+                        }
+                        None => break,
+                    }
+                }
+                Some(d) => match rest.find(d) {
+                    Some(at) => {
+                        open = None;
+                        rest = &rest[at + 3..];
+                    }
+                    None => break,
+                },
+            }
+        }
+        offset += line.len();
+    }
+    starts
 }
 
 /// Reads a file with one `parse_upload` call: all of it, or the first error for the file.
@@ -459,6 +530,41 @@ source = "第2条"
         assert_eq!(e.code, ErrorCode::Malformed);
         assert!(parse(Format::BeaconToml, b"\x00\x01\x02").is_err());
         assert!(parse(Format::BeaconToml, b"category = \"x\"\n").is_err());
+    }
+
+    /// A large file is split where the TOML parser would find its tables: not inside a
+    /// multi-line string, nor in a comment; the split reads what the whole parse reads.
+    #[test]
+    fn large_files_split_at_their_tables_as_the_parser_would() {
+        let text = "category = \"甲\"\n[[questions]]\nexplanation = '''\n[[questions]]\n'''\n\
+                    # [[questions]] in a comment\n  [[ questions ]]\nstem = \"\"\"a\"\"\" # '''\n[[questions]]\n";
+        let starts = table_starts(text);
+        let expect: Vec<usize> = [
+            text.find("[[questions]]\nexplanation").unwrap(),
+            text.find("[[ questions ]]").unwrap(),
+            text.rfind("[[questions]]").unwrap(),
+        ]
+        .into();
+        assert_eq!(starts, expect);
+        let layout: Layout = toml::from_str(text).unwrap();
+        let parsed: Vec<usize> = layout.questions.iter().map(|q| q.span().start).collect();
+        assert_eq!(starts, parsed);
+        // Over the size read whole, the same questions (and problems) come out.
+        let mut big = String::from("category = \"大文件\"\n\n");
+        let mut i = 0;
+        while big.len() <= WHOLE_PARSE_BYTES {
+            big.push_str(&format!(
+                "[[questions]]\nid = \"big-{i}\"\nkind = \"true_false\"\nstem = \"\"\"第{i}题\n[[questions]]\"\"\"\nanswer = true\nexplanation = \"解析。\"\nsource = \"出处\"\n\n"
+            ));
+            i += 1;
+        }
+        big.push_str(
+            "[[questions]]\nid = \"bad\"\nkind = \"true_false\"\nstem = \"坏题\"\nanswer = 1\n",
+        );
+        let p = parse(Format::BeaconToml, big.as_bytes()).unwrap();
+        assert_eq!(p.questions.len(), i, "{:?}", p.problems.first());
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.questions[1].draft.stem.ends_with("[[questions]]"));
     }
 
     #[test]
