@@ -22,7 +22,7 @@ use super::{
         org::create_cell, org::rename_cell, org::delete_cell,
         org::create_youth_group, org::rename_youth_group, org::delete_youth_group,
         members::list, members::show, members::create, members::update,
-        members::reset_password, members::import, members::template,
+        members::reset_password, members::batch_reset, members::password_sheet, members::import, members::template,
         study::modules, study::module, study::lesson, study::heartbeat,
         quiz::list, quiz::show_quiz, quiz::start, quiz::history, quiz::show, quiz::save_answer, quiz::submit,
         quiz::mistakes, quiz::practise_mistakes,
