@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    audit, auth, dashboard, exports, health, members, notifications, org, points, question_import,
-    questions, quiz, quiz_builder, study,
+    audit, auth, authoring, dashboard, exports, health, members, notifications, org, points,
+    question_import, questions, quiz, quiz_builder, study,
 };
 
 #[derive(OpenApi)]
@@ -24,6 +24,9 @@ use super::{
         members::list, members::show, members::create, members::update,
         members::reset_password, members::batch_reset, members::password_sheet, members::import, members::template,
         study::modules, study::module, study::lesson, study::heartbeat,
+        authoring::list, authoring::create, authoring::show, authoring::update,
+        authoring::delete, authoring::assign, authoring::create_lesson,
+        authoring::update_lesson, authoring::delete_lesson, authoring::preview,
         quiz::list, quiz::show_quiz, quiz::start, quiz::history, quiz::show, quiz::save_answer, quiz::submit,
         quiz::mistakes, quiz::practise_mistakes,
         points::me, points::ledger, points::rules, points::put_rules,

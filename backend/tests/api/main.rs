@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod authoring;
 mod content;
 mod dashboard;
 mod errors;
