@@ -28,6 +28,12 @@ pub enum AppError {
     Unauthorized { code: &'static str, message: String },
     #[error("forbidden")]
     Forbidden,
+    /// Not allowed, with a code and a message saying why (and what to do instead).
+    #[error("forbidden ({code}): {message}")]
+    ForbiddenWith { code: &'static str, message: String },
+    /// Something that existed once and is no longer there (e.g. a file downloadable once).
+    #[error("gone ({code}): {message}")]
+    Gone { code: &'static str, message: String },
     /// A state-changing request another site made a browser send (`crate::origin`).
     #[error("cross-site request")]
     CrossOrigin,
@@ -87,6 +93,22 @@ impl AppError {
         }
     }
 
+    /// 403 with its own code and message.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::ForbiddenWith {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 410 with its own code and message.
+    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Gone {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
     }
@@ -131,6 +153,10 @@ impl AppError {
                 "您没有权限进行此操作".into(),
                 vec![],
             ),
+            ForbiddenWith { code, message } => {
+                (StatusCode::FORBIDDEN, code, message.clone(), vec![])
+            }
+            Gone { code, message } => (StatusCode::GONE, code, message.clone(), vec![]),
             CrossOrigin => (
                 StatusCode::FORBIDDEN,
                 codes::CROSS_ORIGIN,

@@ -1007,6 +1007,11 @@ mod tests {
                 reply: Some("r".into()),
                 created_at: 1,
                 resolved_at: Some(2),
+                forwarded_at: Some(1),
+                forwarded_by: Some("张三".into()),
+                forward_note: Some("n".into()),
+                can_resolve: true,
+                can_forward: false,
             }],
         });
         let item = QuizQuestionItem {

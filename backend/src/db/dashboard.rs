@@ -30,7 +30,8 @@ pub struct ItemRow {
     pub youth_group_ids: Vec<i64>,
     /// A quiz required for its module (its scores are the module's average score).
     pub required: bool,
-    /// Required work for its members: every module, and quizzes marked required (必答).
+    /// Required work for its members: modules assigned as required (every shipped one), and
+    /// quizzes marked required (必答).
     pub must_do: bool,
 }
 
@@ -48,10 +49,11 @@ type QuizLine = (i64, String, Option<i64>, Option<i64>, i64, String);
 /// to units (the quiz builder's audience) reaches those; otherwise a quiz of a module is
 /// addressed to the module's audience, one of its own to everyone.
 pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRow>> {
-    let modules: Vec<(i64, String, Option<i64>, String)> =
-        sqlx::query_as("SELECT id, title, due_at, audience FROM modules ORDER BY position, id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let modules: Vec<(i64, String, Option<i64>, String, i64)> = sqlx::query_as(
+        "SELECT id, title, due_at, audience, required FROM modules ORDER BY position, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let mb: Vec<(i64, i64)> = sqlx::query_as("SELECT module_id, branch_id FROM module_branches")
         .fetch_all(&mut *conn)
         .await?;
@@ -77,7 +79,7 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
     };
     let mut out: Vec<ItemRow> = modules
         .into_iter()
-        .map(|(id, title, due_at, audience)| ItemRow {
+        .map(|(id, title, due_at, audience, required)| ItemRow {
             kind: "module",
             id,
             title,
@@ -87,7 +89,8 @@ pub async fn assigned_items(conn: &mut AnyConnection) -> sqlx::Result<Vec<ItemRo
             branch_ids: links(&mb, id),
             youth_group_ids: links(&mg, id),
             required: false,
-            must_do: true,
+            // Shipped modules are required; an authored one as its assignment says.
+            must_do: required == 1,
         })
         .collect();
     let audience: HashMap<i64, (bool, Vec<i64>, Vec<i64>)> = out

@@ -267,3 +267,83 @@ pub async fn delete_older(conn: &mut AnyConnection, before: i64) -> sqlx::Result
         .await?;
     Ok(r.rows_affected())
 }
+
+/// A file kept to be downloaded once (no progress, no runner): a job stored already done,
+/// with its file in one chunk, so any instance serves it and housekeeping removes it with
+/// the other jobs after an hour.
+pub async fn insert_once_file(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: &str,
+    file_name: &str,
+    format: &str,
+    bytes: &[u8],
+) -> sqlx::Result<i64> {
+    let now = now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO jobs (user_id, kind, status, units_done, units_total, rows_done, \
+           file_name, format, file_size, runner, heartbeat_at, created_at, updated_at) \
+         VALUES ($1, $2, 'done', 1, 1, 0, $3, $4, $5, 'once', $6, $6, $6) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(file_name)
+    .bind(format)
+    .bind(bytes.len() as i64)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    insert_chunk(conn, id, 0, bytes).await?;
+    Ok(id)
+}
+
+/// What taking a once-only file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// The file, now removed from the database.
+    File { name: String, bytes: Vec<u8> },
+    /// It was downloaded before.
+    AlreadyTaken,
+    /// No such file of this owner and kind (or housekeeping removed it).
+    Missing,
+}
+
+/// Takes a once-only file of `user_id`: marks it `downloaded` (a conditional UPDATE that
+/// exactly one request wins, across instances), reads it and deletes its bytes. Run it in
+/// a write transaction, so a failed read leaves it downloadable.
+pub async fn take_once_file(
+    conn: &mut AnyConnection,
+    id: i64,
+    user_id: i64,
+    kind: &str,
+) -> sqlx::Result<Taken> {
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT status, file_name FROM jobs WHERE id = $1 AND user_id = $2 AND kind = $3",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(kind)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((_, name)) = found else {
+        return Ok(Taken::Missing);
+    };
+    let won = sqlx::query(
+        "UPDATE jobs SET status = 'downloaded', updated_at = $1 WHERE id = $2 AND status = 'done'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if won.rows_affected() != 1 {
+        return Ok(Taken::AlreadyTaken);
+    }
+    let mut bytes = Vec::new();
+    let mut seq = 0;
+    while let Some(chunk) = chunk(conn, id, seq).await? {
+        bytes.extend_from_slice(&chunk);
+        seq += 1;
+    }
+    delete_file(conn, id).await?;
+    Ok(Taken::File { name, bytes })
+}

@@ -8,6 +8,7 @@
 
 pub mod answer_saves;
 pub mod audit;
+pub mod authoring;
 pub mod dashboard;
 pub mod jobs;
 pub mod notifications;

@@ -488,7 +488,8 @@ pub async fn insert_category(
     Ok(id)
 }
 
-/// A report as staff read it, with the reporter's name.
+/// A report as staff read it, with the reporter's and forwarder's names and the question's
+/// stem and owner (which decide who may act on it).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportRow {
     pub id: i64,
@@ -501,11 +502,22 @@ pub struct ReportRow {
     pub created_at: i64,
     pub resolved_at: Option<i64>,
     pub reporter_id: i64,
+    pub forwarded_at: Option<i64>,
+    pub forwarded_by: Option<String>,
+    pub forward_note: Option<String>,
+    pub stem: String,
+    pub owner_branch_id: Option<i64>,
+    pub owner_youth_group_id: Option<i64>,
 }
 
 const REPORT_COLUMNS: &str =
     "r.id, r.question_id, r.question_version, u.display_name AS reporter, \
-    r.comment, r.status, r.reply, r.created_at, r.resolved_at, r.user_id AS reporter_id";
+    r.comment, r.status, r.reply, r.created_at, r.resolved_at, r.user_id AS reporter_id, \
+    r.forwarded_at, f.display_name AS forwarded_by, r.forward_note, q.stem, \
+    q.owner_branch_id, q.owner_youth_group_id";
+
+const REPORT_FROM: &str = "question_reports r JOIN users u ON u.id = r.user_id \
+    JOIN questions q ON q.id = r.question_id LEFT JOIN users f ON f.id = r.forwarded_by";
 
 /// A member's own report with the question's current stem.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -542,8 +554,7 @@ pub async fn reports_for(
     question_id: i64,
 ) -> sqlx::Result<Vec<ReportRow>> {
     sqlx::query_as(&format!(
-        "SELECT {REPORT_COLUMNS} FROM question_reports r JOIN users u ON u.id = r.user_id \
-         WHERE r.question_id = $1 ORDER BY r.id DESC"
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.question_id = $1 ORDER BY r.id DESC"
     ))
     .bind(question_id)
     .fetch_all(conn)
@@ -552,12 +563,77 @@ pub async fn reports_for(
 
 pub async fn report_by_id(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<ReportRow>> {
     sqlx::query_as(&format!(
-        "SELECT {REPORT_COLUMNS} FROM question_reports r JOIN users u ON u.id = r.user_id \
-         WHERE r.id = $1"
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.id = $1"
     ))
     .bind(id)
     .fetch_optional(conn)
     .await
+}
+
+/// Who a report queue is for.
+#[derive(Debug, Clone)]
+pub enum ReportScope {
+    /// An admin: every report.
+    All,
+    /// An organizer: reports on their units' questions, and reports on organization
+    /// questions made by members of their units (whom they answer to).
+    Within {
+        branch_ids: Vec<i64>,
+        youth_group_ids: Vec<i64>,
+    },
+}
+
+/// Open reports in `scope`, oldest first (at most `limit`); only forwarded ones if
+/// `forwarded_only`.
+pub async fn open_reports(
+    conn: &mut AnyConnection,
+    scope: &ReportScope,
+    forwarded_only: bool,
+    limit: i64,
+) -> sqlx::Result<Vec<ReportRow>> {
+    let mut conds = vec!["r.status = 'open'".to_string()];
+    if forwarded_only {
+        conds.push("r.forwarded_at IS NOT NULL".into());
+    }
+    if let ReportScope::Within {
+        branch_ids,
+        youth_group_ids,
+    } = scope
+    {
+        let (b, g) = (id_list(branch_ids), id_list(youth_group_ids));
+        conds.push(format!(
+            "(q.owner_branch_id IN ({b}) OR q.owner_youth_group_id IN ({g}) \
+             OR (q.owner_branch_id IS NULL AND q.owner_youth_group_id IS NULL \
+                 AND (u.branch_id IN ({b}) OR u.youth_group_id IN ({g}))))"
+        ));
+    }
+    sqlx::query_as(&format!(
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE {} ORDER BY r.id LIMIT $1",
+        conds.join(" AND ")
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Marks an open, not yet forwarded report as forwarded; false when it was not.
+pub async fn forward_report(
+    conn: &mut AnyConnection,
+    id: i64,
+    note: &str,
+    by: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE question_reports SET forwarded_by = $1, forwarded_at = $2, forward_note = $3 \
+         WHERE id = $4 AND status = 'open' AND forwarded_at IS NULL",
+    )
+    .bind(by)
+    .bind(now_ms())
+    .bind(note)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The newest version of `question_id` that `user_id` was shown in an attempt, if any.

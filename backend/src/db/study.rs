@@ -22,6 +22,8 @@ pub struct LessonRow {
     pub body_md: String,
     pub source: String,
     pub char_count: i64,
+    /// The author's minimum study time (seconds); NULL: derived from `char_count`.
+    pub min_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
@@ -82,7 +84,8 @@ pub async fn visible_module(
     .await
 }
 
-const LESSON_COLUMNS: &str = "id, module_id, position, title, body_md, source, char_count";
+const LESSON_COLUMNS: &str =
+    "id, module_id, position, title, body_md, source, char_count, min_seconds";
 
 pub async fn lessons_of(conn: &mut AnyConnection, module_id: i64) -> sqlx::Result<Vec<LessonRow>> {
     sqlx::query_as(&format!(
@@ -134,7 +137,7 @@ pub async fn heartbeat_target(
 ) -> sqlx::Result<Option<HeartbeatTarget>> {
     sqlx::query_as(&format!(
         "SELECT l.id, l.module_id, l.position, l.title, '' AS body_md, l.source, l.char_count, \
-         p.credited_ms, p.last_heartbeat_at, p.reached_end, p.completed_at \
+         l.min_seconds, p.credited_ms, p.last_heartbeat_at, p.reached_end, p.completed_at \
          FROM lessons l JOIN modules m ON m.id = l.module_id \
          LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = $2 \
          WHERE l.id = $1 AND {}",

@@ -5,8 +5,8 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use shared::api::auth::{Role, Scope};
 use shared::api::members::{
-    CreateMember, ImportReport, ImportedAccount, IssuedPassword, Member, MemberPage, MemberQuery,
-    UpdateMember,
+    BatchResetPasswords, CreateMember, ImportReport, ImportedAccount, IssuedPassword, Member,
+    MemberPage, MemberQuery, PasswordSheet, UpdateMember, MAX_BATCH_RESET,
 };
 use shared::error::codes;
 use shared::validation;
@@ -14,8 +14,8 @@ use sqlx::AnyConnection;
 
 use crate::auth::SessionUser;
 use crate::db::{self, is_unique_violation, org::Unit, users::UserRow, Db};
-use crate::domain::audit;
 use crate::domain::member_import::{self, ImportRow};
+use crate::domain::{audit, exports};
 use crate::error::{AppError, AppResult};
 use crate::password::hash as hash_password;
 
@@ -212,23 +212,43 @@ pub async fn update(db: &Db, user: &SessionUser, id: i64, req: UpdateMember) -> 
     get(db, user, id).await
 }
 
-/// Issues a new initial password; the member must change it at next sign-in and is signed
-/// out everywhere now.
-pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<IssuedPassword> {
-    user.require_admin()?;
-    let password = initial_password();
-    let hash = hash_password(password.clone()).await?;
-    let mut tx = db.begin_write().await?;
-    db::users::find_by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("成员"))?;
-    let before = snapshot(&mut tx, id).await?;
-    db::users::set_password(&mut tx, id, &hash, true).await?;
-    db::sessions::delete_for_user(&mut tx, id, None).await?;
+/// Whether `user` may reset `row`'s password: admins anyone; organizers only members
+/// (not admins or organizers) of their branches and youth groups, each refusal with its code.
+fn check_resettable(user: &SessionUser, row: &UserRow) -> AppResult<()> {
+    if user.is_admin() {
+        return Ok(());
+    }
+    user.require_staff()?;
+    if row.role != Role::Member.as_str() {
+        return Err(AppError::forbidden(
+            "reset_staff_account",
+            "管理员和组织者的密码只能由管理员重置",
+        ));
+    }
+    if !user.can_see(row.id, row.branch_id, row.youth_group_id) {
+        return Err(AppError::forbidden(
+            "reset_out_of_scope",
+            "只能重置您负责的党支部或青年理论学习小组成员的密码",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes one reset inside `tx`: the new hash with a pending password change, every session
+/// of the account ended, and the audit entry (the account before and after, no password).
+async fn apply_reset(
+    tx: &mut AnyConnection,
+    user: &SessionUser,
+    id: i64,
+    hash: &str,
+) -> AppResult<()> {
+    let before = snapshot(tx, id).await?;
+    db::users::set_password(tx, id, hash, true).await?;
+    db::sessions::delete_for_user(tx, id, None).await?;
     // The account as shown (no password in it): the change is the pending password change.
-    let after = snapshot(&mut tx, id).await?;
+    let after = snapshot(tx, id).await?;
     audit::record(
-        &mut tx,
+        tx,
         user,
         "reset_password",
         "member",
@@ -237,11 +257,161 @@ pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<I
         Some(audit::json(&after)),
     )
     .await?;
+    Ok(())
+}
+
+/// Issues a new initial password; the member must change it at next sign-in and is signed
+/// out everywhere now. Admins reset anyone; organizers members of their units (403
+/// `reset_out_of_scope` / `reset_staff_account` otherwise).
+pub async fn reset_password(db: &Db, user: &SessionUser, id: i64) -> AppResult<IssuedPassword> {
+    user.require_staff()?;
+    // Refuse before spending a hash on it.
+    {
+        let mut conn = db.pool.acquire().await?;
+        let row = db::users::find_by_id(&mut conn, id)
+            .await?
+            .ok_or(AppError::NotFound("成员"))?;
+        check_resettable(user, &row)?;
+    }
+    let password = initial_password();
+    let hash = hash_password(password.clone()).await?;
+    let mut tx = db.begin_write().await?;
+    // Again in the transaction: the account may have moved or changed role meanwhile.
+    let row = db::users::find_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("成员"))?;
+    check_resettable(user, &row)?;
+    apply_reset(&mut tx, user, id, &hash).await?;
     tx.commit().await?;
     Ok(IssuedPassword {
         member: get(db, user, id).await?,
         initial_password: password,
     })
+}
+
+/// The job kind of a batch reset's sheet of initial passwords.
+pub const PASSWORD_SHEET_KIND: &str = "password_sheet";
+
+/// The accounts a batch names, in the order given: every id distinct and existing, none an
+/// admin's (an admin resets another admin one at a time, knowingly).
+async fn batch_rows(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<UserRow>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    let mut admins = Vec::new();
+    for &id in ids {
+        match db::users::find_by_id(conn, id).await? {
+            None => missing.push(id.to_string()),
+            Some(r) if r.role == Role::Admin.as_str() => admins.push(r.username.clone()),
+            Some(r) => rows.push(r),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(AppError::validation(
+            "member_ids",
+            format!("以下成员不存在：{}", missing.join("、")),
+        ));
+    }
+    if !admins.is_empty() {
+        return Err(AppError::validation(
+            "member_ids",
+            format!("批量重置不能包含管理员账号：{}", admins.join("、")),
+        ));
+    }
+    Ok(rows)
+}
+
+/// Resets the selected accounts at once (admin): each gets a new initial password it must
+/// change at next sign-in, is signed out, and has its own audit entry. The passwords are
+/// returned only in an XLSX sheet (账号 / 姓名 / 初始密码) stored for one download. All or
+/// nothing: a bad id rejects the batch before anything is written.
+pub async fn batch_reset(
+    db: &Db,
+    user: &SessionUser,
+    req: BatchResetPasswords,
+) -> AppResult<PasswordSheet> {
+    user.require_admin()?;
+    if req.member_ids.is_empty() {
+        return Err(AppError::validation("member_ids", "请选择要重置密码的成员"));
+    }
+    let mut ids = Vec::with_capacity(req.member_ids.len());
+    for id in req.member_ids {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.len() > MAX_BATCH_RESET {
+        return Err(AppError::validation(
+            "member_ids",
+            format!("一次最多重置{MAX_BATCH_RESET}个账号"),
+        ));
+    }
+    {
+        let mut conn = db.pool.acquire().await?;
+        batch_rows(&mut conn, &ids).await?;
+    }
+    // Hash outside the write transaction, all queued at once so every hashing thread works.
+    let passwords: Vec<String> = ids.iter().map(|_| initial_password()).collect();
+    let hashes =
+        futures_util::future::try_join_all(passwords.iter().map(|p| hash_password(p.clone())))
+            .await?;
+    let mut tx = db.begin_write().await?;
+    let rows = batch_rows(&mut tx, &ids).await?;
+    let mut table = exports::Table {
+        title: "初始密码".into(),
+        header: vec!["账号", "姓名", "初始密码"],
+        rows: Vec::with_capacity(rows.len()),
+    };
+    for ((row, password), hash) in rows.iter().zip(&passwords).zip(&hashes) {
+        apply_reset(&mut tx, user, row.id, hash).await?;
+        table.rows.push(vec![
+            exports::Cell::Text(row.username.clone()),
+            exports::Cell::Text(row.display_name.clone()),
+            exports::Cell::Text(password.clone()),
+        ]);
+    }
+    let bytes = exports::xlsx(&[table])?;
+    let file_name = format!(
+        "初始密码-{}人-{}.xlsx",
+        rows.len(),
+        shared::calendar::day_key(db::now_ms())
+    );
+    let id = db::jobs::insert_once_file(
+        &mut tx,
+        user.id,
+        PASSWORD_SHEET_KIND,
+        &file_name,
+        "xlsx",
+        &bytes,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PasswordSheet {
+        id,
+        count: rows.len() as i64,
+        file_name,
+        download_url: format!("/api/v1/members/password-sheets/{id}"),
+    })
+}
+
+/// The sheet of a batch reset, once, to the admin who made it: a second request is 410
+/// `password_sheet_downloaded`; another person's sheet, or one removed after an hour, 404.
+pub async fn take_password_sheet(
+    db: &Db,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<(String, Vec<u8>)> {
+    user.require_admin()?;
+    let mut tx = db.begin_write().await?;
+    let taken = db::jobs::take_once_file(&mut tx, id, user.id, PASSWORD_SHEET_KIND).await?;
+    tx.commit().await?;
+    match taken {
+        db::jobs::Taken::File { name, bytes } => Ok((name, bytes)),
+        db::jobs::Taken::AlreadyTaken => Err(AppError::gone(
+            "password_sheet_downloaded",
+            "这份初始密码表已下载过，为安全起见不能再次下载；如有遗失，请重新重置这些成员的密码",
+        )),
+        db::jobs::Taken::Missing => Err(AppError::NotFound("初始密码表")),
+    }
 }
 
 /// Imports members from a CSV or XLSX file. Every row is checked first; a single problem

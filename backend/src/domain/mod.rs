@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod content;
 pub mod dashboard;
 pub mod demo;

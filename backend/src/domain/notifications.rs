@@ -330,6 +330,50 @@ pub async fn notify_assigned_quiz(
     Ok(sent)
 }
 
+/// Tells every member a module is now assigned to that it is there, in the assigning
+/// transaction; returns how many were told now. Once per member and module: assigning it
+/// again (a new deadline, more units) tells only members not told before.
+pub async fn notify_assigned_module(
+    conn: &mut AnyConnection,
+    module_id: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let items = dq::assigned_items(conn).await?;
+    let Some(item) = items
+        .iter()
+        .find(|i| i.kind == "module" && i.id == module_id)
+    else {
+        return Ok(0);
+    };
+    let members = q::members(conn, &dq::scope_sql(None)).await?;
+    let due = item
+        .due_at
+        .map(|d| format!("，请在{}前完成", calendar::month_day_zh(d)))
+        .unwrap_or_default();
+    let what = if item.must_do { "必学" } else { "" };
+    let body = format!("新的{what}学习专题{}已发布{due}。", quoted(&item.title));
+    let batch: Vec<NewNotification> = members
+        .iter()
+        .filter(|(_, b, g)| item.assigned_to(*b, *g))
+        .map(|&(user_id, _, _)| NewNotification {
+            user_id,
+            kind: "assigned",
+            title: format!("新任务：{}", item.title),
+            body: body.clone(),
+            item_kind: Some(item.kind),
+            item_id: Some(item.id),
+            sender_id: None,
+            dedup_key: Some(format!("assigned:module:{module_id}")),
+            created_at: now,
+        })
+        .collect();
+    let mut sent = 0;
+    for chunk in batch.chunks(MONTHLY_BATCH) {
+        sent += deliver(conn, chunk).await? as i64;
+    }
+    Ok(sent)
+}
+
 /// Tells a member that their error report (纠错) was answered; it opens 我的纠错.
 pub async fn notify_report_answered(
     conn: &mut AnyConnection,

@@ -9,10 +9,12 @@
 use std::collections::HashMap;
 
 use rand::Rng;
+use shared::api::auth::Role;
 use shared::api::questions::{
-    Category, CategoryInput, MyReport, NewReport, Owner, QuestionDetail, QuestionInput,
-    QuestionItem, QuestionPage, QuestionQuery, QuestionReport, QuestionSaved, QuestionVersion,
-    ReportStatus, ResolveReport, MAX_REPORT_CHARS,
+    Category, CategoryInput, ForwardReport, MyReport, NewReport, Owner, QuestionDetail,
+    QuestionInput, QuestionItem, QuestionPage, QuestionQuery, QuestionReport, QuestionSaved,
+    QuestionVersion, ReportQueue, ReportQueueItem, ReportQueueQuery, ReportStatus, ResolveReport,
+    MAX_REPORT_CHARS, MAX_REPORT_QUEUE,
 };
 use shared::api::Created;
 use shared::grading::{AnswerKey, QuestionKind};
@@ -192,7 +194,7 @@ pub async fn get(db: &Db, user: &SessionUser, id: i64) -> AppResult<QuestionDeta
     let reports = q_db::reports_for(&mut conn, id)
         .await?
         .into_iter()
-        .map(report)
+        .map(|r| report(user, r))
         .collect();
     Ok(QuestionDetail {
         item: item(user, &row)?,
@@ -205,8 +207,37 @@ pub async fn get(db: &Db, user: &SessionUser, id: i64) -> AppResult<QuestionDeta
     })
 }
 
-fn report(r: q_db::ReportRow) -> QuestionReport {
+/// Whether the report is still open.
+fn is_open(r: &q_db::ReportRow) -> bool {
+    ReportStatus::parse(&r.status) == Some(ReportStatus::Open)
+}
+
+fn report_owner(r: &q_db::ReportRow) -> Owner {
+    Owner {
+        branch_id: r.owner_branch_id,
+        youth_group_id: r.owner_youth_group_id,
+    }
+}
+
+/// Whether `user` may resolve the report now: it is open and the question is theirs to
+/// edit (admins: every question; organizers: their units').
+fn can_resolve(user: &SessionUser, r: &q_db::ReportRow) -> bool {
+    is_open(r) && can_edit(user, report_owner(r))
+}
+
+/// Whether `user` may forward the report to the admins now: an organizer, on an open report
+/// about an organization question (which they cannot edit), not forwarded yet.
+fn can_forward(user: &SessionUser, r: &q_db::ReportRow) -> bool {
+    user.role == Role::Organizer
+        && is_open(r)
+        && r.forwarded_at.is_none()
+        && report_owner(r) == Owner::default()
+}
+
+fn report(user: &SessionUser, r: q_db::ReportRow) -> QuestionReport {
     QuestionReport {
+        can_resolve: can_resolve(user, &r),
+        can_forward: can_forward(user, &r),
         id: r.id,
         question_id: r.question_id,
         question_version: r.question_version,
@@ -216,6 +247,9 @@ fn report(r: q_db::ReportRow) -> QuestionReport {
         reply: r.reply,
         created_at: r.created_at,
         resolved_at: r.resolved_at,
+        forwarded_at: r.forwarded_at,
+        forwarded_by: r.forwarded_by,
+        forward_note: r.forward_note,
     }
 }
 
@@ -509,7 +543,8 @@ pub async fn report_question(
     Ok(Created { id })
 }
 
-/// Closes an open report on a question the caller may edit.
+/// Closes an open report on a question the caller may edit. An organizer asked to close one
+/// on an organization question is told to forward it instead (403 `report_forward_required`).
 pub async fn resolve_report(
     db: &Db,
     user: &SessionUser,
@@ -529,14 +564,16 @@ pub async fn resolve_report(
         check_text("reply", r, "回复")?;
     }
     let mut tx = db.begin_write().await?;
-    let found = q_db::report_by_id(&mut tx, report_id)
-        .await?
-        .ok_or(AppError::NotFound("纠错"))?;
-    let row = visible_row(&mut tx, user, found.question_id)
-        .await
-        .map_err(|_| AppError::NotFound("纠错"))?;
-    if !can_edit(user, owner_of(&row)) {
-        return Err(AppError::Forbidden);
+    let found = visible_report(&mut tx, user, report_id).await?;
+    if !can_edit(user, report_owner(&found)) {
+        return Err(if report_owner(&found) == Owner::default() {
+            AppError::forbidden(
+                "report_forward_required",
+                "该题属于机关党委题库，只有管理员可以处理，请转交管理员",
+            )
+        } else {
+            AppError::Forbidden
+        });
     }
     if !q_db::resolve_report(&mut tx, report_id, input.status.as_str(), reply, user.id).await? {
         return Err(AppError::conflict("report_closed", "该纠错已处理"));
@@ -562,6 +599,98 @@ pub async fn resolve_report(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A report on a question the caller may see; anything else reads as not found.
+async fn visible_report(
+    conn: &mut sqlx::AnyConnection,
+    user: &SessionUser,
+    report_id: i64,
+) -> AppResult<q_db::ReportRow> {
+    match q_db::report_by_id(conn, report_id).await? {
+        Some(r) if can_see(user, report_owner(&r)) => Ok(r),
+        _ => Err(AppError::NotFound("纠错")),
+    }
+}
+
+/// An organizer hands an open report on an organization question to the admins, with a
+/// note; it then appears in the admins' forwarded queue. Audit-logged.
+pub async fn forward_report(
+    db: &Db,
+    user: &SessionUser,
+    report_id: i64,
+    input: ForwardReport,
+) -> AppResult<()> {
+    user.require_staff()?;
+    let note = input.note.trim();
+    check_text("note", note, "转交说明")?;
+    let mut tx = db.begin_write().await?;
+    let found = visible_report(&mut tx, user, report_id).await?;
+    if !is_open(&found) {
+        return Err(AppError::conflict("report_closed", "该纠错已处理"));
+    }
+    if found.forwarded_at.is_some() {
+        return Err(AppError::conflict(
+            "report_already_forwarded",
+            "该纠错已转交管理员，请等待处理",
+        ));
+    }
+    if !can_forward(user, &found) {
+        // An admin, or an organizer on their own unit's question: they resolve it themselves.
+        return Err(AppError::conflict(
+            "report_not_forwardable",
+            "该题由您负责维护，请直接处理该纠错",
+        ));
+    }
+    if !q_db::forward_report(&mut tx, report_id, note, user.id).await? {
+        return Err(AppError::conflict(
+            "report_already_forwarded",
+            "该纠错已转交管理员，请等待处理",
+        ));
+    }
+    audit::record(
+        &mut tx,
+        user,
+        "forward",
+        "question_report",
+        Some(report_id.to_string()),
+        Some(serde_json::json!({ "question_id": found.question_id })),
+        Some(serde_json::json!({ "question_id": found.question_id, "note": note })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Open reports the caller can act on or follow, oldest first: admins every open report (or
+/// only the forwarded ones, their queue); organizers those on their units' questions and
+/// those on organization questions made by their units' members.
+pub async fn report_queue(
+    db: &Db,
+    user: &SessionUser,
+    q: ReportQueueQuery,
+) -> AppResult<Vec<ReportQueueItem>> {
+    user.require_staff()?;
+    let scope = if user.is_admin() {
+        q_db::ReportScope::All
+    } else {
+        q_db::ReportScope::Within {
+            branch_ids: user.scope.branch_ids.clone(),
+            youth_group_ids: user.scope.youth_group_ids.clone(),
+        }
+    };
+    let forwarded_only = q.queue.unwrap_or_default() == ReportQueue::Forwarded;
+    let mut conn = db.pool.acquire().await?;
+    let rows =
+        q_db::open_reports(&mut conn, &scope, forwarded_only, MAX_REPORT_QUEUE as i64).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReportQueueItem {
+            stem: r.stem.clone(),
+            owner: report_owner(&r),
+            report: report(user, r),
+        })
+        .collect())
 }
 
 /// Most reports 我的纠错 lists.

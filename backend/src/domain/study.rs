@@ -86,10 +86,16 @@ fn progress_of(l: &LessonRow, p: Option<&ProgressRow>) -> LessonProgress {
     let p = p.cloned().unwrap_or_default();
     LessonProgress {
         credited_seconds: p.credited_ms / 1000,
-        min_seconds: study::min_read_seconds(l.char_count as usize),
+        min_seconds: min_seconds(l),
         reached_end: p.reached_end == 1,
         completed: p.completed_at.is_some(),
     }
+}
+
+/// The lesson's minimum study time: the author's, else derived from its length.
+pub fn min_seconds(l: &LessonRow) -> i64 {
+    l.min_seconds
+        .unwrap_or_else(|| study::min_read_seconds(l.char_count as usize))
 }
 
 /// Loads a lesson the member may see, with its module.
@@ -159,8 +165,9 @@ pub async fn heartbeat(
             return Ok(progress_of(&l, Some(p)));
         }
     }
-    let chars = l.char_count as usize;
-    let cap_ms = study::cap_seconds(chars) * 1000;
+    // An author's minimum replaces the one derived from the length; the cap follows it.
+    let min = min_seconds(&l);
+    let cap_ms = (min * 3).max(300) * 1000;
     let mut seen = match seen {
         Some(p) => Some(p),
         None => {
@@ -196,7 +203,7 @@ pub async fn heartbeat(
         let reached_end = current.reached_end == 1 || hb.reached_end;
         let completed_at = current
             .completed_at
-            .or_else(|| study::is_completed(reached_end, credited / 1000, chars).then_some(now));
+            .or_else(|| (reached_end && credited / 1000 >= min).then_some(now));
         if !db::study::record_heartbeat(
             &mut tx,
             user.id,

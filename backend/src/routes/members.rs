@@ -8,7 +8,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::members::{
-    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
+    BatchResetPasswords, CreateMember, ImportReport, IssuedPassword, Member, MemberPage,
+    MemberQuery, PasswordSheet, UpdateMember,
 };
 use shared::ErrorBody;
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/members", get(list).post(create))
         .route("/api/v1/members/{id}", get(show).patch(update))
         .route("/api/v1/members/{id}/reset-password", post(reset_password))
+        .route("/api/v1/members/reset-passwords", post(batch_reset))
+        .route("/api/v1/members/password-sheets/{id}", get(password_sheet))
         .route(
             "/api/v1/members/import",
             post(import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -84,10 +87,12 @@ pub async fn update(
     ))
 }
 
-/// Issues a new initial password; the member must change it at next sign-in (admin).
+/// Issues a new initial password; the member must change it at next sign-in (admins: any
+/// account; organizers: members of their branches and youth groups).
 #[utoipa::path(post, path = "/api/v1/members/{id}/reset-password", tag = "members",
     params(("id" = i64, Path)),
-    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = IssuedPassword), (status = 404, body = ErrorBody),
+              (status = 403, description = "`reset_out_of_scope`, `reset_staff_account`", body = ErrorBody)))]
 pub async fn reset_password(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -96,6 +101,43 @@ pub async fn reset_password(
     Ok(Json(
         domain::members::reset_password(&state.db, &user, id).await?,
     ))
+}
+
+/// Resets the selected accounts' passwords at once (admin); the new initial passwords are
+/// only in the sheet this names, downloadable once.
+#[utoipa::path(post, path = "/api/v1/members/reset-passwords", tag = "members",
+    request_body = BatchResetPasswords,
+    responses((status = 201, body = PasswordSheet), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn batch_reset(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<BatchResetPasswords>,
+) -> AppResult<(StatusCode, Json<PasswordSheet>)> {
+    let sheet = domain::members::batch_reset(&state.db, &user, req).await?;
+    Ok((StatusCode::CREATED, Json(sheet)))
+}
+
+/// The XLSX of a batch reset (账号 / 姓名 / 初始密码), once, to the admin who made it.
+#[utoipa::path(get, path = "/api/v1/members/password-sheets/{id}", tag = "members",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "the XLSX sheet", content_type = "application/octet-stream"),
+              (status = 404, body = ErrorBody),
+              (status = 410, description = "downloaded before (`password_sheet_downloaded`)", body = ErrorBody)))]
+pub async fn password_sheet(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Response> {
+    let (name, bytes) = domain::members::take_password_sheet(&state.db, &user, id).await?;
+    Ok((
+        super::attachment(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &name,
+        ),
+        bytes,
+    )
+        .into_response())
 }
 
 /// Imports members from a CSV or XLSX file sent as the raw request body (admin). Any invalid

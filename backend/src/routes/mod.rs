@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod dashboard;
 pub mod exports;
 pub mod health;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(org::router())
         .merge(members::router())
         .merge(study::router())
+        .merge(authoring::router())
         .merge(quiz::router())
         .merge(points::router())
         .merge(questions::router())

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::state::AppState;
 
 use super::{
-    audit, auth, dashboard, exports, health, members, notifications, org, points, question_import,
-    questions, quiz, quiz_builder, study,
+    audit, auth, authoring, dashboard, exports, health, members, notifications, org, points,
+    question_import, questions, quiz, quiz_builder, study,
 };
 
 #[derive(OpenApi)]
@@ -22,14 +22,18 @@ use super::{
         org::create_cell, org::rename_cell, org::delete_cell,
         org::create_youth_group, org::rename_youth_group, org::delete_youth_group,
         members::list, members::show, members::create, members::update,
-        members::reset_password, members::import, members::template,
+        members::reset_password, members::batch_reset, members::password_sheet, members::import, members::template,
         study::modules, study::module, study::lesson, study::heartbeat,
+        authoring::list, authoring::create, authoring::show, authoring::update,
+        authoring::delete, authoring::assign, authoring::create_lesson,
+        authoring::update_lesson, authoring::delete_lesson, authoring::preview,
         quiz::list, quiz::show_quiz, quiz::start, quiz::history, quiz::show, quiz::save_answer, quiz::submit,
         quiz::mistakes, quiz::practise_mistakes,
         points::me, points::ledger, points::rules, points::put_rules,
         points::individuals, points::groups, points::settings, points::put_settings,
         questions::list, questions::show, questions::create, questions::update,
-        questions::report, questions::my_reports, questions::resolve_report, questions::categories,
+        questions::report, questions::my_reports, questions::resolve_report, questions::report_queue,
+        questions::forward_report, questions::categories,
         questions::create_category,
         question_import::upload, question_import::show, question_import::confirm,
         question_import::template, question_import::export,

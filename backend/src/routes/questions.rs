@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use shared::api::questions::{
-    Category, CategoryInput, MyReport, NewReport, QuestionDetail, QuestionInput, QuestionPage,
-    QuestionQuery, QuestionSaved, ResolveReport,
+    Category, CategoryInput, ForwardReport, MyReport, NewReport, QuestionDetail, QuestionInput,
+    QuestionPage, QuestionQuery, QuestionSaved, ReportQueueItem, ReportQueueQuery, ResolveReport,
 };
 use shared::api::Created;
 use shared::ErrorBody;
@@ -26,8 +26,13 @@ pub fn router() -> Router<AppState> {
             "/api/v1/question-categories",
             get(categories).post(create_category),
         )
+        .route("/api/v1/question-reports", get(report_queue))
         .route("/api/v1/question-reports/mine", get(my_reports))
         .route("/api/v1/question-reports/{id}", put(resolve_report))
+        .route(
+            "/api/v1/question-reports/{id}/forward",
+            post(forward_report),
+        )
 }
 
 /// Questions in the caller's scope, filtered by text, tag, category (with its
@@ -117,6 +122,35 @@ pub async fn resolve_report(
     ApiJson(input): ApiJson<ResolveReport>,
 ) -> AppResult<StatusCode> {
     questions::resolve_report(&state.db, &user, id, input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Open error reports the caller can act on or follow, oldest first, each saying which
+/// actions the caller may take (staff; `queue=forwarded` is the admins' queue).
+#[utoipa::path(get, path = "/api/v1/question-reports", tag = "questions",
+    params(ReportQueueQuery),
+    responses((status = 200, body = Vec<ReportQueueItem>), (status = 403, body = ErrorBody)))]
+pub async fn report_queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ReportQueueQuery>,
+) -> AppResult<Json<Vec<ReportQueueItem>>> {
+    Ok(Json(questions::report_queue(&state.db, &user, q).await?))
+}
+
+/// Forwards an open report on an organization question to the admins with a note
+/// (organizers; admins and organizers of the question's unit resolve it instead).
+#[utoipa::path(post, path = "/api/v1/question-reports/{id}/forward", tag = "questions",
+    params(("id" = i64, Path)), request_body = ForwardReport,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn forward_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ForwardReport>,
+) -> AppResult<StatusCode> {
+    questions::forward_report(&state.db, &user, id, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,6 +7,7 @@ mod xlsx_bomb;
 
 mod audit;
 mod auth;
+mod authoring;
 mod content;
 mod dashboard;
 mod errors;

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Client, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -12,6 +12,8 @@ on_both_databases!(
     edits_keep_the_tree_consistent,
     the_last_admin_stays_an_admin,
     reset_password_forces_a_change,
+    organizers_reset_passwords_of_their_members_only,
+    admins_reset_a_selection_and_download_the_passwords_once,
     csv_import_creates_and_updates_members,
     an_invalid_row_rejects_the_whole_file,
     xlsx_import_and_templates,
@@ -429,4 +431,196 @@ async fn a_hostile_workbook_is_refused_and_a_workbook_is_read_as_shown(app: Test
     let m = admin.get(&format!("/api/v1/members/{id}")).await.json();
     assert_eq!(m["phone"], "13900000004");
     assert_eq!(m["display_name"], "周红");
+}
+
+async fn resets_by(app: &TestApp, actor: &str, member: i64) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'reset_password' \
+         AND entity = 'member' AND entity_id = $1 AND actor_id = $2",
+    )
+    .bind(member.to_string())
+    .bind(app.user_id(actor).await)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    n
+}
+
+/// Whether `username` still signs in with the demo password.
+async fn old_password_works(app: &TestApp, username: &str) -> bool {
+    let mut c = app.anonymous();
+    c.login(username, "Beacon2023").await.status == StatusCode::OK
+}
+
+async fn reset(c: &Client<'_>, id: i64) -> crate::helpers::TestResponse {
+    c.post(&format!("/api/v1/members/{id}/reset-password"), json!({}))
+        .await
+}
+
+async fn organizers_reset_passwords_of_their_members_only(app: TestApp) {
+    let org1 = app.signed_in("org1").await;
+    let org2 = app.signed_in("org2").await;
+    // m005 is in org1's first branch; m007 in a branch nobody but the admin looks after;
+    // m003 in a youth group org2 looks after.
+    let (m005, m007, m003) = (
+        app.user_id("m005").await,
+        app.user_id("m007").await,
+        app.user_id("m003").await,
+    );
+    let session = app.signed_in("m005").await;
+    let r = reset(&org1, m005).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["member"]["must_change_password"], true);
+    let initial = r.json()["initial_password"].as_str().unwrap().to_string();
+    assert_eq!(resets_by(&app, "org1", m005).await, 1);
+    assert_eq!(
+        session.get("/api/v1/auth/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the member is signed out everywhere"
+    );
+    let mut c = app.anonymous();
+    let r = c.login("m005", &initial).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["must_change_password"], true);
+
+    // Outside the scope, or another staff account: refused with a code, nothing changed.
+    let admin_id = app.user_id("admin").await;
+    let org1_id = app.user_id("org1").await;
+    let org2_id = app.user_id("org2").await;
+    for (who, target, code) in [
+        (&org1, m007, "reset_out_of_scope"),
+        (&org1, m003, "reset_out_of_scope"),
+        (&org2, m005, "reset_out_of_scope"),
+        (&org1, admin_id, "reset_staff_account"),
+        (&org1, org2_id, "reset_staff_account"),
+        (&org1, org1_id, "reset_staff_account"),
+    ] {
+        let r = reset(who, target).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{target}: {}", r.text());
+        assert_eq!(r.code(), code);
+        assert!(!r.json()["message"].as_str().unwrap().is_empty());
+    }
+    for name in ["m007", "m003", "admin", "org2", "org1"] {
+        assert!(old_password_works(&app, name).await, "{name}");
+    }
+    assert_eq!(reset(&org1, 999_999).await.status, StatusCode::NOT_FOUND);
+    // Members cannot reset anyone.
+    let member = app.signed_in("m006").await;
+    let r = reset(&member, m007).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "forbidden");
+    // org2 resets a member of its youth group, whatever the branch.
+    let r = reset(&org2, m003).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(resets_by(&app, "org2", m003).await, 1);
+    assert!(!old_password_works(&app, "m003").await);
+}
+
+/// Rows of the first sheet of an XLSX file, as text.
+fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+async fn admins_reset_a_selection_and_download_the_passwords_once(app: TestApp) {
+    let admin = app.signed_in("admin").await;
+    let org1 = app.signed_in("org1").await;
+    let (m010, m011, m012, org2) = (
+        app.user_id("m010").await,
+        app.user_id("m011").await,
+        app.user_id("m012").await,
+        app.user_id("org2").await,
+    );
+    let admin_id = app.user_id("admin").await;
+    let path = "/api/v1/members/reset-passwords";
+    let too_many: Vec<i64> = (1..=101).collect();
+    for (body, field) in [
+        (json!({ "member_ids": [] }), "member_ids"),
+        (json!({ "member_ids": [m012, 999_999] }), "member_ids"),
+        (json!({ "member_ids": [m012, admin_id] }), "member_ids"),
+        (json!({ "member_ids": too_many }), "member_ids"),
+    ] {
+        let r = admin.post(path, body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text()
+        );
+        assert_eq!(r.json()["details"][0]["field"], field);
+    }
+    let r = admin
+        .post(path, json!({ "member_ids": [m012], "ids": [1] }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    // Organizers and members may not batch-reset.
+    for c in [&org1, &app.signed_in("m001").await] {
+        let r = c.post(path, json!({ "member_ids": [m012] })).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    // Nothing was written by any of these.
+    assert!(old_password_works(&app, "m012").await);
+    assert_eq!(resets_by(&app, "admin", m012).await, 0);
+
+    let r = admin
+        .post(path, json!({ "member_ids": [m010, m011, m010, org2] }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let sheet = r.json();
+    assert_eq!(sheet["count"], 3);
+    assert!(sheet["file_name"].as_str().unwrap().ends_with(".xlsx"));
+    let url = sheet["download_url"].as_str().unwrap().to_string();
+    for id in [m010, m011, org2] {
+        assert_eq!(
+            resets_by(&app, "admin", id).await,
+            1,
+            "one audit entry each"
+        );
+    }
+    // Only its maker may download it.
+    let r = org1.get(&url).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin
+            .get("/api/v1/members/password-sheets/999999")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let file = admin.get(&url).await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.text());
+    assert!(file.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".xlsx"));
+    let rows = sheet_rows(&file.bytes);
+    assert_eq!(rows[0], ["账号", "姓名", "初始密码"]);
+    assert_eq!(rows.len(), 4);
+    let usernames: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(usernames, ["m010", "m011", "org2"]);
+    for row in &rows[1..] {
+        assert!(!row[1].is_empty());
+        let mut c = app.anonymous();
+        let r = c.login(&row[0], &row[2]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", row[0], r.text());
+        assert_eq!(r.json()["must_change_password"], true);
+        assert!(!old_password_works(&app, &row[0]).await);
+    }
+    // Once only; the passwords are gone from the database.
+    let again = admin.get(&url).await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert_eq!(again.code(), "password_sheet_downloaded");
+    let (chunks,): (i64,) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM job_files WHERE job_id = $1")
+            .bind(sheet["id"].as_i64().unwrap())
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(chunks, 0);
 }

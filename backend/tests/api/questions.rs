@@ -14,6 +14,8 @@ on_both_databases!(
     invalid_questions_name_the_field_and_write_nothing,
     editing_an_answered_question_keeps_past_results,
     members_report_questions_and_staff_resolve_them,
+    reports_on_organization_questions_are_forwarded_to_the_admins,
+    organizers_resolve_reports_on_their_units_questions,
 );
 
 async fn category(c: &Client<'_>, name: &str, parent: Option<i64>) -> i64 {
@@ -422,10 +424,9 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
     let org1 = app.signed_in("org1").await;
     let resolve = format!("/api/v1/question-reports/{report}");
     let answer = json!({ "status": "rejected", "reply": "经核对，表述与原文一致。" });
-    assert_eq!(
-        org1.put(&resolve, answer.clone()).await.status,
-        StatusCode::FORBIDDEN
-    );
+    let r = org1.put(&resolve, answer.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "report_forward_required");
     let r = admin.put(&resolve, json!({ "status": "open" })).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = admin.put(&resolve, answer.clone()).await;
@@ -454,4 +455,244 @@ async fn members_report_questions_and_staff_resolve_them(app: TestApp) {
         admin.get_ok("/api/v1/questions?reported=true").await["total"],
         0
     );
+}
+
+/// `reporter` reports the first question of a daily they just submitted; the report's id.
+async fn report_daily(app: &TestApp, reporter: &str, comment: &str) -> (i64, i64) {
+    let member = app.signed_in(reporter).await;
+    let (_, question) = answered_daily(app, &member).await;
+    let r = member
+        .post(
+            &format!("/api/v1/questions/{question}/reports"),
+            json!({ "comment": comment }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    (r.json()["id"].as_i64().unwrap(), question)
+}
+
+fn queue_ids(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["report"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn audit_count(app: &TestApp, action: &str, entity_id: i64) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = $1 \
+         AND entity = 'question_report' AND entity_id = $2",
+    )
+    .bind(action)
+    .bind(entity_id.to_string())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    n
+}
+
+async fn reports_on_organization_questions_are_forwarded_to_the_admins(app: TestApp) {
+    // m005 is in org1's first branch; m007 in a branch no organizer looks after.
+    let (mine, question) = report_daily(&app, "m005", "答案与原文不符").await;
+    let (other, _) = report_daily(&app, "m007", "题干有错别字").await;
+    let org1 = app.signed_in("org1").await;
+    let admin = app.signed_in("admin").await;
+    let member = app.signed_in("m005").await;
+
+    // The organizer's list holds their members' reports, with only forwarding allowed.
+    let list = org1.get_ok("/api/v1/question-reports").await;
+    assert_eq!(queue_ids(&list), [mine]);
+    assert_eq!(list[0]["stem"].as_str().map(str::is_empty), Some(false));
+    assert_eq!(
+        list[0]["owner"],
+        json!({ "branch_id": null, "youth_group_id": null })
+    );
+    assert_eq!(list[0]["report"]["can_resolve"], false);
+    assert_eq!(list[0]["report"]["can_forward"], true);
+    // Resolving is refused with a code that says what to do instead.
+    let r = org1
+        .put(
+            &format!("/api/v1/question-reports/{mine}"),
+            json!({ "status": "resolved" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "report_forward_required");
+    assert!(r.json()["message"].as_str().unwrap().contains("转交管理员"));
+
+    // Forwarding needs a note of at most 500 characters; members may not forward.
+    let forward = format!("/api/v1/question-reports/{mine}/forward");
+    for bad in [json!({ "note": "  " }), json!({ "note": "字".repeat(501) })] {
+        let r = org1.post(&forward, bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["details"][0]["field"], "note");
+    }
+    let r = org1
+        .post(&forward, json!({ "note": "x", "extra": 1 }))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(
+        member
+            .post(&forward, json!({ "note": "我来转" }))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        member.get("/api/v1/question-reports").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(audit_count(&app, "forward", mine).await, 0);
+    // The admin resolves directly; there is nothing to forward to.
+    let r = admin.post(&forward, json!({ "note": "转给自己" })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "report_not_forwardable");
+    assert_eq!(
+        admin
+            .post(
+                "/api/v1/question-reports/999999/forward",
+                json!({ "note": "无" })
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Before forwarding the admins' queue is empty; every open report is in the open list.
+    assert_eq!(
+        admin
+            .get_ok("/api/v1/question-reports?queue=forwarded")
+            .await,
+        json!([])
+    );
+    let mut open = queue_ids(&admin.get_ok("/api/v1/question-reports").await);
+    open.sort();
+    assert_eq!(open, [mine, other]);
+    let r = admin.get("/api/v1/question-reports?queue=everything").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+
+    let r = org1
+        .post(&forward, json!({ "note": "  请核对原文第三条  " }))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert_eq!(audit_count(&app, "forward", mine).await, 1);
+    let r = org1.post(&forward, json!({ "note": "再转一次" })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "report_already_forwarded");
+    let list = org1.get_ok("/api/v1/question-reports").await;
+    assert_eq!(list[0]["report"]["can_forward"], false);
+    assert_eq!(list[0]["report"]["forward_note"], "请核对原文第三条");
+    assert!(list[0]["report"]["forwarded_at"].is_i64());
+    assert!(!list[0]["report"]["forwarded_by"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+
+    // The admins' queue: the forwarded report, theirs to resolve.
+    let queue = admin
+        .get_ok("/api/v1/question-reports?queue=forwarded")
+        .await;
+    assert_eq!(queue_ids(&queue), [mine]);
+    assert_eq!(queue[0]["report"]["can_resolve"], true);
+    assert_eq!(queue[0]["report"]["can_forward"], false);
+    assert_eq!(queue[0]["report"]["forward_note"], "请核对原文第三条");
+    let d = admin.get_ok(&format!("/api/v1/questions/{question}")).await;
+    let on_question = d["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == mine)
+        .unwrap();
+    assert_eq!(on_question["can_resolve"], true);
+    assert_eq!(on_question["forward_note"], "请核对原文第三条");
+
+    let unread = member.get_ok("/api/v1/notifications/unread").await["unread"]
+        .as_i64()
+        .unwrap();
+    let r = admin
+        .put(
+            &format!("/api/v1/question-reports/{mine}"),
+            json!({ "status": "resolved", "reply": "已按原文修正。" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let page = member.get_ok("/api/v1/notifications").await;
+    assert_eq!(page["unread"], unread + 1);
+    assert!(page["items"][0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("已按原文修正。"));
+    assert_eq!(
+        admin
+            .get_ok("/api/v1/question-reports?queue=forwarded")
+            .await,
+        json!([])
+    );
+    assert_eq!(org1.get_ok("/api/v1/question-reports").await, json!([]));
+    // A closed report cannot be forwarded.
+    let r = org1.post(&forward, json!({ "note": "还有问题" })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "report_closed");
+}
+
+async fn organizers_resolve_reports_on_their_units_questions(app: TestApp) {
+    let org1 = app.signed_in("org1").await;
+    let org2 = app.signed_in("org2").await;
+    let branch: i64 = org1.get_ok("/api/v1/auth/me").await["scope"]["branch_ids"][0]
+        .as_i64()
+        .unwrap();
+    let cat = category(&org1, "支部自编", None).await;
+    let question = create(
+        &org1,
+        single(
+            cat,
+            "支部自编题",
+            json!({ "branch_id": branch, "youth_group_id": null }),
+        ),
+    )
+    .await;
+    // A report on it, as a member who was shown it would make.
+    let reporter = app.user_id("m005").await;
+    let (report,): (i64,) = sqlx::query_as(
+        "INSERT INTO question_reports (question_id, question_version, user_id, comment, \
+         created_at) VALUES ($1, 1, $2, '选项有误', 1) RETURNING id",
+    )
+    .bind(question)
+    .bind(reporter)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+
+    let list = org1.get_ok("/api/v1/question-reports").await;
+    assert_eq!(queue_ids(&list), [report]);
+    assert_eq!(list[0]["report"]["can_resolve"], true);
+    assert_eq!(list[0]["report"]["can_forward"], false);
+    assert_eq!(list[0]["owner"]["branch_id"], branch);
+    let r = org1
+        .post(
+            &format!("/api/v1/question-reports/{report}/forward"),
+            json!({ "note": "请管理员处理" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "report_not_forwardable");
+    // Another unit's organizer neither sees nor resolves it.
+    assert_eq!(org2.get_ok("/api/v1/question-reports").await, json!([]));
+    let resolve = format!("/api/v1/question-reports/{report}");
+    let r = org2
+        .put(
+            &resolve,
+            json!({ "status": "rejected", "reply": "不予采纳" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = org1
+        .put(&resolve, json!({ "status": "resolved", "reply": "已修正" }))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert_eq!(audit_count(&app, "update", report).await, 1);
+    let d = org1.get_ok(&format!("/api/v1/questions/{question}")).await;
+    assert_eq!(d["reports"][0]["status"], "resolved");
+    assert_eq!(d["reports"][0]["can_resolve"], false);
 }

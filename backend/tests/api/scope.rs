@@ -72,8 +72,8 @@ async fn endpoints(app: &TestApp) -> Vec<(Method, String, Option<Value>)> {
         ),
         (
             Method::POST,
-            format!("/api/v1/members/{m}/reset-password"),
-            Some(json!({})),
+            "/api/v1/members/reset-passwords".into(),
+            Some(json!({"member_ids": [m]})),
         ),
         (Method::GET, "/api/v1/members/import-template".into(), None),
     ]
@@ -86,6 +86,17 @@ async fn every_endpoint_needs_a_session(app: TestApp) {
     all.push((Method::GET, "/api/v1/members".into(), None));
     all.push((Method::GET, "/api/v1/members/1".into(), None));
     all.push((Method::GET, "/api/v1/auth/me".into(), None));
+    // Organizers reset their own members' passwords too (members.rs tests the scope).
+    all.push((
+        Method::POST,
+        "/api/v1/members/1/reset-password".into(),
+        Some(json!({})),
+    ));
+    all.push((
+        Method::GET,
+        "/api/v1/members/password-sheets/1".into(),
+        None,
+    ));
     all.push((
         Method::POST,
         "/api/v1/auth/password".into(),

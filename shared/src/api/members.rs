@@ -145,6 +145,35 @@ pub const IMPORT_COLUMNS: [&str; 6] = [
     "手机号",
 ];
 
+/// `POST /api/v1/members/reset-passwords` (admin): new initial passwords for the selected
+/// accounts, handed out as one XLSX sheet that can be downloaded once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
+pub struct BatchResetPasswords {
+    /// 1 to `MAX_BATCH_RESET` distinct member or organizer ids (never admins).
+    pub member_ids: Vec<i64>,
+}
+
+/// Most accounts one batch reset may cover (each costs a password hash).
+pub const MAX_BATCH_RESET: usize = 100;
+
+/// Answer of a batch reset: the passwords are only in the sheet, which
+/// `GET /api/v1/members/password-sheets/{id}` returns once (then 410
+/// `password_sheet_downloaded`); it is deleted unread after an hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordSheet {
+    pub id: i64,
+    /// Accounts reset.
+    pub count: i64,
+    pub file_name: String,
+    /// Where to download it (once).
+    pub download_url: String,
+}
+
 /// Serde helper for "absent" vs "null" in PATCH bodies.
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod content;
 pub mod dashboard;
 pub mod members;
 pub mod notifications;

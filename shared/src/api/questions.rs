@@ -196,6 +196,17 @@ pub struct QuestionReport {
     pub reply: Option<String>,
     pub created_at: i64,
     pub resolved_at: Option<i64>,
+    /// When an organizer forwarded it to the admins (reports on organization questions).
+    pub forwarded_at: Option<i64>,
+    /// Who forwarded it (display name).
+    pub forwarded_by: Option<String>,
+    /// The forwarding organizer's note to the admins.
+    pub forward_note: Option<String>,
+    /// Whether the caller may resolve or reject it now (`PUT /api/v1/question-reports/{id}`).
+    pub can_resolve: bool,
+    /// Whether the caller may forward it to the admins now
+    /// (`POST /api/v1/question-reports/{id}/forward`).
+    pub can_forward: bool,
 }
 
 /// One of the member's own error reports (我的纠错) and how it was answered.
@@ -233,6 +244,53 @@ pub struct ResolveReport {
     #[serde(default)]
     pub reply: Option<String>,
 }
+
+/// `POST /api/v1/question-reports/{id}/forward`: an organizer hands a report on an
+/// organization question (which only admins edit) to the admins, saying why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// A misspelt field would otherwise be dropped silently (and its default used).
+#[serde(deny_unknown_fields)]
+pub struct ForwardReport {
+    /// At most `MAX_REPORT_CHARS` characters, not empty.
+    pub note: String,
+}
+
+/// Which reports `GET /api/v1/question-reports` lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportQueue {
+    /// Every open report in the caller's scope.
+    #[default]
+    Open,
+    /// Open reports an organizer forwarded to the admins (the admins' queue).
+    Forwarded,
+}
+
+/// Filters of `GET /api/v1/question-reports`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ReportQueueQuery {
+    /// `open` (default) or `forwarded`.
+    pub queue: Option<ReportQueue>,
+}
+
+/// One row of the report queue: the report with the question's current stem and owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportQueueItem {
+    pub report: QuestionReport,
+    /// The question's stem as it reads now.
+    pub stem: String,
+    /// The question's owner (both empty: the organization's bank).
+    pub owner: Owner,
+}
+
+/// Most rows `GET /api/v1/question-reports` returns (oldest first).
+pub const MAX_REPORT_QUEUE: usize = 200;
 
 /// Longest report comment or reply, in characters.
 pub const MAX_REPORT_CHARS: usize = 500;
