@@ -459,7 +459,7 @@ where
             // Retrying replaces this banner: after the click's handler has returned.
             let retry = move |_| {
                 let fetch = fetch.clone();
-                queue_microtask(move || fetch());
+                queue_microtask(fetch);
             };
             view! {
                 <Page class="page-unavailable" title=K::PageUnavailable>
