@@ -428,8 +428,13 @@ pub const ATTEMPTS: &str = "/api/v1/attempts";
 pub const MISTAKES: &str = "/api/v1/mistakes";
 #[cfg(not(feature = "console"))]
 pub const MY_POINTS: &str = "/api/v1/points/me";
-#[cfg(feature = "console")]
 pub const POINTS_RULES: &str = "/api/v1/points/rules";
+/// The member's points history, newest first (`?limit=&before_id=`).
+#[cfg(not(feature = "console"))]
+pub const POINTS_LEDGER: &str = "/api/v1/points/ledger";
+/// The member's own error reports (我的纠错).
+#[cfg(not(feature = "console"))]
+pub const MY_REPORTS: &str = "/api/v1/question-reports/mine";
 #[cfg(feature = "console")]
 pub const POINTS_SETTINGS: &str = "/api/v1/settings/points";
 

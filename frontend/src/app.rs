@@ -55,6 +55,10 @@ pub enum Page {
     History,
     Mistakes,
     Ranking,
+    /// The member's own error reports (我的纠错).
+    MyReports,
+    /// 积分规则 from the live rules, and the member's points history.
+    PointsGuide,
     NotFound,
 }
 
@@ -126,6 +130,8 @@ pub fn page_for(path: &str) -> Page {
         "/mistakes" => Page::Mistakes,
         "/mistakes/practice" => Page::PractiseMistakes,
         "/ranking" => Page::Ranking,
+        "/reports" => Page::MyReports,
+        "/points" => Page::PointsGuide,
         _ => Page::NotFound,
     }
 }
@@ -334,6 +340,8 @@ fn page_view(page: Page) -> AnyView {
         Page::History => lazy_page(chunks::history),
         Page::Mistakes => lazy_page(chunks::mistakes),
         Page::Ranking => lazy_page(chunks::ranking),
+        Page::MyReports => lazy_page(chunks::my_reports),
+        Page::PointsGuide => lazy_page(chunks::points_guide),
         Page::NotFound => view! { <NotFound/> }.into_any(),
         // Reached only when the server sent the member app for a console address.
         _ => view! { <OtherApp/> }.into_any(),
@@ -405,6 +413,18 @@ mod chunks {
     pub fn ranking() -> Chunk {
         use pages::ranking::Ranking;
         Ok(view! { <Ranking/> }.into_any())
+    }
+
+    #[wasm_split(records, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn my_reports() -> Chunk {
+        use pages::my_reports::MyReports;
+        Ok(view! { <MyReports/> }.into_any())
+    }
+
+    #[wasm_split(points_guide, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn points_guide() -> Chunk {
+        use pages::points_guide::PointsGuide;
+        Ok(view! { <PointsGuide/> }.into_any())
     }
 }
 
@@ -637,6 +657,8 @@ mod tests {
         assert_eq!(page_for("/admin"), Page::AdminDashboard);
         assert_eq!(page_for("/admin/"), Page::AdminDashboard);
         assert_eq!(page_for("/study"), Page::Study);
+        assert_eq!(page_for("/reports"), Page::MyReports);
+        assert_eq!(page_for("/points/"), Page::PointsGuide);
         assert_eq!(page_for("/modules/7"), Page::Module(7));
         assert_eq!(page_for("/lessons/12/"), Page::Lesson(12));
         assert_eq!(page_for("/attempts/3"), Page::Attempt(3));

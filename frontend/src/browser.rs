@@ -33,6 +33,19 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+/// Sets the class of `<html>` (the text size; empty removes it).
+pub fn set_root_class(class: &str) {
+    if !in_browser() {
+        return;
+    }
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        root.set_class_name(class);
+    }
+}
+
 /// Sets the window title (shown in tabs and the history list).
 pub fn set_title(title: &str) {
     if !in_browser() {

@@ -108,6 +108,31 @@ catalogue! {
     Cancel => "取消", "Cancel";
     AccountMenu => "我的账号", "My account";
     LogoutConfirm => "确定退出登录吗？", "Sign out of Beacon?";
+    TextSize => "文字大小", "Text size";
+    TextSizeStandard => "标准", "Standard";
+    TextSizeLarge => "大", "Large";
+    TextSizeXLarge => "特大", "Extra large";
+    MyReportsTitle => "我的纠错", "My error reports";
+    GuideSignIn => "每天首次登录得{p}分", "{p} for the first sign-in of the day";
+    GuideLesson => "每学完一篇课程得{p}分", "{p} for each lesson finished";
+    GuideStudyTime => "阅读课程每满{m}分钟得{p}分", "{p} for every {m} minutes of reading";
+    GuidePerCorrect => "每答对一题得{p}分", "{p} for each correct answer";
+    GuideChallenge => "按一局连续答对的题数计分：连对{steps}，每局最多{p}分", "By the run of correct answers in one game: {steps}; at most {p} a game";
+    GuideChallengeStep => "{n}题得{p}分", "{n} right: {p}";
+    GuideModule => "每完成一个学习专题得{p}分", "{p} for each module completed";
+    GuideCap => "每日上限{c}分", "up to {c} a day";
+    GuidePaused => "暂停计分", "paused";
+    GuideFootnote => "每日上限按北京时间计算，零点重新开始；规则由管理员设置。", "Daily caps follow Beijing time and start again at midnight; admins set the rules.";
+    GuideHistory => "积分明细", "Points history";
+    GuideHistoryEmpty => "还没有积分记录。学习课程、参加答题即可获得积分。", "No points yet. Study lessons and take quizzes to earn them.";
+    GuideMore => "加载更多", "Load more";
+    ListSeparator => "、", "; ";
+    MyReportsHint => "您提交的题目纠错及组织者的答复。", "The errors you reported and the organizers' replies.";
+    MyReportsEmpty => "您还没有提交过纠错。答题结果页每道题下都可以纠错。", "You have not reported any errors. Each question on a result page has a report button.";
+    MyReportSent => "{date}提交", "Sent {date}";
+    MyReportAnswered => "{date}答复", "answered {date}";
+    MyReportMine => "我的说明：", "You wrote:";
+    MyReportWaiting => "组织者核实后会在这里答复，并发送通知。", "An organizer will check it and reply here, with a notification.";
     BellUnread => "消息通知（{n}条未读）", "Notifications ({n} unread)";
     Save => "保存", "Save";
     Saving => "正在保存…", "Saving…";
@@ -756,7 +781,7 @@ mod tests {
     #[test]
     fn chinese_texts_are_chinese() {
         // Allowed exceptions: symbols and the language switch label.
-        let exceptions = [K::LanguageToggle];
+        let exceptions = [K::LanguageToggle, K::ListSeparator];
         for k in K::ALL {
             if !exceptions.contains(k) {
                 assert!(

@@ -1,7 +1,7 @@
 //! Beacon's client-side app: Leptos 0.8 rendered in the browser, compiled to WebAssembly.
 //! `app` holds the route table and the signed-in user, `router` the URL and history, `api`
 //! every HTTP call, `i18n` every visible string, `pages` one module per routed page,
-//! `components` the shared pieces, `browser` small wrappers over browser APIs.
+//! `components` the shared pieces, `browser` small wrappers over browser APIs, `text_size` the member's 文字大小.
 
 mod answers;
 mod api;
@@ -16,11 +16,15 @@ mod format;
 mod i18n;
 mod pages;
 mod router;
+#[cfg(not(feature = "console"))]
+mod text_size;
 
 fn main() {
     // Without it a panic is a bare `unreachable` trap; with it the console says where.
     std::panic::set_hook(Box::new(|i| leptos::logging::error!("{i}")));
     i18n::init();
+    #[cfg(not(feature = "console"))]
+    text_size::init();
     browser::remove_boot_screen();
     leptos::mount::mount_to_body(app::App);
 }

@@ -1,6 +1,7 @@
 //! The red bar on top of every signed-in page and the language switch the sign-in page
 //! shows too. In the member app it carries the notification bell with the unread count and
-//! the account menu (password, language, sign-out with a confirmation), so no
+//! the account menu (points rules, error reports, password, language, text size, sign-out
+//! with a confirmation), so no
 //! single mis-tap mid-exam signs a member out; the console keeps a plain sign-out button.
 
 use leptos::prelude::*;
@@ -109,7 +110,10 @@ fn account_controls() -> AnyView {
             </button>
             <Show when=move || open.get()>
                 <div class="account-menu" role="menu">
+                    <a role="menuitem" href="/points">{t(K::PointsRulesTitle)}</a>
+                    <a role="menuitem" href="/reports">{t(K::MyReportsTitle)}</a>
                     <a role="menuitem" href="/password">{t(K::PasswordTitle)}</a>
+                    {text_size_choice()}
                     <button type="button" role="menuitem" on:click=|_| i18n::switch_language()>
                         {t(K::LanguageToggleLabel)}
                     </button>
@@ -139,6 +143,36 @@ fn account_controls() -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// 文字大小: three buttons, the current one pressed; the page reflows at once.
+#[cfg(not(feature = "console"))]
+fn text_size_choice() -> impl IntoView {
+    use crate::text_size::{self, TextSize};
+    let current = RwSignal::new(text_size::current());
+    let buttons = TextSize::ALL.map(|size| {
+        let choose = move |_| {
+            text_size::choose(size);
+            current.set(size);
+        };
+        view! {
+            <button
+                type="button"
+                class="text-size-btn"
+                data-size=size.as_str()
+                aria-pressed=move || (current.get() == size).to_string()
+                on:click=choose
+            >
+                {t(size.label())}
+            </button>
+        }
+    });
+    view! {
+        <div class="text-size" role="group" aria-label=t(K::TextSize)>
+            <span class="text-size-label">{t(K::TextSize)}</span>
+            <div class="text-size-options">{buttons.into_iter().collect_view()}</div>
+        </div>
+    }
 }
 
 /// Switches between 中文 and English; the choice is remembered on this device.

@@ -44,10 +44,14 @@ pub mod login;
 pub mod mistakes;
 #[cfg(not(feature = "console"))]
 pub mod module;
+#[cfg(not(feature = "console"))]
+pub mod my_reports;
 pub mod not_found;
 #[cfg(not(feature = "console"))]
 pub mod notifications;
 pub mod other_app;
+#[cfg(not(feature = "console"))]
+pub mod points_guide;
 #[cfg(not(feature = "console"))]
 pub mod quizzes;
 #[cfg(not(feature = "console"))]

@@ -21,13 +21,13 @@ pub fn item_href(item: &ItemRef) -> String {
 }
 
 /// What a notification opens: the module or quiz it is about, today's tasks for the
-/// monthly reminder; an answered error report carries its reply and opens nothing.
-pub fn notice_href(n: &Notification) -> Option<String> {
+/// monthly reminder, 我的纠错 for an answered error report.
+pub fn notice_href(n: &Notification) -> String {
     match (n.item_kind, n.item_id) {
-        (Some(ItemKind::Module), Some(id)) => Some(format!("/modules/{id}")),
-        (Some(ItemKind::Quiz), Some(id)) => Some(format!("/quizzes/{id}/start")),
-        _ if n.kind == "report" => None,
-        _ => Some("/".into()),
+        (Some(ItemKind::Module), Some(id)) => format!("/modules/{id}"),
+        (Some(ItemKind::Quiz), Some(id)) => format!("/quizzes/{id}/start"),
+        _ if n.kind == "report" => "/reports".into(),
+        _ => "/".into(),
     }
 }
 
@@ -233,15 +233,12 @@ mod tests {
         };
         let href = |kind: &str, item| notice_href(&n(kind, item));
         assert_eq!(
-            href("assigned", Some((ItemKind::Quiz, 7))).as_deref(),
-            Some("/quizzes/7/start")
+            href("assigned", Some((ItemKind::Quiz, 7))),
+            "/quizzes/7/start"
         );
-        assert_eq!(
-            href("reminder", Some((ItemKind::Module, 3))).as_deref(),
-            Some("/modules/3")
-        );
-        assert_eq!(href("report", None), None);
-        assert_eq!(href("monthly", None).as_deref(), Some("/"));
+        assert_eq!(href("reminder", Some((ItemKind::Module, 3))), "/modules/3");
+        assert_eq!(href("report", None), "/reports");
+        assert_eq!(href("monthly", None), "/");
     }
 
     #[test]
