@@ -446,7 +446,9 @@ catalogue! {
     RankingNear => "我的位置", "Around me";
     RankingEmpty => "本期暂无积分记录", "No points yet in this period";
     RankingPoints => "{n}分", "{n} pts";
-    RankingTies => "积分相同者名次相同，先达到该积分者在前。", "Equal points share a rank; whoever reached the total first is listed first.";
+    RankingGroupNote => "“参与8/10人”指本期获得积分的成员数/现有成员数；“合计”为本期全体成员积分之和。同值同名次，得分为0者不授奖牌。", "“8 of 10 took part”: members with points this period of the current members; “in all”: the group's points this period. Equal values share a rank; no medal for zero.";
+    RankingGroupDetail => "参与{active}/{members}人 · 合计{points}分", "{active} of {members} took part · {points} pts in all";
+    RankingTies => "积分相同者名次相同，先达到该积分者在前；0分者不授奖牌。", "Equal points share a rank; whoever reached the total first is listed first; no medal for zero.";
     // Not found and guards
     OtherAppTitle => "页面位置", "Where this page is";
     OtherAppConsole => "此页面属于管理后台（组织者和管理员使用）。", "This page belongs to the management console (for organizers and admins).";

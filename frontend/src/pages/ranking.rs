@@ -195,6 +195,9 @@ fn points_text(n: i64) -> String {
 pub struct Row {
     pub me: bool,
     pub rank: i64,
+    /// A medal (the gold rank) for the first three places, only for a figure above zero:
+    /// nobody is on a podium for having nothing.
+    pub medal: bool,
     pub name: String,
     pub detail: Option<String>,
     pub figure: String,
@@ -206,6 +209,7 @@ impl Row {
         Row {
             me: e.is_me,
             rank: e.rank,
+            medal: e.rank <= 3 && e.points > 0,
             name: e.name,
             detail: e.branch_name,
             figure: points_text(e.points),
@@ -217,11 +221,14 @@ impl Row {
         Row {
             me: g.is_mine,
             rank: g.rank,
-            detail: Some(format!(
-                "{}/{} · {}",
-                g.active_members,
-                g.members,
-                points_text(g.points)
+            medal: g.rank <= 3 && g.value > 0.0,
+            detail: Some(tf(
+                K::RankingGroupDetail,
+                &[
+                    ("active", &g.active_members.to_string()),
+                    ("members", &g.members.to_string()),
+                    ("points", &g.points.to_string()),
+                ],
             )),
             name: g.name,
             figure: measure_value(m, g.value),
@@ -239,7 +246,7 @@ fn TopAndNear(top: Vec<Row>, near: Vec<Row>) -> impl IntoView {
                 {rows
                     .into_iter()
                     .map(|r| {
-                        let class = match (r.me, r.rank <= 3) {
+                        let class = match (r.me, r.medal) {
                             (true, true) => "rank-row me podium",
                             (true, false) => "rank-row me",
                             (false, true) => "rank-row podium",
@@ -327,6 +334,7 @@ fn group_view(board: GroupBoard, c: Choice) -> impl IntoView {
                 top=board.top.into_iter().map(|g| Row::of_group(g, m)).collect()
                 near=board.neighbours.into_iter().map(|g| Row::of_group(g, m)).collect()
             />
+            <p class="muted small">{t(K::RankingGroupNote)}</p>
         </section>
     }
 }
@@ -435,6 +443,14 @@ mod tests {
                 .collect(),
             initials_only: true,
         };
+        // Medals for the first three places with points, none for a place without.
+        assert!(Row::of_entry(entry(3, "张三", false)).medal);
+        assert!(!Row::of_entry(entry(4, "张三", false)).medal);
+        let zero = BoardEntry {
+            points: 0,
+            ..entry(1, "张三", false)
+        };
+        assert!(!Row::of_entry(zero).medal);
         let me = Row::of_entry(b.me.clone().unwrap());
         assert!(me.me && me.rank == 15 && me.name == "李四");
         assert_eq!(me.detail.as_deref(), Some("机关第一党支部"));
@@ -483,7 +499,16 @@ mod tests {
         .starts_with("按人均积分排名"));
         let row = Row::of_group(b.top[0].clone(), b.measure);
         assert_eq!(row.figure, "12.50");
-        assert!(row.detail.unwrap().starts_with("8/10"));
+        assert!(row.medal);
+        assert_eq!(row.detail.as_deref(), Some("参与8/10人 · 合计125分"));
+        // No medal for a group whose figure is zero, whatever its place.
+        let none = GroupEntry {
+            value: 0.0,
+            points: 0,
+            active_members: 0,
+            ..b.top[0].clone()
+        };
+        assert!(!Row::of_group(none, b.measure).medal);
         let chips = measure_links(c, b.measure);
         let on: Vec<&str> = chips.iter().filter(|l| l.2).map(|l| l.1.as_str()).collect();
         assert_eq!(on, ["/ranking?board=branches&period=week&measure=average"]);
