@@ -356,10 +356,21 @@ catalogue! {
     AnswerTimeUp => "作答时间已到，正在交卷…", "Time is up. Submitting…";
     AnswerRight => "回答正确，继续挑战！", "Correct! Keep going.";
     ChallengeRun => "已连续答对{n}题", "{n} in a row";
+    ChallengeRunResult => "连对{n}题", "{n} in a row";
+    ChallengeCommit => "提交", "Submit";
+    ChallengeCheer => "太棒了！本局成绩", "Well done! This run";
+    ChallengeTryAgain => "这一局没有答对，再接再厉", "No right answers this time; keep going";
+    ResultPoints => "获得{n}积分", "{n} points earned";
+    ResultAttemptsLeft => "还可作答{n}次", "{n} attempts left";
+    ResultPlayAgain => "再来一局", "Play again";
+    ResultRetakeExam => "再考一次", "Take it again";
+    ResultRetake => "再练一次", "Practise again";
     // Results
     ResultScore => "{n}分", "{n}%";
     ResultCorrect => "答对{correct}/{total}题", "{correct} of {total} right";
     ResultPassed => "已通过", "Passed";
+    HistoryPassed => "通过", "Passed";
+    HistoryFailed => "未通过", "Not passed";
     ResultFailed => "未通过", "Not passed";
     ResultHidden => "答案与解析将在答题活动结束后公布。", "Answers and explanations are shown after the quiz closes.";
     ResultYourAnswer => "您的答案：{a}", "Your answer: {a}";

@@ -669,6 +669,9 @@ mod tests {
                 explanation: Some("解析".into()),
                 source: None,
             }],
+            points_earned: 3,
+            attempts_left: Some(1),
+            can_retake: true,
         };
         read(AttemptView {
             id: 1,
@@ -709,6 +712,7 @@ mod tests {
             correct_count: None,
             question_count: 5,
             score_percent: Some(80),
+            passed: Some(true),
         }]);
         read(vec![QuizSummary {
             id: 1,

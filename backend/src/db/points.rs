@@ -232,6 +232,25 @@ pub async fn insert_ledger(
     Ok(row.map(|(id,)| id))
 }
 
+/// The points of one award in the member's ledger (its source and reference), 0 when it
+/// made none (nothing earned, or the daily cap reached).
+pub async fn earned(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    source: &str,
+    reference: &str,
+) -> sqlx::Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT points FROM points_ledger WHERE user_id = $1 AND source = $2 AND reference = $3",
+    )
+    .bind(user_id)
+    .bind(source)
+    .bind(reference)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map_or(0, |(p,)| p))
+}
+
 /// Adds `points` to the member's totals of the given periods; returns each period with its
 /// new total (a total equal to `points` means the member just became active in it).
 #[allow(clippy::too_many_arguments)]

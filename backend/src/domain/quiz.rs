@@ -477,7 +477,10 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
         }
     }
     let result = match attempt.submitted_at {
-        Some(_) => Some(result(&quiz, &attempt, &rows)?),
+        Some(_) => {
+            let next = next_steps(&mut conn, user, &quiz, &attempt).await?;
+            Some(result(&quiz, &attempt, &rows, next)?)
+        }
         None => None,
     };
     if result.is_some() {
@@ -497,10 +500,65 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
     })
 }
 
+/// What a result says beyond the grading: the points the attempt earned, and whether the
+/// member may go again.
+struct NextSteps {
+    points_earned: i64,
+    attempts_left: Option<i64>,
+    can_retake: bool,
+}
+
+/// The points the attempt's award put in the ledger (after the daily cap), the attempts
+/// left in the quiz's current period and whether another may be started now: the quiz is
+/// still visible to the member, open, and not used up. Mistake practice starts again from
+/// the mistake book, not from its quiz.
+async fn next_steps(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    quiz: &QuizRow,
+    attempt: &AttemptRow,
+) -> AppResult<NextSteps> {
+    let points_earned = match points_source(kind_of(quiz)) {
+        Some(source) if attempt.from_mistakes == 0 => {
+            let reference = format!("attempt:{}", attempt.id);
+            db::points::earned(conn, user.id, source.as_str(), &reference).await?
+        }
+        _ => 0,
+    };
+    let mistakes =
+        attempt.from_mistakes == 1 || quiz.slug.as_deref() == Some(MISTAKE_PRACTICE_SLUG);
+    let visible = if mistakes {
+        None
+    } else {
+        db::quiz::visible_quiz(conn, &viewer(user), quiz.id).await?
+    };
+    let standing = match visible {
+        Some(q) => summaries(conn, user, vec![q]).await?.pop(),
+        None => None,
+    };
+    Ok(match standing {
+        Some(s) => NextSteps {
+            points_earned,
+            attempts_left: s.max_attempts.map(|m| (m - s.attempts_used).max(0)),
+            can_retake: s.can_start,
+        },
+        None => NextSteps {
+            points_earned,
+            attempts_left: None,
+            can_retake: false,
+        },
+    })
+}
+
 /// The graded attempt. Until the reveal rule allows, each question carries only the
 /// member's own answer: no key, explanation, source, nor whether it was right (a
 /// true/false verdict is its key); the totals (score, correct count, passed) stay.
-fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppResult<AttemptResult> {
+fn result(
+    quiz: &QuizRow,
+    a: &AttemptRow,
+    rows: &[AttemptQuestionRow],
+    next: NextSteps,
+) -> AppResult<AttemptResult> {
     let now = now_ms();
     let revealed = revealed(quiz, now);
     let mut questions = Vec::new();
@@ -529,6 +587,9 @@ fn result(quiz: &QuizRow, a: &AttemptRow, rows: &[AttemptQuestionRow]) -> AppRes
         submitted_at: a.submitted_at.unwrap_or(now),
         revealed,
         questions,
+        points_earned: next.points_earned,
+        attempts_left: next.attempts_left,
+        can_retake: next.can_retake,
     })
 }
 
@@ -851,13 +912,12 @@ async fn award_points(
         },
         None => Amount::Units(correct),
     };
-    let earned = match kind_of(quiz) {
-        QuizKind::Daily => Some((PointsSource::DailyQuiz, units)),
-        QuizKind::Weekly => Some((PointsSource::WeeklyQuiz, units)),
-        QuizKind::Special => Some((PointsSource::SpecialQuiz, units)),
-        QuizKind::Challenge => Some((PointsSource::Challenge, Amount::ChallengeRun(correct))),
-        QuizKind::Practice | QuizKind::Exam => None,
+    let kind = kind_of(quiz);
+    let amount = match kind {
+        QuizKind::Challenge => Amount::ChallengeRun(correct),
+        _ => units,
     };
+    let earned = points_source(kind).map(|source| (source, amount));
     if attempt.from_mistakes == 1 {
         return Ok(());
     }
@@ -868,6 +928,17 @@ async fn award_points(
         points::check_module(conn, who, module_id, now).await?;
     }
     Ok(())
+}
+
+/// The points rule a quiz kind earns under; practice and exams earn none.
+fn points_source(kind: QuizKind) -> Option<PointsSource> {
+    match kind {
+        QuizKind::Daily => Some(PointsSource::DailyQuiz),
+        QuizKind::Weekly => Some(PointsSource::WeeklyQuiz),
+        QuizKind::Special => Some(PointsSource::SpecialQuiz),
+        QuizKind::Challenge => Some(PointsSource::Challenge),
+        QuizKind::Practice | QuizKind::Exam => None,
+    }
 }
 
 /// The stored score in thousandths of the whole (1000 = 100%).
@@ -889,9 +960,10 @@ pub async fn history(db: &Db, user: &SessionUser) -> AppResult<Vec<AttemptSummar
     let mut out = Vec::with_capacity(rows.len());
     for a in rows {
         let quiz = db::quiz::quiz_by_id(&mut conn, a.quiz_id).await?;
-        let (title, kind) = quiz
-            .map(|q| (q.title.clone(), kind_of(&q)))
-            .unwrap_or_else(|| (String::new(), QuizKind::Practice));
+        let (title, kind, pass_mark) = quiz
+            .map(|q| (q.title.clone(), kind_of(&q), q.pass_mark))
+            .unwrap_or_else(|| (String::new(), QuizKind::Practice, None));
+        let score_percent = a.score_milli.map(|s| s / 10);
         out.push(AttemptSummary {
             id: a.id,
             quiz_id: a.quiz_id,
@@ -901,7 +973,11 @@ pub async fn history(db: &Db, user: &SessionUser) -> AppResult<Vec<AttemptSummar
             submitted_at: a.submitted_at,
             correct_count: a.correct_count,
             question_count: a.question_count,
-            score_percent: a.score_milli.map(|s| s / 10),
+            score_percent,
+            passed: a
+                .submitted_at
+                .and(score_percent)
+                .and_then(|score| pass_mark.map(|m| score >= m)),
         });
     }
     Ok(out)

@@ -21,6 +21,7 @@ on_both_databases!(
     bad_answers_and_foreign_attempts_are_refused,
     challenge_runs_until_the_first_wrong_answer,
     mistakes_are_practised_until_right_on_two_days,
+    results_say_points_earned_attempts_left_and_whether_to_go_again,
 );
 
 async fn quizzes(c: &Client<'_>) -> Vec<Value> {
@@ -891,4 +892,77 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
             assert_eq!(book.as_array().unwrap().len(), 0, "cleared after two days");
         }
     }
+}
+
+async fn submit(c: &Client<'_>, id: i64) -> Value {
+    let r = c
+        .post(&format!("/api/v1/attempts/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+async fn results_say_points_earned_attempts_left_and_whether_to_go_again(app: TestApp) {
+    let c = app.signed_in("m007").await;
+    // A daily quiz all right: its points are what the ledger got, and it is done today.
+    let a = start(&c, quiz_id(&c, "daily").await).await;
+    let id = a["id"].as_i64().unwrap();
+    let right = app.right_answers(id).await;
+    for (pos, answer) in &right {
+        save(&c, id, *pos, answer).await;
+    }
+    let daily = submit(&c, id).await["result"].clone();
+    let ledger = c.get("/api/v1/points/ledger?limit=100").await.json();
+    let in_ledger: i64 = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reference"] == format!("attempt:{id}"))
+        .map(|e| e["points"].as_i64().unwrap())
+        .sum();
+    assert!(in_ledger > 0, "a right answer earns points");
+    assert_eq!(daily["points_earned"], in_ledger);
+    assert_eq!(daily["attempts_left"], 0);
+    assert_eq!(daily["can_retake"], false);
+    // The result read again later says the same.
+    let shown = c.get(&format!("/api/v1/attempts/{id}")).await.json();
+    assert_eq!(shown["result"]["points_earned"], in_ledger);
+
+    // An exam failed on its first attempt: no points, two attempts left, 再考一次.
+    let exam = quiz_id(&c, "exam").await;
+    let e = start(&c, exam).await;
+    let eid = e["id"].as_i64().unwrap();
+    let failed = submit(&c, eid).await["result"].clone();
+    assert_eq!(failed["passed"], false);
+    assert_eq!(failed["points_earned"], 0);
+    assert_eq!(failed["attempts_left"], 2);
+    assert_eq!(failed["can_retake"], true);
+    // Practice has no limit and no pass mark.
+    let p = start(&c, quiz_id(&c, "practice").await).await;
+    let pid = p["id"].as_i64().unwrap();
+    let practice = submit(&c, pid).await["result"].clone();
+    assert!(practice["attempts_left"].is_null());
+    assert_eq!(practice["can_retake"], true);
+    // The history says 通过 / 未通过 only where there is a pass mark.
+    let history = c.get("/api/v1/attempts").await.json();
+    let of = |id: i64| {
+        history
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(of(eid)["passed"], false);
+    assert!(of(pid)["passed"].is_null());
+    // Once the exam's attempts are used up, its result offers no retake.
+    for _ in 0..2 {
+        let a = start(&c, exam).await;
+        let last = submit(&c, a["id"].as_i64().unwrap()).await["result"].clone();
+        assert_eq!(last["can_retake"], last["attempts_left"] != 0);
+    }
+    let r = c.get(&format!("/api/v1/attempts/{eid}")).await.json();
+    assert_eq!(r["result"]["attempts_left"], 0);
+    assert_eq!(r["result"]["can_retake"], false);
 }

@@ -404,7 +404,7 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
                     on:click=move |_| go(if is_last() { Move::Submit } else { Move::Next })
                 >
                     {move || busy.get().then(|| view! { <Spinner/> })}
-                    {move || t(if is_last() { K::AnswerSubmit } else { K::AnswerNext })}
+                    {move || t(action_label(challenge, is_last()))}
                 </button>
             </div>
         </section>
@@ -490,10 +490,45 @@ fn QuestionScreen(
     }
 }
 
+/// The runner's main button: a challenge commits each answer (提交, graded at once); other
+/// quizzes move on (下一题) until the last question hands the paper in (交卷).
+pub fn action_label(challenge: bool, last: bool) -> K {
+    match (challenge, last) {
+        (true, _) => K::ChallengeCommit,
+        (false, true) => K::AnswerSubmit,
+        (false, false) => K::AnswerNext,
+    }
+}
+
+/// Under the score: what the attempt earned and how many attempts are left.
+pub fn result_facts(r: &AttemptResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if r.points_earned > 0 {
+        out.push(tf(K::ResultPoints, &[("n", &r.points_earned.to_string())]));
+    }
+    if let Some(n) = r.attempts_left {
+        out.push(tf(K::ResultAttemptsLeft, &[("n", &n.to_string())]));
+    }
+    out
+}
+
+/// The button that goes again, when the member may: 再来一局 for a challenge, 再考一次 for
+/// an exam, 再练一次 otherwise.
+pub fn retake_label(kind: QuizKind) -> K {
+    match kind {
+        QuizKind::Challenge => K::ResultPlayAgain,
+        QuizKind::Exam => K::ResultRetakeExam,
+        _ => K::ResultRetake,
+    }
+}
+
 /// The result's headline: the score, or a challenge's run of right answers.
 pub fn headline(kind: QuizKind, r: &AttemptResult) -> String {
     if kind == QuizKind::Challenge {
-        tf(K::ChallengeRun, &[("n", &r.correct_count.to_string())])
+        tf(
+            K::ChallengeRunResult,
+            &[("n", &r.correct_count.to_string())],
+        )
     } else {
         tf(K::ResultScore, &[("n", &r.score_percent.to_string())])
     }
@@ -543,12 +578,30 @@ fn Graded(a: AttemptView) -> impl IntoView {
     );
     let passed = r.passed;
     let revealed = r.revealed;
+    let facts = result_facts(&r);
+    let cheer = (a.kind == QuizKind::Challenge).then(|| {
+        t(if r.correct_count > 0 {
+            K::ChallengeCheer
+        } else {
+            K::ChallengeTryAgain
+        })
+    });
+    let retake = r.can_retake.then(|| {
+        (
+            format!("/quizzes/{}/start", a.quiz_id),
+            t(retake_label(a.kind)),
+        )
+    });
     let any_wrong = r.questions.iter().any(|q| q.correct == Some(false));
     view! {
         <section class="card result-card">
             <p class="muted small">{what}</p>
+            {cheer.map(|c| view! { <p class="cheer">{c}</p> })}
             <p class="score">{score}</p>
             <p class="score-detail">{detail}</p>
+            {(!facts.is_empty()).then(|| view! {
+                <p class="result-facts">{facts.join(" · ")}</p>
+            })}
             {passed.map(|p| view! {
                 <span class=if p { "badge ok-badge" } else { "badge fail-badge" }>
                     {t(if p { K::ResultPassed } else { K::ResultFailed })}
@@ -561,7 +614,15 @@ fn Graded(a: AttemptView) -> impl IntoView {
             {any_wrong.then(|| view! {
                 <a class="btn btn-outline" href="/mistakes">{t(K::ResultToMistakes)}</a>
             })}
-            <a class="btn btn-primary" href="/quizzes">{t(K::ResultToQuizzes)}</a>
+            {match retake {
+                Some((href, label)) => view! {
+                    <a class="btn btn-outline" href="/quizzes">{t(K::ResultToQuizzes)}</a>
+                    <a class="btn btn-primary" id="retake" href=href>{label}</a>
+                }.into_any(),
+                None => view! {
+                    <a class="btn btn-primary" href="/quizzes">{t(K::ResultToQuizzes)}</a>
+                }.into_any(),
+            }}
         </nav>
     }
     .into_any()
@@ -642,10 +703,14 @@ mod tests {
                 submitted_at: 0,
                 revealed: true,
                 questions: vec![q(0, true), q(1, false)],
+                points_earned: 1,
+                attempts_left: Some(0),
+                can_retake: false,
             }),
         };
         let r = view.result.clone().unwrap();
         assert_eq!(headline(view.kind, &r), tf(K::ResultScore, &[("n", "50")]));
+        assert_eq!(result_facts(&r), ["获得1积分", "还可作答0次"]);
         let items = reviewed(r);
         assert_eq!(items.len(), 2);
         assert_eq!(items[1].number, 2);
@@ -689,10 +754,16 @@ mod tests {
                     explanation: None,
                     source: None,
                 }],
+                points_earned: 0,
+                attempts_left: Some(2),
+                can_retake: true,
             }),
         };
         let r = view.result.clone().unwrap();
         assert!(!r.revealed);
+        // No points line for nothing earned; the attempts left, and 再考一次.
+        assert_eq!(result_facts(&r), ["还可作答2次"]);
+        assert_eq!(t(retake_label(view.kind)), "再考一次");
         let items = reviewed(r);
         assert_eq!(items[0].correct, None, "no right or wrong per question");
         assert_eq!(items[0].key, None);
@@ -701,5 +772,15 @@ mod tests {
             crate::components::answer_lines(&items[0]),
             (Some("您的答案：正确".into()), None)
         );
+    }
+
+    #[test]
+    fn a_challenge_commits_each_answer_and_offers_another_run() {
+        assert_eq!(t(action_label(true, false)), "提交");
+        assert_eq!(t(action_label(true, true)), "提交");
+        assert_eq!(t(action_label(false, false)), "下一题");
+        assert_eq!(t(action_label(false, true)), "交卷");
+        assert_eq!(t(retake_label(QuizKind::Challenge)), "再来一局");
+        assert_eq!(t(retake_label(QuizKind::Practice)), "再练一次");
     }
 }

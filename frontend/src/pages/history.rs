@@ -49,7 +49,14 @@ fn history_list(items: Vec<AttemptSummary>) -> impl IntoView {
                     <a class="link-row" href=format!("/attempts/{}", a.id)>
                         <span class="link-title">{a.quiz_title.clone()}</span>
                         <span class="link-desc">{kind_and_time(&a)}</span>
-                        <span class="link-desc">{score_line(&a)}</span>
+                        <span class="link-desc">
+                            {score_line(&a)}
+                            {a.passed.map(|p| view! {
+                                <span class=if p { "badge ok-badge" } else { "badge fail-badge" }>
+                                    {t(if p { K::HistoryPassed } else { K::HistoryFailed })}
+                                </span>
+                            })}
+                        </span>
                     </a>
                 </li>
             }).collect_view()}
@@ -84,6 +91,7 @@ mod tests {
             correct_count: Some(4),
             question_count: 5,
             score_percent: Some(80),
+            passed: Some(true),
         }
     }
 

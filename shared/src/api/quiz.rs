@@ -184,6 +184,13 @@ pub struct AttemptResult {
     /// reveal rule).
     pub revealed: bool,
     pub questions: Vec<QuestionResult>,
+    /// Points this attempt added to the member's ledger (after the daily cap; 0 for
+    /// practice, exams and mistake practice).
+    pub points_earned: i64,
+    /// Attempts the member has left in the quiz's current period; `None` without a limit.
+    pub attempts_left: Option<i64>,
+    /// Whether the member may take the quiz again now (再考一次 / 再来一局).
+    pub can_retake: bool,
 }
 
 /// One graded question. `correct`, `key`, `explanation` and `source` are `None` until the
@@ -220,6 +227,8 @@ pub struct AttemptSummary {
     pub correct_count: Option<i64>,
     pub question_count: i64,
     pub score_percent: Option<i64>,
+    /// 通过 / 未通过 for a graded attempt at a quiz with a pass mark.
+    pub passed: Option<bool>,
 }
 
 /// A question in the mistake book, with why it was right. Only questions whose keys the
