@@ -34,6 +34,7 @@ pub fn set_document_lang(tag: &str) {
 }
 
 /// Sets the class of `<html>` (the text size; empty removes it).
+#[cfg(not(feature = "console"))]
 pub fn set_root_class(class: &str) {
     if !in_browser() {
         return;
