@@ -411,7 +411,8 @@ catalogue! {
     PointsGoalPoints => "本周目标：{target}积分，已得{progress}积分", "Weekly goal: {target} points, {progress} so far";
     PointsGoalDays => "本周目标：学习{target}天，已学{progress}天", "Weekly goal: study on {target} days, {progress} so far";
     PointsGoalReached => "本周目标已达成", "Weekly goal reached";
-    PointsEarned => "积分明细", "Points by task";
+    PointsEarned => "今日各项积分", "Today by task";
+    PointsGuideLink => "积分规则与明细", "Points rules and history";
     SrcSignIn => "每日登录", "Daily sign-in";
     SrcLesson => "课程学习", "Lessons";
     SrcStudyTime => "学习时长", "Study time";

@@ -91,6 +91,8 @@ test("every member page at a desk (1280x800) fits the window", async () => {
   await visit('/mistakes', '.page.mistakes .card', 'mistakes');
   await visit('/ranking', '.page.ranking .rank-row', 'ranking');
   await visit('/notifications', '.page.notifications .notices', 'notifications');
+  await visit('/reports', '.page.my-reports-page .card', 'reports');
+  await visit('/points', '.page.points-guide .guide-rule', 'points');
   await visit('/password', '#password-form', 'password');
   await visit('/nope', '.page.not-found', 'not-found');
   assert.deepEqual(errors, []);

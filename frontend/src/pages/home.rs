@@ -370,6 +370,7 @@ pub fn PointsCard(points: MyPoints) -> impl IntoView {
             <Bar percent=progress label=goal/>
             <h3 class="sub-title">{t(K::PointsEarned)}</h3>
             <ul class="sources">{sources.collect_view()}</ul>
+            <a class="card-link" href="/points">{t(K::PointsGuideLink)}" ›"</a>
         </section>
     }
 }
