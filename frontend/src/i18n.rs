@@ -401,6 +401,14 @@ catalogue! {
     MistakesPractice => "错题练习", "Practise mistakes";
     MistakesWrong => "答错{n}次", "Wrong {n}×";
     MistakesProgress => "已答对{n}天", "Right on {n} day(s)";
+    MistakesModule => "学习专题", "Module";
+    MistakesCategory => "题目分类", "Category";
+    MistakesAllModules => "全部专题", "All modules";
+    MistakesAllCategories => "全部分类", "All categories";
+    MistakesNoModule => "未归入专题", "Outside modules";
+    MistakesShown => "筛选出{n}道", "{n} shown";
+    MistakesClearFilter => "清除筛选", "Clear filter";
+    MistakesNoneFiltered => "没有符合筛选条件的错题。", "No mistakes match this filter.";
     // Points
     PointsTitle => "我的积分", "My points";
     PointsToday => "今日", "Today";

@@ -682,6 +682,7 @@ mod tests {
             deadline_at: Some(2),
             server_now: 3,
             submitted: true,
+            from_mistakes: false,
             questions: answers()
                 .into_iter()
                 .enumerate()
@@ -744,6 +745,7 @@ mod tests {
             source: "src".into(),
             wrong_count: 2,
             right_days: 1,
+            your_answer: Some(answers()[0].clone()),
         }]);
     }
 

@@ -184,3 +184,52 @@ test('特大 text is kept on the device and every member page still fits a phone
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the mistake book shows what was answered, filters by module and category, and pages', { timeout: 120_000 }, async () => {
+  const { page, errors, context } = await phonePage(browser);
+  await signIn(page, server.base, 'm012');
+  await page.locator('.page.home').waitFor();
+  // Three practice rounds handed in blank: every question goes into the book.
+  const quizzes = (await api(page, '/api/v1/quizzes')).json;
+  const practice = quizzes.filter((q) => q.kind === 'practice');
+  for (let i = 0; i < 3; i++) {
+    for (const q of practice) {
+      const a = await api(page, `/api/v1/quizzes/${q.id}/attempts`, 'POST', {});
+      await api(page, `/api/v1/attempts/${a.json.id}/submit`, 'POST', {});
+    }
+  }
+  const book = (await api(page, '/api/v1/mistakes')).json;
+  assert.ok(book.length >= 5, `${book.length} mistakes`);
+  await page.goto(server.base + '/mistakes');
+  await page.locator('.review').first().waitFor();
+  assert.match(await page.locator('.page.mistakes').innerText(), /您的答案：未作答/);
+  assert.equal(await page.locator('#practise-mistakes').innerText(), '错题练习');
+  const shown = await page.locator('.review').count();
+  assert.equal(shown, Math.min(book.length, 10));
+  // Paging, when the book holds more than a page.
+  if (book.length > 10) {
+    await page.click('.pager [data-id="2"]');
+    await page.waitForURL(/page=2/);
+    assert.equal(await page.locator('.review').count(), Math.min(book.length - 10, 10));
+    await page.goBack();
+  }
+  await screenshot(page, 'member-mistakes');
+  // Narrow to one category: only its questions stay, and the address keeps the filter.
+  const category = book[book.length - 1].category;
+  await page.selectOption('#mistakes-category', category);
+  await page.waitForURL(/category=/);
+  const inCategory = book.filter((m) => m.category === category).length;
+  await page.locator('.filter-count').waitFor();
+  assert.match(await page.locator('.filter-count').innerText(), new RegExp(`筛选出${inCategory}道`));
+  assert.equal(await page.locator('.review').count(), Math.min(inCategory, 10));
+  await page.reload();
+  await page.locator('.filter-count').waitFor();
+  assert.equal(await page.locator('#mistakes-category').inputValue(), category);
+  await noOverflow(page, '/mistakes');
+  await screenshot(page, 'member-mistakes-filtered');
+  // 错题练习 says so in the runner.
+  await page.click('#practise-mistakes');
+  await page.locator('.runner-head .badge', { hasText: '错题练习' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -453,16 +453,19 @@ pub async fn release_pending_mistakes(
     Ok(r.rows_affected() == 1)
 }
 
-/// The questions graded wrong in an attempt, in order.
-pub async fn wrong_questions(conn: &mut AnyConnection, attempt_id: i64) -> sqlx::Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT question_id FROM attempt_questions WHERE attempt_id = $1 AND correct = 0 \
+/// The questions graded wrong in an attempt, in order, each with the stored answer
+/// (`None` when left unanswered).
+pub async fn wrong_questions(
+    conn: &mut AnyConnection,
+    attempt_id: i64,
+) -> sqlx::Result<Vec<(i64, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT question_id, answer FROM attempt_questions WHERE attempt_id = $1 AND correct = 0 \
          ORDER BY position",
     )
     .bind(attempt_id)
     .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    .await
 }
 
 pub async fn store_grade(
@@ -630,12 +633,14 @@ pub struct MistakeRow {
     pub source: String,
     pub category: String,
     pub module_title: Option<String>,
+    /// JSON of the latest wrong answer (`null`: left unanswered).
+    pub last_answer: Option<String>,
 }
 
 pub async fn mistakes(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Vec<MistakeRow>> {
     sqlx::query_as(
         "SELECT mi.question_id, mi.wrong_count, mi.right_days, mi.last_right_day, q.kind, q.stem, \
-         q.options, q.answer_key, q.explanation, q.source, c.name AS category, \
+         q.options, q.answer_key, q.explanation, q.source, c.name AS category, mi.last_answer, \
          (SELECT m.title FROM module_categories mc JOIN modules m ON m.id = mc.module_id \
             WHERE mc.category_id = q.category_id ORDER BY m.id LIMIT 1) AS module_title \
          FROM mistakes mi JOIN questions q ON q.id = mi.question_id \
@@ -648,24 +653,26 @@ pub async fn mistakes(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Ve
     .await
 }
 
-/// Counts a wrong answer: into the book, or back into it (the practice starts over). One
-/// upsert, so two gradings of one member at once (a quiz closing while they submit
-/// another) cannot both insert.
+/// Counts a wrong answer (`answer`: the stored JSON, `None` when left unanswered): into
+/// the book, or back into it (the practice starts over). One upsert, so two gradings of
+/// one member at once (a quiz closing while they submit another) cannot both insert.
 pub async fn record_wrong(
     conn: &mut AnyConnection,
     user_id: i64,
     question_id: i64,
+    answer: Option<&str>,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO mistakes (user_id, question_id, wrong_count, last_wrong_at, right_days) \
-         VALUES ($1, $2, 1, $3, 0) ON CONFLICT (user_id, question_id) DO UPDATE SET \
+        "INSERT INTO mistakes (user_id, question_id, wrong_count, last_wrong_at, right_days, last_answer) \
+         VALUES ($1, $2, 1, $3, 0, $4) ON CONFLICT (user_id, question_id) DO UPDATE SET \
          wrong_count = mistakes.wrong_count + 1, last_wrong_at = $3, right_days = 0, \
-         last_right_day = NULL, cleared_at = NULL",
+         last_right_day = NULL, cleared_at = NULL, last_answer = $4",
     )
     .bind(user_id)
     .bind(question_id)
     .bind(now)
+    .bind(answer.unwrap_or("null"))
     .execute(conn)
     .await?;
     Ok(())

@@ -495,6 +495,7 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
         deadline_at: attempt.deadline_at,
         server_now: now_ms(),
         submitted: attempt.submitted_at.is_some(),
+        from_mistakes: attempt.from_mistakes == 1,
         questions,
         result,
     })
@@ -873,7 +874,8 @@ async fn grade(
                     .await?;
             }
         } else if shown {
-            db::quiz::record_wrong(conn, who.id, row.question_id, now).await?;
+            db::quiz::record_wrong(conn, who.id, row.question_id, row.answer.as_deref(), now)
+                .await?;
         } else {
             pending = true;
         }
@@ -1003,8 +1005,9 @@ async fn catch_up_mistakes(db: &Db, user_id: i64, now: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
     for attempt_id in due {
         if db::quiz::release_pending_mistakes(&mut tx, attempt_id).await? {
-            for question_id in db::quiz::wrong_questions(&mut tx, attempt_id).await? {
-                db::quiz::record_wrong(&mut tx, user_id, question_id, now).await?;
+            for (question_id, answer) in db::quiz::wrong_questions(&mut tx, attempt_id).await? {
+                db::quiz::record_wrong(&mut tx, user_id, question_id, answer.as_deref(), now)
+                    .await?;
             }
         }
     }
@@ -1042,6 +1045,10 @@ pub async fn mistakes(db: &Db, user: &SessionUser) -> AppResult<Vec<Mistake>> {
                 source: r.source,
                 wrong_count: r.wrong_count,
                 right_days: r.right_days,
+                your_answer: match r.last_answer.as_deref() {
+                    None | Some("null") => None,
+                    Some(json) => Some(serde_json::from_str(json).map_err(AppError::internal)?),
+                },
             })
         })
         .collect()

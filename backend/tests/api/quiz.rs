@@ -844,6 +844,7 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
     let r = c.post("/api/v1/mistakes/practice", json!({})).await;
     assert_eq!(r.code(), "no_mistakes");
     let a = start(&c, quiz_id(&c, "practice").await).await;
+    assert_eq!(a["from_mistakes"], false);
     let id = a["id"].as_i64().unwrap();
     let right = app.right_answers(id).await;
     let opts = a["questions"][0]["options"]
@@ -862,12 +863,24 @@ async fn mistakes_are_practised_until_right_on_two_days(app: TestApp) {
     assert_eq!(book.len(), 1);
     assert_eq!(book[0]["module_title"], "2023年党建工作要点");
     assert!(book[0]["explanation"].as_str().unwrap().len() > 3);
+    // The book shows what was answered: the same choice as on the result page, though
+    // the result lists options in the attempt's order and the book in the question's.
+    let result = c.get(&format!("/api/v1/attempts/{id}")).await.json();
+    let shown = &result["result"]["questions"][0];
+    let given: Answer = serde_json::from_value(shown["answer"].clone()).unwrap();
+    let kept: Answer = serde_json::from_value(book[0]["your_answer"].clone()).unwrap();
+    assert_eq!(
+        answer_texts(&given, &shown["options"]),
+        answer_texts(&kept, &book[0]["options"])
+    );
+    assert_ne!(book[0]["your_answer"], book[0]["key"]);
     assert!(!book[0]["source"].as_str().unwrap().trim().is_empty());
     // Practise: right today...
     for day in 0..2 {
         let p = c.post("/api/v1/mistakes/practice", json!({})).await;
         assert_eq!(p.status, StatusCode::CREATED, "{}", p.text());
         let pid = p.json()["id"].as_i64().unwrap();
+        assert_eq!(p.json()["from_mistakes"], true, "a 错题练习 round says so");
         let right = app.right_answers(pid).await;
         save(&c, pid, 1, &right[&1]).await;
         c.post(&format!("/api/v1/attempts/{pid}/submit"), json!({}))
@@ -965,4 +978,21 @@ async fn results_say_points_earned_attempts_left_and_whether_to_go_again(app: Te
     let r = c.get(&format!("/api/v1/attempts/{eid}")).await.json();
     assert_eq!(r["result"]["attempts_left"], 0);
     assert_eq!(r["result"]["can_retake"], false);
+}
+
+/// An answer as what it says: the texts of the chosen options (choices), else the answer.
+fn answer_texts(a: &Answer, options: &Value) -> Value {
+    let text = |i: &usize| options[*i].clone();
+    match a {
+        Answer::Single { option } => json!([text(option)]),
+        Answer::Multiple { options: chosen } => {
+            let mut t: Vec<String> = chosen
+                .iter()
+                .map(|i| text(i).as_str().unwrap().to_string())
+                .collect();
+            t.sort();
+            json!(t)
+        }
+        other => json!(other),
+    }
 }

@@ -1,6 +1,6 @@
 //! Reusable view pieces: the page frame (top bar, bottom navigation, and in the console the
 //! side navigation), loading and error states, question reviews with the 纠错 sheet, the
-//! modal sheet used for forms on phones, the console's toasts, pager and sortable headers.
+//! modal sheet used for forms on phones, the pager, the console's toasts and sortable headers.
 
 mod bar;
 mod bottom_nav;
@@ -10,7 +10,6 @@ mod export_job;
 mod fetch;
 mod load;
 mod page;
-#[cfg(feature = "console")]
 mod pager;
 #[cfg(not(feature = "console"))]
 mod question_review;
@@ -36,7 +35,6 @@ pub use fetch::Fetch;
 pub use load::decoded;
 pub use load::{load, show, ErrorBanner, Loaded, PageLoading, Skeleton};
 pub use page::Page;
-#[cfg(feature = "console")]
 pub use pager::Pager;
 #[cfg(all(test, not(feature = "console")))]
 pub use question_review::answer_lines;

@@ -122,6 +122,7 @@ enum Move {
 fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
     let id = a.id;
     let kind = a.kind;
+    let kind_label = attempt_kind_key(kind, a.from_mistakes);
     let challenge = kind == QuizKind::Challenge;
     let deadline_at = a.deadline_at;
     let all = a.questions;
@@ -347,7 +348,7 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
     view! {
         <section class="runner">
             <div class="runner-head">
-                <span class="badge">{t(quiz_kind_key(kind))}</span>
+                <span class="badge">{t(kind_label)}</span>
                 <span class="runner-count">{head}</span>
                 {move || {
                     remaining()
@@ -490,6 +491,16 @@ fn QuestionScreen(
     }
 }
 
+/// What kind of round an attempt is: its quiz's kind, or 错题练习 for a round over the
+/// mistake book (whose quiz is a practice quiz).
+pub fn attempt_kind_key(kind: QuizKind, from_mistakes: bool) -> K {
+    if from_mistakes {
+        K::MistakesPractice
+    } else {
+        quiz_kind_key(kind)
+    }
+}
+
 /// The runner's main button: a challenge commits each answer (提交, graded at once); other
 /// quizzes move on (下一题) until the last question hands the paper in (交卷).
 pub fn action_label(challenge: bool, last: bool) -> K {
@@ -562,7 +573,7 @@ fn Graded(a: AttemptView) -> impl IntoView {
     let Some(r) = a.result else {
         return ().into_any();
     };
-    let kind_name = t(quiz_kind_key(a.kind));
+    let kind_name = t(attempt_kind_key(a.kind, a.from_mistakes));
     let what = if a.quiz_title == kind_name {
         a.quiz_title
     } else {
@@ -694,6 +705,7 @@ mod tests {
             deadline_at: None,
             server_now: 0,
             submitted: true,
+            from_mistakes: false,
             questions: vec![],
             result: Some(AttemptResult {
                 correct_count: 1,
@@ -734,6 +746,7 @@ mod tests {
             deadline_at: None,
             server_now: 0,
             submitted: true,
+            from_mistakes: false,
             questions: vec![],
             result: Some(AttemptResult {
                 correct_count: 0,
@@ -782,5 +795,7 @@ mod tests {
         assert_eq!(t(action_label(false, true)), "交卷");
         assert_eq!(t(retake_label(QuizKind::Challenge)), "再来一局");
         assert_eq!(t(retake_label(QuizKind::Practice)), "再练一次");
+        assert_eq!(t(attempt_kind_key(QuizKind::Practice, true)), "错题练习");
+        assert_eq!(t(attempt_kind_key(QuizKind::Practice, false)), "专题练习");
     }
 }

@@ -136,6 +136,8 @@ pub struct AttemptView {
     pub deadline_at: Option<i64>,
     pub server_now: i64,
     pub submitted: bool,
+    /// A 错题练习 round over the mistake book (its quiz kind is practice).
+    pub from_mistakes: bool,
     pub questions: Vec<AttemptQuestion>,
     /// Present once submitted.
     pub result: Option<AttemptResult>,
@@ -249,4 +251,7 @@ pub struct Mistake {
     pub wrong_count: i64,
     /// Days on which it has since been answered right (two clear it).
     pub right_days: i64,
+    /// What the member answered the last time it was graded wrong, in `options`' order
+    /// (`None`: left unanswered).
+    pub your_answer: Option<Answer>,
 }
