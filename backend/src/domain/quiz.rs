@@ -711,7 +711,8 @@ async fn save_answer_as(
         return save_answer_locked(db, user, id, position, answer).await;
     }
     let Some(stored) = stored_answer(&frozen, &answer)? else {
-        return Err(invalid_answer());
+        // A save to a submitted or expired attempt says so before judging the answer.
+        return save_answer_locked(db, user, id, position, answer).await;
     };
     let save = answer_save(id, position, &user.token_hash, stored);
     if db.answer_saves().save(save).await? {
