@@ -16,8 +16,8 @@
 //!
 //! [`FrozenQuestions`] keeps, per instance, what a save needs to know of its question that
 //! can never change once the attempt has started (its owner, whether it is a challenge, the
-//! key's shape and the option order frozen at the start), so a repeated save skips the
-//! reader statement and is its session's read plus its share of one batched write. Nothing
+//! key's shape and the option order frozen at the start), filled when the attempt is shown
+//! or first saved, so a save skips the reader statement and is its session's read plus its share of one batched write. Nothing
 //! that can change (submitted, closed, deadline, the quiz's status) is kept: the batched
 //! statement checks those, so another instance's submission or closing is seen at once.
 
@@ -101,9 +101,10 @@ pub struct FrozenQuestion {
     pub order: Vec<usize>,
 }
 
-/// Most entries kept (each a few hundred bytes); when full the cache starts over, which
-/// costs every open attempt one more read per question.
-const FROZEN_CAPACITY: usize = 50_000;
+/// Most entries kept (each about 200 bytes: 20 MB at most; every question of an attempt
+/// is remembered when the attempt is shown, so 10,000 members × 10 questions fit); when full
+/// the cache starts over, which costs every open attempt one more read per question.
+const FROZEN_CAPACITY: usize = 100_000;
 
 /// The per-instance cache of [`FrozenQuestion`]s by (attempt, position). Cheap to clone.
 #[derive(Clone, Debug, Default)]

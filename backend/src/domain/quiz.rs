@@ -467,9 +467,15 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
         .ok_or(AppError::NotFound("答题活动"))?;
     let rows = db::quiz::attempt_questions(&mut conn, id).await?;
     let kind = kind_of(&quiz);
+    // The member's phone saves these questions next: their first saves need no read either.
+    let remember = attempt.submitted_at.is_none() && kind != QuizKind::Challenge;
     let mut questions = Vec::new();
     for row in &rows {
         let p = parse(row)?;
+        if remember {
+            let frozen = frozen_question(attempt.user_id, false, &p);
+            db.frozen_questions().insert(id, row.position, frozen);
+        }
         questions.push(shown_question(row, &p));
         // A challenge shows one question at a time: the answered ones and the next.
         if kind == QuizKind::Challenge && row.answer.is_none() {
@@ -580,7 +586,8 @@ fn canonical_answer(row: &AttemptQuestionRow, answer: &Answer) -> AppResult<(Par
 /// hashes to `token_hash`. Challenge runs are graded on the spot: a wrong answer ends the run.
 ///
 /// Every other save is the hot path of a quiz (one per pick), kept out of the write lock.
-/// A question this instance has seen saved before is in [`db::answer_saves::FrozenQuestions`]
+/// A question this instance has shown (the attempt view) or seen saved is in
+/// [`db::answer_saves::FrozenQuestions`]
 /// (what cannot change: owner, kind, the key's shape, the option order), so its save is
 /// **one** statement, shared with whatever saves arrive together ([`db::answer_saves`]),
 /// which checks the rest atomically as it writes: the session is current and its member
@@ -615,6 +622,21 @@ pub async fn save_answer(
         return save_answer_locked(db, &user, id, position, answer).await;
     }
     save_answer_as(db, &user, id, position, answer).await
+}
+
+/// What [`db::answer_saves::FrozenQuestions`] keeps of a question of `user_id`'s attempt.
+fn frozen_question(
+    user_id: i64,
+    challenge: bool,
+    p: &Parsed,
+) -> std::sync::Arc<db::answer_saves::FrozenQuestion> {
+    std::sync::Arc::new(db::answer_saves::FrozenQuestion {
+        user_id,
+        challenge,
+        key: p.key.clone(),
+        option_count: p.options.len(),
+        order: p.order.clone(),
+    })
 }
 
 fn saved(position: i64) -> SavedAnswer {
@@ -692,14 +714,8 @@ async fn save_answer_as(
             ) {
                 return Err(refused);
             }
-            let p = parse(&t.question)?;
-            let f = std::sync::Arc::new(db::answer_saves::FrozenQuestion {
-                user_id: t.user_id,
-                challenge: QuizKind::parse(&t.quiz_kind) == Some(QuizKind::Challenge),
-                key: p.key,
-                option_count: p.options.len(),
-                order: p.order,
-            });
+            let challenge = QuizKind::parse(&t.quiz_kind) == Some(QuizKind::Challenge);
+            let f = frozen_question(t.user_id, challenge, &parse(&t.question)?);
             db.frozen_questions().insert(id, position, f.clone());
             f
         }
