@@ -106,10 +106,13 @@ pub struct FrozenQuestion {
 /// the cache starts over, which costs every open attempt one more read per question.
 const FROZEN_CAPACITY: usize = 100_000;
 
+/// Remembered questions by (attempt, position).
+type FrozenMap = HashMap<(i64, i64), Arc<FrozenQuestion>>;
+
 /// The per-instance cache of [`FrozenQuestion`]s by (attempt, position). Cheap to clone.
 #[derive(Clone, Debug, Default)]
 pub struct FrozenQuestions {
-    map: Arc<Mutex<HashMap<(i64, i64), Arc<FrozenQuestion>>>>,
+    map: Arc<Mutex<FrozenMap>>,
 }
 
 impl FrozenQuestions {
