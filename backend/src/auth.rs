@@ -130,9 +130,16 @@ impl FromRequestParts<AppState> for SessionUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let hash = token_hash(&token);
-        let mut conn = state.db.pool.acquire().await?;
+        let SessionToken(hash) = SessionToken::from_request_parts(parts, state).await?;
+        SessionUser::of_session(&state.db, hash).await
+    }
+}
+
+impl SessionUser {
+    /// The user behind the session whose token hashes to `hash` (one indexed read, plus the
+    /// scope for an organizer); 401 when it is unknown, expired or its account inactive.
+    pub async fn of_session(db: &db::Db, hash: String) -> AppResult<SessionUser> {
+        let mut conn = db.pool.acquire().await?;
         let row = db::sessions::find_user(&mut conn, &hash, db::now_ms())
             .await?
             .filter(|u| u.active == 1)
@@ -145,9 +152,7 @@ impl FromRequestParts<AppState> for SessionUser {
         };
         Ok(SessionUser::from_row(row, role, scope, hash))
     }
-}
 
-impl SessionUser {
     fn from_row(row: UserRow, role: Role, scope: Scope, token_hash: String) -> Self {
         SessionUser {
             id: row.id,
@@ -180,11 +185,37 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let user = SessionUser::from_request_parts(parts, state).await?;
+        let SessionToken(hash) = SessionToken::from_request_parts(parts, state).await?;
+        CurrentUser::of_session(&state.db, hash).await
+    }
+}
+
+impl CurrentUser {
+    /// [`SessionUser::of_session`], refusing (403) a user who must still change their password.
+    pub async fn of_session(db: &db::Db, hash: String) -> AppResult<CurrentUser> {
+        let user = SessionUser::of_session(db, hash).await?;
         if user.must_change_password {
             return Err(AppError::PasswordChangeRequired);
         }
         Ok(CurrentUser(user))
+    }
+}
+
+/// The hash of the request's session token, not yet looked up (401 without a cookie). The
+/// two hot paths take it instead of [`CurrentUser`]: their fast path checks the session in
+/// the statement that does their work (the answer save's batched write, the heartbeat's
+/// read), so a valid session costs no statement of its own and a signed-out or deactivated
+/// one is refused by the very statement, on every instance at once. Whatever the fast path
+/// does not answer goes through [`CurrentUser::of_session`] as any other request.
+#[derive(Debug, Clone)]
+pub struct SessionToken(pub String);
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> AppResult<Self> {
+        let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        Ok(SessionToken(token_hash(&token)))
     }
 }
 

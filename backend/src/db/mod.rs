@@ -47,6 +47,8 @@ pub struct Db {
     writer: AnyPool,
     /// The queue of answer saves in front of the writer (group commit).
     answers: answer_saves::AnswerSaves,
+    /// What answer saves check against that never changes (per instance, see the module).
+    frozen: answer_saves::FrozenQuestions,
 }
 
 /// The advisory lock key of [`Db::with_startup_lock`] (an arbitrary constant: "beacon").
@@ -109,6 +111,8 @@ impl Db {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| Box::pin(ping_if_idle(conn, meta)))
                     .connect_with(options)
                     .await?;
                 (pool.clone(), pool)
@@ -120,6 +124,7 @@ impl Db {
             kind,
             writer,
             answers,
+            frozen: answer_saves::FrozenQuestions::default(),
         })
     }
 
@@ -153,6 +158,11 @@ impl Db {
         &self.answers
     }
 
+    /// The per-instance cache of what answer saves check their answer against.
+    pub fn frozen_questions(&self) -> &answer_saves::FrozenQuestions {
+        &self.frozen
+    }
+
     /// Runs `f` while holding the database-wide start-up lock (a PostgreSQL advisory lock;
     /// SQLite has one process), so instances started together load the question bank and
     /// study content one after the other: the first writes, the next finds it unchanged,
@@ -180,6 +190,27 @@ impl Db {
     pub async fn is_reachable(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// How long a pooled PostgreSQL connection may sit unused and still be handed out without
+/// a ping first.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
+/// Before a PostgreSQL connection is handed out: pings it when it has been idle for
+/// [`PING_AFTER_IDLE`] or more (a server restart or a dropped link shows there, and the pool
+/// opens a fresh connection instead); one that was in use a moment ago goes out as it is.
+/// sqlx's default pings before every acquire: a round trip to the server per statement
+/// outside a transaction, half the cost of a hot-path write. A connection that dies in
+/// that moment fails its statement, as it could right after a ping too.
+pub async fn ping_if_idle(
+    conn: &mut sqlx::AnyConnection,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if meta.idle_for < PING_AFTER_IDLE {
+        return Ok(true);
+    }
+    Ok(conn.ping().await.is_ok())
 }
 
 /// Adds `mode=rwc` (create if missing) and creates the parent folder of a file database.

@@ -24,6 +24,18 @@ pub async fn create(
     Ok(())
 }
 
+/// A scalar subquery: the account id behind the session whose token hash is `hash` (an SQL
+/// expression), unexpired at `now` (one too), whose account is active and has no pending
+/// password change: who [`crate::auth::CurrentUser`] would let in. NULL otherwise. The hot
+/// paths check their session inside the statement that does their work with it.
+pub fn current_user_sql(hash: &str, now: &str) -> String {
+    format!(
+        "(SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
+          WHERE s.token_hash = {hash} AND s.expires_at > {now} \
+            AND u.active = 1 AND u.must_change_password = 0)"
+    )
+}
+
 /// The account behind an unexpired session token hash.
 pub async fn find_user(
     conn: &mut AnyConnection,

@@ -149,6 +149,47 @@ pub async fn heartbeat_target(
     .await
 }
 
+/// [`heartbeat_target`] for the member behind a session, in the same one statement: the
+/// session's account (current, active, no pending password change, role member, whose
+/// modules are those of its branch and youth group, as [`visible_sql`] has them for a
+/// member), the lesson if that member may see it, and their progress on it. `None` for
+/// anyone else (staff, a stale session, a hidden or missing lesson): the caller then looks
+/// the session up as any request does.
+pub async fn member_heartbeat_target(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: i64,
+    lesson_id: i64,
+) -> sqlx::Result<Option<(i64, HeartbeatTarget)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        member_id: i64,
+        #[sqlx(flatten)]
+        target: HeartbeatTarget,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id AS member_id, l.id, l.module_id, l.position, l.title, '' AS body_md, \
+         l.source, l.char_count, l.min_seconds, \
+         p.credited_ms, p.last_heartbeat_at, p.reached_end, p.completed_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         JOIN lessons l ON l.id = $1 JOIN modules m ON m.id = l.module_id \
+         LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.user_id = u.id \
+         WHERE s.token_hash = $2 AND s.expires_at > $3 \
+           AND u.active = 1 AND u.must_change_password = 0 AND u.role = 'member' \
+           AND (m.audience = 'all' \
+             OR EXISTS (SELECT 1 FROM module_branches mb \
+                        WHERE mb.module_id = m.id AND mb.branch_id = u.branch_id) \
+             OR EXISTS (SELECT 1 FROM module_youth_groups my \
+                        WHERE my.module_id = m.id AND my.youth_group_id = u.youth_group_id))",
+    )
+    .bind(lesson_id)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.member_id, r.target)))
+}
+
 pub async fn progress(
     conn: &mut AnyConnection,
     user_id: i64,

@@ -15,7 +15,7 @@ use shared::grading::{self, Answer, AnswerKey, MultiplePolicy, QuestionKind};
 use shared::question::count_blanks;
 use sqlx::AnyConnection;
 
-use crate::auth::SessionUser;
+use crate::auth::{CurrentUser, SessionUser};
 use crate::db::questions::Visibility;
 use crate::db::quiz::{AttemptQuestionRow, AttemptRow, DrawFilter, QuizRow};
 use crate::db::study::Viewer;
@@ -467,9 +467,15 @@ pub async fn view(db: &Db, user: &SessionUser, id: i64) -> AppResult<AttemptView
         .ok_or(AppError::NotFound("答题活动"))?;
     let rows = db::quiz::attempt_questions(&mut conn, id).await?;
     let kind = kind_of(&quiz);
+    // The member's phone saves these questions next: their first saves need no read either.
+    let remember = attempt.submitted_at.is_none() && kind != QuizKind::Challenge;
     let mut questions = Vec::new();
     for row in &rows {
         let p = parse(row)?;
+        if remember {
+            let frozen = frozen_question(attempt.user_id, false, &p);
+            db.frozen_questions().insert(id, row.position, frozen);
+        }
         questions.push(shown_question(row, &p));
         // A challenge shows one question at a time: the answered ones and the next.
         if kind == QuizKind::Challenge && row.answer.is_none() {
@@ -621,29 +627,125 @@ fn refuse_save(
     None
 }
 
+fn invalid_answer() -> AppError {
+    AppError::bad_request(
+        "invalid_answer",
+        "答案与题目不符（题型、选项或填空数量不对）",
+    )
+}
+
 /// The stored (canonical) form of `answer` to question `row`, or why it does not fit.
 fn canonical_answer(row: &AttemptQuestionRow, answer: &Answer) -> AppResult<(Parsed, Answer)> {
     let p = parse(row)?;
     if grading::check_shape(&p.key, p.options.len(), answer).is_err() {
-        return Err(AppError::bad_request(
-            "invalid_answer",
-            "答案与题目不符（题型、选项或填空数量不对）",
-        ));
+        return Err(invalid_answer());
     }
     let canonical = grading::to_canonical(answer, &p.order);
     Ok((p, canonical))
 }
 
-/// Saves one answer (in the attempt's shown option order). Challenge runs are graded on
-/// the spot: a wrong answer ends the run.
+/// Saves one answer (in the attempt's shown option order) for the session whose token
+/// hashes to `token_hash`. Challenge runs are graded on the spot: a wrong answer ends the run.
 ///
-/// Every other save is the hot path of a quiz (one per pick): its checks run on a reader
-/// connection, outside the write lock, and the write is one statement that re-checks them
-/// atomically ([`db::answer_saves`], which writes saves arriving together in one
-/// statement). When that statement finds the attempt no longer open (submitted or closed
-/// meanwhile), the save runs again in a write transaction, which says why. Challenges, and
-/// attempts of a quiz being closed, take that path at once.
+/// Every other save is the hot path of a quiz (one per pick), kept out of the write lock.
+/// A question this instance has shown (the attempt view) or seen saved is in
+/// [`db::answer_saves::FrozenQuestions`]
+/// (what cannot change: owner, kind, the key's shape, the option order), so its save is
+/// **one** statement, shared with whatever saves arrive together ([`db::answer_saves`]),
+/// which checks the rest atomically as it writes: the session is current and its member
+/// owns the attempt, the attempt is open and before its deadline. Otherwise, or when that
+/// statement writes nothing, the session is looked up as for any request (401/403 say why)
+/// and [`save_answer_as`] goes on.
 pub async fn save_answer(
+    db: &Db,
+    token_hash: &str,
+    id: i64,
+    position: i64,
+    answer: Answer,
+) -> AppResult<SavedAnswer> {
+    let frozen = db.frozen_questions().get(id, position);
+    let mut tried = false;
+    if let Some(f) = frozen.as_ref().filter(|f| !f.challenge) {
+        // An answer that does not fit is refused after the session check, below.
+        if let Some(stored) = stored_answer(f, &answer)? {
+            let save = answer_save(id, position, token_hash, stored);
+            if db.answer_saves().save(save).await? {
+                return Ok(saved(position));
+            }
+            tried = true;
+        }
+    }
+    let user = CurrentUser::of_session(db, token_hash.to_string()).await?;
+    if tried {
+        // The session is current: not the owner's, or no longer open (the locked path says).
+        if frozen.is_some_and(|f| f.user_id != user.id) {
+            return Err(AppError::NotFound("作答记录"));
+        }
+        return save_answer_locked(db, &user, id, position, answer).await;
+    }
+    save_answer_as(db, &user, id, position, answer).await
+}
+
+/// What [`db::answer_saves::FrozenQuestions`] keeps of a question of `user_id`'s attempt.
+fn frozen_question(
+    user_id: i64,
+    challenge: bool,
+    p: &Parsed,
+) -> std::sync::Arc<db::answer_saves::FrozenQuestion> {
+    std::sync::Arc::new(db::answer_saves::FrozenQuestion {
+        user_id,
+        challenge,
+        key: p.key.clone(),
+        option_count: p.options.len(),
+        order: p.order.clone(),
+    })
+}
+
+fn saved(position: i64) -> SavedAnswer {
+    SavedAnswer {
+        position,
+        correct: None,
+        next: None,
+        finished: false,
+    }
+}
+
+fn answer_save(
+    id: i64,
+    position: i64,
+    token_hash: &str,
+    answer: String,
+) -> db::answer_saves::AnswerSave {
+    db::answer_saves::AnswerSave {
+        attempt_id: id,
+        position,
+        token_hash: token_hash.to_string(),
+        answer,
+        at: now_ms(),
+    }
+}
+
+/// The stored (canonical JSON) form of `answer` to `f`, or `None` when it does not fit.
+fn stored_answer(
+    f: &db::answer_saves::FrozenQuestion,
+    answer: &Answer,
+) -> AppResult<Option<String>> {
+    if grading::check_shape(&f.key, f.option_count, answer).is_err() {
+        return Ok(None);
+    }
+    let canonical = grading::to_canonical(answer, &f.order);
+    serde_json::to_string(&canonical)
+        .map(Some)
+        .map_err(AppError::internal)
+}
+
+/// [`save_answer`] for a signed-in `user`: the checks on a reader connection (attempt, quiz
+/// and question in one statement, remembered in [`db::answer_saves::FrozenQuestions`] for
+/// the next save), then the batched write; when that statement finds the attempt no longer
+/// open (submitted or closed meanwhile, or past its time), the save runs again in a write
+/// transaction, which says why. Challenges, and attempts of a quiz being closed, take that
+/// path at once.
+async fn save_answer_as(
     db: &Db,
     user: &SessionUser,
     id: i64,
@@ -651,45 +753,48 @@ pub async fn save_answer(
     answer: Answer,
 ) -> AppResult<SavedAnswer> {
     let now = now_ms();
-    let target = {
-        let mut conn = db.pool.acquire().await?;
-        db::quiz::save_target(&mut conn, id, position).await?
+    let frozen = match db.frozen_questions().get(id, position) {
+        Some(f) => f,
+        None => {
+            let target = {
+                let mut conn = db.pool.acquire().await?;
+                db::quiz::save_target(&mut conn, id, position).await?
+            };
+            if target.as_ref().is_some_and(|t| t.user_id != user.id) {
+                return Err(AppError::NotFound("作答记录"));
+            }
+            // Missing (which of the two, the locked path says) or a quiz being closed.
+            let Some(t) = target.filter(|t| t.quiz_status != "closed") else {
+                return save_answer_locked(db, user, id, position, answer).await;
+            };
+            if let Some(refused) = refuse_save(
+                t.closed_by_quiz == 1,
+                t.submitted_at.is_some(),
+                t.deadline_at,
+                t.quiz_closes_at,
+                now,
+            ) {
+                return Err(refused);
+            }
+            let challenge = QuizKind::parse(&t.quiz_kind) == Some(QuizKind::Challenge);
+            let f = frozen_question(t.user_id, challenge, &parse(&t.question)?);
+            db.frozen_questions().insert(id, position, f.clone());
+            f
+        }
     };
-    if target.as_ref().is_some_and(|t| t.user_id != user.id) {
+    if frozen.user_id != user.id {
         return Err(AppError::NotFound("作答记录"));
     }
-    // Missing (which of the two, the locked path says), a challenge or a quiz being closed.
-    let Some(t) = target.filter(|t| {
-        t.quiz_status != "closed" && QuizKind::parse(&t.quiz_kind) != Some(QuizKind::Challenge)
-    }) else {
+    if frozen.challenge {
+        return save_answer_locked(db, user, id, position, answer).await;
+    }
+    let Some(stored) = stored_answer(&frozen, &answer)? else {
+        // A save to a submitted or expired attempt says so before judging the answer.
         return save_answer_locked(db, user, id, position, answer).await;
     };
-    if let Some(refused) = refuse_save(
-        t.closed_by_quiz == 1,
-        t.submitted_at.is_some(),
-        t.deadline_at,
-        t.quiz_closes_at,
-        now,
-    ) {
-        return Err(refused);
-    }
-    let row = t.question;
-    let (_, canonical) = canonical_answer(&row, &answer)?;
-    let stored = serde_json::to_string(&canonical).map_err(AppError::internal)?;
-    let save = db::answer_saves::AnswerSave {
-        attempt_id: id,
-        position,
-        user_id: user.id,
-        answer: stored,
-        at: now,
-    };
+    let save = answer_save(id, position, &user.token_hash, stored);
     if db.answer_saves().save(save).await? {
-        return Ok(SavedAnswer {
-            position,
-            correct: None,
-            next: None,
-            finished: false,
-        });
+        return Ok(saved(position));
     }
     save_answer_locked(db, user, id, position, answer).await
 }

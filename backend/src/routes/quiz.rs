@@ -9,7 +9,7 @@ use shared::api::quiz::{
 };
 use shared::ErrorBody;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, SessionToken};
 use crate::domain;
 use crate::error::{ApiJson, ApiPath, AppResult};
 use crate::state::AppState;
@@ -91,12 +91,12 @@ pub async fn show(
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn save_answer(
     State(state): State<AppState>,
-    user: CurrentUser,
+    SessionToken(session): SessionToken,
     ApiPath((id, position)): ApiPath<(i64, i64)>,
     ApiJson(req): ApiJson<SaveAnswer>,
 ) -> AppResult<Json<SavedAnswer>> {
     Ok(Json(
-        domain::quiz::save_answer(&state.db, &user, id, position, req.answer).await?,
+        domain::quiz::save_answer(&state.db, &session, id, position, req.answer).await?,
     ))
 }
 

@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use shared::api::study::{Heartbeat, LessonProgress, LessonView, ModuleDetail, ModuleSummary};
 use shared::ErrorBody;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, SessionToken};
 use crate::domain;
 use crate::error::{ApiJson, ApiPath, AppResult};
 use crate::state::AppState;
@@ -57,11 +57,11 @@ pub async fn lesson(
     responses((status = 200, body = LessonProgress), (status = 404, body = ErrorBody)))]
 pub async fn heartbeat(
     State(state): State<AppState>,
-    user: CurrentUser,
+    SessionToken(session): SessionToken,
     ApiPath(id): ApiPath<i64>,
     ApiJson(hb): ApiJson<Heartbeat>,
 ) -> AppResult<Json<LessonProgress>> {
     Ok(Json(
-        domain::study::heartbeat(&state.db, &user, id, hb).await?,
+        domain::study::heartbeat(&state.db, &session, id, hb).await?,
     ))
 }

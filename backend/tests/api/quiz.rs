@@ -19,6 +19,7 @@ on_both_databases!(
     exam_deadline_and_attempt_limit,
     special_window_and_single_attempt,
     bad_answers_and_foreign_attempts_are_refused,
+    signed_out_or_deactivated_sessions_stop_saving_at_once,
     challenge_runs_until_the_first_wrong_answer,
     mistakes_are_practised_until_right_on_two_days,
     results_say_points_earned_attempts_left_and_whether_to_go_again,
@@ -807,6 +808,66 @@ async fn bad_answers_and_foreign_attempts_are_refused(app: TestApp) {
         .await;
     let r = save(&c, id, 1, &Answer::TrueFalse { value: true }).await;
     assert_eq!(r.code(), "attempt_submitted");
+}
+
+/// The hot paths check the session inside their own statement (saves: the batched write;
+/// heartbeats: the read), and an answer save's question is remembered after its first
+/// save: a session signed out or an account deactivated must still stop both at once.
+async fn signed_out_or_deactivated_sessions_stop_saving_at_once(app: TestApp) {
+    async fn lesson(c: &Client<'_>) -> i64 {
+        let modules = c.get("/api/v1/modules").await.json();
+        let m = modules[0]["id"].as_i64().unwrap();
+        let detail = c.get(&format!("/api/v1/modules/{m}")).await.json();
+        detail["lessons"][0]["id"].as_i64().unwrap()
+    }
+    async fn beat(c: &Client<'_>, lesson: i64) -> StatusCode {
+        c.post(
+            &format!("/api/v1/lessons/{lesson}/heartbeat"),
+            json!({"reached_end": false}),
+        )
+        .await
+        .status
+    }
+    let admin = app.signed_in("admin").await;
+    for (username, end) in [("m012", "sign out"), ("m013", "deactivate")] {
+        let c = app.signed_in(username).await;
+        let a = start(&c, quiz_id(&c, "practice").await).await;
+        let id = a["id"].as_i64().unwrap();
+        let q = &a["questions"][0];
+        let answer: Answer = serde_json::from_value(match q["kind"].as_str().unwrap() {
+            "true_false" => json!({"kind": "true_false", "value": true}),
+            "multiple" => json!({"kind": "multiple", "options": [0]}),
+            "fill_in" => json!({"kind": "fill_in", "blanks": vec!["答"; q["blanks"].as_u64().unwrap_or(1) as usize]}),
+            _ => json!({"kind": "single", "option": 0}),
+        })
+        .unwrap();
+        let position = q["position"].as_i64().unwrap();
+        let lesson = lesson(&c).await;
+        // Twice each: the second save takes the remembered question, the second
+        // heartbeat the one-statement read that answers without a write.
+        for _ in 0..2 {
+            let r = save(&c, id, position, &answer).await;
+            assert_eq!(r.status, StatusCode::OK, "{username}: {}", r.text());
+            assert_eq!(beat(&c, lesson).await, StatusCode::OK, "{username}");
+        }
+        if end == "sign out" {
+            let r = c.post("/api/v1/auth/logout", json!({})).await;
+            assert!(r.status.is_success(), "{}", r.text());
+        } else {
+            let user = app.user_id(username).await;
+            let r = admin
+                .patch(&format!("/api/v1/members/{user}"), json!({"active": false}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        }
+        let r = save(&c, id, position, &answer).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{username} after {end}");
+        assert_eq!(
+            beat(&c, lesson).await,
+            StatusCode::UNAUTHORIZED,
+            "{username} after {end}"
+        );
+    }
 }
 
 async fn challenge_runs_until_the_first_wrong_answer(app: TestApp) {

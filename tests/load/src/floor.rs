@@ -52,11 +52,16 @@ async fn run(args: Args) -> Result<(), String> {
         args.database_url.clone()
     };
     let options = AnyConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
-    let pool = AnyPoolOptions::new()
+    let mut pool = AnyPoolOptions::new();
+    if !sqlite {
+        pool = pool.before_acquire(|conn, meta| Box::pin(backend::db::ping_if_idle(conn, meta)));
+    }
+    let pool = pool
         .max_connections(if sqlite { 4 } else { 16 })
         .acquire_timeout(Duration::from_secs(10))
-        // As Beacon's SQLite pools: no ping before each acquire.
-        .test_before_acquire(!sqlite)
+        // As Beacon's pools: no ping before each acquire on SQLite, and on PostgreSQL only
+        // for a connection idle for a second or more (`backend::db::ping_if_idle`).
+        .test_before_acquire(false)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {

@@ -5,7 +5,9 @@
 //! `--connections` keep-alive connections (default 64, as `wrk -c 64`) for `--seconds`
 //! seconds, run twice for the writes: all connections on one member's attempt or lesson,
 //! and one member per connection. It prints requests/s, p50/p99, errors and the ratio to the
-//! floor, with a PASS/FAIL line per target.
+//! floor, with a PASS/FAIL line per target. `--rounds` repeats the whole sequence (default 3),
+//! the floor's phase just before the Beacon phases compared with it, and the verdicts are
+//! taken on the medians.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -196,15 +198,45 @@ fn plain(server: SocketAddr, n: usize) -> Vec<Browser> {
         .collect()
 }
 
-fn ratio_line(
-    what: &str,
-    beacon: &Measured,
-    floor: &Measured,
-    ratio_target: f64,
-    p99_target: Option<f64>,
-) {
-    let ratio = beacon.requests_per_s / floor.requests_per_s.max(1.0);
-    let p99_ok = p99_target.is_none_or(|t| beacon.p99 <= t);
+/// The median of `xs` (the lower middle of an even count).
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0)
+}
+
+/// One path's rounds beside its floor's rounds: medians of requests/s and p99, and the
+/// median of the per-round ratios (each ratio taken within one round, so both sides saw
+/// the same machine at about the same moment).
+struct Compared {
+    requests_per_s: f64,
+    p99: f64,
+    ratio: f64,
+    errors: usize,
+    floor_requests_per_s: f64,
+}
+
+impl Compared {
+    fn of(beacon: &[Measured], floor: &[Measured]) -> Compared {
+        Compared {
+            requests_per_s: median(beacon.iter().map(|m| m.requests_per_s).collect()),
+            p99: median(beacon.iter().map(|m| m.p99).collect()),
+            ratio: median(
+                beacon
+                    .iter()
+                    .zip(floor)
+                    .map(|(b, f)| b.requests_per_s / f.requests_per_s.max(1.0))
+                    .collect(),
+            ),
+            errors: beacon.iter().map(|m| m.errors).sum(),
+            floor_requests_per_s: median(floor.iter().map(|m| m.requests_per_s).collect()),
+        }
+    }
+}
+
+fn ratio_line(what: &str, c: &Compared, ratio_target: f64, p99_target: Option<f64>) {
+    let p99_ok = p99_target.is_none_or(|t| c.p99 <= t);
     let target = match p99_target {
         Some(t) => format!(
             "{what}: >= {:.0} % of the floor, p99 <= {t} ms, 0 errors",
@@ -216,20 +248,26 @@ fn ratio_line(
         ),
     };
     verdict(
-        ratio >= ratio_target && p99_ok && beacon.errors == 0,
+        c.ratio >= ratio_target && p99_ok && c.errors == 0,
         &target,
         &format!(
             "{:.0} % ({:.0} / {:.0} req/s), p99 {:.1} ms, {} errors",
-            ratio * 100.0,
-            beacon.requests_per_s,
-            floor.requests_per_s,
-            beacon.p99,
-            beacon.errors
+            c.ratio * 100.0,
+            c.requests_per_s,
+            c.floor_requests_per_s,
+            c.p99,
+            c.errors
         ),
     );
 }
 
-/// The whole comparison. `lesson` is any lesson every member may read.
+/// The phases of one round, in the order they run.
+const PHASES: usize = 7;
+
+/// The whole comparison: `rounds` rounds, each running the floor's phase just before the
+/// Beacon phases compared with it (interleaved, so a change in the machine's load between
+/// rounds moves both sides). `lesson` is any lesson every member may read.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     beacon: SocketAddr,
     floor: SocketAddr,
@@ -237,42 +275,17 @@ pub async fn run(
     lesson: i64,
     connections: usize,
     seconds: f64,
+    rounds: usize,
 ) -> Result<(), String> {
     let mut members = vec![];
     for i in 1..=connections {
         members.push(member(beacon, i, daily_quiz, lesson).await?);
     }
     println!(
-        "\nhot paths: {connections} connections, {seconds} s a phase, {} members signed in with an attempt each",
+        "\nhot paths: {connections} connections, {seconds} s a phase, {rounds} rounds, {} members signed in with an attempt each",
         members.len()
     );
     let one = &members[0];
-    let (attempt, answers) = (one.attempt, one.answers.clone());
-
-    println!("\nfloor (beacon-floor):");
-    let floor_insert = closed_loop(plain(floor, connections), seconds, move |_, _| {
-        Call::send(
-            FLOOR_INSERT,
-            Method::PUT,
-            "/floor/insert",
-            Some(json!({"answer": {"kind": "single", "option": 0}})),
-            200,
-        )
-    })
-    .await;
-    floor_insert.line("bare insert");
-    let floor_json = closed_loop(plain(floor, connections), seconds, |_, _| {
-        Call::get(FLOOR_JSON, "/floor/json")
-    })
-    .await;
-    floor_json.line("constant JSON");
-
-    println!("\nBeacon:");
-    let save_one = closed_loop(copies(&one.browser, connections), seconds, move |i, n| {
-        save(attempt, &answers, i + n)
-    })
-    .await;
-    save_one.line("answer save, one member");
     let per_member: Vec<(i64, Vec<(i64, Value)>)> = members
         .iter()
         .map(|m| (m.attempt, m.answers.clone()))
@@ -283,58 +296,107 @@ pub async fn run(
             .map(|m| m.browser.same_session())
             .collect::<Vec<_>>()
     };
-    let save_many = closed_loop(browsers(), seconds, move |i, n| {
-        save(per_member[i].0, &per_member[i].1, n)
-    })
-    .await;
-    save_many.line(&format!("answer save, {connections} members"));
-    let beat_one = closed_loop(copies(&one.browser, connections), seconds, move |_, _| {
-        heartbeat(lesson)
-    })
-    .await;
-    beat_one.line("heartbeat, one member");
-    let beat_many = closed_loop(browsers(), seconds, move |_, _| heartbeat(lesson)).await;
-    beat_many.line(&format!("heartbeat, {connections} members"));
-    let read = closed_loop(browsers(), seconds, |_, _| {
-        Call::get(QUIZZES, "/api/v1/quizzes")
-    })
-    .await;
-    read.line(&format!("GET /api/v1/quizzes, {connections} members"));
+    let names = [
+        "floor: bare insert".to_string(),
+        "answer save, one member".to_string(),
+        format!("answer save, {connections} members"),
+        "heartbeat, one member".to_string(),
+        format!("heartbeat, {connections} members"),
+        "floor: constant JSON".to_string(),
+        format!("GET /api/v1/quizzes, {connections} members"),
+    ];
+    let mut m: Vec<Vec<Measured>> = (0..PHASES).map(|_| vec![]).collect();
+    for round in 1..=rounds.max(1) {
+        println!("\nround {round}:");
+        let mut record = |phase: usize, measured: Measured| {
+            measured.line(&names[phase]);
+            m[phase].push(measured);
+        };
+        record(
+            0,
+            closed_loop(plain(floor, connections), seconds, move |_, _| {
+                Call::send(
+                    FLOOR_INSERT,
+                    Method::PUT,
+                    "/floor/insert",
+                    Some(json!({"answer": {"kind": "single", "option": 0}})),
+                    200,
+                )
+            })
+            .await,
+        );
+        let (attempt, answers) = (one.attempt, one.answers.clone());
+        record(
+            1,
+            closed_loop(copies(&one.browser, connections), seconds, move |i, n| {
+                save(attempt, &answers, i + n)
+            })
+            .await,
+        );
+        let each = per_member.clone();
+        record(
+            2,
+            closed_loop(browsers(), seconds, move |i, n| {
+                save(each[i].0, &each[i].1, n)
+            })
+            .await,
+        );
+        record(
+            3,
+            closed_loop(copies(&one.browser, connections), seconds, move |_, _| {
+                heartbeat(lesson)
+            })
+            .await,
+        );
+        record(
+            4,
+            closed_loop(browsers(), seconds, move |_, _| heartbeat(lesson)).await,
+        );
+        record(
+            5,
+            closed_loop(plain(floor, connections), seconds, |_, _| {
+                Call::get(FLOOR_JSON, "/floor/json")
+            })
+            .await,
+        );
+        record(
+            6,
+            closed_loop(browsers(), seconds, |_, _| {
+                Call::get(QUIZZES, "/api/v1/quizzes")
+            })
+            .await,
+        );
+    }
 
-    println!("\ntargets (ratios to the floor in this run):");
+    println!("\nmedians of {rounds} rounds (ratio: the median of the rounds' own ratios):");
+    println!("  {:<44} {:>9} {:>9} {:>7}", "", "req/s", "p99 ms", "ratio");
+    for (phase, name) in names.iter().enumerate() {
+        let floor = if phase < 5 { &m[0] } else { &m[5] };
+        let c = Compared::of(&m[phase], floor);
+        let ratio = if phase == 0 || phase == 5 {
+            String::new()
+        } else {
+            format!("{:.0} %", c.ratio * 100.0)
+        };
+        println!(
+            "  {name:<44} {:>9.0} {:>9.1} {ratio:>7}",
+            c.requests_per_s, c.p99
+        );
+    }
+
+    println!("\ntargets (medians; ratios to the floor in the same round):");
     let w = Some(TARGET_WRITE_P99_MS);
-    ratio_line(
-        "answer save, one member",
-        &save_one,
-        &floor_insert,
-        TARGET_WRITE_RATIO,
-        w,
-    );
-    ratio_line(
-        &format!("answer save, {connections} members"),
-        &save_many,
-        &floor_insert,
-        TARGET_WRITE_RATIO,
-        w,
-    );
-    ratio_line(
-        "heartbeat, one member",
-        &beat_one,
-        &floor_insert,
-        TARGET_WRITE_RATIO,
-        w,
-    );
-    ratio_line(
-        &format!("heartbeat, {connections} members"),
-        &beat_many,
-        &floor_insert,
-        TARGET_WRITE_RATIO,
-        w,
-    );
+    for phase in 1..5 {
+        ratio_line(
+            &names[phase],
+            &Compared::of(&m[phase], &m[0]),
+            TARGET_WRITE_RATIO,
+            w,
+        );
+    }
     ratio_line(
         "GET /api/v1/quizzes",
-        &read,
-        &floor_json,
+        &Compared::of(&m[6], &m[5]),
         TARGET_READ_RATIO,
         None,
     );

@@ -107,6 +107,9 @@ struct Args {
     /// Seconds of each hot-path phase.
     #[arg(long, default_value_t = 10.0)]
     seconds: f64,
+    /// Rounds of the hot-path comparison (each runs every phase once); figures are medians.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// The server binary (default: `$CARGO_TARGET_DIR/release/beacon`, else `target/release/beacon`).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -227,6 +230,7 @@ async fn run(args: Args) -> Result<(), String> {
                 prepared.lesson,
                 args.connections,
                 args.seconds,
+                args.rounds,
             )
             .await;
             floor.stop().await;
