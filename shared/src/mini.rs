@@ -1227,7 +1227,10 @@ mod tests {
                 can_forward: false,
             },
             stem: "题干".into(),
-            owner: Owner::default(),
+            owner: Owner {
+                branch_id: None,
+                youth_group_id: None,
+            },
         });
     }
 }
