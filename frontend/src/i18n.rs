@@ -715,6 +715,7 @@ catalogue! {
     ContentDeleteLesson => "删除课程", "Delete lesson";
     ContentConfirmDeleteLesson => "确定删除课程“{title}”吗？", "Delete the lesson “{title}”?";
     ContentEditLesson => "编辑", "Edit";
+    ContentEditLessonTitle => "编辑课程", "Edit lesson";
     ContentPreview => "预览（成员看到的样子）", "Preview (as members see it)";
     ContentPreviewEmpty => "输入正文后在此预览", "The preview appears as you type";
     ContentVersion => "第{n}版", "Version {n}";

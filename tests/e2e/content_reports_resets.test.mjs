@@ -131,6 +131,12 @@ for (const [size, viewport, k] of SIZES) {
       ['1', '2'],
       'the lessons in order',
     );
+    // A lesson opens in the editor with its text and closes without saving.
+    await page.locator('.lesson-row').first().locator('[data-action="edit-lesson"]').click();
+    assert.equal(await page.inputValue('#lesson-title'), '第一课：准则全文');
+    await page.locator('#lesson-preview h2', { hasText: '四个必须' }).waitFor();
+    await page.click('[data-action="close-lesson"]');
+    await page.locator('#lesson-form').waitFor({ state: 'detached' });
 
     // Assigned to the member's branch, due in three days, required; nothing ticked is refused.
     await page.click('#assign-save');

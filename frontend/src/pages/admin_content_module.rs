@@ -379,6 +379,9 @@ fn LessonEditor(
     start: LessonDraft,
     editable: bool,
     #[prop(into)] done: Callback<()>,
+    /// Closes the editor without saving.
+    #[prop(into)]
+    cancel: Callback<()>,
 ) -> impl IntoView {
     let draft = RwSignal::new(start);
     let body = Memo::new(move |_| draft.with(|d| d.body_md.clone()));
@@ -448,6 +451,12 @@ fn LessonEditor(
     };
     view! {
         <form id="lesson-form" class="card lesson-editor" novalidate on:submit=submit>
+            <div class="card-head">
+                <h2 class="card-title">{t(if creating { K::ContentAddLesson } else { K::ContentEditLessonTitle })}</h2>
+                <button type="button" class="btn btn-small btn-ghost" data-action="close-lesson" on:click=move |_| cancel.run(())>
+                    {t(K::Cancel)}
+                </button>
+            </div>
             <div class="form-grid">
                 {field(draft, "lesson-title", K::ContentLessonTitle, "text", |d: &LessonDraft| d.title.clone(), |d, v| d.title = v, !editable)}
                 {field(draft, "lesson-source", K::ContentLessonSource, "text", |d: &LessonDraft| d.source.clone(), |d, v| d.source = v, !editable)}
@@ -560,7 +569,8 @@ fn Lessons(
                 .map(|(_, d)| d.clone())
                 .unwrap_or_default();
             let done = Callback::new(move |_| reload.run(()));
-            view! { <LessonEditor module_id=module_id lesson_id=lesson_id start=start editable=editable done=done/> }
+            let cancel = Callback::new(move |_| open.set(None));
+            view! { <LessonEditor module_id=module_id lesson_id=lesson_id start=start editable=editable done=done cancel=cancel/> }
         })
     };
     view! {
