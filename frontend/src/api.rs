@@ -536,6 +536,177 @@ pub async fn practise_mistakes() -> Result<AttemptView, ApiError> {
     send_empty("POST", "/api/v1/mistakes/practice").await
 }
 
+// --- issue 17 console pages: content authoring, the report queue, password resets -------
+
+#[cfg(feature = "console")]
+pub const CONTENT_MODULES: &str = "/api/v1/content/modules";
+
+/// `/api/v1/content/modules/{id}` (the editor's module with its lessons).
+#[cfg(feature = "console")]
+pub fn content_module_url(id: i64) -> String {
+    format!("{CONTENT_MODULES}/{id}")
+}
+
+/// Creates a module; its id.
+#[cfg(feature = "console")]
+pub async fn create_module(req: &shared::api::content::ModuleInput) -> Result<i64, ApiError> {
+    send::<_, shared::api::Created>("POST", CONTENT_MODULES, req)
+        .await
+        .map(|c| c.id)
+}
+
+/// Saves a module's title, track, description and order.
+#[cfg(feature = "console")]
+pub async fn update_module(
+    id: i64,
+    req: &shared::api::content::ModuleInput,
+) -> Result<(), ApiError> {
+    send::<_, Ignored>("PUT", &content_module_url(id), req)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes a module nobody has started.
+#[cfg(feature = "console")]
+pub async fn delete_module(id: i64) -> Result<(), ApiError> {
+    send_empty::<Ignored>("DELETE", &content_module_url(id))
+        .await
+        .map(|_| ())
+}
+
+/// Assigns a module; how many members were told now.
+#[cfg(feature = "console")]
+pub async fn assign_module(
+    id: i64,
+    req: &shared::api::content::ModuleAssignment,
+) -> Result<shared::api::content::AssignmentSaved, ApiError> {
+    send(
+        "PUT",
+        &format!("{}/assignment", content_module_url(id)),
+        req,
+    )
+    .await
+}
+
+/// A new lesson at the end of a module; its id.
+#[cfg(feature = "console")]
+pub async fn create_lesson(
+    module_id: i64,
+    req: &shared::api::content::LessonInput,
+) -> Result<i64, ApiError> {
+    let url = format!("{}/lessons", content_module_url(module_id));
+    send::<_, shared::api::Created>("POST", &url, req)
+        .await
+        .map(|c| c.id)
+}
+
+/// Saves a lesson (a new version when a member had started it).
+#[cfg(feature = "console")]
+pub async fn update_lesson(
+    id: i64,
+    req: &shared::api::content::LessonInput,
+) -> Result<shared::api::content::LessonSaved, ApiError> {
+    send("PUT", &format!("/api/v1/content/lessons/{id}"), req).await
+}
+
+/// Deletes a lesson nobody has started.
+#[cfg(feature = "console")]
+pub async fn delete_lesson(id: i64) -> Result<(), ApiError> {
+    send_empty::<Ignored>("DELETE", &format!("/api/v1/content/lessons/{id}"))
+        .await
+        .map(|_| ())
+}
+
+/// Markdown rendered and sanitized by the server, as members will read it.
+#[cfg(feature = "console")]
+pub async fn preview_markdown(body_md: String) -> Result<String, ApiError> {
+    let body = shared::api::content::PreviewInput { body_md };
+    send::<_, shared::api::content::Preview>("POST", "/api/v1/content/preview", &body)
+        .await
+        .map(|p| p.html)
+}
+
+/// `GET /api/v1/question-reports`: the open reports in scope, or (`forwarded`) the admins'
+/// queue of reports organizers forwarded.
+#[cfg(feature = "console")]
+pub fn report_queue_url(forwarded: bool) -> String {
+    if forwarded {
+        "/api/v1/question-reports?queue=forwarded".into()
+    } else {
+        "/api/v1/question-reports".into()
+    }
+}
+
+/// Resolves or rejects a report, with a reply to the member.
+#[cfg(feature = "console")]
+pub async fn resolve_report(
+    id: i64,
+    req: &shared::api::questions::ResolveReport,
+) -> Result<(), ApiError> {
+    send::<_, Ignored>("PUT", &format!("/api/v1/question-reports/{id}"), req)
+        .await
+        .map(|_| ())
+}
+
+/// Forwards a report on an organization question to the admins.
+#[cfg(feature = "console")]
+pub async fn forward_report(id: i64, note: String) -> Result<(), ApiError> {
+    let body = shared::api::questions::ForwardReport { note };
+    let url = format!("/api/v1/question-reports/{id}/forward");
+    send::<_, Ignored>("POST", &url, &body).await.map(|_| ())
+}
+
+/// Resets the selected accounts at once (admin); the new passwords are in the sheet.
+#[cfg(feature = "console")]
+pub async fn batch_reset(
+    member_ids: Vec<i64>,
+) -> Result<shared::api::members::PasswordSheet, ApiError> {
+    let body = shared::api::members::BatchResetPasswords { member_ids };
+    send("POST", "/api/v1/members/reset-passwords", &body).await
+}
+
+/// Downloads a file the server hands out once (a password sheet): fetched here, so a
+/// second try shows the server's `410 password_sheet_downloaded` instead of saving its
+/// error as a file, then saved through a temporary link under `file_name`.
+#[cfg(feature = "console")]
+pub async fn download_once(url: &str, file_name: &str) -> Result<(), ApiError> {
+    let net = |_: JsValue| ApiError::network();
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(net)?
+        .dyn_into()
+        .map_err(net)?;
+    let status = response.status();
+    if !(200..300).contains(&status) {
+        let text = JsFuture::from(response.text().map_err(net)?)
+            .await
+            .map_err(net)?
+            .as_string()
+            .unwrap_or_default();
+        return Err(decode_error(status, &text));
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(net)?)
+        .await
+        .map_err(net)?
+        .dyn_into()
+        .map_err(net)?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(net)?;
+    let document = window.document().ok_or_else(ApiError::network)?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(net)?
+        .dyn_into()
+        .map_err(|_| ApiError::network())?;
+    a.set_href(&href);
+    a.set_download(file_name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&href);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -655,6 +826,17 @@ mod tests {
         assert_eq!(create_url(Unit::YouthGroup, None), "/api/v1/youth-groups");
         assert_eq!(unit_url(Unit::Cell, 9), "/api/v1/cells/9");
         assert_eq!(unit_url(Unit::YouthGroup, 1), "/api/v1/youth-groups/1");
+    }
+
+    #[test]
+    #[cfg(feature = "console")]
+    fn content_and_report_urls() {
+        assert_eq!(content_module_url(3), "/api/v1/content/modules/3");
+        assert_eq!(report_queue_url(false), "/api/v1/question-reports");
+        assert_eq!(
+            report_queue_url(true),
+            "/api/v1/question-reports?queue=forwarded"
+        );
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub enum Page {
     /// The quarterly, half-year and annual reports.
     AdminReport,
     AdminAudit,
+    /// The study content editor's list of modules (issue 17).
+    AdminContent,
+    /// A module in the content editor; `None` for a new one.
+    AdminContentModule(Option<i64>),
+    /// The 纠错 queue (issue 17).
+    AdminQuestionReports,
     Notifications,
     Study,
     Module(i64),
@@ -81,6 +87,9 @@ pub fn page_for(path: &str) -> Page {
     }
     if let Some(id) = with_id("/admin/quizzes/") {
         return Page::AdminQuiz(Some(id));
+    }
+    if let Some(id) = with_id("/admin/content/") {
+        return Page::AdminContentModule(Some(id));
     }
     if let Some(id) = path
         .strip_suffix("/analysis")
@@ -123,6 +132,9 @@ pub fn page_for(path: &str) -> Page {
         "/admin" | "/admin/dashboard" => Page::AdminDashboard,
         "/admin/reports" => Page::AdminReport,
         "/admin/audit" => Page::AdminAudit,
+        "/admin/content" => Page::AdminContent,
+        "/admin/content/new" => Page::AdminContentModule(None),
+        "/admin/question-reports" => Page::AdminQuestionReports,
         "/notifications" => Page::Notifications,
         "/study" => Page::Study,
         "/quizzes" => Page::Quizzes,
@@ -512,6 +524,9 @@ fn page_view(page: Page) -> AnyView {
         Page::AdminUnit(g, id) => lazy_page(move || chunks::unit(g, id)),
         Page::AdminReport => lazy_page(chunks::report),
         Page::AdminAudit => lazy_page(chunks::audit),
+        Page::AdminContent => lazy_page(chunks::content),
+        Page::AdminContentModule(id) => lazy_page(move || chunks::content_module(id)),
+        Page::AdminQuestionReports => lazy_page(chunks::question_reports),
         Page::NotFound => view! { <NotFound/> }.into_any(),
         // The member app's pages: the router sends the browser there, so this shows only if
         // the server sent the console for a member address.
@@ -601,6 +616,24 @@ mod chunks {
         use pages::admin_audit::AdminAudit;
         Ok(view! { <AdminAudit/> }.into_any())
     }
+
+    #[wasm_split(content, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn content() -> Chunk {
+        use pages::admin_content::AdminContent;
+        Ok(view! { <AdminContent/> }.into_any())
+    }
+
+    #[wasm_split(content, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn content_module(id: Option<i64>) -> Chunk {
+        use pages::admin_content_module::AdminContentModule;
+        Ok(view! { <AdminContentModule id=id/> }.into_any())
+    }
+
+    #[wasm_split(question_reports, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn question_reports() -> Chunk {
+        use pages::admin_question_reports::AdminQuestionReports;
+        Ok(view! { <AdminQuestionReports/> }.into_any())
+    }
 }
 
 #[cfg(test)]
@@ -670,6 +703,19 @@ mod tests {
         assert_eq!(page_for("/quizzes/x/start"), Page::NotFound);
         assert_eq!(page_for("/mistakes/practice"), Page::PractiseMistakes);
         assert_eq!(page_for("/nope"), Page::NotFound);
+        assert_eq!(page_for("/admin/content"), Page::AdminContent);
+        assert_eq!(
+            page_for("/admin/content/new"),
+            Page::AdminContentModule(None)
+        );
+        assert_eq!(
+            page_for("/admin/content/4"),
+            Page::AdminContentModule(Some(4))
+        );
+        assert_eq!(
+            page_for("/admin/question-reports"),
+            Page::AdminQuestionReports
+        );
     }
 
     #[test]

@@ -1144,4 +1144,99 @@ mod tests {
         assert_eq!(back.without_explanation, 0);
         assert_eq!(back.without_source, 1);
     }
+
+    // issue 17 console pages: what the content editor, the report queue and the batch
+    // reset read.
+    #[test]
+    fn authored_modules_report_queues_and_password_sheets() {
+        use crate::api::content::{
+            AssignmentSaved, AuthoredLesson, AuthoredModule, AuthoredModuleDetail, LessonSaved,
+            LessonVersion, Preview,
+        };
+        use crate::api::members::PasswordSheet;
+        use crate::api::questions::ReportQueueItem;
+        let module = AuthoredModule {
+            id: 4,
+            title: "“两学一做”专题".into(),
+            track: Track::Discipline,
+            description: "说明".into(),
+            position: 3,
+            owner: Owner {
+                branch_id: Some(1),
+                youth_group_id: None,
+            },
+            shipped: false,
+            editable: true,
+            all: false,
+            branch_ids: vec![1, 2],
+            youth_group_ids: vec![],
+            due_at: Some(1_800_000_000_000),
+            required: true,
+            lesson_count: 1,
+        };
+        read(module.clone());
+        read(AuthoredModule {
+            due_at: None,
+            shipped: true,
+            ..module.clone()
+        });
+        read(AuthoredModuleDetail {
+            module,
+            lessons: vec![AuthoredLesson {
+                id: 9,
+                position: 1,
+                title: "第一课".into(),
+                body_md: "# 标题\n\n正文".into(),
+                source: "要点第1条".into(),
+                min_minutes: None,
+                min_seconds: 120,
+                version: 2,
+                versions: vec![LessonVersion {
+                    version: 1,
+                    title: "旧".into(),
+                    body_md: "旧文".into(),
+                    source: String::new(),
+                    replaced_at: 1_700_000_000_000,
+                }],
+            }],
+        });
+        read(AssignmentSaved { notified: 12 });
+        read(LessonSaved {
+            id: 9,
+            version: 3,
+            new_version: true,
+        });
+        read(Preview {
+            html: "<h1>标题</h1>".into(),
+        });
+        read(PasswordSheet {
+            id: 5,
+            count: 2,
+            file_name: "初始密码.xlsx".into(),
+            download_url: "/api/v1/members/password-sheets/5".into(),
+        });
+        read(ReportQueueItem {
+            report: QuestionReport {
+                id: 1,
+                question_id: 2,
+                question_version: 1,
+                reporter: "张三".into(),
+                comment: "答案有误".into(),
+                status: ReportStatus::Open,
+                reply: None,
+                created_at: 1,
+                resolved_at: None,
+                forwarded_at: Some(2),
+                forwarded_by: Some("周立新".into()),
+                forward_note: Some("请核实".into()),
+                can_resolve: true,
+                can_forward: false,
+            },
+            stem: "题干".into(),
+            owner: Owner {
+                branch_id: None,
+                youth_group_id: None,
+            },
+        });
+    }
 }

@@ -28,14 +28,16 @@ const fn item(href: &'static str, label: K, admin_only: bool) -> NavItem {
 
 /// Every console page, in the order of the navigation, grouped as the work goes: follow
 /// completion, look after people, build questions and quizzes, then the admin's settings.
-pub const CONSOLE_PAGES: [NavItem; 9] = [
+pub const CONSOLE_PAGES: [NavItem; 11] = [
     item("/admin/dashboard", K::DashTitle, false),
     item("/admin/reports", K::ConsoleReports, false),
     item("/admin/members", K::MembersTitle, false),
     item("/admin/org", K::OrgTitle, false),
     item("/admin/questions", K::ManageQuestions, false),
+    item("/admin/question-reports", K::ReportsTitle, false),
     item("/admin/import", K::QImportTitle, false),
     item("/admin/quizzes", K::ManageQuizzes, false),
+    item("/admin/content", K::ContentTitle, false),
     item("/admin/points", K::PointsRulesTitle, true),
     item("/admin/audit", K::AuditTitle, true),
 ];

@@ -3,7 +3,10 @@
 //! table with column headers at desk widths (sortable over the page shown), stacked cards on
 //! phones. Admins add, edit, reset passwords, deactivate and reactivate accounts (each
 //! confirmed, each saying when it is done), and import members from a spreadsheet (the
-//! rows to fix listed with their numbers); organizers see the list read-only. Everyone's
+//! rows to fix listed with their numbers); organizers see the list read-only but may reset
+//! the password of a member in their scope (the new initial password shown once). Admins
+//! also tick several accounts and reset them at once: the new passwords are only in an
+//! XLSX sheet that downloads once (a second try says it was downloaded already). Everyone's
 //! progress exports as a background job with a progress bar, as on the dashboard.
 //!
 //! Answers are decoded into their `shared` types (`MemberPage`, `OrgTree`,
@@ -13,8 +16,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::auth::{Role, Scope};
 use shared::api::members::{
-    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, UpdateMember,
-    IMPORT_COLUMNS,
+    CreateMember, ImportReport, IssuedPassword, Member, MemberPage, MemberQuery, PasswordSheet,
+    UpdateMember, IMPORT_COLUMNS, MAX_BATCH_RESET,
 };
 use shared::api::org::{Branch, OrgTree};
 use shared::validation;
@@ -338,6 +341,32 @@ struct RowActions {
     admin: bool,
     edit: Callback<Member>,
     act: Callback<(RowAction, Member)>,
+    /// The accounts ticked for a batch reset (admins).
+    selected: RwSignal<Vec<i64>>,
+}
+
+/// Whether a row offers a password reset: admins reset any account but an admin's;
+/// organizers only members (the server checks their scope and answers 403 otherwise).
+pub fn may_reset(admin: bool, m: &Member) -> bool {
+    m.active && m.role != Role::Admin && (admin || m.role == Role::Member)
+}
+
+/// Ticks or unticks an account for the batch reset, keeping the order of ticking.
+pub fn toggle_selected(ids: &mut Vec<i64>, id: i64, on: bool) {
+    ids.retain(|x| *x != id);
+    if on {
+        ids.push(id);
+    }
+}
+
+/// Where a batch reset's sheet stands: to download, downloading, downloaded, or refused
+/// (`Failed`: the server's message, e.g. 410 when it was downloaded before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SheetState {
+    Ready(PasswordSheet),
+    Downloading(PasswordSheet),
+    Downloaded(PasswordSheet),
+    Failed(PasswordSheet, String),
 }
 
 /// A sortable column header.
@@ -374,6 +403,47 @@ fn member_row(m: Member, org: Option<OrgTree>, a: RowActions) -> impl IntoView {
     let (branch, cell, group) = unit_names(&m, org.as_ref());
     let (status, status_class) = status_of(&m);
     let role = t(role_key(m.role));
+    let resettable = may_reset(a.admin, &m);
+    // Organizers' only action: a reset, for the members they look after.
+    let organizer_actions = (!a.admin).then(|| {
+        let m = m.clone();
+        view! {
+            <td class="cell-actions">
+                {resettable
+                    .then(|| {
+                        let id = m.id;
+                        view! {
+                            <button
+                                type="button"
+                                class="btn btn-small btn-ghost"
+                                data-action="reset"
+                                data-id=id.to_string()
+                                on:click=move |_| a.act.run((RowAction::Reset, m.clone()))
+                            >
+                                {t(K::MembersResetPassword)}
+                            </button>
+                        }
+                    })}
+            </td>
+        }
+    });
+    let select = (a.admin && resettable).then(|| {
+        let id = m.id;
+        view! {
+            <label class="check select-member">
+                <input
+                    type="checkbox"
+                    data-select=id.to_string()
+                    aria-label=tf(K::MembersSelect, &[("name", &m.display_name)])
+                    prop:checked=move || a.selected.with(|s| s.contains(&id))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        a.selected.update(|s| toggle_selected(s, id, on));
+                    }
+                />
+            </label>
+        }
+    });
     let actions = a.admin.then(|| {
         let button = |action: RowAction, class: &'static str, label: K| {
             let m = m.clone();
@@ -413,6 +483,7 @@ fn member_row(m: Member, org: Option<OrgTree>, a: RowActions) -> impl IntoView {
     view! {
         <tr class:inactive=!m.active>
             <td class="cell-name" data-label=t(K::MembersName)>
+                {select}
                 <strong>{m.display_name.clone()}</strong>
                 <span class="muted small">{m.username.clone()}</span>
             </td>
@@ -429,6 +500,7 @@ fn member_row(m: Member, org: Option<OrgTree>, a: RowActions) -> impl IntoView {
                 <span class=status_class>{t(status)}</span>
             </td>
             {actions}
+            {organizer_actions}
         </tr>
     }
 }
@@ -468,7 +540,7 @@ fn list_view(
                             <th scope="col">{t(K::MembersYouthGroup)}</th>
                             <th scope="col">{t(K::MembersPhone)}</th>
                             {sort_head(K::MembersStatus, SortKey::Status, sort)}
-                            {a.admin.then(|| view! { <th scope="col">{t(K::MembersActions)}</th> })}
+                            <th scope="col">{t(K::MembersActions)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -931,6 +1003,127 @@ fn ImportPanel(done: Callback<()>) -> impl IntoView {
     }
 }
 
+/// The admins' batch reset: how many accounts are ticked, the button that resets them
+/// (after a confirmation), then the sheet of new passwords to download once. Every outcome
+/// shows here, beside the buttons that caused it.
+#[component]
+fn BatchReset(selected: RwSignal<Vec<i64>>, done: Callback<()>) -> impl IntoView {
+    let sheet = RwSignal::new(None::<SheetState>);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let count = move || selected.with(Vec::len);
+    let reset = move |_| {
+        let ids = selected.get_untracked();
+        if ids.is_empty() || pending.get_untracked() {
+            return;
+        }
+        if ids.len() > MAX_BATCH_RESET {
+            error.set(Some(tf(
+                K::MembersBatchTooMany,
+                &[("n", &MAX_BATCH_RESET.to_string())],
+            )));
+            return;
+        }
+        if !browser::confirm(&tf(
+            K::MembersBatchConfirm,
+            &[("n", &ids.len().to_string())],
+        )) {
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            let r = api::batch_reset(ids).await;
+            pending.try_set(false);
+            match r {
+                Ok(x) => {
+                    selected.try_set(Vec::new());
+                    sheet.try_set(Some(SheetState::Ready(x)));
+                    done.run(());
+                }
+                Err(e) => {
+                    error.try_set(Some(error_text(&e)));
+                }
+            }
+        });
+    };
+    let download = move |x: PasswordSheet| {
+        sheet.set(Some(SheetState::Downloading(x.clone())));
+        spawn_local(async move {
+            let r = api::download_once(&x.download_url, &x.file_name).await;
+            sheet.try_set(Some(match r {
+                Ok(()) => SheetState::Downloaded(x),
+                Err(e) => SheetState::Failed(x, error_text(&e)),
+            }));
+        });
+    };
+    let sheet_view = move || {
+        sheet.get().map(|state| {
+            let (x, busy, note) = match state {
+                SheetState::Ready(x) => (x, false, None),
+                SheetState::Downloading(x) => (x, true, None),
+                SheetState::Downloaded(x) => (x, false, Some((true, t(K::MembersSheetDownloaded).to_string()))),
+                SheetState::Failed(x, m) => (x, false, Some((false, m))),
+            };
+            let text = tf(K::MembersSheetReady, &[("n", &x.count.to_string())]);
+            let again = x.clone();
+            view! {
+                <div class="batch-sheet" id="password-sheet">
+                    <p>{text}</p>
+                    <p class="small muted">{t(K::MembersSheetOnce)}</p>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="btn btn-primary btn-small"
+                            data-action="download-sheet"
+                            disabled=busy
+                            on:click=move |_| download(again.clone())
+                        >
+                            {t(K::MembersSheetDownload)}
+                        </button>
+                        <button type="button" class="btn btn-small btn-ghost" on:click=move |_| sheet.set(None)>
+                            {t(K::Close)}
+                        </button>
+                    </div>
+                    {note.map(|(ok, m)| {
+                        view! {
+                            <p class=if ok { "small ok" } else { "form-error" } role=if ok { "status" } else { "alert" }>
+                                {m}
+                            </p>
+                        }
+                    })}
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="card batch-reset" id="batch-reset">
+            <div class="batch-row">
+                <span class="batch-count">
+                    {move || tf(K::MembersSelected, &[("n", &count().to_string())])}
+                </span>
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    data-action="batch-reset"
+                    disabled=move || count() == 0 || pending.get()
+                    on:click=reset
+                >
+                    {move || pending.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                    {t(K::MembersBatchReset)}
+                </button>
+                {move || (count() > 0).then(|| view! {
+                    <button type="button" class="btn btn-small btn-ghost" data-action="clear-selection" on:click=move |_| selected.set(Vec::new())>
+                        {t(K::MembersClearSelection)}
+                    </button>
+                })}
+            </div>
+            {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {sheet_view}
+        </section>
+    }
+}
+
 #[component]
 pub fn AdminMembers() -> impl IntoView {
     let session = use_session();
@@ -1024,7 +1217,13 @@ pub fn AdminMembers() -> impl IntoView {
     });
     let edit =
         Callback::new(move |m: Member| editor.set(Some((m.id, MemberForm::from_member(&m)))));
-    let row_actions = RowActions { admin, edit, act };
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let row_actions = RowActions {
+        admin,
+        edit,
+        act,
+        selected,
+    };
     let done = Callback::new(move |(saved, x): (bool, Option<Issued>)| {
         editor.set(None);
         if saved {
@@ -1092,7 +1291,7 @@ pub fn AdminMembers() -> impl IntoView {
                         }
                     })
             }}
-            {(!admin).then(|| view! { <p class="banner info">{t(K::MembersReadOnly)}</p> })}
+            {(!admin).then(|| view! { <p class="banner info">{t(K::MembersOrganizerNote)}</p> })}
             <section class="card filters">
                 <form id="member-filters" role="search" novalidate on:submit=search>
                     <div class="search-row">
@@ -1152,6 +1351,7 @@ pub fn AdminMembers() -> impl IntoView {
                     </div>
                 </form>
             </section>
+            {admin.then(|| view! { <BatchReset selected=selected done=Callback::new(move |_| list.reload())/> })}
             <div class="member-list" class:busy=move || busy.get()>
                 <Loaded
                     data=list
@@ -1420,6 +1620,30 @@ mod tests {
         assert_eq!(items[0].id, 1, "active first");
         sort_members(&mut items, SortKey::Status, false, Some(&org));
         assert_eq!(items[0].id, 2);
+    }
+
+    #[test]
+    fn resets_are_offered_where_the_server_allows_them_and_ticks_toggle() {
+        let mut m = member(1, true);
+        assert!(may_reset(true, &m), "admins reset organizers");
+        assert!(!may_reset(false, &m), "organizers do not reset staff");
+        m.role = Role::Member;
+        assert!(may_reset(false, &m));
+        m.active = false;
+        assert!(!may_reset(true, &m), "deactivated accounts are not reset");
+        m.active = true;
+        m.role = Role::Admin;
+        assert!(
+            !may_reset(true, &m),
+            "an admin's account is never in a batch"
+        );
+        let mut ids = vec![];
+        toggle_selected(&mut ids, 3, true);
+        toggle_selected(&mut ids, 5, true);
+        toggle_selected(&mut ids, 3, true);
+        assert_eq!(ids, vec![5, 3]);
+        toggle_selected(&mut ids, 5, false);
+        assert_eq!(ids, vec![3]);
     }
 
     #[test]

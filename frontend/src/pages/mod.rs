@@ -7,6 +7,10 @@ pub mod admin_analysis;
 #[cfg(feature = "console")]
 pub mod admin_audit;
 #[cfg(feature = "console")]
+pub mod admin_content;
+#[cfg(feature = "console")]
+pub mod admin_content_module;
+#[cfg(feature = "console")]
 pub mod admin_dashboard;
 #[cfg(feature = "console")]
 pub mod admin_import;
@@ -18,6 +22,8 @@ pub mod admin_org;
 pub mod admin_points;
 #[cfg(feature = "console")]
 pub mod admin_question;
+#[cfg(feature = "console")]
+pub mod admin_question_reports;
 #[cfg(feature = "console")]
 pub mod admin_questions;
 #[cfg(feature = "console")]

@@ -87,6 +87,7 @@ pub struct AssignmentSaved {
 
 /// One module as its authors see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthoredModule {
     pub id: i64,
@@ -110,6 +111,7 @@ pub struct AuthoredModule {
 
 /// One lesson as its authors edit it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthoredLesson {
     pub id: i64,
@@ -128,6 +130,7 @@ pub struct AuthoredLesson {
 
 /// A lesson's text as it was before an edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonVersion {
     pub version: i64,
@@ -139,6 +142,7 @@ pub struct LessonVersion {
 
 /// `GET /api/v1/content/modules/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthoredModuleDetail {
     pub module: AuthoredModule,
