@@ -1,5 +1,6 @@
 // The console shell and the people/organization pages at a desk (1280x800) and on a phone
-// (390x844): the side navigation lists the pages the user may open with the current one
+// (390x844): the side navigation (a strip under the top bar on a phone) lists the pages the
+// user may open with the current one
 // marked, bare /admin opens the dashboard, nothing is wider than the screen, and every
 // page is photographed at both sizes.
 import { test, before, after } from 'node:test';
@@ -58,13 +59,22 @@ for (const [size, viewport] of [['desk', DESK], ['phone', undefined]]) {
       assert.equal(await side.locator('a[href="/"]').count(), 1, 'a way back to the member app');
       assert.equal(await page.locator('.bottom-nav').isVisible(), false);
     } else {
-      assert.equal(await side.isVisible(), false);
+      // On a phone the same links are a strip under the top bar: every console page is
+      // one tap away, and opening one keeps the strip.
+      await side.waitFor();
+      assert.equal(await side.locator('a[aria-current="page"]').getAttribute('href'), '/admin/dashboard');
+      assert.equal(await side.locator('a[href="/admin/audit"]').count(), 1);
+      const h = await side.locator('a[href="/admin/members"]').evaluate((a) => a.getBoundingClientRect().height);
+      assert.ok(h >= 44, `nav links are ${h}px tall`);
+      await side.locator('a[href="/admin/members"]').click();
+      await page.waitForURL(/\/admin\/members$/);
+      await page.locator('.side-nav a[aria-current="page"][href="/admin/members"]').waitFor();
       assert.ok(await page.locator('.bottom-nav a[href="/"]').isVisible());
     }
     for (const [name, url, ready] of PAGES) {
       await page.goto(server.base + url);
       await page.locator(ready).first().waitFor();
-      if (size === 'desk') {
+      {
         const here = await page.locator('.side-nav a[aria-current="page"]').getAttribute('href');
         assert.equal(here, new URL(url, server.base).pathname, `${name} is marked`);
       }

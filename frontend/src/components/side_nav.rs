@@ -1,7 +1,7 @@
 //! The console's side navigation (console build only): at desk widths (>= 1024 px) a column
 //! left of the page listing the console pages this user may open, the current one marked,
-//! and a link back to the member app. On phones it is hidden and the bottom navigation
-//! stays what it was (see the "console shell" section of style.css).
+//! and a link back to the member app; narrower, the same links as a strip under the top bar
+//! that scrolls sideways (see the "console shell" section of console.css).
 
 use leptos::prelude::*;
 
