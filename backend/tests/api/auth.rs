@@ -307,29 +307,37 @@ async fn a_full_hashing_queue_answers_busy_with_retry_after(app: TestApp) {
         sign_in_max_wait: std::time::Duration::ZERO,
         ..backend::Settings::default()
     });
+    // The hashing threads are the process's, shared with the tests running beside this one:
+    // a round may find them all busy (no 200) or see its own logins spread out (no 503).
+    // Both outcomes must show within a few rounds; every answer must be one of the two.
     let clients: Vec<_> = (0..12).map(|_| impatient.anonymous()).collect();
-    let rush = clients.iter().enumerate().map(|(i, c)| {
-        c.post(
-            "/api/v1/auth/login",
-            json!({"username": format!("m{:03}", i + 20), "password": "Beacon2023"}),
-        )
-    });
-    let answers = futures_util::future::join_all(rush).await;
-    let busy: Vec<_> = answers
-        .iter()
-        .filter(|r| r.status == StatusCode::SERVICE_UNAVAILABLE)
-        .collect();
-    let ok = answers
-        .iter()
-        .filter(|r| r.status == StatusCode::OK)
-        .count();
-    assert_eq!(busy.len() + ok, 12, "only 200 or 503");
-    assert!(ok >= 1 && !busy.is_empty(), "ok {ok}, busy {}", busy.len());
-    for r in busy {
-        assert_eq!(r.code(), "server_busy");
-        assert!(retry_after(r) >= 1);
-        assert!(r.json()["message"].as_str().unwrap().contains("后再试"));
+    let (mut seen_ok, mut seen_busy) = (false, false);
+    for _round in 0..10 {
+        let rush = clients.iter().enumerate().map(|(i, c)| {
+            c.post(
+                "/api/v1/auth/login",
+                json!({"username": format!("m{:03}", i + 20), "password": "Beacon2023"}),
+            )
+        });
+        let answers = futures_util::future::join_all(rush).await;
+        for r in &answers {
+            match r.status {
+                StatusCode::OK => seen_ok = true,
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    seen_busy = true;
+                    assert_eq!(r.code(), "server_busy");
+                    assert!(retry_after(r) >= 1);
+                    assert!(r.json()["message"].as_str().unwrap().contains("后再试"));
+                }
+                other => panic!("only 200 or 503, got {other}"),
+            }
+        }
+        if seen_ok && seen_busy {
+            break;
+        }
     }
+    assert!(seen_ok, "no sign-in got through in ten rounds");
+    assert!(seen_busy, "the queue never answered busy in ten rounds");
     // A refusal for being busy is not a failure: the address owes nothing.
     assert_eq!(failures(&app, "address", "203.0.113.7").await, 0);
 }
