@@ -45,6 +45,21 @@ pub fn duration(secs: i64, loc: Locale) -> String {
     }
 }
 
+/// A study requirement to the second: `1分15秒`, `3分钟`, `45秒` / `1 min 15 s`. Rules must
+/// not be rounded: a lesson that needs 75 s must not say 1分钟.
+#[cfg(not(feature = "console"))]
+pub fn duration_exact(secs: i64, loc: Locale) -> String {
+    let secs = secs.max(0);
+    let (m, s) = (secs / 60, secs % 60);
+    if m == 0 || s == 0 || m >= 60 {
+        return duration(secs, loc);
+    }
+    match loc {
+        Locale::Zh => format!("{m}分{s}秒"),
+        Locale::En => format!("{m} min {s} s"),
+    }
+}
+
 /// A countdown clock: `4:05`, `1:02:03`; never negative.
 #[cfg(not(feature = "console"))]
 pub fn clock(ms: i64) -> String {
@@ -101,6 +116,10 @@ mod tests {
         assert_eq!(duration(7200, Locale::Zh), "2小时");
         assert_eq!(duration(-5, Locale::En), "0 s");
         assert_eq!(duration(3900, Locale::En), "1 h 5 min");
+        assert_eq!(duration_exact(75, Locale::Zh), "1分15秒");
+        assert_eq!(duration_exact(180, Locale::Zh), "3分钟");
+        assert_eq!(duration_exact(45, Locale::Zh), "45秒");
+        assert_eq!(duration_exact(75, Locale::En), "1 min 15 s");
     }
 
     #[test]

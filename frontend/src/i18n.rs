@@ -300,6 +300,9 @@ catalogue! {
     LessonStudied => "已学习{time}", "Studied {time}";
     LessonNeed => "学满{time}并阅读至文末即完成本课", "To complete: study {time} and read to the end";
     LessonCompleted => "本课已学完", "Lesson completed";
+    LessonClock => "已学{done}/{need} · 已读{read}%", "Studied {done} of {need} · read {read}%";
+    LessonClockDone => "本课已学完 · 已读{read}%", "Lesson completed · read {read}%";
+    StudyReview => "复习", "Review";
     LessonPaused => "离开本页面时暂停计时", "Timing pauses while you are away";
     LessonPrev => "上一课", "Previous";
     LessonNext => "下一课", "Next";

@@ -765,6 +765,7 @@ mod tests {
             due_at: Some(9),
             lesson_count: 3,
             lessons_completed: 1,
+            lessons_started: 2,
             completed: false,
         };
         read(ModuleDetail {

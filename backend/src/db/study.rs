@@ -287,20 +287,21 @@ pub async fn record_heartbeat(
 }
 
 /// Completed lessons of a module for a user.
-pub async fn completed_count(
+/// The member's lessons of a module that have any progress, and those completed.
+pub async fn progress_counts(
     conn: &mut AnyConnection,
     user_id: i64,
     module_id: i64,
-) -> sqlx::Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id \
-         WHERE p.user_id = $1 AND l.module_id = $2 AND p.completed_at IS NOT NULL",
+) -> sqlx::Result<(i64, i64)> {
+    let (started, completed): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(p.completed_at) FROM lesson_progress p \
+         JOIN lessons l ON l.id = p.lesson_id WHERE p.user_id = $1 AND l.module_id = $2",
     )
     .bind(user_id)
     .bind(module_id)
     .fetch_one(conn)
     .await?;
-    Ok(n)
+    Ok((started, completed))
 }
 
 pub async fn lesson_count(conn: &mut AnyConnection, module_id: i64) -> sqlx::Result<i64> {

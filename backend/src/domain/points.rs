@@ -249,7 +249,7 @@ pub async fn check_module(
     now: i64,
 ) -> AppResult<i64> {
     let lessons = db::study::lesson_count(conn, module_id).await?;
-    if lessons == 0 || db::study::completed_count(conn, who.id, module_id).await? < lessons {
+    if lessons == 0 || db::study::progress_counts(conn, who.id, module_id).await?.1 < lessons {
         return Ok(0);
     }
     if !db::study::required_quizzes_passed(conn, who.id, module_id).await? {

@@ -42,7 +42,8 @@ pub async fn modules(db: &Db, user: &SessionUser) -> AppResult<Vec<ModuleSummary
 
 async fn summary(conn: &mut AnyConnection, user_id: i64, m: ModuleRow) -> AppResult<ModuleSummary> {
     let lesson_count = db::study::lesson_count(conn, m.id).await?;
-    let lessons_completed = db::study::completed_count(conn, user_id, m.id).await?;
+    let (lessons_started, lessons_completed) =
+        db::study::progress_counts(conn, user_id, m.id).await?;
     let lessons_done = lesson_count > 0 && lessons_completed == lesson_count;
     let completed = lessons_done && db::study::required_quizzes_passed(conn, user_id, m.id).await?;
     Ok(ModuleSummary {
@@ -53,6 +54,7 @@ async fn summary(conn: &mut AnyConnection, user_id: i64, m: ModuleRow) -> AppRes
         due_at: m.due_at,
         lesson_count,
         lessons_completed,
+        lessons_started,
         // All lessons completed and the module's required quiz (if any) passed.
         completed,
     })

@@ -67,6 +67,7 @@ async fn the_founding_document_is_a_module_of_five_lessons(app: TestApp) {
     assert_eq!(m["track"], "theory");
     assert_eq!(m["lesson_count"], 5);
     assert_eq!(m["lessons_completed"], 0);
+    assert_eq!(m["lessons_started"], 0, "untouched: 开始学习");
     assert!(m["description"].as_str().unwrap().starts_with("2022年"));
     let detail = c.get(&format!("/api/v1/modules/{}", m["id"])).await.json();
     let titles: Vec<&str> = detail["lessons"]
@@ -266,6 +267,7 @@ async fn reading_to_the_end_for_long_enough_completes_a_lesson(app: TestApp) {
     assert_eq!(l["progress"]["completed"], true);
     let m = work_plan(&c).await;
     assert_eq!(m["lessons_completed"], 1);
+    assert_eq!(m["lessons_started"], 1, "opened and completed: 继续学习");
     assert_eq!(m["completed"], false);
     // Every lesson read, but the module's required exam not yet passed.
     sqlx::query("UPDATE lesson_progress SET completed_at = 1")
@@ -286,6 +288,7 @@ async fn reading_to_the_end_for_long_enough_completes_a_lesson(app: TestApp) {
     }
     let m = work_plan(&c).await;
     assert_eq!(m["lessons_completed"], 5);
+    assert_eq!(m["lessons_started"], 5);
     assert_eq!(m["completed"], false, "the required exam is not passed yet");
     let exam: i64 = {
         let list = c.get("/api/v1/quizzes").await.json();

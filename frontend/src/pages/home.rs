@@ -492,6 +492,7 @@ mod tests {
             due_at: due,
             lesson_count: 5,
             lessons_completed: done,
+            lessons_started: done,
             completed,
         }
     }

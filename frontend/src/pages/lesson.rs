@@ -1,7 +1,9 @@
 //! `/lessons/{id}`: the lesson reader. While the page is on screen and focused it reports
 //! to the server every `heartbeat_secs`; the server credits study time from those reports
 //! alone. A bar under the top bar shows how far the reader has scrolled; reaching the end
-//! is reported too, since completing a lesson needs both the time and the end.
+//! is reported too, since completing a lesson needs both the time and the end. The sticky
+//! bar states the rule the server applies (its `min_seconds`, to the second) and the
+//! progress on both counts, so it stays in view while reading.
 
 use std::time::Duration;
 
@@ -12,7 +14,7 @@ use shared::api::study::{LessonProgress, LessonView};
 use crate::api;
 use crate::browser;
 use crate::components::{load, show, Loaded, Page};
-use crate::format::duration;
+use crate::format::duration_exact;
 use crate::i18n::{locale, t, tf, K};
 
 /// How far through the text the reader is, 0–100: scrolled pixels over scrollable pixels
@@ -47,11 +49,15 @@ fn Reader(lesson: LessonView) -> impl IntoView {
     let reached_end = RwSignal::new(l.progress.reached_end);
     let progress = RwSignal::new(l.progress.clone());
     let read = RwSignal::new(0i64);
+    // Seconds on screen since the server last said how much it credited: the clock moves
+    // every second and is put right by each answer (the server credits the same time).
+    let ticking = RwSignal::new(0i64);
     let beat = move || {
         spawn_local(async move {
             // A failed report is simply retried by the next one.
             if let Ok(p) = api::heartbeat(id, reached_end.get_untracked()).await {
                 progress.try_set(p);
+                ticking.try_set(0);
             }
         });
     };
@@ -76,9 +82,18 @@ fn Reader(lesson: LessonView) -> impl IntoView {
         every,
     )
     .ok();
+    let clock = set_interval_with_handle(
+        move || {
+            if browser::page_active() {
+                ticking.update(|s| *s += 1);
+            }
+        },
+        Duration::from_secs(1),
+    )
+    .ok();
     on_cleanup(move || {
         scroll.remove();
-        if let Some(t) = timer {
+        for t in [timer, clock].into_iter().flatten() {
             t.clear();
         }
     });
@@ -97,6 +112,9 @@ fn Reader(lesson: LessonView) -> impl IntoView {
     );
     view! {
         <div class="read-bar">
+            <p class=move || if progress.get().completed { "read-line done" } else { "read-line" } id="lesson-clock">
+                {move || clock_line(&progress.get(), ticking.get(), read.get())}
+            </p>
             <div class="bar" aria-hidden="true">
                 <span style=move || format!("width:{}%", read.get())></span>
             </div>
@@ -131,6 +149,24 @@ fn Reader(lesson: LessonView) -> impl IntoView {
     }
 }
 
+/// The sticky line: time studied against the time the server requires, and how far read.
+/// `extra` is the seconds on screen since the server's last figure.
+pub fn clock_line(p: &LessonProgress, extra: i64, read: i64) -> String {
+    let read = read.to_string();
+    if p.completed {
+        return tf(K::LessonClockDone, &[("read", &read)]);
+    }
+    let done = (p.credited_seconds + extra).min(p.min_seconds);
+    tf(
+        K::LessonClock,
+        &[
+            ("done", &duration_exact(done, locale())),
+            ("need", &duration_exact(p.min_seconds, locale())),
+            ("read", &read),
+        ],
+    )
+}
+
 /// Time studied and, until the lesson is complete, what completing it still needs.
 pub fn study_status(p: &LessonProgress) -> (String, Option<String>) {
     if p.completed {
@@ -139,11 +175,11 @@ pub fn study_status(p: &LessonProgress) -> (String, Option<String>) {
     (
         tf(
             K::LessonStudied,
-            &[("time", &duration(p.credited_seconds, locale()))],
+            &[("time", &duration_exact(p.credited_seconds, locale()))],
         ),
         Some(tf(
             K::LessonNeed,
-            &[("time", &duration(p.min_seconds, locale()))],
+            &[("time", &duration_exact(p.min_seconds, locale()))],
         )),
     )
 }
@@ -169,10 +205,29 @@ mod tests {
             completed: false,
         };
         let (line, need) = study_status(&p);
-        assert_eq!(line, "已学习1分钟");
+        assert_eq!(line, "已学习1分15秒");
         assert_eq!(need.as_deref(), Some("学满3分钟并阅读至文末即完成本课"));
+        p.min_seconds = 75;
+        assert_eq!(
+            study_status(&p).1.as_deref(),
+            Some("学满1分15秒并阅读至文末即完成本课")
+        );
         p.completed = true;
         assert_eq!(study_status(&p), ("本课已学完".into(), None));
+    }
+
+    #[test]
+    fn the_sticky_clock_counts_to_the_rule_and_no_further() {
+        let mut p = LessonProgress {
+            credited_seconds: 40,
+            min_seconds: 75,
+            reached_end: false,
+            completed: false,
+        };
+        assert_eq!(clock_line(&p, 5, 30), "已学45秒/1分15秒 · 已读30%");
+        assert_eq!(clock_line(&p, 90, 100), "已学1分15秒/1分15秒 · 已读100%");
+        p.completed = true;
+        assert_eq!(clock_line(&p, 0, 100), "本课已学完 · 已读100%");
     }
 
     #[test]

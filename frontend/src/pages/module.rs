@@ -10,7 +10,7 @@ use crate::components::{load, show, Loaded, Page};
 use crate::format::duration;
 use crate::i18n::{locale, t, tf, K};
 use crate::pages::quizzes::QuizCard;
-use crate::pages::study::ModuleCard;
+use crate::pages::study::{study_action, ModuleCard};
 
 /// A lesson's line in the table of contents: done, or how long it has been studied.
 pub fn lesson_status(l: &LessonSummary) -> String {
@@ -24,8 +24,26 @@ pub fn lesson_status(l: &LessonSummary) -> String {
     }
 }
 
-/// The module card and its table of contents.
+/// The lesson the study button opens: the first one not completed, or the first one when all
+/// are (复习).
+pub fn next_lesson(lessons: &[LessonSummary]) -> Option<i64> {
+    lessons
+        .iter()
+        .find(|l| !l.progress.completed)
+        .or(lessons.first())
+        .map(|l| l.id)
+}
+
+/// The module card, its study button and its table of contents.
 fn module_view(d: ModuleDetail) -> impl IntoView {
+    let action = t(study_action(&d.module));
+    let go = next_lesson(&d.lessons).map(|id| {
+        view! {
+            <a class="btn btn-primary btn-block" id="module-study" href=format!("/lessons/{id}")>
+                {action}
+            </a>
+        }
+    });
     let lessons = d.lessons.into_iter().map(|l| {
         let done = l.progress.completed;
         let status = lesson_status(&l);
@@ -43,6 +61,7 @@ fn module_view(d: ModuleDetail) -> impl IntoView {
     });
     view! {
         <ModuleCard module=d.module link=false/>
+        {go}
         <section class="card">
             <h2 class="card-title">{t(K::ModuleLessons)}</h2>
             <ol class="lesson-list">{lessons.collect_view()}</ol>
@@ -109,6 +128,25 @@ mod tests {
             lesson_status(&lesson(12, progress(90, false))),
             "已学习1分钟"
         );
+    }
+
+    #[test]
+    fn the_study_button_opens_the_first_unfinished_lesson() {
+        let lesson = |id, completed| LessonSummary {
+            id,
+            position: id,
+            title: "t".into(),
+            source: String::new(),
+            progress: LessonProgress {
+                credited_seconds: 0,
+                min_seconds: 60,
+                reached_end: completed,
+                completed,
+            },
+        };
+        assert_eq!(next_lesson(&[lesson(1, true), lesson(2, false)]), Some(2));
+        assert_eq!(next_lesson(&[lesson(1, true), lesson(2, true)]), Some(1));
+        assert_eq!(next_lesson(&[]), None);
     }
 
     #[test]

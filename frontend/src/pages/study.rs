@@ -29,6 +29,18 @@ pub fn lessons_done_of(m: &ModuleSummary) -> String {
     )
 }
 
+/// What studying a module is now: 开始学习 when no lesson was opened, 继续学习 after, 复习
+/// once every lesson is completed.
+pub fn study_action(m: &ModuleSummary) -> K {
+    if m.lesson_count > 0 && m.lessons_completed >= m.lesson_count {
+        K::StudyReview
+    } else if m.lessons_started > 0 {
+        K::HomeContinueStudy
+    } else {
+        K::HomeStartStudy
+    }
+}
+
 /// A module as a card: track, title, description, lessons done and due date; a link to the
 /// module unless `link` is false (on the module's own page).
 #[component]
@@ -47,8 +59,14 @@ pub fn ModuleCard(module: ModuleSummary, #[prop(default = true)] link: bool) -> 
         </p>
     };
     if link {
-        view! { <a class="card module-card" href=format!("/modules/{}", m.id)>{body}</a> }
-            .into_any()
+        let action = t(study_action(&m));
+        view! {
+            <a class="card module-card" href=format!("/modules/{}", m.id)>
+                {body}
+                <span class="module-go">{action}" ›"</span>
+            </a>
+        }
+        .into_any()
     } else {
         view! { <div class="card module-card">{body}</div> }.into_any()
     }
@@ -90,6 +108,7 @@ mod tests {
             due_at: None,
             lesson_count: 4,
             lessons_completed: 1,
+            lessons_started: 2,
             completed: false,
         }
     }
@@ -100,5 +119,17 @@ mod tests {
         assert_eq!(lessons_done_of(&m), "已学1/4课");
         assert_eq!(percent(m.lessons_completed, m.lesson_count), 25);
         assert_eq!(t(track_key(m.track)), "纪律教育");
+    }
+
+    #[test]
+    fn the_study_action_follows_progress() {
+        let mut m = module();
+        assert_eq!(study_action(&m), K::HomeContinueStudy);
+        m.lessons_started = 0;
+        m.lessons_completed = 0;
+        assert_eq!(study_action(&m), K::HomeStartStudy);
+        m.lessons_started = 4;
+        m.lessons_completed = 4;
+        assert_eq!(study_action(&m), K::StudyReview);
     }
 }

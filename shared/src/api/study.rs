@@ -46,6 +46,9 @@ pub struct ModuleSummary {
     pub due_at: Option<i64>,
     pub lesson_count: i64,
     pub lessons_completed: i64,
+    /// Lessons the member has opened and been credited time for (completed ones included):
+    /// zero means the module is untouched (开始学习), more means 继续学习.
+    pub lessons_started: i64,
     pub completed: bool,
 }
 
