@@ -1,5 +1,7 @@
 // Starts the app: loads the wasm-bindgen module and its WebAssembly (hashed names are filled
-// in by scripts/build-frontend.sh). On failure the static loading screen says so.
+// in by scripts/build-frontend.sh). On failure the static loading screen says so. The member
+// app then registers its service worker (the console has none), once the page has loaded so
+// that caching the app for next time never slows this visit.
 import init from './{{JS}}';
 
 init({ module_or_path: new URL('./{{WASM}}', import.meta.url) }).catch(function (e) {
@@ -10,3 +12,14 @@ init({ module_or_path: new URL('./{{WASM}}', import.meta.url) }).catch(function 
   }
   console.error(e);
 });
+
+var worker = '{{SW}}';
+if (worker && 'serviceWorker' in navigator) {
+  var register = function () {
+    navigator.serviceWorker.register(worker).catch(function (e) {
+      console.warn('service worker not registered', e);
+    });
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
+}

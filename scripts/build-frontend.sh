@@ -172,7 +172,10 @@ place() {
   cp -r "$WORK/$app/out" "$STAGE/assets/$dir"
   js_name="$dir/$app.js"
   wasm_name="$dir/${app}_bg.wasm"
-  sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" "$FRONTEND/boot.js" >"$WORK/boot.js"
+  local worker=""
+  [ "$app" = member ] && worker="/sw.js"
+  sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" -e "s|{{SW}}|$worker|g" \
+    "$FRONTEND/boot.js" >"$WORK/boot.js"
   boot_name="$prefix-boot-$(hash10 "$WORK/boot.js").js"
   mv "$WORK/boot.js" "$STAGE/assets/$boot_name"
   sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" \
@@ -180,7 +183,7 @@ place() {
     "$FRONTEND/index.html" >"$STAGE/$index"
   # The console names itself in the tab (the member app keeps frontend/index.html's title).
   if [ -n "$title" ]; then
-    sed -i -e "s|<title>[^<]*</title>|<title>$title</title>|" "$STAGE/$index"
+    sed -i -e "s|<title>[^<]*</title>|<title>$title</title>|" -e '/rel="manifest"/d' "$STAGE/$index"
   fi
   if grep -q '{{' "$STAGE/$index" "$STAGE/assets/$boot_name"; then
     echo "unreplaced placeholder in $index or $boot_name" >&2
@@ -195,6 +198,22 @@ place() {
 }
 place member beacon index.html "$member_css"
 place console console console/index.html "$console_css" '灯塔 · 管理后台'
+
+# The member app installs to the home screen and opens offline: its manifest and icons, and a
+# service worker that caches every file of the member build (page chunks too) under a version
+# made of their content-hashed names, so a new build replaces the old cache.
+cp "$FRONTEND/manifest.webmanifest" "$STAGE/"
+cp -r "$FRONTEND/icons" "$STAGE/icons"
+shell_files="/ /manifest.webmanifest"
+for f in $FILES_member $CHUNKS_member; do shell_files="$shell_files /assets/$f"; done
+for f in "$STAGE"/icons/*.png; do shell_files="$shell_files /icons/$(basename "$f")"; done
+sw_version=$( (echo "$shell_files"; cat "$STAGE/index.html") | sha256sum | cut -c1-10)
+sw_list=$(printf "'%s', " $shell_files)
+sed -e "s|{{VERSION}}|$sw_version|g" -e "s|{{FILES}}|${sw_list%, }|g" "$FRONTEND/sw.js" >"$STAGE/sw.js"
+if grep -q '{{' "$STAGE/sw.js"; then
+  echo "unreplaced placeholder in sw.js" >&2
+  exit 1
+fi
 
 find "$STAGE" -type f -exec zopfli {} \;
 

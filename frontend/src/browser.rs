@@ -13,6 +13,53 @@ pub fn set_stored(key: &str, value: &str) {
     }
 }
 
+/// Removes a value from localStorage.
+#[cfg(not(feature = "console"))]
+pub fn remove_stored(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// The localStorage keys that start with `prefix`.
+#[cfg(not(feature = "console"))]
+pub fn stored_keys(prefix: &str) -> Vec<String> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect()
+}
+
+/// Whether the browser believes it has a network (false is certain, true is a hope).
+#[cfg(not(feature = "console"))]
+pub fn online() -> bool {
+    !in_browser() || web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// Deletes one of the service worker's caches (`caches.delete(name)`), if there are caches.
+#[cfg(not(feature = "console"))]
+pub fn delete_cache(name: &str) {
+    use wasm_bindgen::JsCast;
+    if !in_browser() {
+        return;
+    }
+    let Some(w) = web_sys::window() else { return };
+    let caches = js_sys::Reflect::get(&w, &"caches".into()).unwrap_or_default();
+    if caches.is_undefined() {
+        return;
+    }
+    let delete = js_sys::Reflect::get(&caches, &"delete".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(delete) = delete {
+        let _ = delete.call1(&caches, &name.into());
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     if !in_browser() {
         return None;

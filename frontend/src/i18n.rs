@@ -300,6 +300,9 @@ catalogue! {
     LessonStudied => "已学习{time}", "Studied {time}";
     LessonNeed => "学满{time}并阅读至文末即完成本课", "To complete: study {time} and read to the end";
     LessonCompleted => "本课已学完", "Lesson completed";
+    AnswersWaiting => "{n}个答案在本机等待发送，联网后自动发送", "{n} answers wait on this phone and are sent when the network returns";
+    AnswersWaitingSubmit => "还有{n}个答案未发送，请联网后再交卷", "{n} answers are not sent yet: connect to the network, then submit";
+    OfflineBanner => "当前离线：显示的是上次联网时的内容", "Offline: showing what was loaded last time";
     LessonClock => "已学{done}/{need} · 已读{read}%", "Studied {done} of {need} · read {read}%";
     LessonClockDone => "本课已学完 · 已读{read}%", "Lesson completed · read {read}%";
     StudyReview => "复习", "Review";

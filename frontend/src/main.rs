@@ -1,7 +1,8 @@
 //! Beacon's client-side app: Leptos 0.8 rendered in the browser, compiled to WebAssembly.
 //! `app` holds the route table and the signed-in user, `router` the URL and history, `api`
 //! every HTTP call, `i18n` every visible string, `pages` one module per routed page,
-//! `components` the shared pieces, `browser` small wrappers over browser APIs, `text_size` the member's 文字大小.
+//! `components` the shared pieces, `browser` small wrappers over browser APIs, `text_size` the member's 文字大小, `offline`
+//! what the member app keeps on the phone for when the network is gone.
 
 mod answers;
 mod api;
@@ -14,6 +15,8 @@ mod choices;
 mod components;
 mod format;
 mod i18n;
+#[cfg(not(feature = "console"))]
+mod offline;
 mod pages;
 mod router;
 #[cfg(not(feature = "console"))]

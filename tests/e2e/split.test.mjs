@@ -107,7 +107,9 @@ test('an organizer opens the console from the member app and goes back', async (
 });
 
 test('pages outside the first download arrive as chunks when opened, and a failed fetch can be retried', async () => {
-  const { page, errors, context } = await phonePage(browser);
+  // Before its service worker has installed (a first visit), the app fetches each chunk as
+  // its page opens; the worker then caches them all (offline.test.mjs), so it is kept out.
+  const { page, errors, context } = await phonePage(browser, undefined, { serviceWorkers: 'block' });
   const urls = watchDownloads(page);
   await signIn(page, server.base, 'm001');
   await page.locator('.page.home').waitFor();

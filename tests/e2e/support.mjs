@@ -87,9 +87,13 @@ export async function launchBrowser() {
   });
 }
 
-/** A fresh phone-sized page; console errors and page crashes fail the test via `errors`. */
-export async function phonePage(browser, viewport = PHONE) {
+/**
+ * A fresh phone-sized page; console errors and page crashes fail the test via `errors`.
+ * `options` are more of playwright's context options (e.g. `{ serviceWorkers: 'block' }`).
+ */
+export async function phonePage(browser, viewport = PHONE, options = {}) {
   const context = await browser.newContext({
+    ...options,
     viewport,
     deviceScaleFactor: 2,
     isMobile: true,

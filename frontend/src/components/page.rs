@@ -43,12 +43,23 @@ fn frame(class: &'static str, bar: AnyView, children: Children) -> AnyView {
     .into_any()
 }
 
-/// The member app's frame.
+/// The member app's frame, with a line saying so while the phone is offline (pages then
+/// show what the service worker kept from the last visit).
 #[cfg(not(feature = "console"))]
 fn frame(class: &'static str, bar: AnyView, children: Children) -> AnyView {
+    let online = RwSignal::new(crate::browser::online());
+    let on = window_event_listener(leptos::ev::online, move |_| online.set(true));
+    let off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
     view! {
         <div class=format!("page {class}")>
             {bar}
+            {move || (!online.get()).then(|| view! {
+                <p class="offline-banner" id="offline-banner" role="status">{t(K::OfflineBanner)}</p>
+            })}
             <main class="container">{children()}</main>
             {bottom_nav()}
         </div>

@@ -44,6 +44,9 @@ fn sign_out(busy: RwSignal<bool>, session: Session, router: Router) {
     busy.set(true);
     spawn_local(async move {
         let _ = api::logout().await;
+        // What the phone kept for offline use is this member's: it goes with the session.
+        #[cfg(not(feature = "console"))]
+        crate::offline::clear_device();
         session.user.try_set(None);
         session.unread.try_set(None);
         session.unread_at.try_set(i64::MIN / 2);

@@ -24,6 +24,7 @@ use crate::browser;
 use crate::components::{error_text, load, show, Bar, Loaded, Page, Reviewed, Reviews, Spinner};
 use crate::format::{clock, percent};
 use crate::i18n::{t, tf, K};
+use crate::offline;
 
 #[component]
 pub fn Attempt(id: i64) -> impl IntoView {
@@ -32,10 +33,12 @@ pub fn Attempt(id: i64) -> impl IntoView {
     let done = RwSignal::new(None::<AttemptView>);
     let on_done = Callback::new(move |a: AttemptView| {
         browser::scroll_to_top();
+        offline::forget_attempt(id);
         done.set(Some(a));
     });
     let page = show(move |a: AttemptView| {
         if a.submitted {
+            offline::forget_attempt(id);
             view! { <Graded a/> }.into_any()
         } else {
             view! { <Runner a on_done/> }.into_any()
@@ -153,11 +156,22 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
         let position = questions.with_untracked(|qs| qs[i].position);
         in_flight.update_value(|f| f[i] = true);
         states.update(|s| s[i] = SaveState::Saving);
+        // Kept on the phone until the server has it: a reload, a closed app or a train
+        // tunnel loses nothing (see `offline`).
+        if let Some(a) = &draft {
+            offline::keep(id, position, a);
+        }
         spawn_local(async move {
             let result = save_if_changed(id, position, draft.clone(), before).await;
             in_flight.try_update_value(|f| f[i] = false);
+            let settled = |draft: &Option<Answer>| {
+                if let Some(a) = draft {
+                    offline::forget(id, position, a);
+                }
+            };
             match result {
                 Ok(_) => {
+                    settled(&draft);
                     retries.try_update_value(|r| r[i] = 0);
                     saved.try_update(|s| s[i] = draft);
                     states.try_update(|s| s[i] = SaveState::Saved);
@@ -184,12 +198,42 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
                     );
                 }
                 Err(e) => {
+                    // Refused (time is up, already submitted): sending it again cannot help.
+                    settled(&draft);
                     states.try_update(|s| s[i] = SaveState::Refused(error_text(&e)));
                 }
             }
         });
     });
     autosave_ref.set_value(Some(autosave));
+    // Answers given before a reload or while offline, not yet accepted, are sent now; the
+    // server decides about them as about any late save.
+    if !challenge {
+        for p in offline::pending(id) {
+            let at =
+                questions.with_untracked(|qs| qs.iter().position(|q| q.position == p.position));
+            if let Some(i) = at {
+                drafts.update(|d| d[i] = Some(p.answer));
+                autosave.run(i);
+            } else {
+                offline::forget(id, p.position, &p.answer);
+            }
+        }
+    }
+    // The network is back: what waits is sent at once, not at its next retry.
+    let back_online = window_event_listener(leptos::ev::online, move |_| {
+        let waiting: Vec<usize> = states.with_untracked(|s| {
+            (0..s.len())
+                .filter(|&i| s[i] == SaveState::Retrying)
+                .collect()
+        });
+        for i in waiting {
+            retries.update_value(|r| r[i] = 0);
+            autosave.run(i);
+        }
+    });
+    on_cleanup(move || back_online.remove());
+    let waiting = move || states.with(|s| s.iter().filter(|x| **x == SaveState::Retrying).count());
     let typing = StoredValue::new(0u32);
     let on_pick = Callback::new(move |(i, typed): (usize, bool)| {
         if !typed {
@@ -208,8 +252,14 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
         );
     });
 
-    // The countdown runs on the server's clock: the device's clock may be off.
-    let offset = a.server_now - browser::now_ms();
+    // The countdown runs on the server's clock: the device's clock may be off. Offline the
+    // page may come from the phone's copy, whose server time is old: the device's clock is
+    // then the better guess.
+    let offset = if browser::online() {
+        a.server_now - browser::now_ms()
+    } else {
+        0
+    };
     let now = RwSignal::new(browser::now_ms());
     let timer = deadline_at.and_then(|_| {
         set_interval_with_handle(
@@ -261,6 +311,13 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
         }
         let i = index.get_untracked();
         let count = questions.with_untracked(Vec::len);
+        if m == Move::Submit && !challenge && waiting() > 0 {
+            error.set(Some(tf(
+                K::AnswersWaitingSubmit,
+                &[("n", &waiting().to_string())],
+            )));
+            return;
+        }
         if m == Move::Submit && !challenge {
             let mut answers = drafts.get_untracked();
             answers.truncate(count);
@@ -284,6 +341,18 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
             let result = save_if_changed(id, position, draft.clone(), before).await;
             let reply = match result {
                 Ok(r) => r,
+                // Moving between questions offline: the answer waits on the phone and is
+                // sent by itself; only submitting needs the network.
+                Err(e) if m != Move::Submit && !challenge && retryable(&e) => {
+                    autosave.run(i);
+                    let count = questions.with_untracked(Vec::len);
+                    index.set(match m {
+                        Move::Back => i.saturating_sub(1),
+                        _ => (i + 1).min(count - 1),
+                    });
+                    busy.try_set(false);
+                    return;
+                }
                 Err(e) => {
                     error.try_set(Some(error_text(&e)));
                     busy.try_set(false);
@@ -380,6 +449,14 @@ fn Runner(a: AttemptView, on_done: Callback<AttemptView>) -> impl IntoView {
                         };
                         view! { <p class=class role="status" aria-live="polite">{text}</p> }
                     })
+            }}
+            {move || {
+                let n = waiting();
+                (n > 0).then(|| view! {
+                    <p class="banner info" id="answers-waiting" role="status">
+                        {tf(K::AnswersWaiting, &[("n", &n.to_string())])}
+                    </p>
+                })
             }}
             {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <div class="runner-actions">

@@ -50,6 +50,8 @@ pub fn Login() -> impl IntoView {
             };
             match api::login(&req).await {
                 Ok(me) => {
+                    // Reads kept offline belonged to whoever was signed in before.
+                    crate::offline::forget_reads();
                     let to = if me.must_change_password {
                         "/password".to_string()
                     } else {
