@@ -4,6 +4,16 @@
 // that caching the app for next time never slows this visit.
 import init from './{{JS}}';
 
+var worker = '{{SW}}';
+// The member app's first question is who is signed in: asked now, it is answered while the
+// WebAssembly compiles (the app takes this answer instead of asking again; see api.rs).
+if (worker) {
+  window.beaconMe = fetch('/api/v1/auth/me', {
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  });
+}
+
 init({ module_or_path: new URL('./{{WASM}}', import.meta.url) }).catch(function (e) {
   var msg = document.getElementById('boot-msg');
   if (msg) {
@@ -13,7 +23,6 @@ init({ module_or_path: new URL('./{{WASM}}', import.meta.url) }).catch(function 
   console.error(e);
 });
 
-var worker = '{{SW}}';
 if (worker && 'serviceWorker' in navigator) {
   var register = function () {
     navigator.serviceWorker.register(worker).catch(function (e) {

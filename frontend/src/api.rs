@@ -175,7 +175,13 @@ async fn transport(method: &str, url: &str, body: Body) -> Result<(u16, String),
         }
     }
     init.set_headers(&headers);
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    let pending = if method == "GET" && url == ME {
+        early_me(&window)
+    } else {
+        None
+    };
+    let fetched = pending.unwrap_or_else(|| window.fetch_with_str_and_init(url, &init));
+    let response: web_sys::Response = JsFuture::from(fetched)
         .await
         .map_err(net)?
         .dyn_into()
@@ -187,6 +193,16 @@ async fn transport(method: &str, url: &str, body: Body) -> Result<(u16, String),
         .as_string()
         .unwrap_or_default();
     Ok((status, text))
+}
+
+/// The `/auth/me` request the member app's boot script started while the wasm loaded
+/// (`window.beaconMe`), taken once: later calls ask the server again.
+fn early_me(window: &web_sys::Window) -> Option<js_sys::Promise> {
+    let key = JsValue::from_str("beaconMe");
+    let promise = js_sys::Reflect::get(window, &key).ok()?;
+    let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
+    let _ = js_sys::Reflect::delete_property(window, &key);
+    Some(promise)
 }
 
 /// Sends a request; a 2xx answer's text, or the decoded error.
@@ -270,8 +286,10 @@ pub async fn get_text(url: &str) -> Result<String, ApiError> {
 
 // --- auth -------------------------------------------------------------------------------
 
+const ME: &str = "/api/v1/auth/me";
+
 pub async fn me() -> Result<Me, ApiError> {
-    get("/api/v1/auth/me").await
+    get(ME).await
 }
 
 #[cfg(not(feature = "console"))]

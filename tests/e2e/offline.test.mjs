@@ -156,3 +156,49 @@ test('an answer given offline waits on the phone, survives a reload and reaches 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a timed exam that runs out with an unsaved pick on screen grades that pick', { timeout: 120_000 }, async () => {
+  // org1 publishes a one-minute exam for a member of their branch.
+  const org = await phonePage(browser);
+  await signIn(org.page, server.base, 'org1');
+  await org.page.locator('.page.home').waitFor();
+  const members = await api(org.page, '/api/v1/members?per_page=100');
+  const member = members.json.items.find((m) => m.role === 'member' && m.branch_id != null && m.username !== 'm010' && m.username !== 'm011');
+  const bank = await api(org.page, '/api/v1/questions?per_page=50');
+  const choice = bank.json.items.filter((q) => q.kind === 'single').slice(0, 2);
+  assert.equal(choice.length, 2);
+  const created = await api(org.page, '/api/v1/manage/quizzes', 'POST', {
+    title: '一分钟限时测验', kind: 'exam', owner: { branch_id: member.branch_id },
+    questions: choice.map((q) => q.id), reveal: 'after_submit', shuffle_options: false,
+    audience: { branch_ids: [member.branch_id] }, required: false, pass_mark: 60,
+    time_limit_secs: 60, max_attempts: 1,
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  const id = created.json.id;
+  assert.equal((await api(org.page, `/api/v1/manage/quizzes/${id}/status`, 'POST', { status: 'published' })).status, 200);
+  await org.context.close();
+
+  const { page, context, errors } = await phonePage(browser);
+  // The page's clock is a fake that runs normally until the test jumps it to the deadline.
+  await page.clock.install();
+  await signIn(page, server.base, member.username);
+  await page.locator('.page.home').waitFor();
+  await page.goto(`${server.base}/quizzes/${id}/start`);
+  await page.click('#begin');
+  await page.locator('.question').waitFor();
+  // The save of the pick does not get through (a dead spot in the building) …
+  await page.route('**/answers/**', (route) => route.abort('internetdisconnected'));
+  await page.locator('.choice').nth(1).click();
+  await page.locator('.save-state.bad').waitFor();
+  // … and the network is back only as the time runs out: the pick on screen is graded.
+  await page.unroute('**/answers/**');
+  await page.clock.fastForward(61_000);
+  await page.locator('.page.attempt .result, .page.attempt .rv-line').first().waitFor({ timeout: 30_000 });
+  const view = (await api(page, '/api/v1/quizzes')).json.find((q) => q.id === id);
+  assert.equal(view.attempts_used, 1);
+  const first = page.locator('.rv-line').first();
+  assert.match(await first.innerText(), /您的答案：B/);
+  await screenshot(page, 'timed-exam-graded-pick');
+  assert.deepEqual(errors.filter((e) => !/answers/.test(e)), []);
+  await context.close();
+});
