@@ -179,7 +179,7 @@ place() {
   boot_name="$prefix-boot-$(hash10 "$WORK/boot.js").js"
   mv "$WORK/boot.js" "$STAGE/assets/$boot_name"
   sed -e "s|{{JS}}|$js_name|g" -e "s|{{WASM}}|$wasm_name|g" \
-    -e "s|{{CSS}}|$css_name|g" -e "s|{{BOOT}}|$boot_name|g" \
+    -e "s|{{CSS}}|$css_name|g" -e "s|{{BOOT}}|$boot_name|g" -e "s|{{SPLIT}}|$dir/__wasm_split.js|g" \
     "$FRONTEND/index.html" >"$STAGE/$index"
   # The console names itself in the tab (the member app keeps frontend/index.html's title).
   if [ -n "$title" ]; then
