@@ -327,6 +327,7 @@ de_struct!(DrawRule, DrawRuleMap {
     category_id: i64 => required,
     count: i64 => required,
     difficulty: Option<u8> => or_default,
+    kind: Option<QuestionKind> => or_default, // issue 17 quiz builder
 });
 
 de_struct!(Audience, AudienceMap {
@@ -399,6 +400,8 @@ de_struct!(QuizDetail, QuizDetailMap {
     audience: Audience => or_default,
     required: bool => or_default,
     question_items: Vec<QuizQuestionItem> => required,
+    reach: crate::api::quiz_builder::QuizReach => or_default, // issue 17 quiz builder
+    module: Option<crate::api::quiz_builder::QuizModule> => or_default,
 } => QuizDetail {
     id,
     status,
@@ -424,6 +427,8 @@ de_struct!(QuizDetail, QuizDetailMap {
         required,
     },
     question_items,
+    reach,
+    module,
 });
 
 de_struct!(ItemReport, ItemReportMap {
