@@ -149,11 +149,9 @@ pub struct AuthoredModuleDetail {
     pub lessons: Vec<AuthoredLesson>,
     // issue 17 quiz builder
     /// The practice and exam quizzes attached to it (the ones the caller can see).
-    #[serde(default)]
     pub quizzes: Vec<crate::api::quiz_builder::ModuleQuiz>,
     /// Whether the caller may delete it now: editable and no member has started a lesson
     /// (the server answers 409 otherwise).
-    #[serde(default)]
     pub deletable: bool,
 }
 
