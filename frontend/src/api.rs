@@ -554,6 +554,36 @@ pub async fn practise_mistakes() -> Result<AttemptView, ApiError> {
     send_empty("POST", "/api/v1/mistakes/practice").await
 }
 
+// --- issue 17 quiz builder: draw counts, preview, quizzes on modules ----------------------
+
+/// How many questions each draw rule can draw, and fixed + drawn = total.
+#[cfg(feature = "console")]
+pub async fn draw_counts(
+    req: &shared::api::quiz_builder::DrawCountRequest,
+) -> Result<shared::api::quiz_builder::DrawCounts, ApiError> {
+    send("POST", &format!("{MANAGED_QUIZZES}/draw-counts"), req).await
+}
+
+/// One paper of a saved quiz, with keys (its managers only).
+#[cfg(feature = "console")]
+pub async fn quiz_preview(id: i64) -> Result<shared::api::quiz_builder::QuizPreview, ApiError> {
+    get(&format!("{}/preview", managed_quiz_url(id))).await
+}
+
+/// Attaches (`PUT`) or detaches (`DELETE`) a quiz on a module; the module's quizzes.
+#[cfg(feature = "console")]
+pub async fn module_quiz(
+    method: &str,
+    module_id: i64,
+    quiz_id: i64,
+) -> Result<Vec<shared::api::quiz_builder::ModuleQuiz>, ApiError> {
+    send_empty(
+        method,
+        &format!("{}/quizzes/{quiz_id}", content_module_url(module_id)),
+    )
+    .await
+}
+
 // --- issue 17 console pages: content authoring, the report queue, password resets -------
 
 #[cfg(feature = "console")]

@@ -579,7 +579,7 @@ catalogue! {
     QuizFixed => "固定题目", "Fixed questions";
     QuizSearchBank => "在题库中搜索题目", "Search the bank";
     QuizSearchResults => "搜索结果", "Search results";
-    QuizDraw => "随机抽题（与固定题目二选一）", "Random draw (instead of fixed questions)";
+    QuizDraw => "随机抽题（可与固定题目同时使用）", "Random draw (may be combined with fixed questions)";
     QuizAddRule => "添加抽题规则", "Add a draw rule";
     BQuizTimeLimit => "答题时限（分钟）", "Time limit (minutes)";
     QuizOpensAt => "开始时间", "Opens";
@@ -789,6 +789,41 @@ catalogue! {
     ContentNeedTitle => "请填写标题", "Enter a title";
     ContentNeedOwner => "请选择所属单位", "Choose the owner";
     ContentCreated => "已创建专题，现在可以添加课程", "Module created; add its lessons now";
+    // issue 17 quiz builder
+    QuizRuleCategory => "抽题分类", "Category";
+    ContentQuizQuestions => "{n}道题", "{n} questions";
+    QuizRuleKind => "题型", "Kind";
+    QuizRuleDifficulty => "难度", "Difficulty";
+    QuizRuleCount => "抽题数", "Count";
+    QuizKindAny => "不限题型", "Any kind";
+    QuizRuleAvailable => "可抽{n}道", "{n} available";
+    QuizRuleShort => "可抽{n}道，少于抽题数", "only {n} available, fewer than the count";
+    QuizTotals => "固定 {fixed} 道 + 抽取 {drawn} 道 = 共 {total} 道", "{fixed} fixed + {drawn} drawn = {total} in all";
+    QuizPreviewButton => "预览试卷", "Preview a paper";
+    QuizPreviewTitle => "试卷预览（组织者可见答案）", "Preview (answers shown to organizers only)";
+    QuizPreviewSummary => "共 {n} 道（固定 {fixed} + 抽取 {drawn}），满分 {score} 分", "{n} questions ({fixed} fixed + {drawn} drawn), {score} points in all";
+    QuizPreviewPass => "及格 {n} 分", "pass mark {n}";
+    QuizPreviewFixed => "固定", "Fixed";
+    QuizPreviewDrawn => "抽取", "Drawn";
+    QuizPreviewKey => "答案：{key}", "Answer: {key}";
+    QuizPreviewNote => "每位成员的抽取题目各不相同；这是其中一份。", "Each member draws their own questions; this is one such paper.";
+    QuizReachUnits => "已发布，覆盖 {units}，共 {n} 名成员", "Published to {units}: {n} members";
+    QuizReachEveryone => "已发布，覆盖全体成员，共 {n} 名", "Published to everyone: {n} members";
+    QuizReachDraft => "发布后将覆盖 {units}，共 {n} 名成员", "Once published it reaches {units}: {n} members";
+    QuizReachEveryoneShort => "全体成员", "everyone";
+    QuizInModule => "所属学习专题：", "Study module: ";
+    ContentQuizzes => "专题测验（练习、考试）", "Module quizzes (practice, exams)";
+    ContentQuizzesNone => "还没有挂接测验。", "No quizzes attached yet.";
+    ContentQuizzesHint => "成员在专题页面看到这里挂接的测验；只能挂接您管理的练习或考试。", "Members see these quizzes on the module's page; only practice and exam quizzes you manage can be attached.";
+    ContentQuizAdd => "挂接", "Attach";
+    ContentQuizPick => "选择测验", "Choose a quiz";
+    ContentQuizAttached => "已挂接测验", "Quiz attached";
+    ContentQuizDetached => "已移除测验", "Quiz removed";
+    ContentQuizNoneToAdd => "没有可挂接的练习或考试，请先在组卷中创建。", "No practice or exam quizzes to attach; create one in the quiz builder first.";
+    ContentDeleteBlocked => "已有成员学习或作答该专题，不能删除；如不再需要，可取消指派。", "Members have studied or answered this module, so it cannot be deleted; withdraw its assignment instead.";
+    QuestionReadOnlyNote => "这是{bank}的题目，您只能查看；如需修改请联系管理员或发起纠错。", "This question belongs to {bank}; you can read it only. Ask an admin or file a report to change it.";
+    QuestionBankOrg => "组织题库（全组织）", "the organization-wide bank";
+    QuestionBankOf => "{unit}题库", "{unit}'s bank";
 }
 
 /// Replaces each `{name}` in `template` by its value.

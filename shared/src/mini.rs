@@ -327,6 +327,7 @@ de_struct!(DrawRule, DrawRuleMap {
     category_id: i64 => required,
     count: i64 => required,
     difficulty: Option<u8> => or_default,
+    kind: Option<QuestionKind> => or_default, // issue 17 quiz builder
 });
 
 de_struct!(Audience, AudienceMap {
@@ -399,6 +400,8 @@ de_struct!(QuizDetail, QuizDetailMap {
     audience: Audience => or_default,
     required: bool => or_default,
     question_items: Vec<QuizQuestionItem> => required,
+    reach: crate::api::quiz_builder::QuizReach => or_default, // issue 17 quiz builder
+    module: Option<crate::api::quiz_builder::QuizModule> => or_default,
 } => QuizDetail {
     id,
     status,
@@ -424,6 +427,8 @@ de_struct!(QuizDetail, QuizDetailMap {
         required,
     },
     question_items,
+    reach,
+    module,
 });
 
 de_struct!(ItemReport, ItemReportMap {
@@ -1044,6 +1049,11 @@ mod tests {
                         category_id: 3,
                         count: 2,
                         difficulty: Some(1),
+                        kind: if shuffle {
+                            Some(QuestionKind::TrueFalse)
+                        } else {
+                            None
+                        },
                     }],
                     time_limit_secs: Some(600),
                     opens_at: None,
@@ -1061,8 +1071,41 @@ mod tests {
                     required: true,
                 },
                 question_items: vec![item.clone()],
+                reach: crate::api::quiz_builder::QuizReach {
+                    everyone: !shuffle,
+                    units: vec!["第一支部".into()],
+                    members: 12,
+                },
+                module: shuffle.then(|| crate::api::quiz_builder::QuizModule {
+                    id: 4,
+                    title: "专题".into(),
+                }),
             });
         }
+        // issue 17 quiz builder
+        read(crate::api::quiz_builder::DrawCounts {
+            available: vec![5, 0],
+            fixed: 2,
+            drawn: 3,
+            total: 5,
+        });
+        read(crate::api::quiz_builder::QuizPreview {
+            quiz_id: 1,
+            title: "t".into(),
+            questions: vec![crate::api::quiz_builder::PreviewQuestion {
+                id: 5,
+                kind: QuestionKind::Single,
+                stem: "s".into(),
+                options: vec!["a".into(), "b".into()],
+                fixed: true,
+                key_text: "B".into(),
+            }],
+            fixed: 1,
+            drawn: 0,
+            total_score: 100,
+            pass_mark: Some(60),
+            time_limit_secs: None,
+        });
         read(ItemReport {
             question: item,
             options: vec!["a".into()],
@@ -1182,6 +1225,15 @@ mod tests {
             ..module.clone()
         });
         read(AuthoredModuleDetail {
+            quizzes: vec![crate::api::quiz_builder::ModuleQuiz {
+                id: 3,
+                title: "练习".into(),
+                kind: QuizKind::Practice,
+                status: QuizStatus::Draft,
+                question_count: 5,
+                editable: true,
+            }],
+            deletable: true,
             module,
             lessons: vec![AuthoredLesson {
                 id: 9,

@@ -130,6 +130,12 @@ pub async fn module_in_use(conn: &mut AnyConnection, id: i64) -> sqlx::Result<bo
 
 /// Deletes a module with its lessons, audiences and quizzes (callers check it is unused).
 pub async fn delete_module(conn: &mut AnyConnection, id: i64) -> sqlx::Result<()> {
+    // issue 17 quiz builder: quizzes attached to it outlive the module (the
+    // foreign key cascades, which would delete an organizer's quiz with it).
+    sqlx::query("UPDATE quizzes SET module_id = NULL WHERE module_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     // Notifications about it would open nothing.
     sqlx::query("DELETE FROM notifications WHERE item_kind = 'module' AND item_id = $1")
         .bind(id)

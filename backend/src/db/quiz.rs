@@ -516,6 +516,9 @@ pub struct DrawFilter {
     /// the organization draws from the organization's bank only.
     pub owner_branch_id: Option<i64>,
     pub owner_youth_group_id: Option<i64>,
+    // issue 17 quiz builder
+    /// Only this question kind (a wire name from `QuestionKind::as_str`, never user text).
+    pub kind: Option<&'static str>,
 }
 
 /// Candidate questions for a draw: id and whether the member answered it right in the
@@ -546,6 +549,9 @@ pub async fn draw_candidates(
     if let Some(d) = filter.difficulty {
         cond.push(format!("q.difficulty = {d}"));
     }
+    if let Some(k) = filter.kind {
+        cond.push(format!("q.kind = '{k}'"));
+    }
     sqlx::query_as(&format!(
         // The member's own recent attempts drive the count (index attempts_user), so a
         // start costs the same on the first day as after a year of everyone's attempts;
@@ -564,13 +570,13 @@ pub async fn draw_candidates(
     .await
 }
 
-/// A quiz's draw rules: (category, count, difficulty), in order.
+/// A quiz's draw rules: (category, count, difficulty, kind), in order.
 pub async fn draw_rules(
     conn: &mut AnyConnection,
     quiz_id: i64,
-) -> sqlx::Result<Vec<(i64, i64, Option<i64>)>> {
+) -> sqlx::Result<Vec<(i64, i64, Option<i64>, Option<String>)>> {
     sqlx::query_as(
-        "SELECT category_id, count, difficulty FROM quiz_draw_rules WHERE quiz_id = $1 ORDER BY position",
+        "SELECT category_id, count, difficulty, kind FROM quiz_draw_rules WHERE quiz_id = $1 ORDER BY position",
     )
     .bind(quiz_id)
     .fetch_all(conn)

@@ -178,14 +178,15 @@ pub async fn replace_parts(conn: &mut AnyConnection, id: i64, q: &QuizInput) -> 
     }
     for (i, r) in q.draw_rules.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO quiz_draw_rules (quiz_id, position, category_id, count, difficulty) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO quiz_draw_rules (quiz_id, position, category_id, count, difficulty, kind) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(i as i64 + 1)
         .bind(r.category_id)
         .bind(r.count)
         .bind(r.difficulty.map(i64::from))
+        .bind(r.kind.map(|k| k.as_str()))
         .execute(&mut *conn)
         .await?;
     }
@@ -226,10 +227,13 @@ pub async fn draw_rules(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Vec<D
     let rows = super::quiz::draw_rules(conn, id).await?;
     Ok(rows
         .into_iter()
-        .map(|(category_id, count, difficulty)| DrawRule {
+        .map(|(category_id, count, difficulty, kind)| DrawRule {
             category_id,
             count,
             difficulty: difficulty.and_then(|d| u8::try_from(d).ok()),
+            kind: kind
+                .as_deref()
+                .and_then(shared::grading::QuestionKind::parse),
         })
         .collect())
 }
@@ -323,4 +327,81 @@ pub async fn mean_percent(conn: &mut AnyConnection, quiz_id: i64) -> sqlx::Resul
     .fetch_one(conn)
     .await?;
     Ok((n > 0).then(|| sum.unwrap_or(0) as f64 / n as f64 / 10.0))
+}
+
+// issue 17 quiz builder
+/// Active members (not admins) in any of the units; `None`: everyone.
+pub async fn member_count(
+    conn: &mut AnyConnection,
+    units: Option<(&[i64], &[i64])>,
+) -> sqlx::Result<i64> {
+    let scope = match units {
+        None => "1 = 1".to_string(),
+        Some((b, g)) => format!(
+            "(branch_id IN ({}) OR youth_group_id IN ({}))",
+            id_list(b),
+            id_list(g)
+        ),
+    };
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM users WHERE active = 1 AND role <> 'admin' AND {scope}"
+    ))
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+/// The module a quiz is attached to: (id, title).
+pub async fn module_of(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT m.id, m.title FROM quizzes q JOIN modules m ON m.id = q.module_id WHERE q.id = $1",
+    )
+    .bind(quiz_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A quiz attached to a module, as the module page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModuleQuizRow {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub question_count: i64,
+    pub owner_branch_id: Option<i64>,
+    pub owner_youth_group_id: Option<i64>,
+}
+
+/// The quizzes attached to a module, oldest first.
+pub async fn module_quizzes(
+    conn: &mut AnyConnection,
+    module_id: i64,
+) -> sqlx::Result<Vec<ModuleQuizRow>> {
+    sqlx::query_as(
+        "SELECT id, title, kind, status, question_count, owner_branch_id, owner_youth_group_id \
+         FROM quizzes WHERE module_id = $1 ORDER BY id",
+    )
+    .bind(module_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Attaches a quiz to a module (`Some`) or detaches it (`None`).
+pub async fn set_module(
+    conn: &mut AnyConnection,
+    quiz_id: i64,
+    module_id: Option<i64>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE quizzes SET module_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(module_id)
+        .bind(now)
+        .bind(quiz_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

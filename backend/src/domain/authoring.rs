@@ -22,6 +22,8 @@ use shared::api::content::{
     MAX_TITLE_CHARS,
 };
 use shared::api::questions::Owner;
+use shared::api::quiz::QuizKind;
+use shared::api::quiz_builder::{ModuleQuiz, QuizStatus};
 use shared::api::study::Track;
 use shared::api::Created;
 use sqlx::AnyConnection;
@@ -214,9 +216,13 @@ pub async fn get(db: &Db, user: &SessionUser, id: i64) -> AppResult<AuthoredModu
             versions,
         });
     }
+    let quizzes = module_quizzes(&mut conn, user, &m).await?;
+    let deletable = editable(user, &m) && !a_db::module_in_use(&mut conn, id).await?;
     Ok(AuthoredModuleDetail {
         module: wire(&mut conn, user, m, units).await?,
         lessons,
+        quizzes,
+        deletable,
     })
 }
 
@@ -587,4 +593,116 @@ pub fn preview(user: &SessionUser, input: &PreviewInput) -> AppResult<Preview> {
     Ok(Preview {
         html: study::render_markdown(&input.body_md),
     })
+}
+
+// issue 17 quiz builder
+/// The quizzes attached to a module, each saying whether the caller may detach it (they
+/// may edit the module and manage the quiz).
+async fn module_quizzes(
+    conn: &mut AnyConnection,
+    user: &SessionUser,
+    m: &ModuleRow,
+) -> AppResult<Vec<ModuleQuiz>> {
+    let rows = crate::db::quiz_builder::module_quizzes(conn, m.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let owner = Owner {
+                branch_id: r.owner_branch_id,
+                youth_group_id: r.owner_youth_group_id,
+            };
+            ModuleQuiz {
+                editable: editable(user, m) && can_edit(user, owner),
+                id: r.id,
+                title: r.title,
+                kind: QuizKind::parse(&r.kind).unwrap_or(QuizKind::Practice),
+                status: QuizStatus::parse(&r.status).unwrap_or(QuizStatus::Draft),
+                question_count: r.question_count,
+            }
+        })
+        .collect())
+}
+
+/// Attaches a practice or exam quiz the caller manages to an authored module they may edit,
+/// so members see it on the module's page (as shipped modules' quizzes, by
+/// `quizzes.module_id`). Shipped modules: `409 module_shipped`; a quiz of another kind:
+/// 422; one attached to another module: `409 quiz_in_other_module` (detach it there first).
+pub async fn attach_quiz(
+    db: &Db,
+    user: &SessionUser,
+    module_id: i64,
+    quiz_id: i64,
+) -> AppResult<Vec<ModuleQuiz>> {
+    user.require_staff()?;
+    let mut tx = db.begin_write().await?;
+    let (m, _) = editable_module(&mut tx, user, module_id).await?;
+    let quiz = crate::domain::quiz_builder::managed(&mut tx, user, quiz_id).await?;
+    let kind = QuizKind::parse(&quiz.kind).unwrap_or(QuizKind::Practice);
+    if !matches!(kind, QuizKind::Practice | QuizKind::Exam) {
+        return Err(AppError::validation(
+            "quiz_id",
+            "只能把练习或考试类测验挂到学习专题",
+        ));
+    }
+    match quiz.module_id {
+        Some(other) if other == module_id => {}
+        Some(other) => {
+            let title = a_db::module(&mut tx, other)
+                .await?
+                .map(|o| o.title)
+                .unwrap_or_default();
+            return Err(AppError::conflict(
+                "quiz_in_other_module",
+                format!("该测验已挂在学习专题《{title}》，请先在那里移除"),
+            ));
+        }
+        None => {
+            crate::db::quiz_builder::set_module(&mut tx, quiz_id, Some(module_id), now_ms())
+                .await?;
+            audit::record(
+                &mut tx,
+                user,
+                "attach_quiz",
+                "module",
+                Some(module_id.to_string()),
+                None,
+                Some(serde_json::json!({ "quiz_id": quiz_id, "title": quiz.title })),
+            )
+            .await?;
+        }
+    }
+    let out = module_quizzes(&mut tx, user, &m).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Takes a quiz off an authored module (the quiz stays, without a module). A quiz that is
+/// not on this module reads as not found.
+pub async fn detach_quiz(
+    db: &Db,
+    user: &SessionUser,
+    module_id: i64,
+    quiz_id: i64,
+) -> AppResult<Vec<ModuleQuiz>> {
+    user.require_staff()?;
+    let mut tx = db.begin_write().await?;
+    let (m, _) = editable_module(&mut tx, user, module_id).await?;
+    let quiz = crate::domain::quiz_builder::managed(&mut tx, user, quiz_id).await?;
+    if quiz.module_id != Some(module_id) {
+        return Err(AppError::NotFound("测验"));
+    }
+    crate::db::quiz_builder::set_module(&mut tx, quiz_id, None, now_ms()).await?;
+    audit::record(
+        &mut tx,
+        user,
+        "detach_quiz",
+        "module",
+        Some(module_id.to_string()),
+        Some(serde_json::json!({ "quiz_id": quiz_id, "title": quiz.title })),
+        None,
+    )
+    .await?;
+    let out = module_quizzes(&mut tx, user, &m).await?;
+    tx.commit().await?;
+    Ok(out)
 }

@@ -244,12 +244,7 @@ async fn start_attempt(
             ids.truncate(quiz.question_count.max(1) as usize);
             ids
         } else {
-            let fixed = db::quiz::fixed_questions(&mut conn, quiz.id).await?;
-            if fixed.is_empty() {
-                draw(&mut conn, user.id, quiz, now).await?
-            } else {
-                fixed
-            }
+            paper(&mut conn, user.id, quiz, now).await?.0
         };
         let mut frozen = Vec::with_capacity(ids.len());
         for qid in ids {
@@ -346,14 +341,38 @@ fn may_start(
     Ok(None)
 }
 
+/// One paper of the quiz for a member: its fixed questions in their order, then those its
+/// draw rules draw (issue 17 quiz builder: a quiz may mix both); with neither, a draw from
+/// its categories. Returns the questions and how many of them are fixed.
+pub(crate) async fn paper(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    quiz: &QuizRow,
+    now: i64,
+) -> AppResult<(Vec<i64>, usize)> {
+    let fixed = db::quiz::fixed_questions(conn, quiz.id).await?;
+    let rules = db::quiz::draw_rules(conn, quiz.id).await?;
+    if rules.is_empty() && !fixed.is_empty() {
+        let n = fixed.len();
+        return Ok((fixed, n));
+    }
+    let n = fixed.len();
+    let drawn = draw(conn, user_id, quiz, rules, &fixed, now).await?;
+    let mut ids = fixed;
+    ids.extend(drawn);
+    Ok((ids, n))
+}
+
 /// Draws the quiz's questions in random order, questions the member has not answered right
-/// in the last 30 days first: by the quiz's draw rules (count per category and difficulty),
-/// else from its categories. Only the organization's bank and the owning unit's questions
-/// take part.
+/// in the last 30 days first: by the quiz's draw rules (count per category, difficulty and
+/// kind), never one of `taken` (the fixed ones), else from its categories. Only the
+/// organization's bank and the owning unit's questions take part.
 async fn draw(
     conn: &mut AnyConnection,
     user_id: i64,
     quiz: &QuizRow,
+    rules: Vec<(i64, i64, Option<i64>, Option<String>)>,
+    taken: &[i64],
     now: i64,
 ) -> AppResult<Vec<i64>> {
     let since = now - RECENT_DAYS * 24 * 3600 * 1000;
@@ -362,29 +381,33 @@ async fn draw(
         owner_youth_group_id: quiz.owner_youth_group_id,
         ..DrawFilter::default()
     };
-    let rules = db::quiz::draw_rules(conn, quiz.id).await?;
     if rules.is_empty() {
         let filter = DrawFilter {
             category_ids: db::quiz::draw_categories(conn, quiz).await?,
             ..base
         };
         let candidates = db::quiz::draw_candidates(conn, user_id, &filter, since).await?;
-        return Ok(prefer_unseen(candidates, quiz.question_count, &[]));
+        return Ok(prefer_unseen(candidates, quiz.question_count, taken));
     }
     let tree = db::questions::categories(conn, &Visibility::All).await?;
-    let mut picked = Vec::new();
-    for (category, count, difficulty) in rules {
+    let mut picked = taken.to_vec();
+    for (category, count, difficulty, kind) in rules {
         let filter = DrawFilter {
             category_ids: questions::with_descendants(&tree, category),
             difficulty,
+            kind: kind
+                .as_deref()
+                .and_then(QuestionKind::parse)
+                .map(QuestionKind::as_str),
             ..base.clone()
         };
         let candidates = db::quiz::draw_candidates(conn, user_id, &filter, since).await?;
         let more = prefer_unseen(candidates, count, &picked);
         picked.extend(more);
     }
-    picked.shuffle(&mut rand::thread_rng());
-    Ok(picked)
+    let mut drawn = picked.split_off(taken.len());
+    drawn.shuffle(&mut rand::thread_rng());
+    Ok(drawn)
 }
 
 /// Up to `n` of the candidates not in `taken`, at random, recently-right ones last.

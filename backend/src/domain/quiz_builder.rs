@@ -12,8 +12,9 @@ use shared::api::points::PointsSource;
 use shared::api::questions::Owner;
 use shared::api::quiz::QuizKind;
 use shared::api::quiz_builder::{
-    ItemReport, ManagedQuiz, QuizAnalysis, QuizDetail, QuizInput, QuizQuestionItem, QuizStatus,
-    MAX_DRAW_RULES, MAX_QUESTIONS, MAX_TITLE_CHARS,
+    Audience, DrawCountRequest, DrawCounts, DrawRule, ItemReport, ManagedQuiz, PreviewQuestion,
+    QuizAnalysis, QuizDetail, QuizInput, QuizModule, QuizPreview, QuizQuestionItem, QuizReach,
+    QuizStatus, MAX_DRAW_RULES, MAX_QUESTIONS, MAX_TITLE_CHARS,
 };
 use shared::api::Created;
 use shared::grading::{Answer, AnswerKey, QuestionKind};
@@ -40,7 +41,7 @@ fn owner_of(q: &QuizRow) -> Owner {
 }
 
 /// The quiz if `user` may manage it; anything else reads as not found.
-async fn managed(
+pub(crate) async fn managed(
     conn: &mut sqlx::AnyConnection,
     user: &SessionUser,
     id: i64,
@@ -114,9 +115,6 @@ pub fn check_input(input: &QuizInput) -> AppResult<()> {
             format!("测验名称不能超过{MAX_TITLE_CHARS}个字"),
         ));
     }
-    if !input.questions.is_empty() && !input.draw_rules.is_empty() {
-        return Err(bad("questions", "固定题目与随机抽题只能选择一种"));
-    }
     if input.questions.len() > MAX_QUESTIONS {
         return Err(bad("questions", format!("一次测验最多{MAX_QUESTIONS}道题")));
     }
@@ -140,10 +138,16 @@ pub fn check_input(input: &QuizInput) -> AppResult<()> {
             return Err(bad("draw_rules", "难度只能是1（易）、2（中）或3（难）"));
         }
     }
-    if input.draw_rules.iter().map(|r| r.count).sum::<i64>() > MAX_QUESTIONS as i64 {
+    // issue 17 quiz builder: fixed questions and draw rules mix; their sum is the size.
+    let drawn = input.draw_rules.iter().map(|r| r.count).sum::<i64>();
+    let fixed = input.questions.len() as i64;
+    if fixed + drawn > MAX_QUESTIONS as i64 {
         return Err(bad(
             "draw_rules",
-            format!("一次测验最多{MAX_QUESTIONS}道题"),
+            format!(
+                "一次测验最多{MAX_QUESTIONS}道题（现为固定{fixed}道 + 抽取{drawn}道 = {}道）",
+                fixed + drawn
+            ),
         ));
     }
     if input
@@ -248,12 +252,9 @@ async fn check_scope(
     Ok(())
 }
 
+/// Questions on one paper: the fixed ones plus what the rules draw.
 fn question_count(input: &QuizInput) -> i64 {
-    if input.questions.is_empty() {
-        input.draw_rules.iter().map(|r| r.count).sum::<i64>().max(1)
-    } else {
-        input.questions.len() as i64
-    }
+    (input.questions.len() as i64 + input.draw_rules.iter().map(|r| r.count).sum::<i64>()).max(1)
 }
 
 /// A new draft.
@@ -299,6 +300,10 @@ async fn detail(
         .collect::<AppResult<Vec<_>>>()?;
     let attempts = qb_db::attempt_count(conn, quiz.id).await?;
     let input = input_of(conn, quiz, questions).await?;
+    let reach = reach(conn, &input.audience).await?;
+    let module = qb_db::module_of(conn, quiz.id)
+        .await?
+        .map(|(id, title)| QuizModule { id, title });
     Ok(QuizDetail {
         id: quiz.id,
         status: QuizStatus::parse(&quiz.status).unwrap_or(QuizStatus::Draft),
@@ -307,7 +312,155 @@ async fn detail(
         editable: can_edit(user, owner_of(quiz)),
         input,
         question_items,
+        reach,
+        module,
     })
+}
+
+// issue 17 quiz builder
+/// Who an audience reaches: its units' names and how many active members are in them
+/// (members in two of them counted once).
+async fn reach(conn: &mut sqlx::AnyConnection, a: &Audience) -> AppResult<QuizReach> {
+    if a.branch_ids.is_empty() && a.youth_group_ids.is_empty() {
+        return Ok(QuizReach {
+            everyone: true,
+            units: Vec::new(),
+            members: qb_db::member_count(conn, None).await?,
+        });
+    }
+    let mut units = Vec::new();
+    for (unit, id) in a
+        .branch_ids
+        .iter()
+        .map(|b| (Unit::Branch, *b))
+        .chain(a.youth_group_ids.iter().map(|g| (Unit::YouthGroup, *g)))
+    {
+        if let Some(name) = db::org::unit_name(conn, unit, id).await? {
+            units.push(name);
+        }
+    }
+    let members = qb_db::member_count(conn, Some((&a.branch_ids, &a.youth_group_ids))).await?;
+    Ok(QuizReach {
+        everyone: false,
+        units,
+        members,
+    })
+}
+
+/// The filter of one draw rule for a quiz of `owner`.
+fn rule_filter(
+    tree: &[crate::db::questions::CategoryRow],
+    owner: Owner,
+    rule: &DrawRule,
+) -> DrawFilter {
+    DrawFilter {
+        category_ids: with_descendants(tree, rule.category_id),
+        difficulty: rule.difficulty.map(i64::from),
+        owner_branch_id: owner.branch_id,
+        owner_youth_group_id: owner.youth_group_id,
+        kind: rule.kind.map(QuestionKind::as_str),
+    }
+}
+
+/// Per rule, how many questions it can draw from (the fixed ones not counted): what the
+/// builder shows beside each rule before saving.
+pub async fn draw_counts(
+    db: &Db,
+    user: &SessionUser,
+    req: DrawCountRequest,
+) -> AppResult<DrawCounts> {
+    user.require_staff()?;
+    if req.draw_rules.len() > MAX_DRAW_RULES {
+        return Err(AppError::validation(
+            "draw_rules",
+            format!("抽题规则最多{MAX_DRAW_RULES}条"),
+        ));
+    }
+    let mut conn = db.pool.acquire().await?;
+    check_owner(&mut conn, user, req.owner).await?;
+    let tree = db::questions::categories(&mut conn, &Visibility::All).await?;
+    let mut available = Vec::new();
+    for rule in &req.draw_rules {
+        if !tree.iter().any(|c| c.id == rule.category_id) {
+            available.push(0);
+            continue;
+        }
+        let filter = rule_filter(&tree, req.owner, rule);
+        let have = db::quiz::draw_candidates(&mut conn, 0, &filter, 0)
+            .await?
+            .iter()
+            .filter(|(id, _)| !req.questions.contains(id))
+            .count();
+        available.push(have as i64);
+    }
+    let fixed = req.questions.len() as i64;
+    let drawn = req.draw_rules.iter().map(|r| r.count.max(0)).sum::<i64>();
+    Ok(DrawCounts {
+        available,
+        fixed,
+        drawn,
+        total: fixed + drawn,
+    })
+}
+
+/// One paper as a member of the audience would get it now (the fixed questions, then one
+/// draw), with keys: only its managers can ask, and a member never reaches this.
+pub async fn preview(db: &Db, user: &SessionUser, id: i64) -> AppResult<QuizPreview> {
+    let mut conn = db.pool.acquire().await?;
+    let quiz = managed(&mut conn, user, id).await?;
+    let (ids, fixed) = crate::domain::quiz::paper(&mut conn, 0, &quiz, now_ms()).await?;
+    if ids.is_empty() {
+        return Err(AppError::conflict(
+            "quiz_empty",
+            "请先选择题目或设置抽题规则",
+        ));
+    }
+    let rows = qb_db::items(&mut conn, &ids).await?;
+    let by_id: HashMap<i64, &ItemRow> = rows.iter().map(|r| (r.id, r)).collect();
+    let mut questions = Vec::new();
+    for (i, qid) in ids.iter().enumerate() {
+        let Some(r) = by_id.get(qid) else { continue };
+        let kind = item_of(r)?.kind;
+        let options: Vec<String> = match kind {
+            QuestionKind::TrueFalse | QuestionKind::FillIn => Vec::new(),
+            _ => serde_json::from_str(&r.options).map_err(AppError::internal)?,
+        };
+        let key: AnswerKey = serde_json::from_str(&r.answer_key).map_err(AppError::internal)?;
+        questions.push(PreviewQuestion {
+            id: r.id,
+            kind,
+            stem: r.stem.clone(),
+            options,
+            fixed: i < fixed,
+            key_text: key_words(&key),
+        });
+    }
+    let fixed_n = questions.iter().filter(|q| q.fixed).count() as i64;
+    Ok(QuizPreview {
+        quiz_id: quiz.id,
+        title: quiz.title.clone(),
+        drawn: questions.len() as i64 - fixed_n,
+        fixed: fixed_n,
+        questions,
+        total_score: 100,
+        pass_mark: quiz.pass_mark,
+        time_limit_secs: quiz.time_limit_secs,
+    })
+}
+
+/// A key in words: option letters, 正确/错误, or each blank's accepted answers.
+pub fn key_words(key: &AnswerKey) -> String {
+    let letter = |i: usize| char::from(b'A' + (i.min(25) as u8));
+    match key {
+        AnswerKey::Single { option } => letter(*option).to_string(),
+        AnswerKey::Multiple { options } => options.iter().map(|o| letter(*o)).collect(),
+        AnswerKey::TrueFalse { value } => if *value { "正确" } else { "错误" }.into(),
+        AnswerKey::FillIn { blanks } => blanks
+            .iter()
+            .map(|alts| alts.join(" / "))
+            .collect::<Vec<_>>()
+            .join("；"),
+    }
 }
 
 async fn input_of(
@@ -449,44 +602,62 @@ pub async fn set_status(
 }
 
 async fn check_publishable(conn: &mut sqlx::AnyConnection, quiz: &QuizRow) -> AppResult<()> {
-    if !db::quiz::fixed_questions(conn, quiz.id).await?.is_empty() {
-        return Ok(());
-    }
-    let rules = db::quiz::draw_rules(conn, quiz.id).await?;
-    if rules.is_empty() {
+    let fixed = db::quiz::fixed_questions(conn, quiz.id).await?;
+    let rules = qb_db::draw_rules(conn, quiz.id).await?;
+    if fixed.is_empty() && rules.is_empty() {
         return Err(AppError::conflict(
             "quiz_empty",
             "请先选择题目或设置抽题规则",
         ));
     }
     let tree = db::questions::categories(conn, &Visibility::All).await?;
-    for (category, count, difficulty) in rules {
-        let filter = DrawFilter {
-            category_ids: with_descendants(&tree, category),
-            difficulty,
-            owner_branch_id: quiz.owner_branch_id,
-            owner_youth_group_id: quiz.owner_youth_group_id,
-        };
-        let have = db::quiz::draw_candidates(conn, 0, &filter, 0).await?.len() as i64;
-        if have < count {
+    // issue 17 quiz builder: the rules draw in turn, none drawing a fixed question or one
+    // an earlier rule may take; each must find enough of its own.
+    let owner = owner_of(quiz);
+    let mut taken = fixed;
+    for rule in rules {
+        let filter = rule_filter(&tree, owner, &rule);
+        let candidates: Vec<i64> = db::quiz::draw_candidates(conn, 0, &filter, 0)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| !taken.contains(id))
+            .collect();
+        let have = candidates.len() as i64;
+        if have < rule.count {
             let name = tree
                 .iter()
-                .find(|c| c.id == category)
+                .find(|c| c.id == rule.category_id)
                 .map(|c| c.name.clone())
                 .unwrap_or_default();
-            let level = match difficulty {
+            let level = match rule.difficulty {
                 Some(1) => "难度为易的",
                 Some(2) => "难度为中的",
                 Some(3) => "难度为难的",
                 _ => "",
             };
+            let kind = rule.kind.map(kind_zh).unwrap_or("");
             return Err(AppError::conflict(
                 "not_enough_questions",
-                format!("分类“{name}”中{level}题目只有{have}道，少于抽题数{count}道"),
+                format!(
+                    "分类“{name}”中{level}{kind}题目（不计固定题目和前面规则抽的）只有{have}道，少于抽题数{}道",
+                    rule.count
+                ),
             ));
         }
+        taken.extend(candidates.into_iter().take(rule.count as usize));
     }
     Ok(())
+}
+
+/// A question kind in words.
+fn kind_zh(k: QuestionKind) -> &'static str {
+    match k {
+        QuestionKind::Single => "单选",
+        QuestionKind::Multiple => "多选",
+        QuestionKind::TrueFalse => "判断",
+        QuestionKind::FillIn => "填空",
+    }
 }
 
 /// Per question: facility, discrimination, option counts and flags, over the quiz's

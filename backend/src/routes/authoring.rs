@@ -9,6 +9,7 @@ use shared::api::content::{
     AssignmentSaved, AuthoredModule, AuthoredModuleDetail, LessonInput, LessonSaved,
     ModuleAssignment, ModuleInput, Preview, PreviewInput,
 };
+use shared::api::quiz_builder::ModuleQuiz;
 use shared::api::Created;
 use shared::ErrorBody;
 
@@ -33,6 +34,11 @@ pub fn router() -> Router<AppState> {
             post(create_lesson).layer(DefaultBodyLimit::max(LESSON_BODY_LIMIT)),
         )
         .route("/api/v1/content/modules/{id}/assignment", put(assign))
+        // issue 17 quiz builder
+        .route(
+            "/api/v1/content/modules/{id}/quizzes/{quiz_id}",
+            put(attach_quiz).delete(detach_quiz),
+        )
         .route(
             "/api/v1/content/lessons/{id}",
             put(update_lesson)
@@ -182,4 +188,37 @@ pub async fn preview(
     ApiJson(input): ApiJson<PreviewInput>,
 ) -> AppResult<Json<Preview>> {
     Ok(Json(authoring::preview(&user, &input)?))
+}
+
+// issue 17 quiz builder
+/// Attaches a practice or exam quiz the caller manages to an authored module; answers with
+/// the module's quizzes.
+#[utoipa::path(put, path = "/api/v1/content/modules/{id}/quizzes/{quiz_id}", tag = "study",
+    params(("id" = i64, Path), ("quiz_id" = i64, Path)),
+    responses((status = 200, body = Vec<ModuleQuiz>), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn attach_quiz(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, quiz_id)): ApiPath<(i64, i64)>,
+) -> AppResult<Json<Vec<ModuleQuiz>>> {
+    Ok(Json(
+        authoring::attach_quiz(&state.db, &user, id, quiz_id).await?,
+    ))
+}
+
+/// Takes a quiz off an authored module; answers with the module's quizzes.
+#[utoipa::path(delete, path = "/api/v1/content/modules/{id}/quizzes/{quiz_id}", tag = "study",
+    params(("id" = i64, Path), ("quiz_id" = i64, Path)),
+    responses((status = 200, body = Vec<ModuleQuiz>), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn detach_quiz(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, quiz_id)): ApiPath<(i64, i64)>,
+) -> AppResult<Json<Vec<ModuleQuiz>>> {
+    Ok(Json(
+        authoring::detach_quiz(&state.db, &user, id, quiz_id).await?,
+    ))
 }

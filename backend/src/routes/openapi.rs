@@ -39,6 +39,8 @@ use super::{
         question_import::template, question_import::export,
         quiz_builder::list, quiz_builder::create, quiz_builder::show, quiz_builder::update,
         quiz_builder::set_status, quiz_builder::analysis,
+        quiz_builder::draw_counts, quiz_builder::preview, // issue 17 quiz builder
+        authoring::attach_quiz, authoring::detach_quiz,
         exports::dashboard, exports::members, exports::report, exports::start_members_job,
         exports::job, exports::job_file,
         audit::list,

@@ -5,7 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use shared::api::quiz_builder::{ManagedQuiz, QuizAnalysis, QuizDetail, QuizInput, StatusChange};
+use shared::api::quiz_builder::{
+    DrawCountRequest, DrawCounts, ManagedQuiz, QuizAnalysis, QuizDetail, QuizInput, QuizPreview,
+    StatusChange,
+};
 use shared::api::Created;
 use shared::ErrorBody;
 
@@ -20,6 +23,38 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/manage/quizzes/{id}", get(show).put(update))
         .route("/api/v1/manage/quizzes/{id}/status", post(set_status))
         .route("/api/v1/manage/quizzes/{id}/analysis", get(analysis))
+        // issue 17 quiz builder
+        .route("/api/v1/manage/quizzes/draw-counts", post(draw_counts))
+        .route("/api/v1/manage/quizzes/{id}/preview", get(preview))
+}
+
+// issue 17 quiz builder
+/// How many questions each draw rule can draw from, and fixed + drawn = total, before saving.
+#[utoipa::path(post, path = "/api/v1/manage/quizzes/draw-counts", tag = "quiz-builder",
+    request_body = DrawCountRequest,
+    responses((status = 200, body = DrawCounts), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn draw_counts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<DrawCountRequest>,
+) -> AppResult<Json<DrawCounts>> {
+    Ok(Json(
+        quiz_builder::draw_counts(&state.db, &user, req).await?,
+    ))
+}
+
+/// One paper of the quiz as a member would get it now, with keys (its managers only).
+#[utoipa::path(get, path = "/api/v1/manage/quizzes/{id}/preview", tag = "quiz-builder",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = QuizPreview), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn preview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<QuizPreview>> {
+    Ok(Json(quiz_builder::preview(&state.db, &user, id).await?))
 }
 
 /// The quizzes the caller manages (admins: all; organizers: their units'), newest first.

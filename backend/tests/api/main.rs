@@ -23,6 +23,7 @@ mod question_import_files;
 mod questions;
 mod quiz;
 mod quiz_builder;
+mod quiz_builder_mix;
 mod schema;
 mod scope;
 mod security;

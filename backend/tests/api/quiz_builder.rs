@@ -493,8 +493,8 @@ async fn invalid_quizzes_name_the_field_and_write_nothing(app: TestApp) {
         (json!({ "title": "  " }), "title"),
         (json!({ "title": "长".repeat(61) }), "title"),
         (
-            json!({ "draw_rules": [{ "category_id": cat, "count": 1 }] }),
-            "questions",
+            json!({ "draw_rules": [{ "category_id": cat, "count": 199 }] }),
+            "draw_rules",
         ),
         (json!({ "questions": [qs[0], qs[0]] }), "questions"),
         (json!({ "questions": [999999] }), "questions"),

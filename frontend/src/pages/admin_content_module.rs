@@ -7,8 +7,9 @@
 //! user's scope, a deadline, required). Shipped modules and those of other units are shown
 //! read-only. Every action's outcome shows beside its button.
 //!
-//! Attaching practice or exam quizzes is not here: neither the content API nor the quiz
-//! builder has a call for it.
+//! Its practice and exam quizzes are listed with 移除, and one the user manages can be
+//! attached (issue 17 quiz builder); members see them on the module's page. 删除专题 is
+//! shown only when the server would allow it (otherwise a line says why not).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,8 +20,11 @@ use shared::api::content::{
 };
 use shared::api::org::OrgTree;
 use shared::api::questions::Owner;
+use shared::api::quiz::QuizKind;
+use shared::api::quiz_builder::{ManagedQuiz, ModuleQuiz};
 use shared::api::study::Track;
 
+use crate::answers::quiz_kind_key;
 use crate::api;
 use crate::app::use_session;
 use crate::browser;
@@ -28,10 +32,18 @@ use crate::components::{decoded, error_text, load, show, Loaded, Notice, Page, S
 use crate::format::{date_time, input_datetime, parse_datetime};
 use crate::i18n::{locale, t, tf, K};
 use crate::pages::admin_content::{assignment_line, owner_label, track_key};
+use crate::pages::admin_quizzes::status_key;
 use crate::router::{use_router, Nav};
 
 /// How long typing must pause before the preview is asked for again.
 pub const PREVIEW_DEBOUNCE_MS: i32 = 400;
+
+// issue 17 quiz builder
+thread_local! {
+    /// What a page that is being replaced wants the next one to say: creating a module
+    /// opens its own page (a new page component, with a toast of its own), which says it.
+    static FLASH: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
 
 /// A button's outcome beside it: done (with what to say) or why it failed.
 type Outcome = RwSignal<Option<Result<String, String>>>;
@@ -239,11 +251,12 @@ fn ModuleForm(
             match r {
                 Ok(id) => {
                     outcome.try_set(Some(Ok(t(K::Saved).into())));
-                    say(t(if creating {
-                        K::ContentCreated
+                    if creating {
+                        // The module's page replaces this one and shows it.
+                        FLASH.with(|f| *f.borrow_mut() = Some(t(K::ContentCreated).into()));
                     } else {
-                        K::Saved
-                    }));
+                        say(t(K::Saved));
+                    }
                     saved.run(id);
                 }
                 Err(e) => {
@@ -731,6 +744,148 @@ fn Assignment(
     }
 }
 
+// issue 17 quiz builder
+/// Quizzes a module may take: practice and exams the user manages, not already on it.
+pub fn attachable(all: &[ManagedQuiz], on: &[ModuleQuiz]) -> Vec<ManagedQuiz> {
+    all.iter()
+        .filter(|q| {
+            q.editable
+                && matches!(q.kind, QuizKind::Practice | QuizKind::Exam)
+                && !on.iter().any(|m| m.id == q.id)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The module's quizzes with 移除, and a picker of the user's practice and exam quizzes
+/// with 挂接; the server's answer (the module's quizzes) replaces the list.
+#[component]
+fn ModuleQuizzes(module_id: i64, quizzes: Vec<ModuleQuiz>, editable: bool) -> impl IntoView {
+    let list = RwSignal::new(quizzes);
+    let outcome: Outcome = RwSignal::new(None);
+    let pick = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let say = saved_toast();
+    let mine = editable.then(|| decoded::<Vec<ManagedQuiz>>(load(|| api::MANAGED_QUIZZES.into())));
+    let act = move |method: &'static str, quiz_id: i64| {
+        pending.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let r = api::module_quiz(method, module_id, quiz_id).await;
+            pending.try_set(false);
+            match r {
+                Ok(l) => {
+                    list.try_set(l);
+                    pick.try_set(String::new());
+                    let m = t(if method == "PUT" {
+                        K::ContentQuizAttached
+                    } else {
+                        K::ContentQuizDetached
+                    });
+                    outcome.try_set(Some(Ok(m.into())));
+                    say(m);
+                }
+                Err(e) => {
+                    outcome.try_set(Some(Err(error_text(&e))));
+                }
+            }
+        });
+    };
+    let rows = move || {
+        let l = list.get();
+        if l.is_empty() {
+            return view! { <p class="muted small">{t(K::ContentQuizzesNone)}</p> }.into_any();
+        }
+        view! {
+            <ul class="module-quizzes">
+                {l.into_iter()
+                    .map(|q| {
+                        let id = q.id;
+                        view! {
+                            <li data-quiz=id.to_string()>
+                                <a href=format!("/admin/quizzes/{id}")>{q.title.clone()}</a>
+                                <span class="muted small">
+                                    {format!(" {} · {} · {}", t(quiz_kind_key(q.kind)), t(status_key(q.status)), tf(K::ContentQuizQuestions, &[("n", &q.question_count.to_string())]))}
+                                </span>
+                                {q.editable.then(|| view! {
+                                    <button
+                                        type="button"
+                                        class="btn btn-ghost btn-small"
+                                        data-action="detach-quiz"
+                                        disabled=pending
+                                        on:click=move |_| act("DELETE", id)
+                                    >
+                                        {t(K::Remove)}
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let adder = move || {
+        let mine = mine?;
+        let all = match mine.get()? {
+            Ok(all) => all,
+            Err(e) => {
+                return Some(
+                    view! { <p class="form-error" role="alert">{error_text(&e)}</p> }.into_any(),
+                )
+            }
+        };
+        let choices = list.with(|l| attachable(&all, l));
+        if choices.is_empty() {
+            return Some(
+                view! { <p class="muted small">{t(K::ContentQuizNoneToAdd)}</p> }.into_any(),
+            );
+        }
+        Some(
+            view! {
+                <div class="row module-quiz-add">
+                    <select
+                        id="module-quiz-pick"
+                        class="input"
+                        aria-label=t(K::ContentQuizPick)
+                        on:change=move |ev| pick.set(event_target_value(&ev))
+                    >
+                        <option value="" selected>{t(K::ContentQuizPick)}</option>
+                        {choices
+                            .into_iter()
+                            .map(|q| view! { <option value=q.id.to_string()>{format!("{} · {}", q.title, t(quiz_kind_key(q.kind)))}</option> })
+                            .collect_view()}
+                    </select>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        id="module-quiz-add"
+                        disabled=move || pending.get() || pick.with(|p| p.is_empty())
+                        on:click=move |_| {
+                            if let Ok(id) = pick.get_untracked().parse::<i64>() {
+                                act("PUT", id);
+                            }
+                        }
+                    >
+                        {t(K::ContentQuizAdd)}
+                    </button>
+                </div>
+            }
+            .into_any(),
+        )
+    };
+    view! {
+        <section class="card module-quizzes-card" id="module-quizzes">
+            <h2 class="card-title">{t(K::ContentQuizzes)}</h2>
+            {rows}
+            {adder}
+            {editable.then(|| view! { <p class="muted small">{t(K::ContentQuizzesHint)}</p> })}
+            {outcome_view(outcome)}
+        </section>
+    }
+}
+
 /// An existing module: its form, lessons and assignment (read-only when not editable).
 fn module_view(
     detail: AuthoredModuleDetail,
@@ -741,6 +896,8 @@ fn module_view(
 ) -> impl IntoView {
     let m = detail.module;
     let editable = m.editable;
+    let deletable = detail.deletable;
+    let quizzes = detail.quizzes;
     let owners = vec![(owner_value(&m.owner), owner_label(&m.owner, Some(&org)))];
     let units = units_in_scope(&org, admin, &scope);
     let banner = if m.shipped {
@@ -787,8 +944,9 @@ fn module_view(
         <ModuleForm id=id start=ModuleDraft::from_module(&m) owners=owners editable=editable saved=saved/>
         <Lessons module_id=id lessons=detail.lessons editable=editable reload=reload/>
         {editable.then(|| view! { <Assignment module=m.clone() units=units admin=admin org=Some(org.clone()) saved=assigned/> })}
+        <ModuleQuizzes module_id=id quizzes=quizzes editable=editable/>
         <ul class="versions">{versions}</ul>
-        {editable
+        {(editable && deletable)
             .then(|| view! {
                 <div class="form-actions danger-zone">
                     <button type="button" class="btn btn-ghost danger" data-action="delete-module" on:click=delete>
@@ -797,6 +955,8 @@ fn module_view(
                     {outcome_view(delete_outcome)}
                 </div>
             })}
+        {(editable && !deletable)
+            .then(|| view! { <p class="muted small danger-zone" id="delete-blocked">{t(K::ContentDeleteBlocked)}</p> })}
     }
 }
 
@@ -807,7 +967,7 @@ pub fn AdminContentModule(id: Option<i64>) -> impl IntoView {
     let admin = session.is_admin();
     let scope = session.with_me(|m| m.scope.clone());
     let org = decoded::<OrgTree>(load(|| api::ORG.into()));
-    let notice: Notice = RwSignal::new(None);
+    let notice: Notice = RwSignal::new(FLASH.with(|f| f.borrow_mut().take()).map(|m| (true, m)));
     provide_context(SavedToast(notice));
     let body = match id {
         None => {
@@ -928,6 +1088,40 @@ mod tests {
             vec![(false, 2, "第2党支部".to_string())]
         );
         assert_eq!(units_in_scope(&org, true, &scope).len(), 3);
+    }
+
+    #[test]
+    fn only_the_users_practice_and_exams_not_yet_on_the_module_can_be_attached() {
+        use shared::api::quiz_builder::QuizStatus;
+        let quiz = |id, kind, editable| ManagedQuiz {
+            id,
+            title: format!("测验{id}"),
+            kind,
+            status: QuizStatus::Published,
+            owner: Owner::default(),
+            question_count: 5,
+            opens_at: None,
+            closes_at: None,
+            required: false,
+            attempts: 0,
+            editable,
+        };
+        let all = vec![
+            quiz(1, QuizKind::Practice, true),
+            quiz(2, QuizKind::Exam, true),
+            quiz(3, QuizKind::Special, true),
+            quiz(4, QuizKind::Exam, false),
+        ];
+        let on = vec![ModuleQuiz {
+            id: 2,
+            title: "测验2".into(),
+            kind: QuizKind::Exam,
+            status: QuizStatus::Published,
+            question_count: 5,
+            editable: true,
+        }];
+        let ids: Vec<i64> = attachable(&all, &on).iter().map(|q| q.id).collect();
+        assert_eq!(ids, [1]);
     }
 
     #[test]

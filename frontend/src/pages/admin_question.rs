@@ -451,6 +451,72 @@ fn Labelled(label: String, children: Children) -> impl IntoView {
     }
 }
 
+// issue 17 quiz builder
+/// The bank a question belongs to, named: the organization's or a unit's.
+pub fn bank_name(owner: &shared::api::questions::Owner, tree: &OrgTree) -> String {
+    let unit = match (owner.branch_id, owner.youth_group_id) {
+        (Some(b), _) => tree
+            .branches
+            .iter()
+            .find(|x| x.id == b)
+            .map(|x| x.name.clone()),
+        (_, Some(g)) => tree
+            .youth_groups
+            .iter()
+            .find(|x| x.id == g)
+            .map(|x| x.name.clone()),
+        _ => None,
+    };
+    match unit {
+        Some(u) => tf(K::QuestionBankOf, &[("unit", &u)]),
+        None => t(K::QuestionBankOrg).to_string(),
+    }
+}
+
+/// A question the user may only read, as text: no form to type into (issue 17).
+fn read_only_view(q: &QuestionDetail, tree: &OrgTree) -> impl IntoView {
+    let bank = bank_name(&q.item.owner, tree);
+    let row = |label: K, value: String| {
+        view! {
+            <div class="ro-row">
+                <dt class="label">{t(label)}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    };
+    let options =
+        (!matches!(q.item.kind, QuestionKind::TrueFalse | QuestionKind::FillIn)).then(|| {
+            let items = q
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| view! { <li>{format!("{}. {o}", letter(i))}</li> })
+                .collect_view();
+            view! { <ol class="ro-options">{items}</ol> }
+        });
+    let difficulty = t(crate::pages::admin_questions::difficulty_key(
+        q.item.difficulty,
+    ));
+    view! {
+        <section class="card question-read-only" id="q-read-only">
+            <p class="banner info">{tf(K::QuestionReadOnlyNote, &[("bank", &bank)])}</p>
+            <dl class="ro-list">
+                {row(K::QuestionOwner, bank.clone())}
+                {row(K::QuestionCategory, q.item.category.clone())}
+                {row(K::QuestionKind, t(question_kind_key(q.item.kind)).into())}
+                {row(K::QuestionDifficulty, difficulty.into())}
+                {row(K::QuestionStem, q.item.stem.clone())}
+            </dl>
+            {options}
+            <dl class="ro-list">
+                {row(K::QuestionKey, key_text(&q.key))}
+                {row(K::QuestionExplanation, q.explanation.clone())}
+                {row(K::QuestionSource, q.source.clone())}
+            </dl>
+        </section>
+    }
+}
+
 /// The form. `editable` false: read only, no save button.
 #[component]
 fn QuestionForm(
@@ -715,16 +781,22 @@ pub fn AdminQuestion(id: Option<i64>) -> impl IntoView {
                     <Checks draft=d/>
                 </div>
                 <div class="editor-main">
-                    <QuestionForm
-                        draft=d
-                        editable=editable
-                        owners=owners
-                        categories=categories
-                        problem=problem
-                        saved=saved
-                        pending=pending
-                        on_save=save
-                    />
+                    {match q.as_ref().filter(|_| !editable) {
+                        Some(q) => read_only_view(q, &tree).into_any(),
+                        None => view! {
+                            <QuestionForm
+                                draft=d
+                                editable=editable
+                                owners=owners
+                                categories=categories
+                                problem=problem
+                                saved=saved
+                                pending=pending
+                                on_save=save
+                            />
+                        }
+                        .into_any(),
+                    }}
                 </div>
                 <aside class="editor-side">
                     <Preview draft=d/>
@@ -765,6 +837,30 @@ mod tests {
     use super::*;
     use crate::pages::admin_questions::difficulty_key;
     use shared::api::questions::{Owner, QuestionItem};
+
+    #[test]
+    fn the_bank_is_named_by_its_owner() {
+        use shared::api::org::{Branch, Organization};
+        let tree = OrgTree {
+            organization: Organization {
+                id: 1,
+                name: "机关党委".into(),
+            },
+            branches: vec![Branch {
+                id: 3,
+                name: "第一支部".into(),
+                cells: vec![],
+                member_count: 0,
+            }],
+            youth_groups: vec![],
+        };
+        assert_eq!(bank_name(&Owner::default(), &tree), "组织题库（全组织）");
+        let b = Owner {
+            branch_id: Some(3),
+            youth_group_id: None,
+        };
+        assert_eq!(bank_name(&b, &tree), "第一支部题库");
+    }
 
     fn detail() -> QuestionDetail {
         QuestionDetail {

@@ -16,10 +16,11 @@ use shared::api::org::OrgTree;
 use shared::api::questions::{Category, QuestionItem, QuestionPage};
 use shared::api::quiz::{QuizKind, Reveal};
 use shared::api::quiz_builder::{
-    Audience, DrawRule, QuizDetail, QuizInput, QuizQuestionItem, QuizStatus, StatusChange,
+    Audience, DrawCountRequest, DrawCounts, DrawRule, QuizDetail, QuizInput, QuizModule,
+    QuizPreview, QuizQuestionItem, QuizReach, QuizStatus, StatusChange,
 };
 use shared::api::Created;
-use shared::grading::MultiplePolicy;
+use shared::grading::{MultiplePolicy, QuestionKind};
 
 use crate::api::{self, ApiError};
 use crate::app::use_session;
@@ -29,8 +30,8 @@ use crate::choices::{
 };
 use crate::components::{error_text, load, ErrorBanner, Page, Skeleton};
 use crate::format::{input_datetime, parse_datetime};
-use crate::i18n::{t, K};
-use crate::pages::admin_questions::difficulty_options;
+use crate::i18n::{t, tf, K};
+use crate::pages::admin_questions::{difficulty_options, kind_options};
 use crate::pages::admin_quizzes::status_key;
 use crate::router::{use_router, Nav};
 
@@ -74,6 +75,8 @@ pub struct RuleDraft {
     pub category: String,
     pub count: String,
     pub difficulty: String,
+    /// A question kind's wire name (`single`, …); empty: any kind.
+    pub kind: String,
 }
 
 /// The builder's fields as typed.
@@ -163,6 +166,7 @@ impl Draft {
                 category: r.category_id.to_string(),
                 count: r.count.to_string(),
                 difficulty: r.difficulty.map(|x| x.to_string()).unwrap_or_default(),
+                kind: r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
             });
         }
         d
@@ -185,6 +189,25 @@ impl Draft {
                 difficulty: q.difficulty,
                 category: q.category.clone(),
             });
+        }
+    }
+
+    /// What the draw counts are asked for (issue 17 quiz builder): the owner, the fixed
+    /// questions and the rules as typed.
+    pub fn count_request(&self) -> DrawCountRequest {
+        DrawCountRequest {
+            owner: owner_of(&self.owner),
+            questions: self.questions.iter().map(|q| q.id).collect(),
+            draw_rules: self
+                .rules
+                .iter()
+                .map(|r| DrawRule {
+                    category_id: r.category.parse().unwrap_or(0),
+                    count: number(&r.count).unwrap_or(0).max(0),
+                    difficulty: r.difficulty.parse().ok(),
+                    kind: QuestionKind::parse(&r.kind),
+                })
+                .collect(),
         }
     }
 
@@ -219,6 +242,7 @@ impl Draft {
                     category_id: r.category.parse().unwrap_or(0),
                     count: number(&r.count).unwrap_or(-1),
                     difficulty: r.difficulty.parse().ok(),
+                    kind: QuestionKind::parse(&r.kind),
                 })
                 .collect(),
             time_limit_secs: number(&self.minutes).map(|m| if m > 0 { m * 60 } else { m }),
@@ -266,9 +290,88 @@ struct Saved {
     locked: bool,
 }
 
-/// The status line and the button that moves a saved quiz along (closing confirms).
+/// Who a quiz reaches, in words (issue 17 quiz builder): once published "已发布，覆盖 …",
+/// before that what publishing would reach.
+pub fn reach_text(status: QuizStatus, reach: &QuizReach) -> String {
+    let n = reach.members.to_string();
+    let units = reach.units.join("、");
+    match (status, reach.everyone) {
+        (QuizStatus::Draft, _) if reach.everyone => tf(
+            K::QuizReachDraft,
+            &[("units", t(K::QuizReachEveryoneShort)), ("n", &n)],
+        ),
+        (QuizStatus::Draft, _) => tf(K::QuizReachDraft, &[("units", &units), ("n", &n)]),
+        (_, true) => tf(K::QuizReachEveryone, &[("n", &n)]),
+        (_, false) => tf(K::QuizReachUnits, &[("units", &units), ("n", &n)]),
+    }
+}
+
+/// One preview paper: each question with its options and key, fixed or drawn.
+fn preview_view(p: QuizPreview) -> impl IntoView {
+    let summary = tf(
+        K::QuizPreviewSummary,
+        &[
+            ("n", &p.questions.len().to_string()),
+            ("fixed", &p.fixed.to_string()),
+            ("drawn", &p.drawn.to_string()),
+            ("score", &p.total_score.to_string()),
+        ],
+    );
+    let pass = p
+        .pass_mark
+        .map(|n| format!("，{}", tf(K::QuizPreviewPass, &[("n", &n.to_string())])))
+        .unwrap_or_default();
+    let items = p
+        .questions
+        .into_iter()
+        .map(|q| {
+            let options = q
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let letter = char::from(b'A' + (i.min(25) as u8));
+                    view! { <li>{format!("{letter}. {o}")}</li> }
+                })
+                .collect_view();
+            let tag = if q.fixed { K::QuizPreviewFixed } else { K::QuizPreviewDrawn };
+            view! {
+                <li class="preview-q">
+                    <p>
+                        <span class=if q.fixed { "badge" } else { "badge status-draft" }>{t(tag)}</span>
+                        " "
+                        <span class="muted small">{t(crate::answers::question_kind_key(q.kind))}</span>
+                        " "
+                        {q.stem.clone()}
+                    </p>
+                    {(!q.options.is_empty()).then(|| view! { <ol class="preview-options">{options}</ol> })}
+                    <p class="small ok preview-key">{tf(K::QuizPreviewKey, &[("key", &q.key_text)])}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card quiz-preview" id="quiz-preview">
+            <h2 class="card-title">{t(K::QuizPreviewTitle)}</h2>
+            <p class="preview-summary">{format!("{summary}{pass}")}</p>
+            <p class="muted small">{t(K::QuizPreviewNote)}</p>
+            <ol class="preview-list">{items}</ol>
+        </section>
+    }
+}
+
+/// The status line and the button that moves a saved quiz along (closing confirms); who
+/// it reaches, its module, and the preview button (issue 17 quiz builder).
 #[component]
-fn StatusBar(saved: Saved, on_change: Callback<QuizStatus>, busy: RwSignal<bool>) -> impl IntoView {
+fn StatusBar(
+    saved: Saved,
+    on_change: Callback<QuizStatus>,
+    busy: RwSignal<bool>,
+    reach: QuizReach,
+    module: Option<QuizModule>,
+    on_preview: Callback<()>,
+) -> impl IntoView {
+    let reach_line = reach_text(saved.status, &reach);
     let (next, label) = next_status(saved.status);
     let action = if next == QuizStatus::Closed {
         "close"
@@ -291,9 +394,24 @@ fn StatusBar(saved: Saved, on_change: Callback<QuizStatus>, busy: RwSignal<bool>
             >
                 {t(label)}
             </button>
+            <button
+                type="button"
+                class="btn btn-ghost"
+                data-action="preview"
+                on:click=move |_| on_preview.run(())
+            >
+                {t(K::QuizPreviewButton)}
+            </button>
             <a class="btn btn-ghost" href=format!("/admin/quizzes/{}/analysis", saved.id)>
                 {t(K::QuizAnalysis)}
             </a>
+            <p class="quiz-reach small" id="quiz-reach">{reach_line}</p>
+            {module.map(|m| view! {
+                <p class="small quiz-module">
+                    {t(K::QuizInModule)}
+                    <a href=format!("/admin/content/{}", m.id)>{m.title}</a>
+                </p>
+            })}
         </section>
     }
 }
@@ -395,7 +513,26 @@ fn Questions(
     categories: Vec<(String, String)>,
 ) -> impl IntoView {
     let levels = difficulty_options(K::DifficultyAny);
+    let kinds = kind_options(Some(K::QuizKindAny));
     let cats = categories.clone();
+    // issue 17 quiz builder: what each rule can draw and the quiz's size, asked of the
+    // server whenever the owner, the fixed questions or the rules change (the latest answer
+    // wins).
+    let counts = RwSignal::new(None::<DrawCounts>);
+    let request = Memo::new(move |_| draft.with(|d| d.count_request()));
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let req = request.get();
+        let n = generation.get_value().wrapping_add(1);
+        generation.set_value(n);
+        spawn_local(async move {
+            if let Ok(c) = api::draw_counts(&req).await {
+                if generation.try_get_value() == Some(n) {
+                    counts.try_set(Some(c));
+                }
+            }
+        });
+    });
     let rule_row = move |r: RuleDraft| {
         let uid = r.uid;
         let edit = move |f: fn(&mut RuleDraft, String)| {
@@ -414,27 +551,66 @@ fn Questions(
                 .find(|(v, _)| *v == r.category)
                 .map(|(_, l)| l.trim().to_string())
                 .unwrap_or_default();
-            return view! { <p class="small">{format!("{cat} × {}", r.count)}</p> }.into_any();
+            let kind = kinds
+                .iter()
+                .find(|(v, _)| *v == r.kind)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
+            return view! { <p class="small">{format!("{cat} · {kind} × {}", r.count)}</p> }
+                .into_any();
         }
+        // Which row this is, for the count the server says it can draw.
+        let index = move || draft.with(|d| d.rules.iter().position(|x| x.uid == uid));
+        let available = move || {
+            let i = index()?;
+            let n = counts.with(|c| c.as_ref().and_then(|c| c.available.get(i).copied()))?;
+            let want = draft.with(|d| number(&d.rules[i].count).unwrap_or(0));
+            Some((n, n < want))
+        };
         view! {
             <div class="rule">
-                <select class="input" name="rc" aria-label=t(K::QuestionCategory) on:change=edit(|r, v| r.category = v)>
-                    {(r.category.is_empty() || r.category == "0").then(|| view! { <option value="" selected>"—"</option> })}
-                    {option_views(&cats, &r.category)}
-                </select>
-                <input
-                    class="input"
-                    name="rn"
-                    type="number"
-                    inputmode="numeric"
-                    min="1"
-                    max="200"
-                    value=r.count.clone()
-                    on:input=edit(|r, v| r.count = v)
-                />
-                <select class="input" name="rd" aria-label=t(K::QuestionDifficulty) on:change=edit(|r, v| r.difficulty = v)>
-                    {option_views(&levels, &r.difficulty)}
-                </select>
+                <label class="field">
+                    <span class="label">{t(K::QuizRuleCategory)}</span>
+                    <select class="input" name="rc" on:change=edit(|r, v| r.category = v)>
+                        {(r.category.is_empty() || r.category == "0").then(|| view! { <option value="" selected>"—"</option> })}
+                        {option_views(&cats, &r.category)}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::QuizRuleKind)}</span>
+                    <select class="input" name="rk" on:change=edit(|r, v| r.kind = v)>
+                        {option_views(&kinds, &r.kind)}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{t(K::QuizRuleDifficulty)}</span>
+                    <select class="input" name="rd" on:change=edit(|r, v| r.difficulty = v)>
+                        {option_views(&levels, &r.difficulty)}
+                    </select>
+                </label>
+                <label class="field rule-count">
+                    <span class="label">{t(K::QuizRuleCount)}</span>
+                    <input
+                        class="input"
+                        name="rn"
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        max="200"
+                        value=r.count.clone()
+                        on:input=edit(|r, v| r.count = v)
+                    />
+                </label>
+                <span class="rule-available small" data-rule-available="">
+                    {move || available().map(|(n, short)| {
+                        let n = n.to_string();
+                        if short {
+                            view! { <span class="form-error">{tf(K::QuizRuleShort, &[("n", &n)])}</span> }.into_any()
+                        } else {
+                            view! { <span class="muted">{tf(K::QuizRuleAvailable, &[("n", &n)])}</span> }.into_any()
+                        }
+                    })}
+                </span>
                 <button
                     type="button"
                     class="btn btn-ghost btn-small"
@@ -446,6 +622,20 @@ fn Questions(
             </div>
         }
         .into_any()
+    };
+    let totals = move || {
+        counts.with(|c| {
+            c.as_ref().map(|c| {
+                tf(
+                    K::QuizTotals,
+                    &[
+                        ("fixed", &c.fixed.to_string()),
+                        ("drawn", &c.drawn.to_string()),
+                        ("total", &c.total.to_string()),
+                    ],
+                )
+            })
+        })
     };
     view! {
         <section class="card form quiz-questions">
@@ -476,6 +666,7 @@ fn Questions(
             {(!locked).then(|| view! { <Picker draft=draft/> })}
             <h3 class="sub-title">{t(K::QuizDraw)}</h3>
             <For each=move || draft.with(|d| d.rules.clone()) key=|r| r.uid children=rule_row/>
+            <p class="quiz-totals" id="quiz-totals" aria-live="polite">{totals}</p>
             {(!locked)
                 .then(|| {
                     view! {
@@ -698,8 +889,11 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
     let problem: Problem = RwSignal::new(None);
     let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    let extra = RwSignal::new((QuizReach::default(), None::<QuizModule>));
+    let preview = RwSignal::new(None::<Result<QuizPreview, ApiError>>);
     // Shows a saved quiz (a fresh form: the server's values are what counts).
     let show_quiz = move |q: QuizDetail| {
+        extra.try_set((q.reach.clone(), q.module.clone()));
         saved.try_set(Some(Saved {
             id: q.id,
             status: q.status,
@@ -768,6 +962,16 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
             }
         });
     });
+    let on_preview = Callback::new(move |_| {
+        let Some(s) = saved.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let r = api::quiz_preview(s.id).await;
+            preview.try_set(Some(r));
+            crate::browser::focus("#quiz-preview");
+        });
+    });
     let status_error = RwSignal::new(None::<String>);
     let change_status = Callback::new(move |status: QuizStatus| {
         let Some(s) = saved.get_untracked() else {
@@ -826,8 +1030,19 @@ pub fn AdminQuiz(id: Option<i64>) -> impl IntoView {
         view! {
             {s.map(|s| {
                 view! {
-                    <StatusBar saved=s on_change=change_status busy=pending/>
+                    <StatusBar
+                        saved=s
+                        on_change=change_status
+                        busy=pending
+                        reach=extra.get_untracked().0
+                        module=extra.get_untracked().1
+                        on_preview=on_preview
+                    />
                     {move || status_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                    {move || preview.get().map(|r| match r {
+                        Ok(p) => preview_view(p).into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    })}
                 }
             })}
             <QuizForm
@@ -900,6 +1115,8 @@ mod tests {
                 required: true,
             },
             question_items: vec![item(11, "题一"), item(12, "题二")],
+            reach: QuizReach::default(),
+            module: None,
         }
     }
 
@@ -923,11 +1140,13 @@ mod tests {
                 category_id: 7,
                 count: 5,
                 difficulty: Some(3),
+                kind: Some(QuestionKind::TrueFalse),
             },
             DrawRule {
                 category_id: 8,
                 count: 2,
                 difficulty: None,
+                kind: None,
             },
         ];
         let mut d = Draft::of(&q);
@@ -937,6 +1156,48 @@ mod tests {
         assert!(d.rules.iter().all(|r| r.uid != 0));
         let uids: Vec<u32> = d.rules.iter().map(|r| r.uid).collect();
         assert_eq!(uids, [1, 2, 3]);
+    }
+
+    #[test]
+    fn mixed_quizzes_ask_counts_for_fixed_questions_and_rules_and_say_their_reach() {
+        let mut q = saved();
+        q.input.draw_rules = vec![DrawRule {
+            category_id: 7,
+            count: 3,
+            difficulty: None,
+            kind: Some(QuestionKind::Single),
+        }];
+        let mut d = Draft::of(&q);
+        assert_eq!(d.rules[0].kind, "single");
+        assert_eq!(
+            d.input().unwrap(),
+            q.input,
+            "fixed and drawn together read back"
+        );
+        d.rules[0].count = "x".into();
+        let req = d.count_request();
+        assert_eq!(req.questions, [11, 12]);
+        assert_eq!(req.draw_rules[0].count, 0, "unreadable counts ask for none");
+        assert_eq!(req.owner.branch_id, Some(1));
+        let reach = QuizReach {
+            everyone: false,
+            units: vec!["第一支部".into(), "青年组".into()],
+            members: 12,
+        };
+        assert_eq!(
+            reach_text(QuizStatus::Published, &reach),
+            "已发布，覆盖 第一支部、青年组，共 12 名成员"
+        );
+        assert!(reach_text(QuizStatus::Draft, &reach).starts_with("发布后将覆盖"));
+        let all = QuizReach {
+            everyone: true,
+            units: vec![],
+            members: 300,
+        };
+        assert_eq!(
+            reach_text(QuizStatus::Published, &all),
+            "已发布，覆盖全体成员，共 300 名"
+        );
     }
 
     #[test]

@@ -147,6 +147,12 @@ pub struct LessonVersion {
 pub struct AuthoredModuleDetail {
     pub module: AuthoredModule,
     pub lessons: Vec<AuthoredLesson>,
+    // issue 17 quiz builder
+    /// The practice and exam quizzes attached to it (the ones the caller can see).
+    pub quizzes: Vec<crate::api::quiz_builder::ModuleQuiz>,
+    /// Whether the caller may delete it now: editable and no member has started a lesson
+    /// (the server answers 409 otherwise).
+    pub deletable: bool,
 }
 
 /// Answer of saving a lesson.

@@ -54,6 +54,10 @@ pub struct DrawRule {
     pub count: i64,
     #[serde(default)]
     pub difficulty: Option<u8>,
+    // issue 17 quiz builder
+    /// Only questions of this kind (单选, 多选, …); none: any kind.
+    #[serde(default)]
+    pub kind: Option<QuestionKind>,
 }
 
 /// Who a quiz is for: the listed branches and youth groups; both empty means everyone
@@ -160,6 +164,108 @@ pub struct QuizDetail {
     #[serde(flatten)]
     pub input: QuizInput,
     pub question_items: Vec<QuizQuestionItem>,
+    // issue 17 quiz builder
+    /// Who it reaches: its audience's units and how many active members are in them.
+    #[serde(default)]
+    pub reach: QuizReach,
+    /// The authored or shipped module it is attached to, if any.
+    #[serde(default)]
+    pub module: Option<QuizModule>,
+}
+
+// issue 17 quiz builder
+/// Who a quiz reaches: the names of its audience's units (empty and `everyone`: the whole
+/// organization) and how many active members that is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuizReach {
+    pub everyone: bool,
+    pub units: Vec<String>,
+    pub members: i64,
+}
+
+/// The study module a quiz belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuizModule {
+    pub id: i64,
+    pub title: String,
+}
+
+/// `POST /api/v1/manage/quizzes/draw-counts`: how many questions each draw rule could draw
+/// for a quiz of `owner` (its fixed `questions` not counted), before saving.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DrawCountRequest {
+    #[serde(default)]
+    pub owner: Owner,
+    #[serde(default)]
+    pub questions: Vec<i64>,
+    #[serde(default)]
+    pub draw_rules: Vec<DrawRule>,
+}
+
+/// The answer to [`DrawCountRequest`]: per rule the questions it can draw from, and the
+/// quiz's size (fixed + drawn = total).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrawCounts {
+    pub available: Vec<i64>,
+    pub fixed: i64,
+    pub drawn: i64,
+    pub total: i64,
+}
+
+/// One question of a preview paper, with its key (the organizer's console only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PreviewQuestion {
+    pub id: i64,
+    pub kind: QuestionKind,
+    pub stem: String,
+    /// Choice options (true/false questions have none).
+    pub options: Vec<String>,
+    /// Fixed (always on the paper) or drawn (this paper's draw).
+    pub fixed: bool,
+    /// The key in words: option letters, 正确/错误, or the accepted blanks.
+    pub key_text: String,
+}
+
+/// `GET /api/v1/manage/quizzes/{id}/preview`: one paper as a member would get it now
+/// (fixed questions plus one draw), and its full score (100 points, shared evenly).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuizPreview {
+    pub quiz_id: i64,
+    pub title: String,
+    pub questions: Vec<PreviewQuestion>,
+    pub fixed: i64,
+    pub drawn: i64,
+    /// Full marks (a score is a percent).
+    pub total_score: i64,
+    pub pass_mark: Option<i64>,
+    pub time_limit_secs: Option<i64>,
+}
+
+/// `PUT /api/v1/content/modules/{id}/quizzes/{quiz_id}` answers with the module's quizzes;
+/// one of them as the module page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleQuiz {
+    pub id: i64,
+    pub title: String,
+    pub kind: QuizKind,
+    pub status: QuizStatus,
+    pub question_count: i64,
+    /// Whether the caller may detach it (they manage the quiz too).
+    pub editable: bool,
 }
 
 /// `POST /api/v1/manage/quizzes/{id}/status`.
