@@ -41,6 +41,8 @@ use super::{
         quiz_builder::set_status, quiz_builder::analysis,
         exports::dashboard, exports::members, exports::report, exports::start_members_job,
         exports::job, exports::job_file,
+        // issue 17 reports
+        exports::matrix, dashboard::non_completers,
         audit::list,
         dashboard::dashboard, dashboard::branch_members, dashboard::youth_group_members,
         dashboard::timeline, dashboard::heatmap,
