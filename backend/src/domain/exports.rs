@@ -570,7 +570,9 @@ pub fn matrix_xlsx(units: &[UnitMembers], span: &Span, now: i64) -> AppResult<Ve
     let title = Format::new().set_bold().set_font_size(14);
     let head = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Center);
     let done = Format::new()
-        .set_num_format("\"✓ \"yyyy-mm-dd")
+        // `\✓` is the literal mark (an escaped character reads as a date format to every
+        // reader; a quoted one does not to some).
+        .set_num_format("\\✓ yyyy-mm-dd")
         .set_align(FormatAlign::Center);
     let centre = Format::new().set_align(FormatAlign::Center);
     let e = AppError::internal;

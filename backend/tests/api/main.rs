@@ -23,6 +23,8 @@ mod question_import_files;
 mod questions;
 mod quiz;
 mod quiz_builder;
+// issue 17 reports
+mod reports;
 mod schema;
 mod scope;
 mod security;
