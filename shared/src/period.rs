@@ -26,12 +26,26 @@ pub const MAX_RANGE_DAYS: i64 = 3653;
 /// A report period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
-    Month { year: i64, month: u32 },
-    Quarter { year: i64, quarter: u32 },
-    Half { year: i64, half: u32 },
-    Year { year: i64 },
+    Month {
+        year: i64,
+        month: u32,
+    },
+    Quarter {
+        year: i64,
+        quarter: u32,
+    },
+    Half {
+        year: i64,
+        half: u32,
+    },
+    Year {
+        year: i64,
+    },
     /// Local days `first..=last`.
-    Range { first: i64, last: i64 },
+    Range {
+        first: i64,
+        last: i64,
+    },
 }
 
 /// Why a period's text was refused, in Chinese for people.
@@ -302,7 +316,13 @@ mod tests {
 
     #[test]
     fn every_form_reads_and_writes_back() {
-        for s in ["2026-05", "2026-Q2", "2026-H1", "2026", "2026-05-01~2026-06-30"] {
+        for s in [
+            "2026-05",
+            "2026-Q2",
+            "2026-H1",
+            "2026",
+            "2026-05-01~2026-06-30",
+        ] {
             assert_eq!(p(s).key(), s);
         }
         assert_eq!(p(" 2026-q3 ").key(), "2026-Q3");
@@ -317,8 +337,14 @@ mod tests {
         assert_eq!(to - from, 91 * DAY_MS);
         assert_eq!(p("2026-Q4").days().1, p("2027-01").days().0);
         assert_eq!(p("2024-02").days().1 - p("2024-02").days().0, 29);
-        assert_eq!(p("2026-H2").span_text(), ("2026-07-01".into(), "2026-12-31".into()));
-        assert_eq!(p("2026-05-01~2026-05-01").days().1 - p("2026-05-01~2026-05-01").days().0, 1);
+        assert_eq!(
+            p("2026-H2").span_text(),
+            ("2026-07-01".into(), "2026-12-31".into())
+        );
+        assert_eq!(
+            p("2026-05-01~2026-05-01").days().1 - p("2026-05-01~2026-05-01").days().0,
+            1
+        );
         assert_eq!(day_of(1970, 1, 1), 0);
         assert_eq!(calendar::civil(day_of(2026, 12, 8)), (2026, 12, 8));
     }
@@ -337,16 +363,35 @@ mod tests {
         assert_eq!(p("2026-Q3").label(), "2026年第3季度");
         assert_eq!(p("2026-H2").label(), "2026年下半年");
         assert_eq!(p("2026-Q3").report_title(), "季度督导报告");
-        let dec8 = Period::Month { year: 2026, month: 12 }.bounds().0 + 7 * DAY_MS;
-        assert_eq!(Period::containing("quarter", dec8).previous(), Some(p("2026-Q3")));
+        let dec8 = Period::Month {
+            year: 2026,
+            month: 12,
+        }
+        .bounds()
+        .0 + 7 * DAY_MS;
+        assert_eq!(
+            Period::containing("quarter", dec8).previous(),
+            Some(p("2026-Q3"))
+        );
         assert_eq!(Period::containing("year", dec8).previous(), Some(p("2025")));
     }
 
     #[test]
     fn bad_text_is_told_in_chinese() {
         for s in [
-            "", "2026-Q5", "2026-13", "2026-H3", "26", "1969", "10000", "2026-02-30~2026-03-01",
-            "2026-06-01~2026-05-01", "2026-05-01", "abc", "2026-Qx", "2000-01-01~2020-01-01",
+            "",
+            "2026-Q5",
+            "2026-13",
+            "2026-H3",
+            "26",
+            "1969",
+            "10000",
+            "2026-02-30~2026-03-01",
+            "2026-06-01~2026-05-01",
+            "2026-05-01",
+            "abc",
+            "2026-Qx",
+            "2000-01-01~2020-01-01",
         ] {
             let e = Period::parse(s).unwrap_err();
             assert!(!e.0.is_empty() && !e.0.is_ascii(), "{s}: {e}");

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use shared::api::dashboard::{
     percent, CompletionStats, Dashboard, HeatCell, Heatmap, ItemCompletion, ItemKey, ItemKind,
-    ItemRef, MemberProgress, Named, NonCompleter, NonCompleters, PeriodQuery, UnitNonCompleters, Timeline, TimelinePoint, TimelineQuery, UnitKind,
-    UnitMembers, UnitStats,
+    ItemRef, MemberProgress, Named, NonCompleter, NonCompleters, PeriodQuery, Timeline,
+    TimelinePoint, TimelineQuery, UnitKind, UnitMembers, UnitNonCompleters, UnitStats,
 };
 use shared::calendar;
 use sqlx::AnyConnection;
@@ -506,7 +506,10 @@ pub async fn non_completers(
         period: None,
     };
     let mut units = Vec::new();
-    for (unit, kind) in [(UnitKind::Branch, "branch"), (UnitKind::YouthGroup, "youth_group")] {
+    for (unit, kind) in [
+        (UnitKind::Branch, "branch"),
+        (UnitKind::YouthGroup, "youth_group"),
+    ] {
         let mut conn = db.pool.acquire().await?;
         let ids: Vec<i64> = names_in_order(&names(&mut conn, kind).await?)
             .into_iter()

@@ -7,8 +7,7 @@
 //! few hundred rows, built in memory (XLSX off the async threads).
 
 use shared::api::dashboard::{
-    CompletionStats, Dashboard, ItemKey, ItemKind, PeriodQuery, UnitKind, UnitMembers,
-    UnitStats,
+    CompletionStats, Dashboard, ItemKey, ItemKind, PeriodQuery, UnitKind, UnitMembers, UnitStats,
 };
 
 use crate::auth::SessionUser;
@@ -289,7 +288,12 @@ pub async fn scope_name(
             .map(|o| o.name)
             .unwrap_or_else(|| "全部单位".into()));
     }
-    let mut names: Vec<String> = user.scope.branch_ids.iter().filter_map(|b| branch(*b)).collect();
+    let mut names: Vec<String> = user
+        .scope
+        .branch_ids
+        .iter()
+        .filter_map(|b| branch(*b))
+        .collect();
     names.extend(user.scope.youth_group_ids.iter().filter_map(|g| group(*g)));
     Ok(names.join("、"))
 }
@@ -413,9 +417,8 @@ impl ReportAsk {
     ) -> AppResult<ReportAsk> {
         if let Some(text) = p.period.as_deref() {
             let span = Span::of(p, now)?;
-            let named = shared::period::Period::parse(text).map_err(|e| {
-                AppError::validation("period", e.0)
-            })?;
+            let named = shared::period::Period::parse(text)
+                .map_err(|e| AppError::validation("period", e.0))?;
             return Ok(ReportAsk {
                 title: named.report_title(),
                 span,
@@ -473,7 +476,11 @@ pub fn has_data(s: &CompletionStats) -> bool {
 /// youth group the figures and, when the period before has data, the change of the
 /// completion rate; every module and quiz by unit; the non-completers by name. Returns the
 /// file's name and the tables.
-pub async fn report(db: &Db, user: &SessionUser, ask: ReportAsk) -> AppResult<(String, Vec<Table>)> {
+pub async fn report(
+    db: &Db,
+    user: &SessionUser,
+    ask: ReportAsk,
+) -> AppResult<(String, Vec<Table>)> {
     let now_ms = db::now_ms();
     let span = &ask.span;
     let now = dashboard::dashboard(db, user, span.query()).await?;
@@ -506,9 +513,18 @@ pub async fn report(db: &Db, user: &SessionUser, ask: ReportAsk) -> AppResult<(S
         }));
         r
     };
-    rows.push(row("合计", "全部", &now.total, before.as_ref().map(|b| &b.total)));
+    rows.push(row(
+        "合计",
+        "全部",
+        &now.total,
+        before.as_ref().map(|b| &b.total),
+    ));
     for (kind, units, prev) in [
-        ("党支部", &now.branches, before.as_ref().map(|b| &b.branches)),
+        (
+            "党支部",
+            &now.branches,
+            before.as_ref().map(|b| &b.branches),
+        ),
         (
             "青年理论学习小组",
             &now.youth_groups,
@@ -568,7 +584,10 @@ pub fn matrix_xlsx(units: &[UnitMembers], span: &Span, now: i64) -> AppResult<Ve
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     let mut book = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
-    let head = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Center);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center);
     let done = Format::new()
         // `\✓` is the literal mark (an escaped character reads as a date format to every
         // reader; a quoted one does not to some).
@@ -585,28 +604,46 @@ pub fn matrix_xlsx(units: &[UnitMembers], span: &Span, now: i64) -> AppResult<Ve
         }
         sheet.set_name(&name).map_err(e)?;
         sheet
-            .write_string_with_format(0, 0, format!("{} 学习完成明细（成员 × 项目）", u.name), &title)
+            .write_string_with_format(
+                0,
+                0,
+                format!("{} 学习完成明细（成员 × 项目）", u.name),
+                &title,
+            )
             .map_err(e)?;
         sheet.write_string(1, 0, span.line()).map_err(e)?;
         sheet
             .write_string(
                 2,
                 0,
-                format!("{}；✓ 后为完成日期，✗ 未完成，— 未分配；{COMPLETED_MEANS}", generated_line(now)),
+                format!(
+                    "{}；✓ 后为完成日期，✗ 未完成，— 未分配；{COMPLETED_MEANS}",
+                    generated_line(now)
+                ),
             )
             .map_err(e)?;
         let top = 3u32;
         let last = u.items.len() as u16 + 2;
-        sheet.write_string_with_format(top, 0, "姓名", &head).map_err(e)?;
-        sheet.write_string_with_format(top, 1, "账号", &head).map_err(e)?;
+        sheet
+            .write_string_with_format(top, 0, "姓名", &head)
+            .map_err(e)?;
+        sheet
+            .write_string_with_format(top, 1, "账号", &head)
+            .map_err(e)?;
         for (c, it) in u.items.iter().enumerate() {
             let c = c as u16 + 2;
-            sheet.write_string_with_format(top, c, &it.title, &head).map_err(e)?;
+            sheet
+                .write_string_with_format(top, c, &it.title, &head)
+                .map_err(e)?;
             let w = text_width(&it.title).clamp(14, 30) as f64;
             sheet.set_column_width(c, w).map_err(e)?;
         }
-        sheet.write_string_with_format(top, last, "已完成", &head).map_err(e)?;
-        sheet.write_string_with_format(top, last + 1, "未完成", &head).map_err(e)?;
+        sheet
+            .write_string_with_format(top, last, "已完成", &head)
+            .map_err(e)?;
+        sheet
+            .write_string_with_format(top, last + 1, "未完成", &head)
+            .map_err(e)?;
         sheet.set_column_width(0, 12).map_err(e)?;
         sheet.set_column_width(1, 12).map_err(e)?;
         sheet.set_column_width(last, 8).map_err(e)?;
@@ -621,15 +658,25 @@ pub fn matrix_xlsx(units: &[UnitMembers], span: &Span, now: i64) -> AppResult<Ve
                 if let Some(n) = m.completed.iter().position(same) {
                     // Excel counts days from 1899-12-30; 1970-01-01 is day 25,569.
                     let day = shared::calendar::local_day(m.completed_at[n]) + 25_569;
-                    sheet.write_number_with_format(r, c, day as f64, &done).map_err(e)?;
+                    sheet
+                        .write_number_with_format(r, c, day as f64, &done)
+                        .map_err(e)?;
                 } else if m.unfinished.iter().any(same) {
-                    sheet.write_string_with_format(r, c, "✗", &centre).map_err(e)?;
+                    sheet
+                        .write_string_with_format(r, c, "✗", &centre)
+                        .map_err(e)?;
                 } else {
-                    sheet.write_string_with_format(r, c, "—", &centre).map_err(e)?;
+                    sheet
+                        .write_string_with_format(r, c, "—", &centre)
+                        .map_err(e)?;
                 }
             }
-            sheet.write_number(r, last, m.completed.len() as f64).map_err(e)?;
-            sheet.write_number(r, last + 1, m.unfinished.len() as f64).map_err(e)?;
+            sheet
+                .write_number(r, last, m.completed.len() as f64)
+                .map_err(e)?;
+            sheet
+                .write_number(r, last + 1, m.unfinished.len() as f64)
+                .map_err(e)?;
         }
         sheet.set_freeze_panes(top + 1, 1).map_err(e)?;
     }

@@ -281,9 +281,7 @@ pub async fn send_reminder(
     if sent == 0 && already > 0 {
         return Err(AppError::conflict(
             "already_reminded",
-            format!(
-                "今天已经提醒过{already}名未完成的成员，同一提醒每人每天只发一次，请明天再试"
-            ),
+            format!("今天已经提醒过{already}名未完成的成员，同一提醒每人每天只发一次，请明天再试"),
         ));
     }
     audit::record(

@@ -224,7 +224,10 @@ pub async fn matrix(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> AppResult<Response> {
     if Sheet::parse(&q.format)? != Sheet::Xlsx {
-        return Err(AppError::validation("format", "成员 × 项目明细只能导出为 xlsx"));
+        return Err(AppError::validation(
+            "format",
+            "成员 × 项目明细只能导出为 xlsx",
+        ));
     }
     let unit = member_unit(&q)?;
     let (name, bytes) = exports::matrix(&state.db, &user, unit, period(&q)).await?;

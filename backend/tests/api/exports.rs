@@ -99,7 +99,10 @@ async fn dashboard_xlsx_and_csv_match_the_dashboard(app: TestApp) {
         .await;
     let csv = String::from_utf8(r.bytes.clone()).unwrap();
     assert!(csv.starts_with('\u{feff}'), "Excel needs the BOM");
-    assert!(csv.contains("完成率看板 · 各单位完成率\r\n统计周期："), "{csv}");
+    assert!(
+        csv.contains("完成率看板 · 各单位完成率\r\n统计周期："),
+        "{csv}"
+    );
     assert!(csv.contains("\r\n类别,单位,应完成"));
 }
 

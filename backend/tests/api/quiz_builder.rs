@@ -286,7 +286,11 @@ async fn a_published_required_quiz_reaches_its_members_once(app: TestApp) {
         )
         .await;
     // issue 17 reports: a repeat the same day is refused with a reason.
-    assert_eq!(second.status, StatusCode::CONFLICT, "already reminded today");
+    assert_eq!(
+        second.status,
+        StatusCode::CONFLICT,
+        "already reminded today"
+    );
     assert_eq!(second.code(), "already_reminded");
 }
 

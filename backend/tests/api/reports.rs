@@ -70,8 +70,14 @@ fn book(bytes: &[u8]) -> Vec<(String, Vec<Vec<Data>>)> {
 async fn example_alone(app: &TestApp) -> Example {
     let ex = example(app).await;
     for sql in [
-        format!("UPDATE modules SET audience = 'units' WHERE id <> {}", ex.module),
-        format!("UPDATE quizzes SET status = 'draft' WHERE id <> {}", ex.quiz),
+        format!(
+            "UPDATE modules SET audience = 'units' WHERE id <> {}",
+            ex.module
+        ),
+        format!(
+            "UPDATE quizzes SET status = 'draft' WHERE id <> {}",
+            ex.quiz
+        ),
     ] {
         sqlx::query(&sql).execute(&app.db.pool).await.unwrap();
     }
@@ -109,7 +115,11 @@ async fn named_periods_read_and_bad_ones_are_refused(app: TestApp) {
         let d = admin
             .get_ok(&format!("/api/v1/dashboard?period={text}"))
             .await;
-        assert_eq!((d["from"].as_i64(), d["to"].as_i64()), (Some(from), Some(to)), "{text}");
+        assert_eq!(
+            (d["from"].as_i64(), d["to"].as_i64()),
+            (Some(from), Some(to)),
+            "{text}"
+        );
     }
     let a = ex.a;
     for path in [
@@ -131,7 +141,12 @@ async fn named_periods_read_and_bad_ones_are_refused(app: TestApp) {
             "period=2026-Q1&from=0",
         ] {
             let r = admin.get(&format!("{path}{bad}")).await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}{bad}: {}", r.text());
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}{bad}: {}",
+                r.text()
+            );
             assert_eq!(r.code(), "invalid_period", "{path}{bad}");
             let message = r.json()["message"].as_str().unwrap().to_string();
             assert!(!message.is_ascii(), "a Chinese message: {message}");
@@ -154,11 +169,17 @@ async fn last_quarter_figures_from_the_worked_example(app: TestApp) {
     };
     // Over the quarter a3's completion ten days before the week counts too: a1, a3, b1.
     let m = item("module", ex.module);
-    assert_eq!((m["assigned"].as_i64(), m["completed"].as_i64()), (Some(5), Some(3)));
+    assert_eq!(
+        (m["assigned"].as_i64(), m["completed"].as_i64()),
+        (Some(5), Some(3))
+    );
     assert_eq!(m["completion_rate"], 60.0);
     // a2 submitted the exam but failed it: submitted is not completed.
     let q = item("quiz", ex.quiz);
-    assert_eq!((q["assigned"].as_i64(), q["completed"].as_i64()), (Some(5), Some(3)));
+    assert_eq!(
+        (q["assigned"].as_i64(), q["completed"].as_i64()),
+        (Some(5), Some(3))
+    );
     // Branch A: a1 and a3 of four, for each of the two items.
     let a = d["branches"]
         .as_array()
@@ -166,14 +187,23 @@ async fn last_quarter_figures_from_the_worked_example(app: TestApp) {
         .iter()
         .find(|u| u["unit_id"] == ex.a)
         .unwrap();
-    assert_eq!((a["stats"]["assigned"].as_i64(), a["stats"]["completed"].as_i64()), (Some(8), Some(4)));
+    assert_eq!(
+        (
+            a["stats"]["assigned"].as_i64(),
+            a["stats"]["completed"].as_i64()
+        ),
+        (Some(8), Some(4))
+    );
     // The quarter before has no data (nothing to compare with).
     let before = admin.get_ok("/api/v1/dashboard?period=2025-Q4").await;
     assert_eq!(before["total"]["started"], 0);
     assert_eq!(before["total"]["completed"], 0);
     // The drill-down carries the completion dates.
     let u = admin
-        .get_ok(&format!("/api/v1/dashboard/branches/{}/members?period=2026-Q1", ex.a))
+        .get_ok(&format!(
+            "/api/v1/dashboard/branches/{}/members?period=2026-Q1",
+            ex.a
+        ))
         .await;
     let a1 = u["members"]
         .as_array()
@@ -183,7 +213,9 @@ async fn last_quarter_figures_from_the_worked_example(app: TestApp) {
         .unwrap();
     let at = a1["completed_at"].as_array().unwrap();
     assert_eq!(at.len(), a1["completed"].as_array().unwrap().len());
-    assert!(at.iter().all(|t| t.as_i64().unwrap() >= Q1_FROM && t.as_i64().unwrap() < Q1_TO));
+    assert!(at
+        .iter()
+        .all(|t| t.as_i64().unwrap() >= Q1_FROM && t.as_i64().unwrap() < Q1_TO));
 }
 
 async fn non_completers_are_named_per_unit_in_scope(app: TestApp) {
@@ -254,16 +286,28 @@ async fn matrix_xlsx_has_a_sheet_per_unit_with_marks_and_dates(app: TestApp) {
         .get("/api/v1/exports/matrix?format=xlsx&period=2026-Q1")
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let cd = r.headers["content-disposition"].to_str().unwrap().to_string();
+    let cd = r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(
-        cd.contains(&format!("filename*=UTF-8''{}", pct("测试甲支部_学习完成明细_2026年第1季度.xlsx"))),
+        cd.contains(&format!(
+            "filename*=UTF-8''{}",
+            pct("测试甲支部_学习完成明细_2026年第1季度.xlsx")
+        )),
         "{cd}"
     );
     let sheets = book(&r.bytes);
-    assert_eq!(sheets.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(), ["测试甲支部"]);
+    assert_eq!(
+        sheets.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+        ["测试甲支部"]
+    );
     let rows = &sheets[0].1;
     assert_eq!(text(&rows[0][0]), "测试甲支部 学习完成明细（成员 × 项目）");
-    assert_eq!(text(&rows[1][0]), "统计周期：2026年第1季度（2026-01-01至2026-03-31）");
+    assert_eq!(
+        text(&rows[1][0]),
+        "统计周期：2026年第1季度（2026-01-01至2026-03-31）"
+    );
     assert!(text(&rows[2][0]).starts_with("生成时间："));
     let header: Vec<String> = rows[3].iter().map(text).collect();
     assert_eq!(&header[..2], ["姓名", "账号"]);
@@ -281,12 +325,19 @@ async fn matrix_xlsx_has_a_sheet_per_unit_with_marks_and_dates(app: TestApp) {
         other => panic!("a date, got {other:?}"),
     }
     assert_eq!(text(&row("成员ta2")[m]), "✗");
-    assert_eq!(text(&row("成员ta2")[q]), "✗", "a failed exam is not completed");
+    assert_eq!(
+        text(&row("成员ta2")[q]),
+        "✗",
+        "a failed exam is not completed"
+    );
     assert_eq!(text(&row("成员ta4")[q]), "✗");
     assert_eq!(text(&row("成员ta4")[header.len() - 1]), "2");
     assert_eq!(rows.len() - 4, 4, "a row per member of branch A");
     let xml = sheet_xml(&r.bytes, 1);
-    assert!(xml.contains(r#"ySplit="4""#) && xml.contains(r#"state="frozen""#), "frozen header");
+    assert!(
+        xml.contains(r#"ySplit="4""#) && xml.contains(r#"state="frozen""#),
+        "frozen header"
+    );
     assert!(xml.contains("<cols>"), "column widths");
 
     // The admin's matrix: a sheet per branch, B's c1 marked not assigned (—).
@@ -296,7 +347,10 @@ async fn matrix_xlsx_has_a_sheet_per_unit_with_marks_and_dates(app: TestApp) {
         .await;
     let sheets = book(&r.bytes);
     let names: Vec<&str> = sheets.iter().map(|s| s.0.as_str()).collect();
-    assert!(names.contains(&"测试甲支部") && names.contains(&"测试乙支部"), "{names:?}");
+    assert!(
+        names.contains(&"测试甲支部") && names.contains(&"测试乙支部"),
+        "{names:?}"
+    );
     let b = &sheets.iter().find(|s| s.0 == "测试乙支部").unwrap().1;
     let header: Vec<String> = b[3].iter().map(text).collect();
     let m = header.iter().position(|h| h == "示例专题").unwrap();
@@ -321,8 +375,14 @@ async fn report_export_for_a_named_period(app: TestApp) {
         .get("/api/v1/exports/report?format=xlsx&period=2026-Q1")
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let cd = r.headers["content-disposition"].to_str().unwrap().to_string();
-    assert!(cd.contains(&pct("_季度督导报告_2026年第1季度.xlsx")), "{cd}");
+    let cd = r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cd.contains(&pct("_季度督导报告_2026年第1季度.xlsx")),
+        "{cd}"
+    );
     let sheets = book(&r.bytes);
     assert_eq!(
         sheets.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
@@ -330,10 +390,17 @@ async fn report_export_for_a_named_period(app: TestApp) {
     );
     let rows = &sheets[0].1;
     assert_eq!(text(&rows[0][0]), "季度督导报告");
-    assert_eq!(text(&rows[1][0]), "统计周期：2026年第1季度（2026-01-01至2026-03-31）");
+    assert_eq!(
+        text(&rows[1][0]),
+        "统计周期：2026年第1季度（2026-01-01至2026-03-31）"
+    );
     assert_eq!(text(&rows[3][0]), "上一周期没有学习或答题数据，不作比较");
     let a = rows.iter().find(|r| text(&r[1]) == "测试甲支部").unwrap();
-    assert_eq!(text(&a[4]), "4", "completed member × item pairs in branch A");
+    assert_eq!(
+        text(&a[4]),
+        "4",
+        "completed member × item pairs in branch A"
+    );
     assert_eq!(a[8], Data::Empty, "no trend without a previous period");
     let list = &sheets[2].1;
     assert_eq!(text(&list[3][2]), "姓名");
@@ -348,7 +415,10 @@ async fn report_export_for_a_named_period(app: TestApp) {
         .get("/api/v1/exports/report?format=csv&period=2026-Q2")
         .await;
     let csv = String::from_utf8(r.bytes.clone()).unwrap();
-    assert!(csv.contains("统计周期：2026年第2季度（2026-04-01至2026-06-30）"), "{csv}");
+    assert!(
+        csv.contains("统计周期：2026年第2季度（2026-04-01至2026-06-30）"),
+        "{csv}"
+    );
     assert!(!csv.contains("不作比较"), "2026-Q1 has data");
     let _ = ex;
 }
@@ -365,7 +435,10 @@ async fn a_reminder_is_sent_once_a_day(app: TestApp) {
     let r = admin.post("/api/v1/reminders", body.clone()).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
     assert_eq!(r.code(), "already_reminded");
-    assert!(r.json()["message"].as_str().unwrap().contains("今天已经提醒过2名"));
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("今天已经提醒过2名"));
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM notifications WHERE kind = 'reminder' AND item_id = $1",
     )
@@ -393,7 +466,10 @@ async fn a_reminder_is_sent_once_a_day(app: TestApp) {
     assert_eq!(r.json(), json!({"recipients": 1, "already_reminded": 2}));
     // Another item is another reminder.
     let r = admin
-        .post("/api/v1/reminders", json!({"item_kind": "quiz", "item_id": ex.quiz}))
+        .post(
+            "/api/v1/reminders",
+            json!({"item_kind": "quiz", "item_id": ex.quiz}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // a2 (failed it), a4 and the new ta5.
