@@ -84,7 +84,7 @@ async fn example_alone(app: &TestApp) -> Example {
     ex
 }
 
-fn unit<'a>(v: &'a Value, id: i64) -> &'a Value {
+fn unit(v: &Value, id: i64) -> &Value {
     v["units"]
         .as_array()
         .unwrap()

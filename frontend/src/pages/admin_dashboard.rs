@@ -258,14 +258,14 @@ fn report_links(now: i64) -> impl IntoView {
     presets(now)
         .into_iter()
         .filter(|(k, _)| {
-            matches!(
-                k,
-                K::PeriodLastMonth
-                    | K::PeriodLastQuarter
-                    | K::PeriodLastHalf
-                    | K::PeriodLastYear
-                    | K::PeriodThisQuarter
-            )
+            [
+                K::PeriodThisQuarter,
+                K::PeriodLastMonth,
+                K::PeriodLastQuarter,
+                K::PeriodLastHalf,
+                K::PeriodLastYear,
+            ]
+            .contains(k)
         })
         .map(|(k, p)| {
             view! {
