@@ -44,6 +44,8 @@ function sql(db, statement) {
 /** Only the special quiz is assigned; m001 and m002 passed it last quarter, m003 failed. */
 function lastQuartersWork(db, at) {
   const quiz = Number(sql(db, "SELECT id FROM quizzes WHERE kind = 'special' ORDER BY id LIMIT 1"));
+  // A pass mark, so a submission below it is not a completion.
+  sql(db, `UPDATE quizzes SET pass_mark = 60 WHERE id = ${quiz}`);
   sql(db, "UPDATE modules SET audience = 'units'");
   sql(db, `UPDATE quizzes SET status = 'draft' WHERE id <> ${quiz} AND (required = 1 OR kind IN ('special', 'exam'))`);
   for (const [username, score] of [['m001', 1000], ['m002', 900], ['m003', 300]]) {
@@ -53,6 +55,10 @@ function lastQuartersWork(db, at) {
        SELECT ${quiz}, id, '-', 1, 0, ${at}, 1 FROM users WHERE username = '${username}' RETURNING id`,
     );
     sql(db, `UPDATE attempts SET submitted_at = ${at}, correct_count = 1, score_milli = ${score} WHERE id = ${id}`);
+  }
+  // Demo names repeat across members; these four get names of their own.
+  for (const [u, n] of [['m001', '测试通过甲'], ['m002', '测试通过乙'], ['m003', '测试未及格'], ['m004', '测试未作答']]) {
+    sql(db, `UPDATE users SET display_name = '${n}' WHERE username = '${u}'`);
   }
   const name = (u) => sql(db, `SELECT display_name FROM users WHERE username = '${u}'`);
   return { quiz, passed: [name('m001'), name('m002')], failed: name('m003'), idle: name('m004') };
@@ -92,7 +98,7 @@ for (const [label, viewport] of [
       assert.match(head, /上一周期没有学习或答题数据，不作比较/);
       assert.equal(await page.locator(`.report-chooser .chip[data-period="${lq.key}"]`).getAttribute('aria-current'), 'page');
       const names = await page.locator('.report-names').innerText();
-      assert.match(names, new RegExp(work.failed), 'failed the quiz: not completed');
+      assert.match(names, new RegExp(work.failed), `failed the quiz: not completed: ${work.failed} in ${names}`);
       assert.match(names, new RegExp(work.idle));
       for (const p of work.passed) assert.doesNotMatch(names, new RegExp(p));
       assert.match(await page.locator('.report-items').innerText(), /专项答题/);
