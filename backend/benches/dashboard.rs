@@ -507,10 +507,12 @@ async fn measure(args: &Args, db: &Db, kind: DbKind, now: i64) {
     let year = PeriodQuery {
         from: Some(now - 365 * DAY_MS),
         to: Some(now),
+        period: None,
     };
     let quarter = PeriodQuery {
         from: Some(now - 91 * DAY_MS),
         to: Some(now),
+        period: None,
     };
     println!(
         "\n{kind:?}: p50 / p99 in ms over {} calls each ({} members)",

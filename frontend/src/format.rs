@@ -217,13 +217,7 @@ pub fn period_start(period: &str, now: i64) -> Option<i64> {
     parse_datetime(&format!("{y:04}-{first:02}-01T00:00"))
 }
 
-/// The period before the one starting at `start` (same name): its start and end.
-#[cfg(feature = "console")]
-pub fn previous_period(period: &str, start: i64) -> Option<(i64, i64)> {
-    // A moment inside the previous period: one day before this one starts.
-    let before = period_start(period, start - 86_400_000)?;
-    Some((before, start))
-}
+// issue 17 reports: the reports' previous periods come from `shared::period` now.
 
 #[cfg(all(test, feature = "console"))]
 mod period_tests {
@@ -239,13 +233,5 @@ mod period_tests {
         assert_eq!(period_start("half", now), Some(at("2026-01-01T00:00")));
         assert_eq!(period_start("year", now), Some(at("2026-01-01T00:00")));
         assert_eq!(period_start("all", now), None);
-        assert_eq!(
-            previous_period("quarter", at("2026-04-01T00:00")),
-            Some((at("2026-01-01T00:00"), at("2026-04-01T00:00")))
-        );
-        assert_eq!(
-            previous_period("half", at("2026-01-01T00:00")),
-            Some((at("2025-07-01T00:00"), at("2026-01-01T00:00")))
-        );
     }
 }

@@ -824,6 +824,49 @@ catalogue! {
     QuestionReadOnlyNote => "这是{bank}的题目，您只能查看；如需修改请联系管理员或发起纠错。", "This question belongs to {bank}; you can read it only. Ask an admin or file a report to change it.";
     QuestionBankOrg => "组织题库（全组织）", "the organization-wide bank";
     QuestionBankOf => "{unit}题库", "{unit}'s bank";
+    // issue 17 reports
+    PeriodReportsTitle => "周期报告", "Period reports";
+    ReportPresets => "快速选择", "Quick pick";
+    PeriodThisMonth => "本月", "This month";
+    PeriodLastMonth => "上月", "Last month";
+    PeriodThisQuarter => "本季度", "This quarter";
+    PeriodLastQuarter => "上季度", "Last quarter";
+    PeriodThisHalf => "本半年", "This half-year";
+    PeriodLastHalf => "上个半年", "Last half-year";
+    PeriodThisYear => "今年", "This year";
+    PeriodLastYear => "去年", "Last year";
+    ReportEarlier => "‹ 上一期", "‹ Earlier";
+    ReportLater => "下一期 ›", "Later ›";
+    ReportCustom => "自定义时间段", "Custom range";
+    ReportFrom => "开始日期", "From";
+    ReportTo => "结束日期", "To";
+    ReportShow => "查看", "Show";
+    ReportMonth => "月度提醒报告", "Monthly reminder report";
+    ReportRange => "学习情况报告", "Study report";
+    ReportNoPrevious => "上一周期没有学习或答题数据，不作比较", "No data in the previous period to compare with";
+    ReportVsPrevious => "较上期（{label}）{delta}个百分点", "{delta} points vs {label}";
+    CompletedMeans => "“已完成”指：学习专题读完全部课程并通过必答测验；答题活动提交且成绩达到及格线。已提交但未及格的不算完成。", "Completed: a module with every lesson read and its required quiz passed; a quiz submitted at or above its pass mark. Submitted but failed is not completed.";
+    ReportByItem => "按学习专题与答题", "By module and quiz";
+    ReportItem => "学习专题 / 答题", "Module / quiz";
+    ReportNonCompleters => "未完成名单", "Not finished, by name";
+    ReportUnitBehind => "{n}/{all}人未完成", "{n} of {all} not finished";
+    ReportNoneBehind => "本期没有未完成的成员。", "Everyone has finished.";
+    ReportItemsLeft => "{n}项未完成", "{n} left";
+    ReportOpenUnit => "查看明细", "Details";
+    ExportMatrix => "成员×项目明细（Excel）", "Member × item matrix (Excel)";
+    UnitFilterAll => "全部成员", "All members";
+    UnitFilterUnfinished => "只看未完成", "Unfinished only";
+    UnitMember => "成员", "Member";
+    UnitDoneCount => "已完成", "Done";
+    UnitNotAssigned => "未分配", "Not assigned";
+    UnitNotDone => "未完成", "Not done";
+    UnitShowing => "显示{n}/{all}名成员", "{n} of {all} members";
+    DashConfirmTitle => "发送学习提醒", "Send a reminder";
+    DashConfirmText => "向未完成“{title}”的成员发送学习提醒？同一成员同一项每天只提醒一次。", "Remind the members who have not finished “{title}”? Each member gets it at most once a day.";
+    DashConfirmSend => "确认提醒", "Remind";
+    DashConfirmCancel => "取消", "Cancel";
+    DashRemindedSome => "已提醒{n}名未完成的成员（另有{m}名今天已提醒过）", "Reminded {n} members ({m} had it today already)";
+    DashReportsLink => "周期报告：", "Period reports: ";
 }
 
 /// Replaces each `{name}` in `template` by its value.

@@ -9,6 +9,8 @@ pub mod grading;
 pub mod item_analysis;
 #[cfg(feature = "miniserde")]
 pub mod mini;
+// issue 17 reports
+pub mod period;
 pub mod points;
 pub mod question;
 pub mod study;

@@ -75,13 +75,14 @@ test('an admin reads the dashboard, drills down, reminds, and opens the report a
 
   // Drill down to the first branch's members.
   await page.locator('.units a').first().click();
-  await page.locator('.members-progress li').first().waitFor();
-  assert.match(await page.locator('.page.admin-unit').innerText(), /已完成\d+\/\d+/);
+  await page.locator('table.matrix tbody tr').first().waitFor();
+  assert.match(await page.locator('.page.admin-unit').innerText(), /\d+\/\d+/);
   await screenshot(page, 'dashboard-branch');
 
   // Remind the members who have not finished the special quiz.
   await page.goto(server.base + '/admin/dashboard?p=all');
   await page.locator(`[data-action="remind-quiz"][data-id="${special.id}"]`).click();
+  await page.locator('[data-action="confirm-remind"]').click();
   const sent = page.locator('.banner.success');
   await sent.waitFor();
   const reached = Number((await sent.innerText()).match(/\d+/)[0]);

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use shared::api::dashboard::{
     percent, CompletionStats, Dashboard, HeatCell, Heatmap, ItemCompletion, ItemKey, ItemKind,
-    ItemRef, MemberProgress, Named, PeriodQuery, Timeline, TimelinePoint, TimelineQuery, UnitKind,
-    UnitMembers, UnitStats,
+    ItemRef, MemberProgress, Named, NonCompleter, NonCompleters, PeriodQuery, Timeline,
+    TimelinePoint, TimelineQuery, UnitKind, UnitMembers, UnitNonCompleters, UnitStats,
 };
 use shared::calendar;
 use sqlx::AnyConnection;
@@ -145,6 +145,28 @@ pub fn period(from: Option<i64>, to: Option<i64>, now: i64) -> AppResult<(i64, i
         start(calendar::local_day(from)).max(EARLIEST_MS),
         start(calendar::local_day(to - 1) + 1),
     ))
+}
+
+// issue 17 reports
+/// The period of a query: its named `period` (`shared::period`) when given, else `from` /
+/// `to` as [`period`] reads them. A named period that does not read, or one given beside
+/// `from`/`to`, is `422 invalid_period` with the parser's Chinese message.
+pub fn resolve(p: &PeriodQuery, now: i64) -> AppResult<(i64, i64)> {
+    let Some(text) = p.period.as_deref() else {
+        return period(p.from, p.to, now);
+    };
+    let refuse = |message: String| AppError::Body {
+        status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        code: INVALID_PERIOD,
+        message,
+    };
+    if p.from.is_some() || p.to.is_some() {
+        return Err(refuse(
+            "请只给出统计周期（period）或起止时间（from、to）中的一种".into(),
+        ));
+    }
+    let named = shared::period::Period::parse(text).map_err(|e| refuse(e.0))?;
+    Ok(named.bounds())
 }
 
 /// The local days `[first, end)` of a period from `period`.
@@ -327,7 +349,7 @@ async fn names(conn: &mut AnyConnection, kind: &str) -> AppResult<HashMap<i64, S
 /// The dashboard for `user` over the period.
 pub async fn dashboard(db: &Db, user: &SessionUser, p: PeriodQuery) -> AppResult<Dashboard> {
     let scope = ViewScope::of(user)?;
-    let (from, to) = period(p.from, p.to, now_ms())?;
+    let (from, to) = resolve(&p, now_ms())?;
     // One read transaction: every figure from the same snapshot.
     let mut conn = db.pool.begin().await?;
     q::prepare_scan(&mut conn, db.kind).await?;
@@ -391,7 +413,7 @@ pub async fn unit_members(
 ) -> AppResult<UnitMembers> {
     let scope = ViewScope::of(user)?;
     scope.check_unit(unit, unit_id)?;
-    let (from, to) = period(p.from, p.to, now_ms())?;
+    let (from, to) = resolve(&p, now_ms())?;
     let kind = unit_db(unit);
     let mut conn = db.pool.acquire().await?;
     let name = names(&mut conn, kind)
@@ -421,6 +443,7 @@ pub async fn unit_members(
     let mut rows = Vec::with_capacity(members.len());
     for m in members {
         let mut completed = vec![];
+        let mut completed_at = vec![];
         let mut unfinished = vec![];
         for (n, item) in items.iter().enumerate() {
             if !item.assigned_to(m.branch_id, m.youth_group_id) {
@@ -432,7 +455,10 @@ pub async fn unit_members(
                 id: item.id,
             };
             match done.get(&(m.id, item.kind, item.id)) {
-                Some(c) if *c >= from && *c < to => completed.push(key),
+                Some(c) if *c >= from && *c < to => {
+                    completed.push(key);
+                    completed_at.push(*c);
+                }
                 _ => unfinished.push(key),
             }
         }
@@ -441,6 +467,7 @@ pub async fn unit_members(
             username: m.username,
             display_name: m.display_name,
             completed,
+            completed_at,
             unfinished,
             points: points.get(&m.id).copied().unwrap_or(0),
             last_activity_at: last.get(&m.id).copied(),
@@ -461,6 +488,73 @@ pub async fn unit_members(
         items: used.into_iter().map(|n| item_ref(&items[n])).collect(),
         members: rows,
     })
+}
+
+// issue 17 reports
+/// Per branch, then youth group, in the caller's scope: the members who have not completed
+/// every item assigned to them in the period, by name (each unit read as its drill-down).
+pub async fn non_completers(
+    db: &Db,
+    user: &SessionUser,
+    p: PeriodQuery,
+) -> AppResult<NonCompleters> {
+    let scope = ViewScope::of(user)?;
+    let (from, to) = resolve(&p, now_ms())?;
+    let fixed = PeriodQuery {
+        from: Some(from),
+        to: Some(to),
+        period: None,
+    };
+    let mut units = Vec::new();
+    for (unit, kind) in [
+        (UnitKind::Branch, "branch"),
+        (UnitKind::YouthGroup, "youth_group"),
+    ] {
+        let mut conn = db.pool.acquire().await?;
+        let ids: Vec<i64> = names_in_order(&names(&mut conn, kind).await?)
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| scope.check_unit(unit, *id).is_ok())
+            .collect();
+        drop(conn);
+        for id in ids {
+            let u = unit_members(db, user, unit, id, fixed.clone()).await?;
+            let title = |k: &ItemKey| {
+                u.items
+                    .iter()
+                    .find(|i| i.kind == k.kind && i.id == k.id)
+                    .map(|i| i.title.clone())
+                    .unwrap_or_default()
+            };
+            let assigned = u
+                .members
+                .iter()
+                .filter(|m| !m.completed.is_empty() || !m.unfinished.is_empty())
+                .count() as i64;
+            let mut list: Vec<NonCompleter> = u
+                .members
+                .iter()
+                .filter(|m| !m.unfinished.is_empty())
+                .map(|m| NonCompleter {
+                    user_id: m.user_id,
+                    username: m.username.clone(),
+                    display_name: m.display_name.clone(),
+                    unfinished: m.unfinished.iter().map(title).collect(),
+                })
+                .collect();
+            list.sort_by(|a, b| a.username.cmp(&b.username));
+            if assigned > 0 {
+                units.push(UnitNonCompleters {
+                    unit,
+                    unit_id: id,
+                    name: u.name,
+                    members: assigned,
+                    non_completers: list,
+                });
+            }
+        }
+    }
+    Ok(NonCompleters { from, to, units })
 }
 
 /// Completions of assigned items per day or week of the period, with the cumulative rate.
@@ -562,7 +656,7 @@ pub async fn timeline(db: &Db, user: &SessionUser, t: TimelineQuery) -> AppResul
 /// days the period touches (an organizer: their branches).
 pub async fn heatmap(db: &Db, user: &SessionUser, p: PeriodQuery) -> AppResult<Heatmap> {
     let scope = ViewScope::of(user)?;
-    let (from, to) = period(p.from, p.to, now_ms())?;
+    let (from, to) = resolve(&p, now_ms())?;
     let mut conn = db.pool.acquire().await?;
     let branch_scope = (!scope.all).then_some(scope.branch_ids.as_slice());
     let (first, end) = days_of(from, to);

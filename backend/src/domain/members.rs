@@ -358,6 +358,7 @@ pub async fn batch_reset(
     let rows = batch_rows(&mut tx, &ids).await?;
     let mut table = exports::Table {
         title: "初始密码".into(),
+        lines: vec![],
         header: vec!["账号", "姓名", "初始密码"],
         rows: Vec::with_capacity(rows.len()),
     };

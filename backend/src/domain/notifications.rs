@@ -274,6 +274,16 @@ pub async fn send_reminder(
         })
         .collect();
     let sent = deliver(&mut tx, &batch).await? as i64;
+    // issue 17 reports
+    // Everyone still unfinished had this reminder today: refuse, so staff are told rather
+    // than shown "0 reminded"; the rolled-back transaction writes nothing (no audit entry).
+    let already = batch.len() as i64 - sent;
+    if sent == 0 && already > 0 {
+        return Err(AppError::conflict(
+            "already_reminded",
+            format!("今天已经提醒过{already}名未完成的成员，同一提醒每人每天只发一次，请明天再试"),
+        ));
+    }
     audit::record(
         &mut tx,
         user,
@@ -285,7 +295,10 @@ pub async fn send_reminder(
     )
     .await?;
     tx.commit().await?;
-    Ok(ReminderSent { recipients: sent })
+    Ok(ReminderSent {
+        recipients: sent,
+        already_reminded: already,
+    })
 }
 
 /// Tells every member a newly published quiz is assigned to that it is there, in the

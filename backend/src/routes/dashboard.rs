@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use shared::api::dashboard::{
-    Dashboard, Heatmap, PeriodQuery, Timeline, TimelineQuery, UnitKind, UnitMembers,
+    Dashboard, Heatmap, NonCompleters, PeriodQuery, Timeline, TimelineQuery, UnitKind, UnitMembers,
 };
 use shared::ErrorBody;
 
@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/dashboard/timeline", get(timeline))
         .route("/api/v1/dashboard/heatmap", get(heatmap))
+        // issue 17 reports
+        .route("/api/v1/dashboard/non-completers", get(non_completers))
 }
 
 /// Assigned, started, completed, completion rate and average score per module and quiz,
@@ -97,4 +99,21 @@ pub async fn heatmap(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> AppResult<Json<Heatmap>> {
     Ok(Json(domain::dashboard::heatmap(&state.db, &user, q).await?))
+}
+
+// issue 17 reports
+/// Per branch and youth group in scope, the members who have not completed everything
+/// assigned to them in the period, by name, with the titles they have left.
+#[utoipa::path(get, path = "/api/v1/dashboard/non-completers", tag = "dashboard", params(PeriodQuery),
+    responses((status = 200, body = NonCompleters), (status = 403, body = ErrorBody),
+              (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody),
+              (status = 422, description = "a named period that does not read (`invalid_period`)", body = ErrorBody)))]
+pub async fn non_completers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> AppResult<Json<NonCompleters>> {
+    Ok(Json(
+        domain::dashboard::non_completers(&state.db, &user, q).await?,
+    ))
 }

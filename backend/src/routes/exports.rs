@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/exports/dashboard", get(dashboard))
         .route("/api/v1/exports/members", get(members))
         .route("/api/v1/exports/report", get(report))
+        // issue 17 reports
+        .route("/api/v1/exports/matrix", get(matrix))
         .route("/api/v1/exports/members/jobs", post(start_members_job))
         .route("/api/v1/exports/jobs/{id}", get(job))
         .route("/api/v1/exports/jobs/{id}/file", get(job_file))
@@ -36,12 +38,16 @@ pub struct ExportQuery {
     pub format: String,
     pub from: Option<i64>,
     pub to: Option<i64>,
+    // issue 17 reports
+    /// A named period instead of `from`/`to` (`2026-Q3`, `2026-H1`, `2026`, `2026-05`,
+    /// `2026-05-01~2026-06-30`); a bad one is `422 invalid_period`.
+    pub period: Option<String>,
     /// Members export: `branch` or `youth_group` (none: every branch in scope).
     pub unit: Option<String>,
     pub unit_id: Option<i64>,
-    /// Report: `quarter`, `half` or `year`.
+    /// Report (without `period`): `month`, `quarter`, `half` or `year`.
     pub kind: Option<String>,
-    /// Report: the start of the previous period (its end is `from`).
+    /// Report (without `period`): the start of the previous period (its end is `from`).
     pub previous_from: Option<i64>,
 }
 
@@ -60,6 +66,7 @@ fn period(q: &ExportQuery) -> PeriodQuery {
     PeriodQuery {
         from: q.from,
         to: q.to,
+        period: q.period.clone(),
     }
 }
 
@@ -73,8 +80,8 @@ pub async fn dashboard(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> AppResult<Response> {
     let sheet = Sheet::parse(&q.format)?;
-    let tables = exports::dashboard(&state.db, &user, period(&q)).await?;
-    file(sheet, "完成率看板", tables).await
+    let (name, tables) = exports::dashboard(&state.db, &user, period(&q)).await?;
+    file(sheet, &name, tables).await
 }
 
 fn member_unit(q: &ExportQuery) -> AppResult<Option<(UnitKind, i64)>> {
@@ -192,12 +199,38 @@ pub async fn report(
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> AppResult<Response> {
     let sheet = Sheet::parse(&q.format)?;
-    let (Some(from), Some(to), Some(previous_from), Some(kind)) =
-        (q.from, q.to, q.previous_from, q.kind.as_deref())
-    else {
-        return Err(AppError::validation("from", "请给出报告周期"));
-    };
-    let tables = exports::report(&state.db, &user, kind, from, to, previous_from).await?;
-    let name = tables[0].title.clone();
+    let ask = exports::ReportAsk::of(
+        &period(&q),
+        q.kind.as_deref(),
+        q.previous_from,
+        crate::db::now_ms(),
+    )?;
+    let (name, tables) = exports::report(&state.db, &user, ask).await?;
     file(sheet, &name, tables).await
+}
+
+// issue 17 reports
+/// The member × item matrix as XLSX: a sheet per unit (one, or every branch in scope), a
+/// row per member, a column per assigned item: ✓ and the completion date (a date cell),
+/// ✗ unfinished, — not assigned; a frozen header row and name column.
+#[utoipa::path(get, path = "/api/v1/exports/matrix", tag = "dashboard", params(ExportQuery),
+    responses((status = 200, description = "XLSX file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 400, description = "a period out of range or reversed (`invalid_period`)", body = ErrorBody),
+              (status = 422, description = "a named period that does not read (`invalid_period`), or a format other than xlsx", body = ErrorBody)))]
+pub async fn matrix(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> AppResult<Response> {
+    if Sheet::parse(&q.format)? != Sheet::Xlsx {
+        return Err(AppError::validation(
+            "format",
+            "成员 × 项目明细只能导出为 xlsx",
+        ));
+    }
+    let unit = member_unit(&q)?;
+    let (name, bytes) = exports::matrix(&state.db, &user, unit, period(&q)).await?;
+    let name = format!("{name}.xlsx");
+    Ok((super::attachment(Sheet::Xlsx.content_type(), &name), bytes).into_response())
 }

@@ -73,7 +73,8 @@ pub async fn due(
 /// (admins and organizers).
 #[utoipa::path(post, path = "/api/v1/reminders", tag = "notifications", request_body = SendReminder,
     responses((status = 201, body = ReminderSent), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 409, description = "every unfinished member had this reminder today (`already_reminded`)", body = ErrorBody)))]
 pub async fn send_reminder(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -43,6 +43,8 @@ use super::{
         authoring::attach_quiz, authoring::detach_quiz,
         exports::dashboard, exports::members, exports::report, exports::start_members_job,
         exports::job, exports::job_file,
+        // issue 17 reports
+        exports::matrix, dashboard::non_completers,
         audit::list,
         dashboard::dashboard, dashboard::branch_members, dashboard::youth_group_members,
         dashboard::timeline, dashboard::heatmap,

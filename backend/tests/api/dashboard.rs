@@ -25,11 +25,11 @@ on_both_databases!(
 );
 
 /// 2026-03-02 00:00 in Shanghai (a Monday): the period is the week from here.
-const P0: i64 = 1_772_380_800_000;
+pub(crate) const P0: i64 = 1_772_380_800_000;
 const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
+pub(crate) const DAY: i64 = 24 * HOUR;
 /// Day `k` of the period, 10:00.
-fn day(k: i64) -> i64 {
+pub(crate) fn day(k: i64) -> i64 {
     P0 + k * DAY + 10 * HOUR
 }
 
@@ -43,19 +43,19 @@ async fn id(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// The example's units, members, module and quiz.
-struct Example {
-    a: i64,
-    b: i64,
-    y: i64,
-    module: i64,
-    lesson: i64,
-    quiz: i64,
-    a1: i64,
-    a2: i64,
-    a3: i64,
-    a4: i64,
-    b1: i64,
-    c1: i64,
+pub(crate) struct Example {
+    pub a: i64,
+    pub b: i64,
+    pub y: i64,
+    pub module: i64,
+    pub lesson: i64,
+    pub quiz: i64,
+    pub a1: i64,
+    pub a2: i64,
+    pub a3: i64,
+    pub a4: i64,
+    pub b1: i64,
+    pub c1: i64,
 }
 
 async fn add_user(
@@ -194,7 +194,7 @@ async fn questions(app: &TestApp) -> (i64, i64, i64, i64, i64) {
 /// - a4 did nothing;
 /// - b1 reads on day 1, completes M on day 5, scores 100% on Q on day 5;
 /// - c1 (B, not in Y: not in the audience) reads M on day 1: never counted.
-async fn example(app: &TestApp) -> Example {
+pub(crate) async fn example(app: &TestApp) -> Example {
     exec(app, "INSERT INTO branches (organization_id, name, created_at) SELECT id, '测试甲支部', 0 FROM organizations").await;
     exec(app, "INSERT INTO branches (organization_id, name, created_at) SELECT id, '测试乙支部', 0 FROM organizations").await;
     exec(app, "INSERT INTO youth_groups (organization_id, name, created_at) SELECT id, '测试青年小组', 0 FROM organizations").await;

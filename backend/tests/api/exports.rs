@@ -63,10 +63,14 @@ async fn dashboard_xlsx_and_csv_match_the_dashboard(app: TestApp) {
         .contains(".xlsx"));
     let book = sheets(&r.bytes);
     assert_eq!(book[0].0, "各单位完成率");
+    // A title row, the period and when it was generated, then the header.
     let rows = &book[0].1;
-    assert_eq!(text(&rows[0][1]), "单位");
-    assert_eq!(text(&rows[1][0]), "合计");
-    assert_eq!(num(&rows[1][2]), d["total"]["assigned"].as_f64().unwrap());
+    assert_eq!(text(&rows[0][0]), "完成率看板 · 各单位完成率");
+    assert!(text(&rows[1][0]).starts_with("统计周期："), "{:?}", rows[1]);
+    assert!(text(&rows[2][0]).starts_with("生成时间："), "{:?}", rows[2]);
+    assert_eq!(text(&rows[3][1]), "单位");
+    assert_eq!(text(&rows[4][0]), "合计");
+    assert_eq!(num(&rows[4][2]), d["total"]["assigned"].as_f64().unwrap());
     // Every branch's row carries the dashboard's figures.
     for b in d["branches"].as_array().unwrap() {
         let row = rows
@@ -95,7 +99,11 @@ async fn dashboard_xlsx_and_csv_match_the_dashboard(app: TestApp) {
         .await;
     let csv = String::from_utf8(r.bytes.clone()).unwrap();
     assert!(csv.starts_with('\u{feff}'), "Excel needs the BOM");
-    assert!(csv.contains("各单位完成率\r\n类别,单位,应完成"));
+    assert!(
+        csv.contains("完成率看板 · 各单位完成率\r\n统计周期："),
+        "{csv}"
+    );
+    assert!(csv.contains("\r\n类别,单位,应完成"));
 }
 
 async fn members_export_streams_every_member_in_scope(app: TestApp) {
@@ -375,15 +383,18 @@ async fn report_export_matches_the_dashboard_of_both_periods(app: TestApp) {
     let book = sheets(&r.bytes);
     assert_eq!(book[0].0, "季度督导报告");
     let rows = &book[0].1;
-    assert_eq!(text(&rows[0][7]), "未完成人次");
+    assert_eq!(text(&rows[0][0]), "季度督导报告");
+    // The period before (from 1970) has nothing to compare with; the report says so.
+    assert_eq!(text(&rows[3][0]), "上一周期没有学习或答题数据，不作比较");
+    assert_eq!(text(&rows[4][7]), "未完成人次");
     let total = &now["total"];
-    assert_eq!(num(&rows[1][2]), total["assigned"].as_f64().unwrap());
+    assert_eq!(num(&rows[5][2]), total["assigned"].as_f64().unwrap());
     assert_eq!(
-        num(&rows[1][7]),
+        num(&rows[5][7]),
         total["assigned"].as_f64().unwrap() - total["completed"].as_f64().unwrap()
     );
     assert_eq!(
-        rows.len() - 1,
+        rows.len() - 5,
         1 + now["branches"].as_array().unwrap().len()
             + now["youth_groups"].as_array().unwrap().len()
     );

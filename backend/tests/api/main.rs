@@ -24,6 +24,7 @@ mod questions;
 mod quiz;
 mod quiz_builder;
 mod quiz_builder_mix;
+mod reports;
 mod schema;
 mod scope;
 mod security;

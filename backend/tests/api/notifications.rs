@@ -372,12 +372,14 @@ async fn members_see_what_is_due_and_read_their_notifications(app: TestApp) {
                 json!({"item_kind": "module", "item_id": module}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::CREATED);
-        assert_eq!(
-            r.json()["recipients"].as_i64().unwrap() > 0,
-            reached,
-            "{module}"
-        );
+        // issue 17 reports: the repeat is refused (409 already_reminded), not "0 reminded".
+        if reached {
+            assert_eq!(r.status, StatusCode::CREATED);
+            assert!(r.json()["recipients"].as_i64().unwrap() > 0, "{module}");
+        } else {
+            assert_eq!(r.status, StatusCode::CONFLICT, "{module}: {}", r.text());
+            assert_eq!(r.code(), "already_reminded");
+        }
     }
     run_monthly(&app.db, MARCH).await.unwrap();
     let page = m.get_ok("/api/v1/notifications").await;

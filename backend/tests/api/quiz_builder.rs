@@ -285,7 +285,13 @@ async fn a_published_required_quiz_reaches_its_members_once(app: TestApp) {
             json!({"item_kind": "quiz", "item_id": id}),
         )
         .await;
-    assert_eq!(second.json()["recipients"], 0, "already reminded today");
+    // issue 17 reports: a repeat the same day is refused with a reason.
+    assert_eq!(
+        second.status,
+        StatusCode::CONFLICT,
+        "already reminded today"
+    );
+    assert_eq!(second.code(), "already_reminded");
 }
 
 async fn answered_quizzes_lock_what_decides_results(app: TestApp) {

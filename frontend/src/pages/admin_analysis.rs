@@ -127,6 +127,8 @@ fn Analysis(a: QuizAnalysis) -> impl IntoView {
         <section class="card">
             <p>{summary(&a)}</p>
             <p class="muted small">{t(K::AnalysisHint)}</p>
+            // issue 17 reports: submitted here, completed on the dashboard (passed).
+            <p class="muted small completed-means">{t(K::CompletedMeans)}</p>
         </section>
         <div class="items">
             {a

@@ -15,7 +15,7 @@ use crate::api;
 use crate::browser::now_ms;
 use crate::charts::{bars_view, heatmap_view, line_view, tenths};
 use crate::components::{
-    error_text, load, show, Bar, ExportButtons, Exporter, Fetch, Loaded, Page, Toast,
+    error_text, load, show, Bar, ExportButtons, Exporter, Fetch, Loaded, Page, Sheet, Toast,
 };
 use crate::format::period_start;
 use crate::i18n::{t, tf, K};
@@ -117,6 +117,8 @@ fn dashboard_view(d: Dashboard, period: String) -> impl IntoView {
             <h2 class="card-title">{t(K::DashTotal)}</h2>
             <p class="big-rate">{format!("{}%", tenths(d.total.completion_rate))}</p>
             <p class="small muted">{stats_line(&d.total)}</p>
+            // issue 17 reports
+            <p class="small muted completed-means">{t(K::CompletedMeans)}</p>
         </section>
         <div class="dash-units">
             {units_view(K::DashBranches, d.branches, "branches", period.clone())}
@@ -161,7 +163,7 @@ fn heat_view(hm: Heatmap) -> impl IntoView {
 
 /// Every assigned module and quiz with its figures and, where someone has not finished, a
 /// reminder button (`remind` gets the item): a table at desk widths, cards on phones.
-fn items_view(d: Dashboard, remind: Callback<(ItemKind, i64)>) -> impl IntoView {
+fn items_view(d: Dashboard, remind: Callback<(ItemKind, i64, String)>) -> impl IntoView {
     if d.items.is_empty() {
         return view! {
             <section class="card items">
@@ -176,6 +178,7 @@ fn items_view(d: Dashboard, remind: Callback<(ItemKind, i64)>) -> impl IntoView 
         .into_iter()
         .map(|it| {
             let (kind, id) = (it.item.kind, it.item.id);
+            let title = it.item.title.clone();
             let behind = it.total.completed < it.total.assigned;
             let kind_label = t(if kind == ItemKind::Quiz { K::DashQuiz } else { K::DashModule });
             view! {
@@ -201,7 +204,7 @@ fn items_view(d: Dashboard, remind: Callback<(ItemKind, i64)>) -> impl IntoView 
                                         class="btn btn-ghost btn-small"
                                         data-action=format!("remind-{}", kind.as_str())
                                         data-id=id.to_string()
-                                        on:click=move |_| remind.run((kind, id))
+                                        on:click=move |_| remind.run((kind, id, title.clone()))
                                     >
                                         {t(K::DashRemind)}
                                     </button>
@@ -248,6 +251,31 @@ pub fn export_links(label: K, what: &'static str, query: String) -> impl IntoVie
     }
 }
 
+// issue 17 reports
+/// Links to the reports most asked for at `now`: 上月, 上季度, 上个半年, 去年 and this quarter.
+fn report_links(now: i64) -> impl IntoView {
+    use crate::pages::admin_report::{presets, report_href};
+    presets(now)
+        .into_iter()
+        .filter(|(k, _)| {
+            [
+                K::PeriodThisQuarter,
+                K::PeriodLastMonth,
+                K::PeriodLastQuarter,
+                K::PeriodLastHalf,
+                K::PeriodLastYear,
+            ]
+            .contains(k)
+        })
+        .map(|(k, p)| {
+            view! {
+                <a class="report-link" href=report_href(&p) data-period=p.key()>{t(k)}</a>
+                " "
+            }
+        })
+        .collect_view()
+}
+
 /// A decoded answer of `data`, when it has arrived and reads.
 pub fn answer<T: api::Wire>(data: Fetch) -> Option<T> {
     data.read::<T>().and_then(Result::ok)
@@ -280,16 +308,37 @@ pub fn AdminDashboard() -> impl IntoView {
     let notice = RwSignal::new(None::<(bool, String)>);
     let exporter = Exporter::new();
 
-    let remind = Callback::new(move |(kind, id): (ItemKind, i64)| {
+    // issue 17 reports
+    // 提醒未完成成员 asks first (the item waiting for a yes), then says how many were
+    // reminded, or the server's reason (409 already_reminded); the page stays where it is.
+    let confirming = RwSignal::new(None::<(ItemKind, i64, String)>);
+    let remind = Callback::new(move |item: (ItemKind, i64, String)| {
+        notice.set(None);
+        confirming.set(Some(item));
+    });
+    let send_reminder = move || {
+        let Some((kind, id, _)) = confirming.get_untracked() else {
+            return;
+        };
+        confirming.set(None);
         let body = SendReminder {
             item_kind: kind,
             item_id: id,
             message: None,
         };
-        notice.set(None);
         spawn_local(async move {
             let r = api::send::<_, ReminderSent>("POST", api::REMINDERS, &body).await;
             notice.try_set(Some(match r {
+                Ok(sent) if sent.already_reminded > 0 => (
+                    true,
+                    tf(
+                        K::DashRemindedSome,
+                        &[
+                            ("n", &sent.recipients.to_string()),
+                            ("m", &sent.already_reminded.to_string()),
+                        ],
+                    ),
+                ),
                 Ok(sent) => (
                     true,
                     tf(K::DashReminded, &[("n", &sent.recipients.to_string())]),
@@ -297,7 +346,8 @@ pub fn AdminDashboard() -> impl IntoView {
                 Err(e) => (false, error_text(&e)),
             }));
         });
-    });
+    };
+    let now_for_links = now;
     let on_period = move |ev: leptos::ev::Event| {
         router.navigate(
             &format!("/admin/dashboard?p={}", event_target_value(&ev)),
@@ -327,12 +377,10 @@ pub fn AdminDashboard() -> impl IntoView {
                     {move || export_links(K::ExportTables, "dashboard", query())}
                     <ExportButtons exporter=exporter query=Signal::derive(query)/>
                 </div>
-                <p class="small">
-                    <a href="/admin/reports?kind=quarter">{t(K::ReportQuarter)}</a>
-                    " · "
-                    <a href="/admin/reports?kind=half">{t(K::ReportHalf)}</a>
-                    " · "
-                    <a href="/admin/reports?kind=year">{t(K::ReportYear)}</a>
+                // issue 17 reports: 上季度 and 去年 one tap away.
+                <p class="small report-links">
+                    {t(K::DashReportsLink)}
+                    {report_links(now_for_links)}
                 </p>
             </section>
             <Loaded data=dash lines=6 ok=show(move |d: Dashboard| dashboard_view(d, period.get_untracked()))/>
@@ -341,6 +389,30 @@ pub fn AdminDashboard() -> impl IntoView {
                 {move || answer::<Heatmap>(heat).map(heat_view)}
             </div>
             {move || answer::<Dashboard>(dash).map(|d| items_view(d, remind))}
+            {move || {
+                confirming
+                    .get()
+                    .map(|(_, _, title)| {
+                        view! {
+                            <Sheet title=t(K::DashConfirmTitle) on_close=move |_| confirming.set(None)>
+                                <p>{tf(K::DashConfirmText, &[("title", &title)])}</p>
+                                <div class="actions">
+                                    <button
+                                        type="button"
+                                        class="btn btn-primary"
+                                        data-action="confirm-remind"
+                                        on:click=move |_| send_reminder()
+                                    >
+                                        {t(K::DashConfirmSend)}
+                                    </button>
+                                    <button type="button" class="btn btn-ghost" on:click=move |_| confirming.set(None)>
+                                        {t(K::DashConfirmCancel)}
+                                    </button>
+                                </div>
+                            </Sheet>
+                        }
+                    })
+            }}
         </Page>
     }
 }

@@ -1,7 +1,10 @@
 //! `/admin/dashboard/branches/<id>` and `/admin/dashboard/youth-groups/<id>`: the drill-down
-//! from a unit to its members, those with the most unfinished items first — what each has
-//! and has not completed in the period, their points and last activity (a `UnitMembers`,
-//! shown as a table at desk widths, stacked on phones), and the unit's members export.
+//! from a unit to its members over a period (`?period=2026-Q3` from a report, or `?p=quarter`
+//! from the dashboard) as a table — a row per member, a column per assigned item, each cell
+//! ✓ and the completion date, ✗ not done, or — not assigned — filterable to the members
+//! with something unfinished (`?only=unfinished`, kept in the address). On a phone the
+//! table scrolls sideways inside its frame with the member column held in place. The
+//! unit's members export and its member × item matrix (XLSX) download from here.
 
 use leptos::prelude::*;
 use shared::api::dashboard::{ItemKey, ItemRef, MemberProgress, UnitMembers};
@@ -9,45 +12,58 @@ use shared::api::dashboard::{ItemKey, ItemRef, MemberProgress, UnitMembers};
 use crate::api;
 use crate::browser::now_ms;
 use crate::components::{load, show, ExportButtons, Exporter, Loaded, Page};
-use crate::format::date_time;
+use crate::format::{date, date_time};
 use crate::i18n::{locale, t, tf, K};
-use crate::pages::admin_dashboard::period_query;
-use crate::router::use_router;
+use crate::pages::admin_dashboard::{export_href, period_query};
+use crate::router::{use_router, Nav};
 
-/// The titles of `keys` among the unit's `items`, joined for reading.
-pub fn item_titles(items: &[ItemRef], keys: &[ItemKey]) -> String {
-    keys.iter()
-        .filter_map(|k| {
-            items
-                .iter()
-                .find(|it| it.kind == k.kind && it.id == k.id)
-                .map(|it| it.title.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join("、")
+/// A member's mark for an item: completed at (Unix ms), not done, or not assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Done(i64),
+    NotDone,
+    NotAssigned,
 }
 
-/// "已完成1/2 · 积分12 · 最近活动…" of a member.
-pub fn member_line(m: &MemberProgress) -> String {
-    let done = m.completed.len();
-    tf(
-        K::UnitMemberLine,
-        &[
-            ("done", &done.to_string()),
-            ("all", &(done + m.unfinished.len()).to_string()),
-            ("points", &m.points.to_string()),
-            (
-                "last",
-                &m.last_activity_at
-                    .map(|at| date_time(at, locale()))
-                    .unwrap_or_else(|| t(K::UnitNever).to_string()),
-            ),
-        ],
-    )
+/// The mark of `item` for `m`.
+pub fn mark(m: &MemberProgress, item: &ItemRef) -> Mark {
+    let same = |k: &ItemKey| k.kind == item.kind && k.id == item.id;
+    if let Some(n) = m.completed.iter().position(same) {
+        Mark::Done(m.completed_at.get(n).copied().unwrap_or(0))
+    } else if m.unfinished.iter().any(same) {
+        Mark::NotDone
+    } else {
+        Mark::NotAssigned
+    }
 }
 
-/// The unit's members.
-fn unit_view(u: UnitMembers) -> impl IntoView {
+/// The members a filter shows: all, or those with something unfinished.
+pub fn shown(members: &[MemberProgress], unfinished_only: bool) -> Vec<&MemberProgress> {
+    members
+        .iter()
+        .filter(|m| !unfinished_only || !m.unfinished.is_empty())
+        .collect()
+}
+
+fn cell(mk: Mark) -> impl IntoView {
+    match mk {
+        Mark::Done(at) => view! {
+            <td class="mark done" title=date_time(at, locale())>
+                "✓ "<span class="small">{date(at, locale())}</span>
+            </td>
+        }
+        .into_any(),
+        Mark::NotDone => {
+            view! { <td class="mark not-done" title=t(K::UnitNotDone)>"✗"</td> }.into_any()
+        }
+        Mark::NotAssigned => {
+            view! { <td class="mark muted" title=t(K::UnitNotAssigned)>"—"</td> }.into_any()
+        }
+    }
+}
+
+/// The unit's members as a member × item table.
+fn unit_view(u: UnitMembers, only: Signal<bool>, set_only: Callback<bool>) -> impl IntoView {
     let summary = tf(
         K::UnitSummary,
         &[
@@ -55,39 +71,76 @@ fn unit_view(u: UnitMembers) -> impl IntoView {
             ("items", &u.items.len().to_string()),
         ],
     );
-    let items = u.items;
+    let total = u.members.len();
+    let items_head = u.items.clone();
+    let members2 = u.members.clone();
+    let items2 = u.items.clone();
     view! {
-        <section class="card">
+        <section class="card unit-table">
             <h2 class="card-title">{u.name}</h2>
             <p class="small muted">{summary}</p>
-            <ul class="plain members-progress">
-                {u
-                    .members
-                    .into_iter()
-                    .map(|m| {
-                        let open = item_titles(&items, &m.unfinished);
-                        let behind = !m.unfinished.is_empty();
-                        view! {
-                            <li class=if behind { "behind" } else { "done" }>
-                                <p>
-                                    <b>{m.display_name.clone()}</b>
-                                    " "
-                                    <span class="small muted">{m.username.clone()}</span>
-                                </p>
-                                <p class="small">{member_line(&m)}</p>
-                                {behind
-                                    .then(|| {
-                                        view! {
-                                            <p class="small bad">
-                                                {tf(K::UnitUnfinished, &[("items", &open)])}
-                                            </p>
-                                        }
-                                    })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            <p class="small muted completed-means">{t(K::CompletedMeans)}</p>
+            <div class="seg" role="group">
+                <button
+                    type="button"
+                    class="chip"
+                    aria-pressed=move || (!only.get()).to_string()
+                    on:click=move |_| set_only.run(false)
+                >
+                    {t(K::UnitFilterAll)}
+                </button>
+                <button
+                    type="button"
+                    class="chip"
+                    data-action="only-unfinished"
+                    aria-pressed=move || only.get().to_string()
+                    on:click=move |_| set_only.run(true)
+                >
+                    {t(K::UnitFilterUnfinished)}
+                </button>
+            </div>
+            <p class="small muted showing" aria-live="polite">
+                {move || {
+                    let n = shown(&members2, only.get()).len();
+                    tf(K::UnitShowing, &[("n", &n.to_string()), ("all", &total.to_string())])
+                }}
+            </p>
+            <div class="table-wrap matrix-wrap">
+                <table class="table matrix">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="member">{t(K::UnitMember)}</th>
+                            {items_head
+                                .iter()
+                                .map(|it| view! { <th scope="col" class="item-head">{it.title.clone()}</th> })
+                                .collect_view()}
+                            <th scope="col">{t(K::UnitDoneCount)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            shown(&u.members, only.get())
+                                .into_iter()
+                                .map(|m| {
+                                    let done = m.completed.len();
+                                    let all = done + m.unfinished.len();
+                                    view! {
+                                        <tr class=if m.unfinished.is_empty() { "done" } else { "behind" }>
+                                            <th scope="row" class="member">
+                                                <b>{m.display_name.clone()}</b>
+                                                " "
+                                                <span class="small muted">{m.username.clone()}</span>
+                                            </th>
+                                            {items2.iter().map(|it| cell(mark(m, it))).collect_view()}
+                                            <td class="nowrap">{format!("{done}/{all}")}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }
@@ -95,24 +148,61 @@ fn unit_view(u: UnitMembers) -> impl IntoView {
 #[component]
 pub fn AdminUnit(youth_group: bool, id: i64) -> impl IntoView {
     let router = use_router();
-    let period = router.url().param("p").unwrap_or_else(|| "quarter".into());
+    let url = router.url();
+    // A named period (from a report) or the dashboard's period name.
+    let period_q = match url.param("period") {
+        Some(p) => format!("period={p}"),
+        None => period_query(
+            &url.param("p").unwrap_or_else(|| "quarter".into()),
+            now_ms(),
+        ),
+    };
+    let only = Memo::new(move |_| router.url().param("only").as_deref() == Some("unfinished"));
+    let set_only = Callback::new(move |on: bool| {
+        let u = router.url.get_untracked();
+        let mut query: Vec<String> = u
+            .query
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("only="))
+            .map(String::from)
+            .collect();
+        if on {
+            query.push("only=unfinished".into());
+        }
+        router.navigate(
+            &format!("{}?{}", u.path, query.join("&")),
+            Nav {
+                replace: true,
+                keep_scroll: true,
+            },
+        );
+    });
     let path = if youth_group {
         "youth-groups"
     } else {
         "branches"
     };
-    let period_q = period_query(&period, now_ms());
-    let url = format!("{}/{path}/{id}/members?{period_q}", api::DASHBOARD);
-    let data = load(move || url.clone());
+    let api_url = format!("{}/{path}/{id}/members?{period_q}", api::DASHBOARD);
+    let data = load(move || api_url.clone());
     let query = format!(
         "unit={}&unit_id={id}&{period_q}",
         if youth_group { "youth_group" } else { "branch" },
     );
+    let matrix = (!youth_group).then(|| export_href("matrix", "xlsx", &query));
     let exporter = Exporter::new();
+    let only = Signal::from(only);
     view! {
         <Page class="admin-unit" title=K::UnitTitle back=Some("/admin/dashboard")>
             <ExportButtons exporter=exporter query=Signal::derive(move || query.clone())/>
-            <Loaded data=data lines=6 ok=show(unit_view)/>
+            {matrix
+                .map(|href| {
+                    view! {
+                        <p class="small export">
+                            <a href=href download="" data-action="matrix">{t(K::ExportMatrix)}</a>
+                        </p>
+                    }
+                })}
+            <Loaded data=data lines=6 ok=show(move |u: UnitMembers| unit_view(u, only, set_only))/>
         </Page>
     }
 }
@@ -123,7 +213,7 @@ mod tests {
     use shared::api::dashboard::ItemKind;
 
     #[test]
-    fn members_show_what_they_have_and_have_not_finished() {
+    fn cells_mark_done_not_done_and_not_assigned() {
         let item = |kind, id, title: &str| ItemRef {
             kind,
             id,
@@ -131,10 +221,11 @@ mod tests {
             module_id: None,
             due_at: None,
         };
-        let items = vec![
+        let (m1, q1, q2) = (
             item(ItemKind::Module, 1, "党章学习"),
             item(ItemKind::Quiz, 1, "专项答题"),
-        ];
+            item(ItemKind::Quiz, 2, "青年答题"),
+        );
         let m = MemberProgress {
             user_id: 7,
             username: "m001".into(),
@@ -143,6 +234,7 @@ mod tests {
                 kind: ItemKind::Module,
                 id: 1,
             }],
+            completed_at: vec![1_772_000_000_000],
             unfinished: vec![ItemKey {
                 kind: ItemKind::Quiz,
                 id: 1,
@@ -150,9 +242,16 @@ mod tests {
             points: 12,
             last_activity_at: None,
         };
-        assert!(member_line(&m).contains("1/2"), "{}", member_line(&m));
-        assert!(member_line(&m).contains("12"));
-        // Only unfinished items are named (same id, other kind: not the module).
-        assert_eq!(item_titles(&items, &m.unfinished), "专项答题");
+        assert_eq!(mark(&m, &m1), Mark::Done(1_772_000_000_000));
+        // Same id, other kind: the quiz is not the module.
+        assert_eq!(mark(&m, &q1), Mark::NotDone);
+        assert_eq!(mark(&m, &q2), Mark::NotAssigned);
+        let done = MemberProgress {
+            unfinished: vec![],
+            ..m.clone()
+        };
+        let all = vec![m, done];
+        assert_eq!(shown(&all, false).len(), 2);
+        assert_eq!(shown(&all, true).len(), 1);
     }
 }

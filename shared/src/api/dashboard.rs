@@ -129,6 +129,10 @@ pub struct Dashboard {
 pub struct PeriodQuery {
     pub from: Option<i64>,
     pub to: Option<i64>,
+    // issue 17 reports
+    /// A named period instead of `from`/`to` (`2026-05`, `2026-Q2`, `2026-H1`, `2026`,
+    /// `2026-05-01~2026-06-30`; see `shared::period`); a bad one is `422 invalid_period`.
+    pub period: Option<String>,
 }
 
 /// A branch (`branch`) or youth group (`youth_group`).
@@ -150,6 +154,9 @@ pub struct MemberProgress {
     pub display_name: String,
     /// Assigned items completed in the period.
     pub completed: Vec<ItemKey>,
+    // issue 17 reports
+    /// When each of `completed` was completed (Unix ms), in the same order.
+    pub completed_at: Vec<i64>,
     /// Assigned items not completed in the period.
     pub unfinished: Vec<ItemKey>,
     /// Points earned in the period.
@@ -172,6 +179,43 @@ pub struct UnitMembers {
     /// The items assigned in this unit, which `completed` / `unfinished` refer to.
     pub items: Vec<ItemRef>,
     pub members: Vec<MemberProgress>,
+}
+
+// issue 17 reports
+/// A member who has not completed everything assigned to them in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NonCompleter {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The titles of the items they have not completed.
+    pub unfinished: Vec<String>,
+}
+
+/// One unit's non-completers, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitNonCompleters {
+    pub unit: UnitKind,
+    pub unit_id: i64,
+    pub name: String,
+    /// Active members of the unit with something assigned.
+    pub members: i64,
+    pub non_completers: Vec<NonCompleter>,
+}
+
+/// `GET /api/v1/dashboard/non-completers`: per branch and youth group in scope, the members
+/// who have not completed every item assigned to them in the period (the drill-down's rule).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "miniserde", derive(miniserde::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NonCompleters {
+    pub from: i64,
+    pub to: i64,
+    pub units: Vec<UnitNonCompleters>,
 }
 
 /// Query of `GET /api/v1/dashboard/timeline`.

@@ -92,6 +92,9 @@ pub struct SendReminder {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderSent {
     pub recipients: i64,
+    // issue 17 reports
+    /// Unfinished members left out because they had this reminder today already.
+    pub already_reminded: i64,
 }
 
 /// One item of `GET /api/v1/notifications/due`: assigned to the caller, not completed.
