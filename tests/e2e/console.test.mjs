@@ -88,7 +88,7 @@ for (const [size, viewport] of [['desk', DESK], ['phone', undefined]]) {
     // A unit's members, from the dashboard (marked as the dashboard).
     await page.goto(server.base + '/admin/dashboard?p=all');
     await page.locator('.units a').first().click();
-    await page.locator('.members-progress').waitFor();
+    await page.locator('.unit-table table.matrix tbody tr').first().waitFor();
     if (size === 'desk') {
       assert.equal(await page.locator('.side-nav a[aria-current="page"]').getAttribute('href'), '/admin/dashboard');
     }
