@@ -493,8 +493,8 @@ pub async fn submit_attempt(id: i64) -> Result<AttemptView, ApiError> {
 }
 
 // --- organizers' tools -------------------------------------------------------------------
-// Bodies are JSON text written where the form is read (see `crate::json::quote`) and
-// answers are read as `Value`; every call goes through one non-generic future.
+// The console's calls, on the same `get` / `send` as the member app's: bodies serialized from
+// their `shared` request types, answers decoded into their `shared` types.
 
 #[cfg(feature = "console")]
 pub const QUESTIONS: &str = "/api/v1/questions";
